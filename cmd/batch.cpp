@@ -1,0 +1,100 @@
+// pom batch: many pom commands from a file, in one transaction
+#include "cli.h"
+#include "error.h"
+
+#include <fstream>
+#include <iostream>
+
+namespace pom::cli {
+
+void register_batch(CLI::App& app, Cli& cli) {
+    auto file = std::make_shared<std::string>("-");
+    auto keep_going = std::make_shared<bool>(false);
+    auto* sub = app.add_subcommand(
+        "batch", "Run commands from a file, one JSON array of arguments per line, all in one transaction");
+    sub->add_option("FILE", *file, "The file, or - (default) for standard input");
+    sub->add_flag("--keep-going", *keep_going, "Commit each line that succeeds; report the failures");
+    sub->callback([&cli, file, keep_going] {
+        cli.plain([&] {
+            if (cli.session.batch) fail(ErrorKind::Usage, "batch cannot run inside a batch");
+            std::ifstream in_file;
+            std::istream* in = &std::cin;
+            if (*file != "-") {
+                in_file.open(*file, std::ios::binary);
+                if (!in_file) fail(ErrorKind::NoInput, "cannot read " + *file);
+                in = &in_file;
+            }
+            Session& session = cli.session;
+            Store& store = session.store(cli.g);
+            Globals inherited = cli.g;
+            inherited.output = "json";
+            inherited.fields.clear();
+            session.batch = inherited;
+            std::optional<WriteTx> tx;
+            if (!*keep_going) tx.emplace(store);
+
+            std::string results;
+            std::optional<Failure> first_failure;
+            std::string line;
+            int number = 0;
+            while (std::getline(*in, line)) {
+                ++number;
+                if (!line.empty() && line.back() == '\r') line.pop_back();
+                if (line.find_first_not_of(" \t") == std::string::npos || line[line.find_first_not_of(" \t")] == '#')
+                    continue;
+                Json record = {{"line", number}};
+                std::vector<std::string> args;
+                Captured c;
+                try {
+                    Json parsed = Json::parse(line);
+                    if (!parsed.is_array() || parsed.empty()) throw std::invalid_argument("not an array");
+                    for (const auto& a : parsed) {
+                        if (!a.is_string()) throw std::invalid_argument("not a string");
+                        args.push_back(a.get<std::string>());
+                    }
+                    if (args[0] == "batch" || args[0] == "init")
+                        c.failure = Failure{ErrorKind::Usage, "'" + args[0] + "' cannot run inside a batch"};
+                    else
+                        c = run_captured(args, session);
+                } catch (const std::exception&) {
+                    c.failure = Failure{ErrorKind::Usage, "not a JSON array of strings"};
+                }
+                if (c.failure) c.code = exit_code(c.failure->kind);
+                record["args"] = args;
+                record["ok"] = !c.failure;
+                record["exit"] = c.code;
+                Json output = nullptr;
+                if (!c.failure && !c.out.empty()) {
+                    try {
+                        output = Json::parse(c.out);
+                    } catch (const std::exception&) {
+                        output = c.out;  // a text report
+                    }
+                }
+                record["output"] = output;
+                record["error"] = c.failure ? Json{{"code", error_code_name(c.failure->kind)}, {"message", c.failure->message}}
+                                            : Json(nullptr);
+                results += record.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+                if (c.failure && !first_failure)
+                    first_failure = Failure{c.failure->kind, "batch line " + std::to_string(number) + ": " + c.failure->message};
+                if (c.failure && !*keep_going) break;
+            }
+            session.batch.reset();
+            Output o;
+            if (tx) {
+                if (first_failure || cli.g.dry_run) {
+                    tx->rollback();
+                    if (first_failure) first_failure->message += " (nothing was written)";
+                } else {
+                    tx->commit();
+                }
+            }
+            if (cli.g.dry_run) o.note = "dry run: nothing was written";
+            o.text = results;
+            o.failure = first_failure;
+            return o;
+        });
+    });
+}
+
+}  // namespace pom::cli

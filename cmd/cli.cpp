@@ -1,0 +1,294 @@
+#include "cli.h"
+
+#include "error.h"
+
+#include <SQLiteCpp/Exception.h>
+#include <cstdlib>
+#include <filesystem>
+#include <ostream>
+#include <pwd.h>
+#include <sstream>
+#include <unistd.h>
+
+namespace pom::cli {
+
+namespace {
+
+std::optional<std::string> getenv_opt(const char* name) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return std::nullopt;
+    return std::string(v);
+}
+
+std::string shell_quote(const std::string& a) {
+    if (!a.empty() && a.find_first_of(" \t\n'\"\\$`*?;&|<>()[]{}#~!") == std::string::npos) return a;
+    std::string out = "'";
+    for (char c : a) {
+        if (c == '\'') out += "'\\''";
+        else out += c;
+    }
+    return out + "'";
+}
+
+std::vector<std::string> split_fields(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        auto b = item.find_first_not_of(' ');
+        auto e = item.find_last_not_of(' ');
+        if (b == std::string::npos) fail(ErrorKind::Usage, "--fields: empty field name in '" + s + "'");
+        out.push_back(item.substr(b, e - b + 1));
+    }
+    if (out.empty()) fail(ErrorKind::Usage, "--fields: no field named");
+    return out;
+}
+
+}  // namespace
+
+Env Env::from_process() {
+    Env e;
+    e.pom_db = getenv_opt("POM_DB");
+    e.pom_config = getenv_opt("POM_CONFIG");
+    e.pom_user = getenv_opt("POM_USER");
+    e.pom_now = getenv_opt("POM_NOW");
+    e.xdg_data_home = getenv_opt("XDG_DATA_HOME");
+    e.xdg_config_home = getenv_opt("XDG_CONFIG_HOME");
+    e.home = getenv_opt("HOME");
+    if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name) e.login = pw->pw_name;
+    else e.login = getenv_opt("USER");
+    return e;
+}
+
+std::string Session::config_path(const Globals& g) const {
+    if (!g.config.empty()) return g.config;
+    if (m_env.pom_config) return *m_env.pom_config;
+    if (m_env.xdg_config_home) return *m_env.xdg_config_home + "/pom/pom.toml";
+    if (m_env.home) return *m_env.home + "/.config/pom/pom.toml";
+    return "";
+}
+
+const Config& Session::config(const Globals& g) {
+    if (!m_config) {
+        bool explicit_path = !g.config.empty() || m_env.pom_config;
+        std::string path = config_path(g);
+        std::error_code ec;
+        if (explicit_path || (!path.empty() && std::filesystem::exists(path, ec)))
+            m_config = std::make_unique<Config>(load_config_file(path));
+        else
+            m_config = std::make_unique<Config>();
+    }
+    return *m_config;
+}
+
+std::string Session::db_path(const Globals& g) {
+    if (!g.db.empty()) return g.db;
+    if (m_env.pom_db) return *m_env.pom_db;
+    if (const auto& c = config(g); c.db) return *c.db;
+    if (m_env.xdg_data_home) return *m_env.xdg_data_home + "/pom/pom.db";
+    if (m_env.home) return *m_env.home + "/.local/share/pom/pom.db";
+    fail(ErrorKind::Config, "no place for the database: give --db or set POM_DB");
+}
+
+Store& Session::store(const Globals& g) {
+    if (!m_store) {
+        Store::OpenOptions opts;
+        opts.busy_timeout_ms = config(g).busy_timeout_ms;
+        m_store = Store::open(db_path(g), opts);
+    }
+    return *m_store;
+}
+
+const TimeZone& Session::tz(const Globals& g) {
+    if (!m_tz) m_tz = std::make_unique<TimeZone>(config(g).timezone);
+    return *m_tz;
+}
+
+std::unique_ptr<Clock> Cli::make_clock() {
+    std::string now = !g.now.empty() ? g.now : session.env().pom_now.value_or("");
+    if (now.empty()) return std::make_unique<SystemClock>();
+    return std::make_unique<FixedClock>(parse_instant(now, session.tz(g), g.now.empty() ? "POM_NOW" : "--now"));
+}
+
+void Cli::with_context(const std::function<void(Context&)>& body) {
+    if (session.batch && (g.db != session.batch->db || g.config != session.batch->config))
+        fail(ErrorKind::Usage, "--db and --config cannot change inside a batch");
+    const Config& config = session.config(g);
+    const TimeZone& tz = session.tz(g);
+    auto clock = make_clock();
+    Store& store = session.store(g);
+    std::string actor = !g.as.empty() ? g.as : session.env().pom_user.value_or(session.env().login.value_or("unknown"));
+    std::string command = "pom";
+    for (const auto& a : args) command += " " + shell_quote(a);
+    Context ctx{store, config, *clock, tz, actor, command};
+    body(ctx);
+}
+
+namespace {
+
+std::string finish(const Cli& cli, Output& o) {
+    if (o.text) return *o.text;
+    Format f = cli.session.batch ? Format::json : parse_format(cli.g.output);
+    if (!cli.g.fields.empty()) select_fields(o.rows, split_fields(cli.g.fields));
+    return render(o.rows, f);
+}
+
+}  // namespace
+
+void Cli::read(const std::function<Output(Context&)>& action) {
+    with_context([&](Context& ctx) {
+        Output o = action(ctx);
+        o.text = finish(*this, o);
+        result = std::move(o);
+    });
+}
+
+void Cli::write(const std::function<Output(Context&)>& action) {
+    with_context([&](Context& ctx) {
+        WriteTx tx(ctx.store);
+        Output o = action(ctx);
+        o.text = finish(*this, o);  // a bad --fields is refused before anything is committed
+        if (g.dry_run) {
+            tx.rollback();
+            o.note = "dry run: nothing was written";
+        } else {
+            tx.commit();
+        }
+        result = std::move(o);
+    });
+}
+
+void Cli::plain(const std::function<Output()>& action) {
+    Output o = action();
+    o.text = finish(*this, o);
+    result = std::move(o);
+}
+
+Output records(std::vector<Json> rows, std::vector<std::string> fields, std::vector<std::string> table_fields) {
+    Output o;
+    o.rows.records = std::move(rows);
+    o.rows.fields = std::move(fields);
+    o.rows.table_fields = std::move(table_fields);
+    return o;
+}
+
+Output detail(Json row, std::vector<std::string> fields) {
+    Output o;
+    o.rows.records.push_back(std::move(row));
+    o.rows.fields = std::move(fields);
+    o.rows.detail = true;
+    return o;
+}
+
+int64_t parse_id(const std::string& text, const std::string& what) {
+    int64_t v = 0;
+    bool ok = !text.empty() && text.size() < 19;
+    for (char c : text) ok = ok && c >= '0' && c <= '9';
+    if (ok) v = std::stoll(text);
+    if (!ok || v <= 0) fail(ErrorKind::BadInput, what + ": '" + text + "' is not an id (a positive whole number)");
+    return v;
+}
+
+std::unique_ptr<CLI::App> build_app(Cli& cli) {
+    auto app = std::make_unique<CLI::App>("pom: operations for pool-service companies", "pom");
+    app->fallthrough();
+    app->require_subcommand(1);
+    app->set_version_flag("--version", "pom " POM_VERSION);
+    auto* g = app->add_option_group("Global options");
+    g->add_option("--db", cli.g.db, "Database file (else POM_DB, the config's db, ~/.local/share/pom/pom.db)");
+    g->add_option("--config", cli.g.config, "Config file (else POM_CONFIG, ~/.config/pom/pom.toml)");
+    g->add_option("--as", cli.g.as, "Who is acting, for the audit log (else POM_USER, the login name)");
+    g->add_option("--now", cli.g.now, "Fix the clock: 2026-11-23T08:00:00 local, or RFC 3339 (else POM_NOW)");
+    g->add_option("-o,--output", cli.g.output, "Output: table, json, jsonl, csv or id")
+        ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "id"}));
+    g->add_option("--fields", cli.g.fields, "Fields to show, in order: a,b,c");
+    g->add_flag("--dry-run", cli.g.dry_run, "Show what a command would do; write nothing");
+    cli.root = app.get();
+    register_commands(*app, cli);
+    return app;
+}
+
+namespace {
+
+bool wants_json_errors(const std::vector<std::string>& args) {
+    for (size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
+        std::string v;
+        if ((a == "-o" || a == "--output") && i + 1 < args.size()) v = args[i + 1];
+        else if (a.rfind("--output=", 0) == 0) v = a.substr(9);
+        else if (a.rfind("-o", 0) == 0 && a.size() > 2 && a[1] == 'o') v = a.substr(2);
+        if (v == "json" || v == "jsonl") return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+Captured run_captured(const std::vector<std::string>& args, Session& session, std::string* help_out) {
+    Captured c;
+    Cli cli(session, args);
+    std::unique_ptr<CLI::App> app;
+    try {
+        app = build_app(cli);
+        std::vector<std::string> rev(args.rbegin(), args.rend());
+        app->parse(rev);
+        if (cli.result) {
+            c.out = cli.result->text.value_or("");
+            c.note = cli.result->note;
+            if (cli.result->failure) {
+                c.failure = cli.result->failure;
+                c.code = exit_code(c.failure->kind);
+            }
+        }
+        return c;
+    } catch (const CLI::CallForHelp& e) {
+        std::ostringstream o, er;
+        app->exit(e, o, er);
+        if (help_out) *help_out = o.str();
+        return c;
+    } catch (const CLI::CallForAllHelp& e) {
+        std::ostringstream o, er;
+        app->exit(e, o, er);
+        if (help_out) *help_out = o.str();
+        return c;
+    } catch (const CLI::CallForVersion& e) {
+        if (help_out) *help_out = std::string(e.what()) + "\n";
+        return c;
+    } catch (const CLI::ParseError& e) {
+        c.failure = Failure{ErrorKind::Usage, e.what()};
+    } catch (const Error& e) {
+        c.failure = Failure{e.kind(), e.what()};
+    } catch (const SQLite::Exception& e) {
+        Error pe = translate_sqlite_error(e);
+        c.failure = Failure{pe.kind(), pe.what()};
+    } catch (const std::filesystem::filesystem_error& e) {
+        c.failure = Failure{ErrorKind::Io, e.what()};
+    } catch (const std::exception& e) {
+        c.failure = Failure{ErrorKind::Internal, std::string("internal error: ") + e.what()};
+    }
+    c.code = exit_code(c.failure->kind);
+    return c;
+}
+
+int run(const std::vector<std::string>& args, Session& session, std::ostream& out, std::ostream& err) {
+    std::string help;
+    Captured c = run_captured(args, session, &help);
+    if (!help.empty()) {
+        out << help;
+        return 0;
+    }
+    if (c.failure) {
+        out << c.out;  // only a command that reports per item (batch) has output when it fails
+        err << "pom: error: " << c.failure->message << "\n";
+        if (wants_json_errors(args)) {
+            Json e = {{"error", {{"code", error_code_name(c.failure->kind)}, {"message", c.failure->message}}}};
+            err << e.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+        }
+        return c.code;
+    }
+    out << c.out;
+    if (!c.note.empty() && !wants_json_errors(args)) err << c.note << "\n";
+    return 0;
+}
+
+}  // namespace pom::cli

@@ -1,0 +1,147 @@
+#pragma once
+// The command layer: parses a command line with CLI11, runs it against lib/ through a Context,
+// renders the result. `run` works on any argument list against an open Session, which is what
+// lets `pom batch` run many commands in one transaction.
+#include "audit.h"
+#include "config.h"
+#include "error.h"
+#include "context.h"
+#include "output.h"
+#include "store.h"
+#include "clock.h"
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pom::cli {
+
+/// The process environment, read once in main and passed down.
+struct Env {
+    std::optional<std::string> pom_db, pom_config, pom_user, pom_now, xdg_data_home, xdg_config_home, home, login;
+    static Env from_process();
+};
+
+/// Options every command accepts.
+struct Globals {
+    std::string db;
+    std::string config;
+    std::string as;
+    std::string now;
+    std::string output = "table";
+    std::string fields;
+    bool dry_run = false;
+};
+
+/// State shared by every command of one process: the config and the open store. A batch runs
+/// all its lines in one Session.
+class Session {
+public:
+    explicit Session(Env env) : m_env(std::move(env)) {}
+
+    const Env& env() const { return m_env; }
+    const Config& config(const Globals& g);
+    std::string config_path(const Globals& g) const;
+    std::string db_path(const Globals& g);
+    /// Opens the store once; later calls return the same one.
+    Store& store(const Globals& g);
+    bool has_store() const { return m_store != nullptr; }
+    void adopt_store(std::unique_ptr<Store> store) { m_store = std::move(store); }
+    const TimeZone& tz(const Globals& g);
+
+    /// Set while a batch runs its lines: output is forced to JSON, --db/--config are refused,
+    /// and each line starts from the batch's own global options.
+    std::optional<Globals> batch;
+
+private:
+    Env m_env;
+    std::unique_ptr<Config> m_config;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<TimeZone> m_tz;
+};
+
+struct Failure {
+    ErrorKind kind;
+    std::string message;
+};
+
+/// What a command hands back: records to render with -o, or a finished text (a report).
+struct Output {
+    /// Set when the command printed its output and still failed (a batch with a failed line).
+    std::optional<Failure> failure;
+    Rows rows;
+    std::optional<std::string> text;
+    /// A line for people, printed to stderr in table mode (e.g. "imported 12 customers").
+    std::string note;
+};
+
+/// One invocation: its globals, its session and where its output goes.
+class Cli {
+public:
+    Cli(Session& session, std::vector<std::string> args) : session(session), args(std::move(args)) {
+        if (session.batch) g = *session.batch;
+    }
+
+    /// Runs an action that only reads.
+    void read(const std::function<Output(Context&)>& action);
+    /// Runs an action in one write transaction: committed on success, rolled back on error or
+    /// with --dry-run.
+    void write(const std::function<Output(Context&)>& action);
+    /// Runs an action that needs no database.
+    void plain(const std::function<Output()>& action);
+
+    Session& session;
+    std::vector<std::string> args;
+    Globals g;
+    CLI::App* root = nullptr;
+    std::optional<Output> result;
+
+private:
+    std::unique_ptr<Clock> make_clock();
+    void with_context(const std::function<void(Context&)>& body);
+};
+
+/// Registers every subcommand (cmd/main.cpp: the command table).
+void register_commands(CLI::App& app, Cli& cli);
+
+/// The outcome of one command line, kept as data (what batch reports per line).
+struct Captured {
+    int code = 0;
+    std::string out;
+    std::string note;
+    std::optional<Failure> failure;
+};
+
+/// Runs one command line; help or version text goes to `help_out` when asked for.
+Captured run_captured(const std::vector<std::string>& args, Session& session, std::string* help_out = nullptr);
+
+/// Runs one command line (without the program name). Writes rendered output to `out` and errors
+/// to `err`; returns the exit code.
+int run(const std::vector<std::string>& args, Session& session, std::ostream& out, std::ostream& err);
+
+/// Builds the CLI definition alone (for completion scripts).
+std::unique_ptr<CLI::App> build_app(Cli& cli);
+
+/// Shorthand for lib records → Output.
+Output records(std::vector<Json> rows, std::vector<std::string> fields, std::vector<std::string> table_fields = {});
+Output detail(Json row, std::vector<std::string> fields);
+
+/// Parses a positive integer id given on the command line.
+int64_t parse_id(const std::string& text, const std::string& what);
+
+/// Binds an option to an optional: left unset when the flag is not given.
+template <class T>
+CLI::Option* add_opt(CLI::App* app, const std::string& name, std::optional<T>& target, const std::string& desc) {
+    return app->add_option_function<T>(name, [&target](const T& v) { target = v; }, desc);
+}
+
+/// A yes/no flag pair such as "--dog,!--no-dog", left unset when neither is given.
+inline CLI::Option* add_bool(CLI::App* app, const std::string& names, std::optional<bool>& target, const std::string& desc) {
+    return app->add_flag_function(names, [&target](std::int64_t n) { target = n > 0; }, desc);
+}
+
+}  // namespace pom::cli

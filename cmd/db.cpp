@@ -1,0 +1,74 @@
+// pom db check|backup|stats
+#include "cli.h"
+#include "database.h"
+#include "error.h"
+
+#include <filesystem>
+
+namespace pom::cli {
+
+void register_db(CLI::App& app, Cli& cli) {
+    auto* cmd = app.add_subcommand("db", "The database itself: check, backup, stats");
+    cmd->require_subcommand(1);
+    {
+        auto* sub = cmd->add_subcommand("check", "Integrity and foreign-key check; exit 65 on any problem");
+        sub->callback([&cli] {
+            cli.read([&](Context& ctx) {
+                auto problems = check_database(ctx.store);
+                if (!problems.empty()) {
+                    std::string all;
+                    for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+                    fail(ErrorKind::BadInput, "database " + ctx.store.path() + " has " + std::to_string(problems.size()) +
+                                                  " problem(s): " + all);
+                }
+                Output o = detail({{"path", ctx.store.path()}, {"integrity", "ok"}, {"foreign_keys", "ok"},
+                                   {"schema_version", ctx.store.schema_version()}},
+                                  {"path", "integrity", "foreign_keys", "schema_version"});
+                o.rows.id_field = "path";
+                return o;
+            });
+        });
+    }
+    {
+        auto dest = std::make_shared<std::string>();
+        auto* sub = cmd->add_subcommand("backup", "Write a consistent copy of the live database (VACUUM INTO)");
+        sub->add_option("FILE", *dest, "The new backup file (must not exist)")->required();
+        sub->callback([&cli, dest] {
+            cli.read([&](Context& ctx) {
+                if (cli.g.dry_run) {
+                    Output o = detail({{"path", *dest}, {"bytes", nullptr}}, {"path", "bytes"});
+                    o.note = "dry run: nothing was written";
+                    return o;
+                }
+                backup_database(ctx.store, *dest);
+                Output o = detail({{"path", *dest}, {"bytes", static_cast<int64_t>(std::filesystem::file_size(*dest))}}, {"path", "bytes"});
+                o.rows.id_field = "path";
+                return o;
+            });
+        });
+    }
+    {
+        auto* sub = cmd->add_subcommand("stats", "Size, schema version and rows per table");
+        sub->callback([&cli] {
+            cli.read([&](Context& ctx) {
+                auto s = database_stats(ctx.store);
+                Json tables = Json::array();
+                for (const auto& t : s.tables) tables.push_back({{"table", t.table}, {"rows", t.rows}});
+                Output o = detail({{"path", s.path},
+                                   {"schema_version", s.schema_version},
+                                   {"journal_mode", s.journal_mode},
+                                   {"page_size", s.page_size},
+                                   {"page_count", s.page_count},
+                                   {"freelist_count", s.freelist_count},
+                                   {"bytes", s.page_size * s.page_count},
+                                   {"tables", tables}},
+                                  {"path", "schema_version", "journal_mode", "page_size", "page_count", "freelist_count",
+                                   "bytes", "tables"});
+                o.rows.id_field = "path";
+                return o;
+            });
+        });
+    }
+}
+
+}  // namespace pom::cli

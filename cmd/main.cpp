@@ -1,0 +1,51 @@
+// pom: the command table. Every subcommand of pom is registered here, one line each.
+#include "cli.h"
+
+#include <cstring>
+#include <iostream>
+
+namespace pom::cli {
+
+void register_init(CLI::App& app, Cli& cli);
+void register_db(CLI::App& app, Cli& cli);
+void register_config(CLI::App& app, Cli& cli);
+void register_log(CLI::App& app, Cli& cli);
+void register_customer(CLI::App& app, Cli& cli);
+void register_pool(CLI::App& app, Cli& cli);
+void register_worker(CLI::App& app, Cli& cli);
+void register_batch(CLI::App& app, Cli& cli);
+void register_help(CLI::App& app, Cli& cli);
+void register_completion(CLI::App& app, Cli& cli);
+
+void register_commands(CLI::App& app, Cli& cli) {
+    register_init(app, cli);        // init                    create a database
+    register_customer(app, cli);    // customer add|list|show|edit|import
+    register_pool(app, cli);        // pool add|list|show|edit
+    register_worker(app, cli);      // worker add|list|show|edit
+    register_batch(app, cli);       // batch FILE              many commands, one transaction
+    register_log(app, cli);         // log                     the audit log
+    register_db(app, cli);          // db check|backup|stats
+    register_config(app, cli);      // config show
+    register_completion(app, cli);  // completion bash|zsh|fish
+    register_help(app, cli);        // help exit-codes
+}
+
+}  // namespace pom::cli
+
+int main(int argc, char** argv) {
+    // Answer --version before building the command tree: it is what scripts probe first.
+    if (argc == 2 && std::strcmp(argv[1], "--version") == 0) {
+        std::cout << "pom " POM_VERSION "\n";
+        return 0;
+    }
+    std::ios::sync_with_stdio(false);
+    pom::cli::Session session(pom::cli::Env::from_process());
+    std::vector<std::string> args(argv + 1, argv + argc);
+    int code = pom::cli::run(args, session, std::cout, std::cerr);
+    std::cout.flush();
+    if (!std::cout) {
+        std::cerr << "pom: error: writing the output failed\n";
+        return 74;
+    }
+    return code;
+}

@@ -1,0 +1,44 @@
+#pragma once
+#include "context.h"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pom {
+
+using Json = nlohmann::ordered_json;
+
+/// A stored row as a JSON object (column → value), or null when there is no such row.
+/// `table` is one of pom's own table names, never user input.
+Json row_json(Store& store, const std::string& table, int64_t id);
+
+/// Appends one entry to the audit log: `before` null for a creation, `after` null for a deletion.
+void record_change(Context& ctx, const std::string& entity, int64_t id, const Json& before, const Json& after);
+
+struct AuditEntry {
+    int64_t id = 0;
+    std::string at;
+    std::string actor;
+    std::string command;
+    std::string entity;
+    int64_t entity_id = 0;
+    std::string action;
+    Json before;
+    Json after;
+};
+
+struct AuditFilter {
+    std::optional<std::string> entity;
+    std::optional<int64_t> entity_id;
+    std::optional<Instant> from;  ///< inclusive
+    std::optional<Instant> to;    ///< exclusive
+    std::optional<std::string> actor;
+    int64_t limit = 0;  ///< 0: no limit
+};
+
+/// Oldest first.
+std::vector<AuditEntry> list_audit(Store& store, const AuditFilter& filter);
+
+}  // namespace pom

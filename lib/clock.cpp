@@ -1,0 +1,146 @@
+#include "clock.h"
+
+#include "error.h"
+
+#include <charconv>
+#include <date/tz.h>
+#include <sys/stat.h>
+
+namespace pom {
+
+Instant SystemClock::now() const {
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+bool time_zone_exists(const std::string& name) {
+    if (name.empty() || name.find("..") != std::string::npos || name.front() == '/') return false;
+    struct stat st {};
+    return ::stat(("/usr/share/zoneinfo/" + name).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+const date::time_zone* TimeZone::zone() const {
+    if (!m_zone) {
+        try {
+            m_zone = date::locate_zone(m_name);
+        } catch (const std::exception&) {
+            fail(ErrorKind::Config, "unknown time zone '" + m_name + "'");
+        }
+    }
+    return m_zone;
+}
+
+LocalTime TimeZone::to_local(Instant t) const { return zone()->to_local(t); }
+
+Instant TimeZone::to_instant(LocalTime t) const {
+    auto info = zone()->get_info(t);
+    switch (info.result) {
+    case date::local_info::unique: return Instant{t.time_since_epoch() - info.first.offset};
+    case date::local_info::ambiguous: return Instant{t.time_since_epoch() - info.first.offset};
+    case date::local_info::nonexistent:
+        // The wall time is skipped by the change; keep the same elapsed time after the gap.
+        return Instant{t.time_since_epoch() - info.first.offset};
+    }
+    return Instant{t.time_since_epoch() - info.first.offset};
+}
+
+Date TimeZone::local_date(Instant t) const {
+    return Date{date::floor<date::days>(to_local(t))};
+}
+
+namespace {
+
+bool read_int(std::string_view s, size_t pos, size_t len, int& out) {
+    if (pos + len > s.size()) return false;
+    for (size_t i = pos; i < pos + len; ++i)
+        if (s[i] < '0' || s[i] > '9') return false;
+    auto r = std::from_chars(s.data() + pos, s.data() + pos + len, out);
+    return r.ec == std::errc{};
+}
+
+bool read_date(std::string_view s, Date& out) {
+    int y = 0, m = 0, d = 0;
+    if (s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
+    if (!read_int(s, 0, 4, y) || !read_int(s, 5, 2, m) || !read_int(s, 8, 2, d)) return false;
+    Date ymd{date::year{y}, date::month{static_cast<unsigned>(m)}, date::day{static_cast<unsigned>(d)}};
+    if (!ymd.ok()) return false;
+    out = ymd;
+    return true;
+}
+
+std::string quote(std::string_view s) {
+    std::string out(1, '\'');
+    out.append(s);
+    out += '\'';
+    return out;
+}
+
+}  // namespace
+
+Date parse_date(std::string_view text, std::string_view what) {
+    Date d;
+    if (text.size() != 10 || !read_date(text, d))
+        fail(ErrorKind::BadInput, std::string(what) + ": " + quote(text) + " is not a valid date (YYYY-MM-DD)");
+    return d;
+}
+
+std::string format_date(Date d) { return date::format("%F", date::sys_days{d}); }
+
+std::string format_instant(Instant t) { return date::format("%FT%TZ", t); }
+
+Instant parse_instant(std::string_view text, const TimeZone& tz, std::string_view what) {
+    auto bad = [&]() -> Instant {
+        fail(ErrorKind::BadInput, std::string(what) + ": " + quote(text) +
+                                      " is not a valid time (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM])");
+    };
+    Date d;
+    if (!read_date(text, d)) return bad();
+    if (text.size() == 10) return tz.to_instant(LocalTime{date::local_days{d}});
+    if (text[10] != 'T' && text[10] != ' ') return bad();
+    int hh = 0, mm = 0, ss = 0;
+    if (!read_int(text, 11, 2, hh) || text.size() < 16 || text[13] != ':' || !read_int(text, 14, 2, mm))
+        return bad();
+    size_t pos = 16;
+    if (pos < text.size() && text[pos] == ':') {
+        if (!read_int(text, pos + 1, 2, ss)) return bad();
+        pos += 3;
+    }
+    if (hh > 23 || mm > 59 || ss > 59) return bad();
+    auto local = std::chrono::seconds{hh * 3600 + mm * 60 + ss};
+    auto days = date::sys_days{d}.time_since_epoch();
+    if (pos == text.size()) return tz.to_instant(LocalTime{days + local});
+    std::string_view zone = text.substr(pos);
+    if (zone == "Z" || zone == "z") return Instant{days + local};
+    int oh = 0, om = 0;
+    if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':' || !read_int(zone, 1, 2, oh) ||
+        !read_int(zone, 4, 2, om) || oh > 23 || om > 59)
+        return bad();
+    auto offset = std::chrono::seconds{oh * 3600 + om * 60};
+    return Instant{days + local - (zone[0] == '+' ? offset : -offset)};
+}
+
+Instant parse_stored_instant(std::string_view text) {
+    static const TimeZone utc("UTC");
+    return parse_instant(text, utc, "stored time");
+}
+
+std::chrono::seconds parse_duration(std::string_view text, std::string_view what) {
+    int n = 0;
+    if (text.size() >= 2) {
+        auto r = std::from_chars(text.data(), text.data() + text.size() - 1, n);
+        if (r.ec == std::errc{} && r.ptr == text.data() + text.size() - 1 && n >= 0) {
+            switch (text.back()) {
+            case 'w': return std::chrono::seconds{int64_t{n} * 7 * 86400};
+            case 'd': return std::chrono::seconds{int64_t{n} * 86400};
+            case 'h': return std::chrono::seconds{int64_t{n} * 3600};
+            case 'm': return std::chrono::seconds{int64_t{n} * 60};
+            default: break;
+            }
+        }
+    }
+    fail(ErrorKind::BadInput,
+         std::string(what) + ": " + quote(text) + " is not a valid duration (a number and w, d, h or m: 21d)");
+}
+
+Date add_days(Date d, int days) { return Date{date::sys_days{d} + date::days{days}}; }
+
+}  // namespace pom

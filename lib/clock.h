@@ -1,0 +1,74 @@
+#pragma once
+#include <chrono>
+#include <date/date.h>
+#include <string>
+#include <string_view>
+
+namespace date {
+class time_zone;
+}
+
+namespace pom {
+
+/// A UTC instant, whole seconds. Stored and printed as RFC 3339 with `Z`.
+using Instant = date::sys_seconds;
+/// A wall-clock time in the company's zone, not yet tied to an instant.
+using LocalTime = date::local_seconds;
+using Date = date::year_month_day;
+
+/// The only source of "now" in pom. Tests, demos and cron back-fills inject a FixedClock.
+class Clock {
+public:
+    virtual ~Clock() = default;
+    virtual Instant now() const = 0;
+};
+
+class SystemClock final : public Clock {
+public:
+    Instant now() const override;
+};
+
+class FixedClock final : public Clock {
+public:
+    explicit FixedClock(Instant at) : m_at(at) {}
+    Instant now() const override { return m_at; }
+
+private:
+    Instant m_at;
+};
+
+/// An IANA time zone, resolved from the system tz database on first use.
+class TimeZone {
+public:
+    explicit TimeZone(std::string name) : m_name(std::move(name)) {}
+    const std::string& name() const { return m_name; }
+    LocalTime to_local(Instant t) const;
+    /// A wall-clock time that falls in a daylight-saving gap moves forward by the gap;
+    /// one that occurs twice takes the earlier instant.
+    Instant to_instant(LocalTime t) const;
+    Date local_date(Instant t) const;
+
+private:
+    const date::time_zone* zone() const;
+    std::string m_name;
+    mutable const date::time_zone* m_zone = nullptr;
+};
+
+/// True when the system tz database has a zone of this name.
+bool time_zone_exists(const std::string& name);
+
+/// Parses YYYY-MM-DD; throws BadInput naming `what` (a flag or column) otherwise.
+Date parse_date(std::string_view text, std::string_view what);
+std::string format_date(Date d);
+std::string format_instant(Instant t);
+/// RFC 3339 instant (`Z` or offset), or a local date-time (`YYYY-MM-DDTHH:MM[:SS]`, a space for
+/// the T too) read in `tz`, or a bare date meaning its local midnight.
+Instant parse_instant(std::string_view text, const TimeZone& tz, std::string_view what);
+/// Parses RFC 3339 as written by format_instant (used for stored values).
+Instant parse_stored_instant(std::string_view text);
+/// Parses a duration such as `21d`, `48h`, `30m`, `2w` into seconds.
+std::chrono::seconds parse_duration(std::string_view text, std::string_view what);
+
+Date add_days(Date d, int days);
+
+}  // namespace pom

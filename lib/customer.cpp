@@ -1,0 +1,517 @@
+#include "customer.h"
+
+#include "csv.h"
+#include "error.h"
+#include "record.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace pom {
+
+namespace {
+
+std::string trim(const std::string& s) {
+    auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return "";
+    auto e = s.find_last_not_of(" \t\r\n");
+    return s.substr(b, e - b + 1);
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= s.size()) {
+        auto end = s.find(';', start);
+        if (end == std::string::npos) end = s.size();
+        auto item = trim(s.substr(start, end - start));
+        if (!item.empty()) out.push_back(item);
+        start = end + 1;
+    }
+    return out;
+}
+
+Json opt(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+void check_name(const std::string& name, const std::string& where) {
+    if (trim(name).empty()) fail(ErrorKind::BadInput, where + ": a customer needs a name");
+}
+
+void check_ref(const std::string& ref, const std::string& where) {
+    if (ref.empty() || ref.size() > 64 || trim(ref) != ref)
+        fail(ErrorKind::BadInput, where + ": '" + ref + "' is not a valid ref (1-64 characters, no surrounding spaces)");
+}
+
+Customer read_row(SQLite::Statement& q) {
+    Customer c;
+    c.id = q.getColumn(0).getInt64();
+    if (!q.getColumn(1).isNull()) c.ref = q.getColumn(1).getString();
+    c.name = q.getColumn(2).getString();
+    c.company = q.getColumn(3).getString();
+    c.status = q.getColumn(4).getString();
+    c.street = q.getColumn(5).getString();
+    c.city = q.getColumn(6).getString();
+    c.state = q.getColumn(7).getString();
+    c.zip = q.getColumn(8).getString();
+    c.notes = q.getColumn(9).getString();
+    c.created_at = q.getColumn(10).getString();
+    c.updated_at = q.getColumn(11).getString();
+    return c;
+}
+
+const char* k_select = "SELECT c.id, c.ref, c.name, c.company, c.status, c.street, c.city, c.state, c.zip, c.notes, "
+                       "c.created_at, c.updated_at FROM customer c";
+
+void write_contacts(Store& store, int64_t id, const std::string& kind, const std::vector<Contact>& list) {
+    auto& del = store.prepare("DELETE FROM customer_contact WHERE customer_id = ? AND kind = ?");
+    del.bind(1, id);
+    del.bind(2, kind);
+    del.exec();
+    auto& ins = store.prepare(
+        "INSERT INTO customer_contact (customer_id, kind, value, opt_in, position) VALUES (?, ?, ?, ?, ?)");
+    int pos = 0;
+    for (const auto& c : list) {
+        ins.reset();
+        ins.bind(1, id);
+        ins.bind(2, kind);
+        ins.bind(3, c.value);
+        ins.bind(4, c.opt_in ? 1 : 0);
+        ins.bind(5, pos++);
+        ins.exec();
+    }
+}
+
+/// Applies the contact parts of `f` to a list: replaced values keep their old opt-in.
+std::vector<Contact> merged_contacts(const std::vector<Contact>& old, const std::optional<std::vector<std::string>>& values,
+                                     const CustomerFields& f, bool default_opt_in) {
+    std::vector<Contact> out;
+    if (values) {
+        std::set<std::string> seen;
+        for (const auto& v : *values) {
+            if (!seen.insert(v).second) continue;
+            auto it = std::find_if(old.begin(), old.end(), [&](const Contact& c) { return c.value == v; });
+            out.push_back({v, it != old.end() ? it->opt_in : default_opt_in});
+        }
+    } else {
+        out = old;
+    }
+    for (auto& c : out) {
+        if (std::find(f.opt_in.begin(), f.opt_in.end(), c.value) != f.opt_in.end()) c.opt_in = true;
+        if (std::find(f.opt_out.begin(), f.opt_out.end(), c.value) != f.opt_out.end()) c.opt_in = false;
+    }
+    return out;
+}
+
+void validate(const CustomerFields& f) {
+    if (f.name) check_name(*f.name, "--name");
+    if (f.ref && !f.ref->empty()) check_ref(*f.ref, "--ref");
+    if (f.status) check_customer_status(*f.status, "--status");
+    if (f.emails)
+        for (const auto& e : *f.emails) check_email(e, "--email");
+    if (f.phones)
+        for (const auto& p : *f.phones) check_phone(p, "--phone");
+    for (const auto& t : f.tags)
+        if (trim(t).empty() || trim(t) != t) fail(ErrorKind::BadInput, "--tag: '" + t + "' is not a valid tag");
+}
+
+void ensure_ref_free(Store& store, const std::string& ref, int64_t self) {
+    auto& q = store.prepare("SELECT id FROM customer WHERE ref = ?");
+    q.bind(1, ref);
+    if (q.executeStep()) {
+        int64_t other = q.getColumn(0).getInt64();
+        q.reset();
+        if (other != self)
+            fail(ErrorKind::Conflict, "ref '" + ref + "' is already used by customer " + std::to_string(other));
+    }
+}
+
+void add_tags(Context& ctx, int64_t id, const std::vector<std::string>& tags) {
+    auto& q = ctx.store.prepare(
+        "INSERT INTO customer_tag (customer_id, tag, added_at, added_by) SELECT ?1, ?2, ?3, ?4 "
+        "WHERE NOT EXISTS (SELECT 1 FROM customer_tag WHERE customer_id = ?1 AND tag = ?2 AND removed_at IS NULL)");
+    for (const auto& t : tags) {
+        q.reset();
+        q.bind(1, id);
+        q.bind(2, t);
+        q.bind(3, format_instant(ctx.now()));
+        q.bind(4, ctx.actor);
+        q.exec();
+    }
+}
+
+Json snapshot(const Customer& c) {
+    Json j = customer_json(c);
+    j.erase("updated_at");
+    return j;
+}
+
+}  // namespace
+
+void check_email(const std::string& v, const std::string& where) {
+    auto at = v.find('@');
+    bool ok = at != std::string::npos && at > 0 && v.find('@', at + 1) == std::string::npos &&
+              v.find('.', at) != std::string::npos && v.back() != '.' && v[at + 1] != '.' &&
+              v.find_first_of(" \t\r\n,;<>\"") == std::string::npos && v.size() <= 254;
+    if (!ok) fail(ErrorKind::BadInput, where + ": '" + v + "' is not an email address");
+}
+
+void check_phone(const std::string& v, const std::string& where) {
+    int digits = 0;
+    bool ok = !v.empty() && v.size() <= 32;
+    for (size_t i = 0; i < v.size() && ok; ++i) {
+        char c = v[i];
+        if (c >= '0' && c <= '9') ++digits;
+        else if (!(c == ' ' || c == '-' || c == '(' || c == ')' || c == '.' || (c == '+' && i == 0))) ok = false;
+    }
+    if (!ok || digits < 7 || digits > 15)
+        fail(ErrorKind::BadInput, where + ": '" + v + "' is not a phone number (7-15 digits)");
+}
+
+void check_customer_status(const std::string& v, const std::string& where) {
+    if (v != "lead" && v != "active" && v != "inactive")
+        fail(ErrorKind::BadInput, where + ": '" + v + "' is not a customer status (lead, active, inactive)");
+}
+
+Customer get_customer(Store& store, int64_t id) {
+    auto& q = store.prepare(std::string(k_select) + " WHERE c.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) fail(ErrorKind::NotFound, "no customer with id " + std::to_string(id));
+    Customer c = read_row(q);
+    q.reset();
+    auto& cq = store.prepare("SELECT kind, value, opt_in FROM customer_contact WHERE customer_id = ? ORDER BY kind, position");
+    cq.bind(1, id);
+    while (cq.executeStep()) {
+        Contact k{cq.getColumn(1).getString(), cq.getColumn(2).getInt() != 0};
+        (cq.getColumn(0).getString() == "email" ? c.emails : c.phones).push_back(std::move(k));
+    }
+    auto& tq = store.prepare("SELECT tag FROM customer_tag WHERE customer_id = ? AND removed_at IS NULL ORDER BY added_at, id");
+    tq.bind(1, id);
+    while (tq.executeStep()) c.tags.push_back(tq.getColumn(0).getString());
+    return c;
+}
+
+std::vector<Customer> list_customers(Store& store, const CustomerFilter& f) {
+    std::string where = " WHERE 1";
+    if (f.status) where += " AND c.status = :status";
+    if (f.tag)
+        where += " AND EXISTS (SELECT 1 FROM customer_tag t WHERE t.customer_id = c.id AND t.tag = :tag AND t.removed_at IS NULL)";
+    if (f.search)
+        where += " AND (c.name LIKE :like ESCAPE '\\' OR c.company LIKE :like ESCAPE '\\' OR c.ref LIKE :like ESCAPE '\\' "
+                 "OR EXISTS (SELECT 1 FROM customer_contact k WHERE k.customer_id = c.id AND k.value LIKE :like ESCAPE '\\'))";
+    auto bind = [&](SQLite::Statement& q) {
+        if (f.status) q.bind(":status", *f.status);
+        if (f.tag) q.bind(":tag", *f.tag);
+        if (f.search) {
+            std::string like = "%";
+            for (char ch : *f.search) {
+                if (ch == '%' || ch == '_' || ch == '\\') like += '\\';
+                like += ch;
+            }
+            q.bind(":like", like + "%");
+        }
+    };
+    std::string limit = f.limit > 0 ? " LIMIT " + std::to_string(f.limit) : "";
+    SQLite::Statement q(store.db(), std::string(k_select) + where + " ORDER BY c.name COLLATE NOCASE, c.id" + limit);
+    bind(q);
+    std::vector<Customer> out;
+    std::unordered_map<int64_t, size_t> index;
+    while (q.executeStep()) {
+        index[q.getColumn(0).getInt64()] = out.size();
+        out.push_back(read_row(q));
+    }
+    if (out.empty()) return out;
+    std::string subset = f.status || f.tag || f.search || f.limit > 0
+                             ? " WHERE customer_id IN (SELECT c.id FROM customer c" + where + " ORDER BY c.name COLLATE NOCASE, c.id" + limit + ")"
+                             : "";
+    SQLite::Statement cq(store.db(), "SELECT customer_id, kind, value, opt_in FROM customer_contact" + subset +
+                                         " ORDER BY customer_id, kind, position");
+    bind(cq);
+    while (cq.executeStep()) {
+        auto it = index.find(cq.getColumn(0).getInt64());
+        if (it == index.end()) continue;
+        Customer& c = out[it->second];
+        Contact k{cq.getColumn(2).getString(), cq.getColumn(3).getInt() != 0};
+        (cq.getColumn(1).getString() == "email" ? c.emails : c.phones).push_back(std::move(k));
+    }
+    SQLite::Statement tq(store.db(), "SELECT customer_id, tag FROM customer_tag" +
+                                         (subset.empty() ? std::string(" WHERE 1") : subset) +
+                                         " AND removed_at IS NULL ORDER BY customer_id, added_at, id");
+    bind(tq);
+    while (tq.executeStep()) {
+        auto it = index.find(tq.getColumn(0).getInt64());
+        if (it != index.end()) out[it->second].tags.push_back(tq.getColumn(1).getString());
+    }
+    return out;
+}
+
+int64_t resolve_customer(Store& store, const std::string& key) {
+    if (!key.empty() && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; }) && key.size() < 19) {
+        auto& q = store.prepare("SELECT id FROM customer WHERE id = ?");
+        q.bind(1, static_cast<int64_t>(std::stoll(key)));
+        if (q.executeStep()) {
+            int64_t id = q.getColumn(0).getInt64();
+            q.reset();
+            return id;
+        }
+    }
+    auto& r = store.prepare("SELECT id FROM customer WHERE ref = ?");
+    r.bind(1, key);
+    if (r.executeStep()) {
+        int64_t id = r.getColumn(0).getInt64();
+        r.reset();
+        return id;
+    }
+    auto& n = store.prepare("SELECT id FROM customer WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 2");
+    n.bind(1, key);
+    std::vector<int64_t> ids;
+    while (n.executeStep()) ids.push_back(n.getColumn(0).getInt64());
+    if (ids.size() == 1) return ids[0];
+    if (ids.size() > 1)
+        fail(ErrorKind::Conflict, "more than one customer is named '" + key + "'; use the id or ref");
+    fail(ErrorKind::NotFound, "no customer '" + key + "' (by id, ref or name)");
+}
+
+int64_t add_customer(Context& ctx, const CustomerFields& f) {
+    if (!f.name) fail(ErrorKind::Usage, "--name is required");
+    validate(f);
+    if (f.ref && !f.ref->empty()) ensure_ref_free(ctx.store, *f.ref, 0);
+    Columns cols;
+    set_if(cols, "ref", f.ref);
+    cols.emplace_back("name", trim(*f.name));
+    set_if(cols, "company", f.company);
+    cols.emplace_back("status", f.status.value_or("lead"));
+    set_if(cols, "street", f.street);
+    set_if(cols, "city", f.city);
+    set_if(cols, "state", f.state);
+    set_if(cols, "zip", f.zip);
+    set_if(cols, "notes", f.notes);
+    std::string now = format_instant(ctx.now());
+    cols.emplace_back("created_at", now);
+    cols.emplace_back("updated_at", now);
+    std::string names, marks;
+    for (const auto& c : cols) {
+        names += (names.empty() ? "" : ", ") + c.first;
+        marks += marks.empty() ? "?" : ", ?";
+    }
+    auto& q = ctx.store.prepare("INSERT INTO customer (" + names + ") VALUES (" + marks + ")");
+    int i = 1;
+    for (const auto& c : cols) bind_value(q, i++, c.second);
+    q.exec();
+    int64_t id = ctx.store.db().getLastInsertRowid();
+    write_contacts(ctx.store, id, "email", merged_contacts({}, f.emails, f, true));
+    write_contacts(ctx.store, id, "phone", merged_contacts({}, f.phones, f, false));
+    add_tags(ctx, id, f.tags);
+    record_change(ctx, "customer", id, nullptr, customer_json(get_customer(ctx.store, id)));
+    return id;
+}
+
+bool edit_customer(Context& ctx, int64_t id, const CustomerFields& f) {
+    validate(f);
+    Customer old = get_customer(ctx.store, id);
+    if (f.ref && !f.ref->empty()) ensure_ref_free(ctx.store, *f.ref, id);
+    Columns cols;
+    set_if(cols, "ref", f.ref);
+    if (f.name) cols.emplace_back("name", trim(*f.name));
+    set_if(cols, "company", f.company);
+    set_if(cols, "status", f.status);
+    set_if(cols, "street", f.street);
+    set_if(cols, "city", f.city);
+    set_if(cols, "state", f.state);
+    set_if(cols, "zip", f.zip);
+    set_if(cols, "notes", f.notes);
+    auto emails = merged_contacts(old.emails, f.emails, f, true);
+    auto phones = merged_contacts(old.phones, f.phones, f, false);
+    auto same = [](const std::vector<Contact>& a, const std::vector<Contact>& b) {
+        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const Contact& x, const Contact& y) {
+                   return x.value == y.value && x.opt_in == y.opt_in;
+               });
+    };
+    for (const auto& v : f.opt_in)
+        if (std::none_of(emails.begin(), emails.end(), [&](const Contact& c) { return c.value == v; }) &&
+            std::none_of(phones.begin(), phones.end(), [&](const Contact& c) { return c.value == v; }))
+            fail(ErrorKind::BadInput, "--opt-in: customer " + std::to_string(id) + " has no email or phone '" + v + "'");
+    for (const auto& v : f.opt_out)
+        if (std::none_of(emails.begin(), emails.end(), [&](const Contact& c) { return c.value == v; }) &&
+            std::none_of(phones.begin(), phones.end(), [&](const Contact& c) { return c.value == v; }))
+            fail(ErrorKind::BadInput, "--opt-out: customer " + std::to_string(id) + " has no email or phone '" + v + "'");
+    Json before = customer_json(old);
+    bool row_changed = false;
+    {
+        // Compare column by column so that an edit to the same values writes nothing.
+        Json raw = row_json(ctx.store, "customer", id);
+        Columns changed;
+        for (const auto& c : cols) {
+            const Json& o = raw[c.first];
+            bool eq = std::holds_alternative<std::nullptr_t>(c.second)
+                          ? o.is_null()
+                          : (o.is_string() && std::get<std::string>(c.second) == o.get<std::string>());
+            if (!eq) changed.push_back(c);
+        }
+        if (!changed.empty()) {
+            changed.emplace_back("updated_at", format_instant(ctx.now()));
+            std::string set;
+            for (const auto& c : changed) set += (set.empty() ? "" : ", ") + c.first + " = ?";
+            SQLite::Statement q(ctx.store.db(), "UPDATE customer SET " + set + " WHERE id = ?");
+            int i = 1;
+            for (const auto& c : changed) bind_value(q, i++, c.second);
+            q.bind(i, id);
+            q.exec();
+            row_changed = true;
+        }
+    }
+    bool contacts_changed = !same(emails, old.emails) || !same(phones, old.phones);
+    if (contacts_changed) {
+        write_contacts(ctx.store, id, "email", emails);
+        write_contacts(ctx.store, id, "phone", phones);
+        if (!row_changed) {
+            auto& q = ctx.store.prepare("UPDATE customer SET updated_at = ? WHERE id = ?");
+            q.bind(1, format_instant(ctx.now()));
+            q.bind(2, id);
+            q.exec();
+        }
+    }
+    add_tags(ctx, id, f.tags);
+    Customer now = get_customer(ctx.store, id);
+    if (snapshot(now) == snapshot(old)) return false;
+    record_change(ctx, "customer", id, before, customer_json(now));
+    return true;
+}
+
+const std::vector<std::string>& customer_fields() {
+    static const std::vector<std::string> f{"id",     "ref",    "name",   "company", "status", "email", "phone",
+                                            "emails", "phones", "street", "city",    "state",  "zip",   "notes",
+                                            "tags",   "created_at", "updated_at"};
+    return f;
+}
+
+Json customer_json(const Customer& c) {
+    Json emails = Json::array(), phones = Json::array();
+    for (const auto& e : c.emails) emails.push_back({{"address", e.value}, {"opt_in", e.opt_in}});
+    for (const auto& p : c.phones) phones.push_back({{"number", p.value}, {"sms_opt_in", p.opt_in}});
+    Json tags = Json::array();
+    for (const auto& t : c.tags) tags.push_back(t);
+    return {
+        {"id", c.id},
+        {"ref", c.ref ? Json(*c.ref) : Json(nullptr)},
+        {"name", c.name},
+        {"company", opt(c.company)},
+        {"status", c.status},
+        {"email", c.emails.empty() ? Json(nullptr) : Json(c.emails.front().value)},
+        {"phone", c.phones.empty() ? Json(nullptr) : Json(c.phones.front().value)},
+        {"emails", emails},
+        {"phones", phones},
+        {"street", opt(c.street)},
+        {"city", opt(c.city)},
+        {"state", opt(c.state)},
+        {"zip", opt(c.zip)},
+        {"notes", opt(c.notes)},
+        {"tags", tags},
+        {"created_at", c.created_at},
+        {"updated_at", c.updated_at},
+    };
+}
+
+const std::vector<std::string>& customer_import_columns() {
+    static const std::vector<std::string> cols{"ref",    "name",  "company", "status", "email", "phone", "email_opt_in",
+                                               "sms_opt_in", "street", "city", "state", "zip", "notes", "tags"};
+    return cols;
+}
+
+ImportResult import_customers(Context& ctx, std::istream& in, const std::string& source) {
+    CsvReader csv(in, source);
+    std::vector<std::string> header;
+    if (!csv.next(header)) fail(ErrorKind::BadInput, source + ": empty file (a header row is required)");
+    const auto& known = customer_import_columns();
+    std::map<std::string, size_t> col;
+    for (size_t i = 0; i < header.size(); ++i) {
+        std::string h = trim(header[i]);
+        if (std::find(known.begin(), known.end(), h) == known.end()) {
+            std::string valid;
+            for (const auto& k : known) valid += (valid.empty() ? "" : ", ") + k;
+            fail(ErrorKind::BadInput, source + ": row 1: unknown column '" + h + "' (valid: " + valid + ")");
+        }
+        if (!col.emplace(h, i).second) fail(ErrorKind::BadInput, source + ": row 1: column '" + h + "' appears twice");
+    }
+    for (const char* required : {"ref", "name"})
+        if (!col.count(required)) fail(ErrorKind::BadInput, source + ": row 1: the header has no '" + std::string(required) + "' column");
+
+    ImportResult result;
+    std::map<std::string, int> refs_seen;
+    std::vector<std::string> row;
+    while (csv.next(row)) {
+        if (row.size() == 1 && trim(row[0]).empty()) continue;  // a blank line
+        std::string at = source + ": row " + std::to_string(csv.row());
+        if (row.size() != header.size())
+            fail(ErrorKind::BadInput, at + ": has " + std::to_string(row.size()) + " fields, the header has " +
+                                          std::to_string(header.size()));
+        ++result.rows;
+        auto cell = [&](const char* name) -> std::optional<std::string> {
+            auto it = col.find(name);
+            if (it == col.end()) return std::nullopt;
+            return trim(row[it->second]);
+        };
+        auto where = [&](const char* name) { return at + ", column " + name; };
+        CustomerFields f;
+        f.ref = cell("ref");
+        if (f.ref->empty()) fail(ErrorKind::BadInput, where("ref") + ": empty (every row needs a ref)");
+        check_ref(*f.ref, where("ref"));
+        auto [it, fresh] = refs_seen.emplace(*f.ref, csv.row());
+        if (!fresh)
+            fail(ErrorKind::BadInput, where("ref") + ": '" + *f.ref + "' is also on row " + std::to_string(it->second));
+        f.name = cell("name");
+        check_name(*f.name, where("name"));
+        f.company = cell("company");
+        f.status = cell("status");
+        if (f.status) {
+            if (f.status->empty()) f.status.reset();
+            else check_customer_status(*f.status, where("status"));
+        }
+        f.street = cell("street");
+        f.city = cell("city");
+        f.state = cell("state");
+        f.zip = cell("zip");
+        f.notes = cell("notes");
+        if (auto e = cell("email")) {
+            f.emails = split_list(*e);
+            for (const auto& v : *f.emails) check_email(v, where("email"));
+        }
+        if (auto p = cell("phone")) {
+            f.phones = split_list(*p);
+            for (const auto& v : *f.phones) check_phone(v, where("phone"));
+        }
+        auto yes_no = [&](const char* name) -> std::optional<bool> {
+            auto v = cell(name);
+            if (!v || v->empty()) return std::nullopt;
+            std::string s = *v;
+            std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+            if (s == "yes" || s == "y" || s == "true" || s == "1") return true;
+            if (s == "no" || s == "n" || s == "false" || s == "0") return false;
+            fail(ErrorKind::BadInput, where(name) + ": '" + *v + "' is not yes or no");
+        };
+        if (auto o = yes_no("email_opt_in"); o && f.emails)
+            for (const auto& v : *f.emails) (*o ? f.opt_in : f.opt_out).push_back(v);
+        if (auto o = yes_no("sms_opt_in"); o && f.phones)
+            for (const auto& v : *f.phones) (*o ? f.opt_in : f.opt_out).push_back(v);
+        if (auto t = cell("tags")) f.tags = split_list(*t);
+
+        auto& q = ctx.store.prepare("SELECT id FROM customer WHERE ref = ?");
+        q.bind(1, *f.ref);
+        std::optional<int64_t> existing;
+        if (q.executeStep()) existing = q.getColumn(0).getInt64();
+        q.reset();
+        if (!existing) {
+            add_customer(ctx, f);
+            ++result.created;
+        } else if (edit_customer(ctx, *existing, f)) {
+            ++result.updated;
+        } else {
+            ++result.unchanged;
+        }
+    }
+    return result;
+}
+
+}  // namespace pom

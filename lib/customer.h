@@ -1,0 +1,77 @@
+#pragma once
+#include "audit.h"
+
+#include <istream>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pom {
+
+struct Contact {
+    std::string value;   ///< an email address or a phone number
+    bool opt_in = true;  ///< email: notices by email; phone: text messages (SMS)
+};
+
+struct Customer {
+    int64_t id = 0;
+    std::optional<std::string> ref;  ///< external reference, unique (imports, accounting)
+    std::string name;
+    std::string company;
+    std::string status = "lead";  ///< lead | active | inactive
+    std::string street, city, state, zip;
+    std::string notes;
+    std::vector<Contact> emails;
+    std::vector<Contact> phones;
+    std::vector<std::string> tags;  ///< current tags, oldest first
+    std::string created_at, updated_at;
+};
+
+/// Fields to set; an unset optional leaves the stored value alone.
+struct CustomerFields {
+    std::optional<std::string> ref, name, company, status, street, city, state, zip, notes;
+    std::optional<std::vector<std::string>> emails;  ///< replaces the list when set
+    std::optional<std::vector<std::string>> phones;  ///< replaces the list when set
+    std::vector<std::string> opt_in;   ///< addresses or numbers to opt in
+    std::vector<std::string> opt_out;  ///< addresses or numbers to opt out
+    std::vector<std::string> tags;     ///< tags to add
+};
+
+struct CustomerFilter {
+    std::optional<std::string> status;
+    std::optional<std::string> search;  ///< matches name, company, ref, email or phone
+    std::optional<std::string> tag;
+    int64_t limit = 0;
+};
+
+/// New phones are not opted in to SMS unless named in opt_in; new emails are opted in.
+int64_t add_customer(Context& ctx, const CustomerFields& fields);
+/// Returns false when nothing changed.
+bool edit_customer(Context& ctx, int64_t id, const CustomerFields& fields);
+Customer get_customer(Store& store, int64_t id);
+std::vector<Customer> list_customers(Store& store, const CustomerFilter& filter);
+/// Finds a customer by id, ref or exact name; NotFound or Conflict (ambiguous name) otherwise.
+int64_t resolve_customer(Store& store, const std::string& key);
+
+Json customer_json(const Customer& c);
+const std::vector<std::string>& customer_fields();
+
+/// Validators shared by every entry point (flags, CSV columns).
+void check_email(const std::string& value, const std::string& where);
+void check_phone(const std::string& value, const std::string& where);
+void check_customer_status(const std::string& value, const std::string& where);
+
+struct ImportResult {
+    int rows = 0;
+    int created = 0;
+    int updated = 0;
+    int unchanged = 0;
+};
+
+/// Upserts customers by `ref` from CSV. One bad row fails the whole import with its row and
+/// column; the caller's transaction then writes nothing. The columns are documented in
+/// docs (README) and customer.cpp.
+ImportResult import_customers(Context& ctx, std::istream& in, const std::string& source);
+const std::vector<std::string>& customer_import_columns();
+
+}  // namespace pom

@@ -1,0 +1,197 @@
+#include "output.h"
+
+#include "error.h"
+
+#include <algorithm>
+
+namespace pom {
+
+Format parse_format(std::string_view name) {
+    if (name == "table") return Format::table;
+    if (name == "json") return Format::json;
+    if (name == "jsonl") return Format::jsonl;
+    if (name == "csv") return Format::csv;
+    if (name == "id") return Format::id;
+    fail(ErrorKind::Usage, "-o: unknown format '" + std::string(name) + "' (valid: table, json, jsonl, csv, id)");
+}
+
+void select_fields(Rows& rows, const std::vector<std::string>& wanted) {
+    for (const auto& w : wanted) {
+        if (std::find(rows.fields.begin(), rows.fields.end(), w) == rows.fields.end()) {
+            std::string valid;
+            for (const auto& f : rows.fields) valid += (valid.empty() ? "" : ", ") + f;
+            fail(ErrorKind::Usage, "--fields: unknown field '" + w + "' (valid: " + valid + ")");
+        }
+    }
+    for (auto& r : rows.records) {
+        Json picked = Json::object();
+        for (const auto& w : wanted) picked[w] = r.contains(w) ? r[w] : Json(nullptr);
+        r = std::move(picked);
+    }
+    rows.fields = wanted;
+    rows.table_fields = wanted;
+}
+
+std::string cell_text(const Json& v) {
+    if (v.is_null()) return "";
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+    if (v.is_array()) {
+        bool scalars = std::all_of(v.begin(), v.end(), [](const Json& e) { return !e.is_structured(); });
+        if (scalars) {
+            std::string out;
+            for (const auto& e : v) out += (out.empty() ? "" : "; ") + cell_text(e);
+            return out;
+        }
+    }
+    return v.dump();
+}
+
+std::string csv_field(std::string_view s) {
+    bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos || (!s.empty() && (s.front() == ' ' || s.back() == ' '));
+    if (!quote) return std::string(s);
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+namespace {
+
+size_t display_width(std::string_view s) {
+    size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xC0) != 0x80) ++n;  // count code points, not bytes
+    return n;
+}
+
+std::string one_line(std::string s) {
+    for (auto& c : s)
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    return s;
+}
+
+std::string upper(std::string s) {
+    for (auto& c : s) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        if (c == '_') c = ' ';
+    }
+    return s;
+}
+
+void pad(std::string& out, std::string_view text, size_t width) {
+    out += text;
+    for (size_t w = display_width(text); w < width; ++w) out += ' ';
+}
+
+std::string grid(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& cells) {
+    std::vector<size_t> width(header.size());
+    for (size_t i = 0; i < header.size(); ++i) width[i] = display_width(header[i]);
+    for (const auto& row : cells)
+        for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], display_width(row[i]));
+    std::string out;
+    auto line = [&](const std::vector<std::string>& row) {
+        std::string l;
+        for (size_t i = 0; i < row.size(); ++i) {
+            if (i) l += "  ";
+            pad(l, row[i], i + 1 == row.size() ? 0 : width[i]);
+        }
+        while (!l.empty() && l.back() == ' ') l.pop_back();
+        out += l + "\n";
+    };
+    line(header);
+    for (const auto& row : cells) line(row);
+    return out;
+}
+
+std::string render_table(const Rows& rows) {
+    const auto& fields = rows.table_fields.empty() ? rows.fields : rows.table_fields;
+    if (rows.detail) {
+        std::string out;
+        for (const auto& r : rows.records) {
+            if (!out.empty()) out += "\n";
+            size_t w = 0;
+            for (const auto& f : fields) w = std::max(w, display_width(f));
+            std::string tail;
+            for (const auto& f : fields) {
+                const Json& v = r.contains(f) ? r[f] : Json(nullptr);
+                if (v.is_array() && !v.empty() && v.front().is_object()) {
+                    // A list of records (a customer's pools) becomes its own small table.
+                    std::vector<std::string> header;
+                    for (auto it = v.front().begin(); it != v.front().end(); ++it) header.push_back(upper(it.key()));
+                    std::vector<std::vector<std::string>> cells;
+                    for (const auto& e : v) {
+                        std::vector<std::string> row;
+                        for (auto it = v.front().begin(); it != v.front().end(); ++it)
+                            row.push_back(one_line(cell_text(e.contains(it.key()) ? e[it.key()] : Json())));
+                        cells.push_back(std::move(row));
+                    }
+                    tail += "\n" + f + ":\n" + grid(header, cells);
+                    continue;
+                }
+                std::string l;
+                pad(l, f, w);
+                out += l + "  " + one_line(cell_text(v));
+                while (!out.empty() && out.back() == ' ') out.pop_back();
+                out += "\n";
+            }
+            out += tail;
+        }
+        return out;
+    }
+    if (rows.records.empty()) return "";
+    std::vector<std::string> header;
+    for (const auto& f : fields) header.push_back(upper(f));
+    std::vector<std::vector<std::string>> cells;
+    cells.reserve(rows.records.size());
+    for (const auto& r : rows.records) {
+        std::vector<std::string> row;
+        row.reserve(fields.size());
+        for (const auto& f : fields) row.push_back(one_line(cell_text(r.contains(f) ? r[f] : Json())));
+        cells.push_back(std::move(row));
+    }
+    return grid(header, cells);
+}
+
+}  // namespace
+
+std::string render(const Rows& rows, Format format) {
+    switch (format) {
+    case Format::table: return render_table(rows);
+    case Format::json: {
+        Json arr = Json::array();
+        for (const auto& r : rows.records) arr.push_back(r);
+        return arr.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+    }
+    case Format::jsonl: {
+        std::string out;
+        for (const auto& r : rows.records) out += r.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+        return out;
+    }
+    case Format::csv: {
+        std::string out;
+        for (size_t i = 0; i < rows.fields.size(); ++i) out += (i ? "," : "") + csv_field(rows.fields[i]);
+        out += "\r\n";
+        for (const auto& r : rows.records) {
+            for (size_t i = 0; i < rows.fields.size(); ++i) {
+                const auto& f = rows.fields[i];
+                out += (i ? "," : "") + csv_field(cell_text(r.contains(f) ? r[f] : Json()));
+            }
+            out += "\r\n";
+        }
+        return out;
+    }
+    case Format::id: {
+        std::string out;
+        for (const auto& r : rows.records)
+            if (r.contains(rows.id_field)) out += cell_text(r[rows.id_field]) + "\n";
+        return out;
+    }
+    }
+    return "";
+}
+
+}  // namespace pom

@@ -1,0 +1,84 @@
+#include "record.h"
+
+#include "error.h"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace pom {
+
+void bind_value(SQLite::Statement& q, int index, const Value& v) {
+    std::visit(
+        [&](const auto& x) {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, std::nullptr_t>) q.bind(index);
+            else q.bind(index, x);
+        },
+        v);
+}
+
+int64_t insert_record(Context& ctx, const std::string& table, Columns cols, bool timestamps) {
+    if (timestamps) {
+        std::string now = format_instant(ctx.now());
+        cols.emplace_back("created_at", now);
+        cols.emplace_back("updated_at", now);
+    }
+    std::string names, marks;
+    for (const auto& [name, v] : cols) {
+        names += (names.empty() ? "" : ", ") + name;
+        marks += marks.empty() ? "?" : ", ?";
+    }
+    SQLite::Statement q(ctx.store.db(), "INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")");
+    int i = 1;
+    for (const auto& c : cols) bind_value(q, i++, c.second);
+    q.exec();
+    int64_t id = ctx.store.db().getLastInsertRowid();
+    record_change(ctx, table, id, nullptr, row_json(ctx.store, table, id));
+    return id;
+}
+
+bool update_record(Context& ctx, const std::string& table, int64_t id, const Columns& cols, bool timestamps) {
+    Json before = row_json(ctx.store, table, id);
+    if (before.is_null()) fail(ErrorKind::NotFound, "no " + table + " with id " + std::to_string(id));
+    Columns changed;
+    for (const auto& c : cols) {
+        const Json& old = before[c.first];
+        bool same = std::visit(
+            [&](const auto& x) {
+                using T = std::decay_t<decltype(x)>;
+                if constexpr (std::is_same_v<T, std::nullptr_t>) return old.is_null();
+                else if constexpr (std::is_same_v<T, std::string>) return old.is_string() && old.get<std::string>() == x;
+                else if constexpr (std::is_same_v<T, int64_t>) return old.is_number_integer() && old.get<int64_t>() == x;
+                else return old.is_number() && old.get<double>() == x;
+            },
+            c.second);
+        if (!same) changed.push_back(c);
+    }
+    if (changed.empty()) return false;
+    if (timestamps) changed.emplace_back("updated_at", format_instant(ctx.now()));
+    std::string set;
+    for (const auto& c : changed) set += (set.empty() ? "" : ", ") + c.first + " = ?";
+    SQLite::Statement q(ctx.store.db(), "UPDATE " + table + " SET " + set + " WHERE id = ?");
+    int i = 1;
+    for (const auto& c : changed) bind_value(q, i++, c.second);
+    q.bind(i, id);
+    q.exec();
+    record_change(ctx, table, id, before, row_json(ctx.store, table, id));
+    return true;
+}
+
+void set_if(Columns& cols, const std::string& column, const std::optional<std::string>& v, bool empty_is_null) {
+    if (!v) return;
+    if (empty_is_null && v->empty()) cols.emplace_back(column, nullptr);
+    else cols.emplace_back(column, *v);
+}
+void set_if(Columns& cols, const std::string& column, const std::optional<int64_t>& v) {
+    if (v) cols.emplace_back(column, *v);
+}
+void set_if(Columns& cols, const std::string& column, const std::optional<double>& v) {
+    if (v) cols.emplace_back(column, *v);
+}
+void set_if(Columns& cols, const std::string& column, const std::optional<bool>& v) {
+    if (v) cols.emplace_back(column, int64_t{*v ? 1 : 0});
+}
+
+}  // namespace pom

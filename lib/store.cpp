@@ -1,0 +1,176 @@
+#include "store.h"
+
+#include "error.h"
+#include "migrations.h"
+
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <filesystem>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace pom {
+
+namespace {
+constexpr int k_application_id = 0x504F4D31;  // "POM1"
+}
+
+int latest_schema_version() { return static_cast<int>(migrations().size()); }
+
+Store::Store(const std::string& path, int flags, int busy_timeout_ms)
+    : m_path(path), m_db(path, flags, busy_timeout_ms) {}
+
+std::unique_ptr<Store> Store::open(const std::string& path, const OpenOptions& options) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    bool exists = fs::exists(path, ec);
+    if (!exists && !options.create)
+        fail(ErrorKind::NoInput, "no database at " + path + " (create one with: pom init --db " + path + ")");
+    if (exists) {
+        if (fs::is_directory(path, ec)) fail(ErrorKind::Io, path + " is a directory, not a pom database");
+        if (::access(path.c_str(), R_OK | W_OK) != 0)
+            fail(ErrorKind::Permission, "cannot open database " + path + ": permission denied");
+    } else {
+        auto parent = fs::path(path).parent_path();
+        if (!parent.empty() && !fs::exists(parent, ec)) {
+            fs::create_directories(parent, ec);
+            if (ec) fail(ErrorKind::Io, "cannot create folder " + parent.string() + ": " + ec.message());
+        }
+    }
+    std::unique_ptr<Store> store;
+    try {
+        // The database, its WAL and shm files are private to the company: 0600.
+        mode_t old = ::umask(077);
+        try {
+            store.reset(new Store(path, SQLite::OPEN_READWRITE | (exists ? 0 : SQLite::OPEN_CREATE),
+                                  options.busy_timeout_ms));
+        } catch (...) {
+            ::umask(old);
+            throw;
+        }
+        ::umask(old);
+        if (!exists) ::chmod(path.c_str(), 0600);
+        auto& db = store->m_db;
+        int app_id = db.execAndGet("PRAGMA application_id").getInt();
+        int version = db.execAndGet("PRAGMA user_version").getInt();
+        if (exists && app_id != k_application_id && (version != 0 || app_id != 0 ||
+                                                     db.execAndGet("SELECT count(*) FROM sqlite_schema").getInt() > 0))
+            fail(ErrorKind::BadInput, path + " is not a pom database");
+        if (version > latest_schema_version())
+            fail(ErrorKind::NewerDatabase, "database " + path + " has schema version " + std::to_string(version) +
+                                               ", made by a newer pom (this pom knows up to " +
+                                               std::to_string(latest_schema_version()) + "); upgrade pom");
+        db.exec("PRAGMA foreign_keys = ON");
+        db.exec("PRAGMA synchronous = FULL");
+        if (version < latest_schema_version()) {
+            if (db.execAndGet("PRAGMA journal_mode").getString() != "wal") db.exec("PRAGMA journal_mode = WAL");
+            store->migrate();
+        }
+    } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() == SQLITE_NOTADB) fail(ErrorKind::BadInput, path + " is not a pom database");
+        throw translate_sqlite_error(e);
+    }
+    return store;
+}
+
+std::unique_ptr<Store> Store::open_memory() {
+    std::unique_ptr<Store> store(new Store(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 0));
+    store->m_db.exec("PRAGMA foreign_keys = ON");
+    store->migrate();
+    return store;
+}
+
+void Store::migrate() {
+    WriteTx tx(*this);
+    // Re-read inside the write lock: another process may have migrated meanwhile.
+    int version = m_db.execAndGet("PRAGMA user_version").getInt();
+    if (version > latest_schema_version())
+        fail(ErrorKind::NewerDatabase, "database " + m_path + " was upgraded by a newer pom meanwhile");
+    const auto& all = migrations();
+    for (int v = version; v < latest_schema_version(); ++v) m_db.exec(all[static_cast<size_t>(v)]);
+    if (version < latest_schema_version()) {
+        m_db.exec("PRAGMA application_id = " + std::to_string(k_application_id));
+        m_db.exec("PRAGMA user_version = " + std::to_string(latest_schema_version()));
+        m_migrated_from = version;
+    }
+    tx.commit();
+}
+
+SQLite::Statement& Store::prepare(const std::string& sql) {
+    auto& slot = m_cache[sql];
+    if (!slot) {
+        slot = std::make_unique<SQLite::Statement>(m_db, sql);
+    } else {
+        slot->reset();
+        slot->clearBindings();
+    }
+    return *slot;
+}
+
+int Store::schema_version() { return m_db.execAndGet("PRAGMA user_version").getInt(); }
+
+bool Store::in_transaction() const { return sqlite3_get_autocommit(m_db.getHandle()) == 0; }
+
+WriteTx::WriteTx(Store& store) : m_store(store) {
+    if (store.in_transaction()) {
+        m_savepoint = "pom_sp" + std::to_string(store.next_savepoint());
+        store.db().exec("SAVEPOINT " + m_savepoint);
+    } else {
+        store.db().exec("BEGIN IMMEDIATE");
+    }
+}
+
+WriteTx::~WriteTx() {
+    if (!m_done) {
+        try {
+            rollback();
+        } catch (...) {
+            // A failed rollback leaves SQLite to roll back when the connection closes.
+        }
+    }
+}
+
+void WriteTx::commit() {
+    m_store.db().exec(m_savepoint.empty() ? "COMMIT" : "RELEASE " + m_savepoint);
+    m_done = true;
+}
+
+void WriteTx::rollback() {
+    m_done = true;
+    if (m_savepoint.empty()) {
+        if (m_store.in_transaction()) m_store.db().exec("ROLLBACK");
+    } else {
+        m_store.db().exec("ROLLBACK TO " + m_savepoint);
+        m_store.db().exec("RELEASE " + m_savepoint);
+    }
+}
+
+Error translate_sqlite_error(const SQLite::Exception& e) {
+    int code = e.getErrorCode();
+    std::string msg = e.what();
+    switch (code) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return Error(ErrorKind::Busy, "the database is busy (locked by another pom); try again later");
+    case SQLITE_CONSTRAINT: {
+        int ext = e.getExtendedErrorCode();
+        if (ext == SQLITE_CONSTRAINT_CHECK || ext == SQLITE_CONSTRAINT_NOTNULL)
+            return Error(ErrorKind::BadInput, "invalid value: " + msg);
+        if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+            return Error(ErrorKind::NotFound, "a referenced record does not exist (" + msg + ")");
+        return Error(ErrorKind::Conflict, msg);
+    }
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH: return Error(ErrorKind::Permission, "database: " + msg);
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return Error(ErrorKind::Io, "database: " + msg);
+    default: return Error(ErrorKind::Internal, "database: " + msg);
+    }
+}
+
+}  // namespace pom

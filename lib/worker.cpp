@@ -1,0 +1,128 @@
+#include "worker.h"
+
+#include "customer.h"
+#include "error.h"
+#include "record.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <algorithm>
+
+namespace pom {
+
+namespace {
+
+const char* k_select = "SELECT id, name, phone, email, role, active, created_at, updated_at FROM worker";
+
+Worker read_row(SQLite::Statement& q) {
+    Worker w;
+    w.id = q.getColumn(0).getInt64();
+    w.name = q.getColumn(1).getString();
+    w.phone = q.getColumn(2).getString();
+    w.email = q.getColumn(3).getString();
+    w.role = q.getColumn(4).getString();
+    w.active = q.getColumn(5).getInt() != 0;
+    w.created_at = q.getColumn(6).getString();
+    w.updated_at = q.getColumn(7).getString();
+    return w;
+}
+
+void validate(const WorkerFields& f) {
+    if (f.name && f.name->find_first_not_of(" \t") == std::string::npos)
+        fail(ErrorKind::BadInput, "--name: a worker needs a name");
+    if (f.name && std::all_of(f.name->begin(), f.name->end(), [](char c) { return c >= '0' && c <= '9'; }))
+        fail(ErrorKind::BadInput, "--name: '" + *f.name + "' is a number; a worker's name cannot be (ids are numbers)");
+    if (f.role && *f.role != "technician" && *f.role != "office" && *f.role != "manager" && *f.role != "admin")
+        fail(ErrorKind::BadInput, "--role: '" + *f.role + "' is not a role (technician, office, manager, admin)");
+    if (f.email && !f.email->empty()) check_email(*f.email, "--email");
+    if (f.phone && !f.phone->empty()) check_phone(*f.phone, "--phone");
+}
+
+void ensure_name_free(Store& store, const std::string& name, int64_t self) {
+    auto& q = store.prepare("SELECT id FROM worker WHERE name = ? COLLATE NOCASE");
+    q.bind(1, name);
+    if (q.executeStep()) {
+        int64_t other = q.getColumn(0).getInt64();
+        q.reset();
+        if (other != self) fail(ErrorKind::Conflict, "worker " + std::to_string(other) + " is already named '" + name + "'");
+    }
+}
+
+Columns columns(const WorkerFields& f) {
+    Columns cols;
+    set_if(cols, "name", f.name);
+    set_if(cols, "phone", f.phone);
+    set_if(cols, "email", f.email);
+    set_if(cols, "role", f.role);
+    set_if(cols, "active", f.active);
+    return cols;
+}
+
+Json opt(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+}  // namespace
+
+int64_t add_worker(Context& ctx, const WorkerFields& f) {
+    if (!f.name) fail(ErrorKind::Usage, "--name is required");
+    validate(f);
+    ensure_name_free(ctx.store, *f.name, 0);
+    return insert_record(ctx, "worker", columns(f));
+}
+
+bool edit_worker(Context& ctx, int64_t id, const WorkerFields& f) {
+    validate(f);
+    get_worker(ctx.store, id);
+    if (f.name) ensure_name_free(ctx.store, *f.name, id);
+    return update_record(ctx, "worker", id, columns(f));
+}
+
+Worker get_worker(Store& store, int64_t id) {
+    auto& q = store.prepare(std::string(k_select) + " WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) fail(ErrorKind::NotFound, "no worker with id " + std::to_string(id));
+    Worker w = read_row(q);
+    q.reset();
+    return w;
+}
+
+std::vector<Worker> list_workers(Store& store, bool include_inactive, const std::optional<std::string>& role) {
+    std::string sql = std::string(k_select) + " WHERE 1";
+    if (!include_inactive) sql += " AND active = 1";
+    if (role) sql += " AND role = :role";
+    sql += " ORDER BY name COLLATE NOCASE, id";
+    SQLite::Statement q(store.db(), sql);
+    if (role) q.bind(":role", *role);
+    std::vector<Worker> out;
+    while (q.executeStep()) out.push_back(read_row(q));
+    return out;
+}
+
+int64_t resolve_worker(Store& store, const std::string& key) {
+    if (!key.empty() && key.size() < 19 && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        int64_t id = std::stoll(key);
+        get_worker(store, id);
+        return id;
+    }
+    auto& q = store.prepare("SELECT id FROM worker WHERE name = ? COLLATE NOCASE");
+    q.bind(1, key);
+    if (q.executeStep()) {
+        int64_t id = q.getColumn(0).getInt64();
+        q.reset();
+        return id;
+    }
+    fail(ErrorKind::NotFound, "no worker '" + key + "' (by id or name)");
+}
+
+const std::vector<std::string>& worker_fields() {
+    static const std::vector<std::string> f{"id", "name", "phone", "email", "role", "active", "created_at", "updated_at"};
+    return f;
+}
+
+Json worker_json(const Worker& w) {
+    return {
+        {"id", w.id},         {"name", w.name},           {"phone", opt(w.phone)},
+        {"email", opt(w.email)}, {"role", w.role},         {"active", w.active},
+        {"created_at", w.created_at}, {"updated_at", w.updated_at},
+    };
+}
+
+}  // namespace pom

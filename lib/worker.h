@@ -1,0 +1,35 @@
+#pragma once
+#include "audit.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pom {
+
+/// A technician or a member of the office staff.
+struct Worker {
+    int64_t id = 0;
+    std::string name;
+    std::string phone, email;
+    std::string role = "technician";  ///< technician | office | manager | admin
+    bool active = true;
+    std::string created_at, updated_at;
+};
+
+struct WorkerFields {
+    std::optional<std::string> name, phone, email, role;
+    std::optional<bool> active;
+};
+
+int64_t add_worker(Context& ctx, const WorkerFields& fields);
+bool edit_worker(Context& ctx, int64_t id, const WorkerFields& fields);
+Worker get_worker(Store& store, int64_t id);
+std::vector<Worker> list_workers(Store& store, bool include_inactive, const std::optional<std::string>& role);
+/// By id or by name (case-insensitive).
+int64_t resolve_worker(Store& store, const std::string& key);
+
+Json worker_json(const Worker& w);
+const std::vector<std::string>& worker_fields();
+
+}  // namespace pom
