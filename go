@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# pom's set-up, build, demo and tests in one script.
+#   ./go demo    install what is missing, build, and run examples/demo on a fresh database
+#   ./go test    install what is missing, build, and run every test
+#   ./go build   install what is missing and build (build/cmd/pom)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Everything comes from Debian's packages; nothing is downloaded from anywhere else.
+PACKAGES=(
+  build-essential cmake
+  libcli11-dev libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev catch2
+  libhowardhinnant-date-dev libical-dev tzdata
+  sqlite3 python3 python3-jsonschema
+  bash-completion zsh fish
+)
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "go: installing ${missing[*]}" >&2
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPOM_WERROR=ON >/dev/null
+  cmake --build build -j "$(nproc)"
+}
+
+case "${1:-}" in
+  demo)
+    install_missing
+    build >/dev/null
+    PATH="$PWD/build/cmd:$PATH" examples/demo
+    ;;
+  test)
+    install_missing
+    build
+    ctest --test-dir build --output-on-failure -j "$(nproc)"
+    ;;
+  build)
+    install_missing
+    build
+    ;;
+  *)
+    echo "usage: ./go demo | ./go test | ./go build" >&2
+    exit 64
+    ;;
+esac

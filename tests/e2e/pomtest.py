@@ -1,0 +1,124 @@
+"""Helpers for pom's end-to-end tests: run the real binary on a temporary database."""
+import csv
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import tempfile
+import unittest
+
+POM = os.environ.get("POM_BIN", "pom")
+SOURCE = os.environ.get("POM_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+EXPECTED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "expected")
+SCHEMAS = os.path.join(SOURCE, "schemas")
+NOW = "2026-11-23T08:00:00"
+
+
+class Result:
+    def __init__(self, proc):
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    def json(self):
+        return json.loads(self.out)
+
+    def __repr__(self):
+        return f"<exit {self.code} out={self.out[:300]!r} err={self.err[:300]!r}>"
+
+
+class PomTest(unittest.TestCase):
+    """Each test gets a fresh folder with a config, an initialised database and a fixed clock."""
+
+    maxDiff = None
+    config = 'timezone = "America/Phoenix"\n[company]\nname = "Blue Wave Pools"\n'
+    init_db = True
+
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="pom-e2e-")
+        self.dir = self._tmp.name
+        self.db = os.path.join(self.dir, "pom.db")
+        self.config_path = os.path.join(self.dir, "pom.toml")
+        with open(self.config_path, "w") as f:
+            f.write(self.config)
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": self.dir,
+            "POM_DB": self.db,
+            "POM_CONFIG": self.config_path,
+            "POM_NOW": NOW,
+            "POM_USER": "tester",
+            "LANG": "C.UTF-8",
+        }
+        if self.init_db:
+            self.ok("init")
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def pom(self, *args, input=None, env=None):
+        e = dict(self.env)
+        if env:
+            for k, v in env.items():
+                if v is None:
+                    e.pop(k, None)
+                else:
+                    e[k] = v
+        proc = subprocess.run([POM, *args], input=input, capture_output=True, text=True, env=e, timeout=120)
+        return Result(proc)
+
+    def ok(self, *args, **kw):
+        r = self.pom(*args, **kw)
+        self.assertEqual(r.code, 0, f"pom {' '.join(args)} failed: {r}")
+        return r.out
+
+    def json(self, *args, **kw):
+        return json.loads(self.ok(*args, "-o", "json", **kw))
+
+    def csv(self, *args, **kw):
+        return list(csv.DictReader(io.StringIO(self.ok(*args, "-o", "csv", **kw), newline="")))
+
+    def dump(self, path=None):
+        """The whole database as SQL text: what 'unchanged' is measured against."""
+        con = sqlite3.connect(path or self.db)
+        try:
+            return "\n".join(con.iterdump())
+        finally:
+            con.close()
+
+    def assertRefused(self, args, code, message, input=None, env=None):
+        """The command fails with `code`, says `message` on one stderr line, prints nothing on
+        stdout and leaves the database exactly as it was."""
+        before = self.dump() if os.path.exists(self.db) else None
+        r = self.pom(*args, input=input, env=env)
+        self.assertEqual(r.code, code, f"pom {' '.join(args)}: {r}")
+        self.assertEqual(r.out, "", f"stdout must stay empty on error: {r}")
+        self.assertIn(message, r.err)
+        self.assertTrue(r.err.startswith("pom: error: "), r.err)
+        self.assertEqual(len(r.err.strip().splitlines()), 1, f"one line expected: {r.err!r}")
+        if before is not None:
+            self.assertEqual(self.dump(), before, f"pom {' '.join(args)} changed the database")
+        return r
+
+    def validate(self, schema, records):
+        """Validates records against schemas/<schema>.json."""
+        import jsonschema
+
+        with open(os.path.join(SCHEMAS, schema + ".json")) as f:
+            s = json.load(f)
+        if isinstance(records, dict):
+            records = [records]
+        self.assertTrue(len(records) > 0, "nothing to validate")
+        for r in records:
+            jsonschema.validate(r, s, format_checker=jsonschema.FormatChecker())
+
+    def assertExpected(self, name, text):
+        """Compares text with tests/e2e/expected/<name>; POM_UPDATE_EXPECTED=1 rewrites it."""
+        path = os.path.join(EXPECTED, name)
+        if os.environ.get("POM_UPDATE_EXPECTED"):
+            os.makedirs(EXPECTED, exist_ok=True)
+            with open(path, "w", newline="") as f:
+                f.write(text)
+        with open(path, newline="") as f:
+            self.assertEqual(text, f.read(), f"output differs from {path}")
