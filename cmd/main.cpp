@@ -12,6 +12,7 @@ void register_config(CLI::App& app, Cli& cli);
 void register_log(CLI::App& app, Cli& cli);
 void register_customer(CLI::App& app, Cli& cli);
 void register_pool(CLI::App& app, Cli& cli);
+void register_appt(CLI::App& app, Cli& cli);
 void register_worker(CLI::App& app, Cli& cli);
 void register_batch(CLI::App& app, Cli& cli);
 void register_help(CLI::App& app, Cli& cli);
@@ -22,6 +23,8 @@ void register_commands(CLI::App& app, Cli& cli) {
     register_customer(app, cli);    // customer add|list|show|edit|import
     register_pool(app, cli);        // pool add|list|show|edit
     register_worker(app, cli);      // worker add|list|show|edit
+    register_appt(app, cli);        // appt add|list|show|assign|move|board|days-out|preview|expand|rollover|
+                                    //      on-my-way|start|pause|complete|skip|cancel|series ...
     register_batch(app, cli);       // batch FILE              many commands, one transaction
     register_log(app, cli);         // log                     the audit log
     register_db(app, cli);          // db check|backup|stats

@@ -143,4 +143,24 @@ std::chrono::seconds parse_duration(std::string_view text, std::string_view what
 
 Date add_days(Date d, int days) { return Date{date::sys_days{d} + date::days{days}}; }
 
+Date parse_day(std::string_view text, Date today, std::string_view what) {
+    if (text == "today") return today;
+    if (text == "tomorrow") return add_days(today, 1);
+    if (text == "yesterday") return add_days(today, -1);
+    if (!text.empty() && (text[0] == '+' || text[0] == '-') && text.size() >= 3) {
+        int n = 0;
+        auto r = std::from_chars(text.data() + 1, text.data() + text.size() - 1, n);
+        char unit = text.back();
+        if (r.ec == std::errc{} && r.ptr == text.data() + text.size() - 1 && n <= 3660 && (unit == 'd' || unit == 'w')) {
+            int days = unit == 'w' ? n * 7 : n;
+            return add_days(today, text[0] == '-' ? -days : days);
+        }
+        fail(ErrorKind::BadInput, std::string(what) + ": " + quote(text) + " is not a day offset (+3d, +8w, -1d)");
+    }
+    if (text.size() != 10)
+        fail(ErrorKind::BadInput, std::string(what) + ": " + quote(text) +
+                                      " is not a date (YYYY-MM-DD, today, tomorrow, +3d, +8w)");
+    return parse_date(text, what);
+}
+
 }  // namespace pom

@@ -71,4 +71,8 @@ std::chrono::seconds parse_duration(std::string_view text, std::string_view what
 
 Date add_days(Date d, int days);
 
+/// A day as people type it: YYYY-MM-DD, `today`, `tomorrow`, `yesterday`, or an offset from
+/// today such as `+3d`, `+8w`, `-1d`. Throws BadInput naming `what`.
+Date parse_day(std::string_view text, Date today, std::string_view what);
+
 }  // namespace pom

@@ -51,7 +51,100 @@ void read_company(const std::string& path, const toml::table& t, CompanyInfo& c)
     }
 }
 
+void read_service_types(const std::string& path, const toml::table& t, Config& cfg) {
+    cfg.service_types.clear();
+    for (auto&& [k, v] : t) {
+        std::string name(k.str());
+        auto* st = v.as_table();
+        if (!st) config_error(path, v, "service_types." + name + " must be a table");
+        ServiceType type{name, 30, name};
+        for (auto&& [kk, vv] : *st) {
+            std::string key(kk.str());
+            if (key == "duration") type.duration_min = static_cast<int>(get_int(path, vv, "duration", 1, 1440));
+            else if (key == "checklist") type.checklist = get_string(path, vv, "checklist");
+            else config_error(path, vv, "unknown key 'service_types." + name + "." + key + "'");
+        }
+        cfg.service_types.push_back(type);
+    }
+    if (cfg.service_types.empty()) config_error(path, t, "service_types must define at least one type");
+}
+
+void read_notices(const std::string& path, const toml::table& t, Config& cfg) {
+    for (auto&& [k, v] : t) {
+        std::string name(k.str());
+        auto* nt = v.as_table();
+        if (!nt) config_error(path, v, "notices." + name + " must be a table");
+        NoticeTemplate tpl = cfg.notices.count(name) ? cfg.notices[name] : NoticeTemplate{};
+        for (auto&& [kk, vv] : *nt) {
+            std::string key(kk.str());
+            if (key == "channel") {
+                tpl.channel = get_string(path, vv, "channel");
+                if (tpl.channel != "email" && tpl.channel != "sms") config_error(path, vv, "channel must be email or sms");
+            } else if (key == "subject") tpl.subject = get_string(path, vv, "subject");
+            else if (key == "body") tpl.body = get_string(path, vv, "body");
+            else if (key == "enabled") {
+                auto b = vv.value_exact<bool>();
+                if (!b) config_error(path, vv, "enabled must be true or false");
+                tpl.enabled = *b;
+            } else config_error(path, vv, "unknown key 'notices." + name + "." + key + "'");
+        }
+        if (tpl.body.empty()) config_error(path, v, "notices." + name + " needs a body");
+        cfg.notices[name] = tpl;
+    }
+}
+
+void read_notify(const std::string& path, const toml::table& t, NotifySettings& n) {
+    for (auto&& [k, v] : t) {
+        std::string key(k.str());
+        if (key == "email_command") n.email_command = get_string(path, v, "notify.email_command");
+        else if (key == "sms_command") n.sms_command = get_string(path, v, "notify.sms_command");
+        else if (key == "max_attempts") n.max_attempts = static_cast<int>(get_int(path, v, "notify.max_attempts", 1, 100));
+        else if (key == "retry_after") {
+            try {
+                n.retry_after_s = static_cast<int>(parse_duration(get_string(path, v, "notify.retry_after"), "retry_after").count());
+            } catch (const Error& e) {
+                config_error(path, v, e.what());
+            }
+        } else config_error(path, v, "unknown key 'notify." + key + "'");
+    }
+}
+
 }  // namespace
+
+std::vector<ServiceType> Config::default_service_types() {
+    return {{"maintenance", 30, "maintenance"}, {"repair", 60, "repair"},          {"opening", 120, "opening"},
+            {"closing", 90, "closing"},         {"green-to-clean", 180, "green-to-clean"}, {"inspection", 45, "inspection"}};
+}
+
+std::map<std::string, NoticeTemplate> Config::default_notices() {
+    return {
+        {"assigned",
+         {"email", "Your pool service on {date}",
+          "Hello {first_name},\n\nYour {service_type} visit from {company} is scheduled for {date}{window}. "
+          "Your technician will be {worker}.\n\nQuestions? Call us at {company_phone}.\n\n{company}\n",
+          true}},
+        {"on_my_way", {"sms", "", "{company}: {worker} is on the way to your pool{eta}. Reply STOP to opt out.", true}},
+        {"skipped",
+         {"email", "We could not service your pool on {date}",
+          "Hello {first_name},\n\nWe could not complete your {service_type} visit on {date}: {reason}.\n"
+          "We will be back on your next scheduled day, or call us at {company_phone}.\n\n{company}\n",
+          true}},
+    };
+}
+
+const ServiceType& Config::service_type(const std::string& name) const {
+    for (const auto& t : service_types)
+        if (t.name == name) return t;
+    std::string known;
+    for (const auto& t : service_types) known += (known.empty() ? "" : ", ") + t.name;
+    fail(ErrorKind::BadInput, "--type: unknown service type '" + name + "' (configured: " + known + ")");
+}
+
+bool Config::is_working_day(int weekday) const {
+    for (int d : working_days)
+        if (d == weekday) return true;
+    return false;
+}
 
 Config load_config_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -92,6 +185,27 @@ Config load_config_file(const std::string& path) {
                 cfg.working_days.push_back(n);
             }
             if (cfg.working_days.empty()) config_error(path, v, "working_days must name at least one day");
+        } else if (key == "days_out") {
+            cfg.days_out = static_cast<int>(get_int(path, v, "days_out", 0, 365));
+        } else if (key == "expand_horizon") {
+            cfg.expand_horizon = get_string(path, v, "expand_horizon");
+            try {
+                parse_duration(cfg.expand_horizon, "expand_horizon");
+            } catch (const Error& e) {
+                config_error(path, v, e.what());
+            }
+        } else if (key == "service_types") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "service_types must be a table");
+            read_service_types(path, *t, cfg);
+        } else if (key == "notices") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "notices must be a table");
+            read_notices(path, *t, cfg);
+        } else if (key == "notify") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "notify must be a table");
+            read_notify(path, *t, cfg.notify);
         } else if (key == "company") {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "company must be a table");
@@ -107,6 +221,12 @@ nlohmann::ordered_json config_to_json(const Config& c) {
     static const char* names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
     nlohmann::ordered_json days = nlohmann::ordered_json::array();
     for (int d : c.working_days) days.push_back(names[d]);
+    nlohmann::ordered_json service_types = nlohmann::ordered_json::array();
+    for (const auto& t : c.service_types)
+        service_types.push_back({{"name", t.name}, {"duration_min", t.duration_min}, {"checklist", t.checklist}});
+    nlohmann::ordered_json notices = nlohmann::ordered_json::object();
+    for (const auto& [name, t] : c.notices)
+        notices[name] = {{"channel", t.channel}, {"subject", t.subject}, {"body", t.body}, {"enabled", t.enabled}};
     return {
         {"source", c.source.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(c.source)},
         {"db", c.db ? nlohmann::ordered_json(*c.db) : nlohmann::ordered_json(nullptr)},
@@ -114,10 +234,18 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"busy_timeout_ms", c.busy_timeout_ms},
         {"currency", c.currency},
         {"working_days", days},
+        {"days_out", c.days_out},
+        {"expand_horizon", c.expand_horizon},
         {"company.name", c.company.name},
         {"company.address", c.company.address},
         {"company.phone", c.company.phone},
         {"company.email", c.company.email},
+        {"service_types", service_types},
+        {"notify.email_command", c.notify.email_command},
+        {"notify.sms_command", c.notify.sms_command},
+        {"notify.max_attempts", c.notify.max_attempts},
+        {"notify.retry_after_s", c.notify.retry_after_s},
+        {"notices", notices},
     };
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,30 @@ struct CompanyInfo {
     std::string email;
 };
 
+/// A kind of visit: maintenance, repair, opening, …
+struct ServiceType {
+    std::string name;
+    int duration_min = 30;  ///< default length of a visit
+    std::string checklist;  ///< the checklist a visit of this type uses
+};
+
+/// A customer notice template. Placeholders in braces: {customer}, {first_name}, {company},
+/// {company_phone}, {date}, {window}, {worker}, {eta}, {reason}, {service_type}.
+struct NoticeTemplate {
+    std::string channel = "email";  ///< email or sms
+    std::string subject;
+    std::string body;
+    bool enabled = true;
+};
+
+/// How `pom notify send` delivers: a command per channel, the message on its stdin.
+struct NotifySettings {
+    std::string email_command = "sendmail -t -i";
+    std::string sms_command;
+    int max_attempts = 5;
+    int retry_after_s = 300;  ///< first retry delay; doubled after each failure
+};
+
 /// The company's settings from pom.toml. Every field has a default, so no file means defaults.
 struct Config {
     std::string source;              ///< the file it was read from; empty when defaults
@@ -23,6 +48,17 @@ struct Config {
     CompanyInfo company;
     /// Which weekdays are working days (0 = Sunday … 6 = Saturday).
     std::vector<int> working_days{1, 2, 3, 4, 5};
+    int days_out = 3;             ///< default days-out until the office sets one with `appt days-out`
+    std::string expand_horizon = "8w";  ///< how far `appt add --repeat` materialises at once
+    std::vector<ServiceType> service_types = default_service_types();
+    std::map<std::string, NoticeTemplate> notices = default_notices();
+    NotifySettings notify;
+
+    static std::vector<ServiceType> default_service_types();
+    static std::map<std::string, NoticeTemplate> default_notices();
+    /// The service type of that name; throws BadInput listing the known ones.
+    const ServiceType& service_type(const std::string& name) const;
+    bool is_working_day(int weekday) const;
 };
 
 /// Reads a pom.toml. A syntax error, a wrong type, an unknown key or an invalid value throws

@@ -98,10 +98,115 @@ CREATE TABLE worker (
 ) STRICT;
 )SQL";
 
+// 2: appointments — recurring series, visits, dispatch status events, days-out, notice outbox.
+const char* k_v2 = R"SQL(
+CREATE TABLE series (
+    id               INTEGER PRIMARY KEY,
+    customer_id      INTEGER NOT NULL REFERENCES customer (id),
+    pool_id          INTEGER NOT NULL REFERENCES pool (id),
+    worker_id        INTEGER REFERENCES worker (id),
+    rrule            TEXT NOT NULL CHECK (rrule GLOB 'FREQ=*'),
+    dtstart          TEXT NOT NULL CHECK (date(dtstart) IS dtstart),
+    window_start     TEXT CHECK (window_start IS NULL OR window_start GLOB '[0-2][0-9]:[0-5][0-9]'),
+    window_end       TEXT CHECK (window_end IS NULL OR window_end GLOB '[0-2][0-9]:[0-5][0-9]'),
+    duration_min     INTEGER NOT NULL CHECK (duration_min BETWEEN 1 AND 1440),
+    service_type     TEXT NOT NULL,
+    priority         TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('normal', 'high', 'urgent')),
+    route_order      INTEGER CHECK (route_order IS NULL OR route_order >= 0),
+    tech_note        TEXT,
+    office_note      TEXT,
+    status           TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'ended')),
+    suspended_from   TEXT CHECK (suspended_from IS NULL OR date(suspended_from) IS suspended_from),
+    suspended_until  TEXT CHECK (suspended_until IS NULL OR date(suspended_until) IS suspended_until),
+    ended_on         TEXT CHECK (ended_on IS NULL OR date(ended_on) IS ended_on),
+    expanded_through TEXT CHECK (expanded_through IS NULL OR date(expanded_through) IS expanded_through),
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    CHECK (window_start IS NULL OR window_end IS NULL OR window_start < window_end)
+) STRICT;
+CREATE INDEX series_expand ON series (status, expanded_through);
+
+CREATE TABLE appointment (
+    id              INTEGER PRIMARY KEY,
+    customer_id     INTEGER NOT NULL REFERENCES customer (id),
+    pool_id         INTEGER NOT NULL REFERENCES pool (id),
+    worker_id       INTEGER REFERENCES worker (id),
+    date            TEXT NOT NULL CHECK (date(date) IS date),
+    window_start    TEXT CHECK (window_start IS NULL OR window_start GLOB '[0-2][0-9]:[0-5][0-9]'),
+    window_end      TEXT CHECK (window_end IS NULL OR window_end GLOB '[0-2][0-9]:[0-5][0-9]'),
+    duration_min    INTEGER NOT NULL CHECK (duration_min BETWEEN 1 AND 1440),
+    route_order     INTEGER CHECK (route_order IS NULL OR route_order >= 0),
+    service_type    TEXT NOT NULL,
+    priority        TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('normal', 'high', 'urgent')),
+    status          TEXT NOT NULL DEFAULT 'scheduled'
+                    CHECK (status IN ('scheduled', 'en_route', 'in_progress', 'paused', 'completed', 'cancelled', 'skipped')),
+    status_reason   TEXT,
+    status_at       TEXT,
+    eta             TEXT,
+    tech_note       TEXT,
+    office_note     TEXT,
+    series_id       INTEGER REFERENCES series (id),
+    occurrence_date TEXT CHECK (occurrence_date IS NULL OR date(occurrence_date) IS occurrence_date),
+    detached        INTEGER NOT NULL DEFAULT 0 CHECK (detached IN (0, 1)),
+    rolled_count    INTEGER NOT NULL DEFAULT 0 CHECK (rolled_count >= 0),
+    follow_up_of    INTEGER REFERENCES appointment (id),
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    UNIQUE (series_id, occurrence_date),
+    CHECK ((series_id IS NULL) = (occurrence_date IS NULL)),
+    CHECK (window_start IS NULL OR window_end IS NULL OR window_start < window_end)
+) STRICT;
+CREATE INDEX appointment_date ON appointment (date, worker_id, route_order);
+CREATE INDEX appointment_worker ON appointment (worker_id, date);
+CREATE INDEX appointment_customer ON appointment (customer_id, date);
+CREATE INDEX appointment_open ON appointment (status, date) WHERE status IN ('scheduled', 'en_route');
+
+CREATE TABLE appointment_event (
+    id             INTEGER PRIMARY KEY,
+    appointment_id INTEGER NOT NULL REFERENCES appointment (id),
+    from_status    TEXT,
+    to_status      TEXT NOT NULL,
+    at             TEXT NOT NULL,
+    recorded_at    TEXT NOT NULL,
+    actor          TEXT NOT NULL,
+    reason         TEXT,
+    eta            TEXT
+) STRICT;
+CREATE INDEX appointment_event_appt ON appointment_event (appointment_id);
+
+CREATE TABLE days_out (
+    id     INTEGER PRIMARY KEY,
+    value  INTEGER NOT NULL CHECK (value BETWEEN 0 AND 365),
+    set_at TEXT NOT NULL,
+    set_by TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE notice (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT NOT NULL,
+    channel         TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+    recipient       TEXT NOT NULL,
+    customer_id     INTEGER REFERENCES customer (id),
+    appointment_id  INTEGER REFERENCES appointment (id),
+    subject         TEXT,
+    body            TEXT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    next_attempt_at TEXT NOT NULL,
+    last_error      TEXT,
+    dedupe_key      TEXT NOT NULL UNIQUE,
+    created_at      TEXT NOT NULL,
+    claimed_at      TEXT,
+    claimed_by      TEXT,
+    sent_at         TEXT
+) STRICT;
+CREATE INDEX notice_due ON notice (status, next_attempt_at);
+)SQL";
+
 }  // namespace
 
 const std::vector<std::string>& migrations() {
-    static const std::vector<std::string> all{k_v1};
+    static const std::vector<std::string> all{k_v1, k_v2};
     return all;
 }
 

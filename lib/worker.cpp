@@ -109,6 +109,14 @@ int64_t resolve_worker(Store& store, const std::string& key) {
         q.reset();
         return id;
     }
+    // A unique beginning of a name is enough ("Maria" for "Maria Lopez").
+    auto& p = store.prepare("SELECT id, name FROM worker WHERE active = 1 AND substr(lower(name), 1, length(?1)) = lower(?1) LIMIT 2");
+    p.bind(1, key);
+    std::vector<std::pair<int64_t, std::string>> found;
+    while (p.executeStep()) found.emplace_back(p.getColumn(0).getInt64(), p.getColumn(1).getString());
+    if (found.size() == 1) return found[0].first;
+    if (found.size() > 1)
+        fail(ErrorKind::Conflict, "'" + key + "' could be " + found[0].second + " or " + found[1].second + "; say which");
     fail(ErrorKind::NotFound, "no worker '" + key + "' (by id or name)");
 }
 

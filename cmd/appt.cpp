@@ -1,0 +1,630 @@
+// pom appt: appointments, recurring series, dispatch statuses, the schedule board
+#include "appointment.h"
+#include "cli.h"
+#include "customer.h"
+#include "error.h"
+#include "pool.h"
+#include "worker.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <algorithm>
+#include <map>
+
+namespace pom::cli {
+
+namespace {
+
+const std::vector<std::string> k_table = {"id",           "date",     "window", "worker", "route_order", "customer",
+                                          "city",         "service_type", "priority", "status"};
+
+Output appointment_rows(Store& store, const std::vector<int64_t>& ids) {
+    std::vector<Json> rows;
+    for (int64_t id : ids) rows.push_back(appointment_json(get_appointment(store, id)));
+    return records(std::move(rows), appointment_fields(), k_table);
+}
+
+std::vector<int64_t> parse_ids(const std::vector<std::string>& texts) {
+    std::vector<int64_t> ids;
+    for (const auto& t : texts) ids.push_back(parse_id(t, "ID"));
+    return ids;
+}
+
+struct AddOptions {
+    std::string customer;
+    std::optional<std::string> pool, date, window, duration, worker, repeat, until, through, note, office_note;
+    std::optional<int> days_out, count;
+    std::optional<int64_t> order;
+    std::string type = "maintenance";
+    std::string priority = "normal";
+};
+
+struct ListOptions {
+    std::optional<std::string> date, from, to, worker, status, customer, type, priority;
+    std::optional<int64_t> series;
+    bool unassigned = false, rolled = false;
+    int64_t limit = 0;
+};
+
+struct StatusOptions {
+    std::string id;
+    std::optional<std::string> at, reason, eta, follow_up;
+    bool follow_up_flag = false;
+    bool series = false;
+};
+
+std::string mark(const std::string& status) {
+    static const std::map<std::string, std::string> m = {{"scheduled", "·"}, {"en_route", "→"}, {"in_progress", "▶"},
+                                                         {"paused", "‖"},    {"completed", "✓"}, {"skipped", "↷"},
+                                                         {"cancelled", "✗"}};
+    auto it = m.find(status);
+    return it == m.end() ? "?" : it->second;
+}
+
+size_t width(const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+std::string fit(const std::string& s, size_t w) {
+    std::string out;
+    size_t n = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if ((c & 0xC0) != 0x80) {
+            if (n == w) break;
+            ++n;
+        }
+        out += s[i];
+    }
+    if (n < width(s) && !out.empty()) {
+        // replace the last character with an ellipsis
+        while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+        if (!out.empty()) out.pop_back();
+        out += "…";
+    }
+    for (size_t k = width(out); k < w; ++k) out += ' ';
+    return out;
+}
+
+/// The schedule board: one column per worker with visits that day (and every active technician),
+/// then Unassigned; each column in route order.
+std::string board_text(Store& store, const std::vector<Appointment>& appts, const std::string& day) {
+    std::vector<std::pair<std::string, std::vector<const Appointment*>>> columns;
+    std::map<std::string, size_t> index;
+    for (const auto& w : list_workers(store, false, std::string("technician"))) {
+        index[w.name] = columns.size();
+        columns.push_back({w.name, {}});
+    }
+    for (const auto& a : appts) {
+        std::string key = a.worker_name.empty() ? "" : a.worker_name;
+        if (key.empty()) continue;
+        if (!index.count(key)) {
+            index[key] = columns.size();
+            columns.push_back({key, {}});
+        }
+        columns[index[key]].second.push_back(&a);
+    }
+    std::sort(columns.begin(), columns.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::vector<const Appointment*> unassigned;
+    for (const auto& a : appts)
+        if (a.worker_name.empty()) unassigned.push_back(&a);
+    columns.push_back({"Unassigned", unassigned});
+    const size_t w = 26;
+    std::string out = "Schedule board " + day + "\n\n";
+    size_t rows = 0;
+    for (const auto& c : columns) rows = std::max(rows, c.second.size());
+    auto line = [&](const std::function<std::string(const std::pair<std::string, std::vector<const Appointment*>>&)>& cell) {
+        std::string l;
+        for (size_t i = 0; i < columns.size(); ++i) l += (i ? " │ " : "") + fit(cell(columns[i]), w);
+        while (!l.empty() && l.back() == ' ') l.pop_back();
+        out += l + "\n";
+    };
+    line([](const auto& c) { return c.first + " (" + std::to_string(c.second.size()) + ")"; });
+    {
+        std::string l;
+        for (size_t i = 0; i < columns.size(); ++i) {
+            if (i) l += "─┼─";
+            for (size_t k = 0; k < w; ++k) l += "─";
+        }
+        out += l + "\n";
+    }
+    for (size_t r = 0; r < rows; ++r) {
+        line([&](const auto& c) -> std::string {
+            if (r >= c.second.size()) return "";
+            const Appointment& a = *c.second[r];
+            std::string when = a.window_start.empty() ? "     " : a.window_start;
+            std::string pri = a.priority == "urgent" ? "!!" : a.priority == "high" ? "!" : "";
+            return mark(a.status) + " " + when + " " + pri + a.customer_name + " #" + std::to_string(a.id);
+        });
+    }
+    out += "\n· scheduled  → en route  ▶ in progress  ‖ paused  ✓ completed  ↷ skipped  ✗ cancelled  ! high  !! urgent\n";
+    return out;
+}
+
+Output status_result(Store& store, int64_t id) {
+    return appointment_rows(store, {id});
+}
+
+}  // namespace
+
+void register_appt(CLI::App& app, Cli& cli) {
+    auto* cmd = app.add_subcommand("appt", "Appointments: the schedule, recurring series, dispatch statuses");
+    cmd->require_subcommand(1);
+
+    {
+        auto o = std::make_shared<AddOptions>();
+        auto* sub = cmd->add_subcommand("add", "Schedule a visit (or, with --repeat, a recurring series)");
+        sub->add_option("--customer", o->customer, "Customer id, ref or name")->required();
+        add_opt(sub, "--pool", o->pool, "Pool id (may be left out when the customer has one pool)");
+        add_opt(sub, "--date", o->date, "Date: YYYY-MM-DD, today, tomorrow, +3d (default: today + days-out)");
+        add_opt(sub, "--days-out", o->days_out, "Schedule N days from today (default: the company's days-out number)");
+        add_opt(sub, "--window", o->window, "Time window, local: 08:00-12:00");
+        add_opt(sub, "--duration", o->duration, "Length: 45, 45m, 1h30m (default: the service type's)");
+        add_opt(sub, "--worker", o->worker, "Technician id or name (default: unassigned)");
+        add_opt(sub, "--order", o->order, "Route position");
+        sub->add_option("--type", o->type, "Service type from config (maintenance, repair, opening, ...)");
+        sub->add_option("--priority", o->priority, "normal, high or urgent")->check(CLI::IsMember({"normal", "high", "urgent"}));
+        add_opt(sub, "--note", o->note, "A note for the technician");
+        add_opt(sub, "--office-note", o->office_note, "Private office note: what the client was told");
+        add_opt(sub, "--repeat", o->repeat, "Recurrence: RRULE (FREQ=WEEKLY;INTERVAL=2;BYDAY=TU) or weekly, every 2 weeks on tue, monthly on the 1st");
+        add_opt(sub, "--until", o->until, "Last date of the series (with --repeat)");
+        add_opt(sub, "--count", o->count, "Number of visits in the series (with --repeat)");
+        add_opt(sub, "--through", o->through, "Materialise the series through this date or offset (default: the config's expand_horizon)");
+        sub->callback([&cli, o] {
+            cli.write([&](Context& ctx) {
+                if (o->date && o->days_out) fail(ErrorKind::Usage, "--date and --days-out cannot both be given");
+                if (!o->repeat && (o->until || o->count || o->through))
+                    fail(ErrorKind::Usage, "--until, --count and --through go with --repeat");
+                VisitPlan plan;
+                plan.customer_id = resolve_customer(ctx.store, o->customer);
+                plan.pool_id = resolve_pool(ctx.store, plan.customer_id, o->pool);
+                if (o->worker) plan.worker_id = resolve_worker(ctx.store, *o->worker);
+                if (o->window) plan.window = parse_window(*o->window);
+                if (o->duration) plan.duration_min = parse_visit_minutes(*o->duration);
+                plan.route_order = o->order;
+                plan.service_type = o->type;
+                plan.priority = o->priority;
+                plan.tech_note = o->note.value_or("");
+                plan.office_note = o->office_note.value_or("");
+                Date today = ctx.today();
+                Date day = o->date ? parse_day(*o->date, today, "--date")
+                                   : add_days(today, o->days_out ? *o->days_out : current_days_out(ctx.store, ctx.config));
+                if (o->days_out && (*o->days_out < 0 || *o->days_out > 365)) fail(ErrorKind::BadInput, "--days-out: must be 0 to 365");
+                if (day < today) fail(ErrorKind::BadInput, "--date: " + format_date(day) + " is in the past");
+                if (!o->repeat) return appointment_rows(ctx.store, {add_appointment(ctx, plan, day)});
+                Recurrence rule = Recurrence::parse(*o->repeat);
+                if (o->until && o->count) fail(ErrorKind::Usage, "--until and --count cannot both be given");
+                if (o->until) {
+                    Date until = parse_day(*o->until, today, "--until");
+                    if (until < day) fail(ErrorKind::BadInput, "--until: " + format_date(until) + " is before the first date");
+                    rule = rule.with_until(until);
+                }
+                if (o->count) rule = rule.with_count(*o->count);
+                Date through = o->through ? parse_day(*o->through, today, "--through")
+                                          : add_days(today, static_cast<int>(parse_duration(ctx.config.expand_horizon, "expand_horizon").count() / 86400));
+                auto created = add_series(ctx, plan, rule, day, through);
+                Output out = appointment_rows(ctx.store, created.appointments);
+                out.note = "series " + std::to_string(created.series_id) + " (" + rule.rrule() + "): " +
+                           std::to_string(created.appointments.size()) + " visits through " + format_date(through);
+                return out;
+            });
+        });
+    }
+    {
+        auto o = std::make_shared<ListOptions>();
+        auto* sub = cmd->add_subcommand("list", "List appointments");
+        add_opt(sub, "--date", o->date, "On this day (YYYY-MM-DD, today, tomorrow, +1d)");
+        add_opt(sub, "--from", o->from, "From this day (inclusive)");
+        add_opt(sub, "--to", o->to, "To this day (inclusive)");
+        add_opt(sub, "--worker", o->worker, "Assigned to this worker (id or name)");
+        sub->add_flag("--unassigned", o->unassigned, "Only visits without a worker");
+        add_opt(sub, "--status", o->status, "scheduled, en_route, in_progress, paused, completed, cancelled, skipped")
+            ->check(CLI::IsMember({"scheduled", "en_route", "in_progress", "paused", "completed", "cancelled", "skipped"}));
+        add_opt(sub, "--customer", o->customer, "For this customer (id, ref or name)");
+        add_opt(sub, "--type", o->type, "Of this service type");
+        add_opt(sub, "--priority", o->priority, "normal, high or urgent")->check(CLI::IsMember({"normal", "high", "urgent"}));
+        add_opt(sub, "--series", o->series, "Occurrences of this series");
+        sub->add_flag("--rolled", o->rolled, "Only visits rolled over at least once");
+        sub->add_option("--limit", o->limit, "At most this many")->check(CLI::NonNegativeNumber);
+        sub->callback([&cli, o] {
+            cli.read([&](Context& ctx) {
+                AppointmentFilter f;
+                Date today = ctx.today();
+                if (o->date && (o->from || o->to)) fail(ErrorKind::Usage, "--date cannot go with --from/--to");
+                if (o->date) f.from = f.to = parse_day(*o->date, today, "--date");
+                if (o->from) f.from = parse_day(*o->from, today, "--from");
+                if (o->to) f.to = parse_day(*o->to, today, "--to");
+                if (f.from && f.to && *f.to < *f.from) fail(ErrorKind::BadInput, "--to: before --from");
+                if (o->worker) f.worker = resolve_worker(ctx.store, *o->worker);
+                if (o->unassigned && o->worker) fail(ErrorKind::Usage, "--unassigned cannot go with --worker");
+                f.unassigned = o->unassigned;
+                f.status = o->status;
+                if (o->customer) f.customer = resolve_customer(ctx.store, *o->customer);
+                f.type = o->type;
+                f.priority = o->priority;
+                f.series = o->series;
+                f.rolled = o->rolled;
+                f.limit = o->limit;
+                std::vector<Json> rows;
+                for (const auto& a : list_appointments(ctx.store, f)) rows.push_back(appointment_json(a));
+                Output out = records(std::move(rows), appointment_fields(), k_table);
+                if (o->rolled) out.rows.table_fields = {"id", "date", "worker", "customer", "rolled_count", "status", "office_note"};
+                return out;
+            });
+        });
+    }
+    {
+        auto id = std::make_shared<std::string>();
+        auto* sub = cmd->add_subcommand("show", "Show a visit with its pool, access notes, status history and last visits");
+        sub->add_option("ID", *id, "Appointment id")->required();
+        sub->callback([&cli, id] {
+            cli.read([&](Context& ctx) {
+                Appointment a = get_appointment(ctx.store, parse_id(*id, "ID"));
+                Json j = appointment_json(a);
+                Pool p = get_pool(ctx.store, a.pool_id);
+                j["pool_detail"] = {{"body", p.body},          {"gallons", p.gallons ? Json(*p.gallons) : Json(nullptr)},
+                                    {"surface", p.surface.empty() ? Json(nullptr) : Json(p.surface)},
+                                    {"sanitizer", p.sanitizer.empty() ? Json(nullptr) : Json(p.sanitizer)},
+                                    {"gate_code", p.gate_code.empty() ? Json(nullptr) : Json(p.gate_code)},
+                                    {"access_notes", p.access_notes.empty() ? Json(nullptr) : Json(p.access_notes)},
+                                    {"dog", p.dog}};
+                Json events = Json::array();
+                SQLite::Statement q(ctx.store.db(), "SELECT from_status, to_status, at, recorded_at, actor, reason, eta "
+                                                    "FROM appointment_event WHERE appointment_id = ? ORDER BY id");
+                q.bind(1, a.id);
+                while (q.executeStep())
+                    events.push_back({{"from", q.getColumn(0).isNull() ? Json(nullptr) : Json(q.getColumn(0).getString())},
+                                      {"to", q.getColumn(1).getString()},
+                                      {"at", q.getColumn(2).getString()},
+                                      {"recorded_at", q.getColumn(3).getString()},
+                                      {"by", q.getColumn(4).getString()},
+                                      {"reason", q.getColumn(5).isNull() ? Json(nullptr) : Json(q.getColumn(5).getString())}});
+                j["events"] = events;
+                Json last = Json::array();
+                SQLite::Statement l(ctx.store.db(),
+                                    "SELECT a.id, a.date, a.service_type, a.status, w.name FROM appointment a LEFT JOIN worker w "
+                                    "ON w.id = a.worker_id WHERE a.pool_id = ? AND a.id != ? AND a.date <= ? AND a.status IN "
+                                    "('completed', 'skipped', 'paused') ORDER BY a.date DESC, a.id DESC LIMIT 5");
+                l.bind(1, a.pool_id);
+                l.bind(2, a.id);
+                l.bind(3, a.date);
+                while (l.executeStep())
+                    last.push_back({{"id", l.getColumn(0).getInt64()},
+                                    {"date", l.getColumn(1).getString()},
+                                    {"service_type", l.getColumn(2).getString()},
+                                    {"status", l.getColumn(3).getString()},
+                                    {"worker", l.getColumn(4).isNull() ? Json(nullptr) : Json(l.getColumn(4).getString())}});
+                j["last_visits"] = last;
+                auto fields = appointment_fields();
+                fields.insert(fields.end(), {"pool_detail", "events", "last_visits"});
+                return detail(std::move(j), fields);
+            });
+        });
+    }
+    {
+        auto ids = std::make_shared<std::vector<std::string>>();
+        auto worker = std::make_shared<std::optional<std::string>>();
+        auto order = std::make_shared<std::optional<int64_t>>();
+        auto unassign = std::make_shared<bool>(false);
+        auto* sub = cmd->add_subcommand("assign", "Assign visits to a technician (queues the appointment notice)");
+        sub->add_option("ID", *ids, "Appointment ids")->required();
+        add_opt(sub, "--worker", *worker, "Technician id or name");
+        sub->add_flag("--unassign", *unassign, "Take the visits off any route");
+        add_opt(sub, "--order", *order, "Route position of the first visit; the others follow");
+        sub->callback([&cli, ids, worker, order, unassign] {
+            cli.write([&](Context& ctx) {
+                if (worker->has_value() == *unassign) fail(ErrorKind::Usage, "give --worker W or --unassign");
+                std::optional<int64_t> w;
+                if (*worker) w = resolve_worker(ctx.store, **worker);
+                auto list = parse_ids(*ids);
+                assign_appointments(ctx, list, w, *order);
+                return appointment_rows(ctx.store, list);
+            });
+        });
+    }
+    {
+        auto id = std::make_shared<std::string>();
+        auto day = std::make_shared<std::string>();
+        auto future = std::make_shared<bool>(false);
+        auto* sub = cmd->add_subcommand("move", "Move a visit to another day (--future: this and all following of its series)");
+        sub->add_option("ID", *id, "Appointment id")->required();
+        sub->add_option("--date", *day, "The new day")->required();
+        sub->add_flag("--future", *future, "Also move every later occurrence of the series, and the series rule");
+        sub->callback([&cli, id, day, future] {
+            cli.write([&](Context& ctx) {
+                auto moved = move_appointment(ctx, parse_id(*id, "ID"), parse_day(*day, ctx.today(), "--date"), *future);
+                return appointment_rows(ctx.store, moved);
+            });
+        });
+    }
+    {
+        auto day = std::make_shared<std::string>("today");
+        auto* sub = cmd->add_subcommand("board", "The schedule board: one column per technician plus Unassigned");
+        sub->add_option("--date", *day, "The day (default: today)");
+        sub->callback([&cli, day] {
+            cli.read([&](Context& ctx) {
+                AppointmentFilter f;
+                f.from = f.to = parse_day(*day, ctx.today(), "--date");
+                auto appts = list_appointments(ctx.store, f);
+                std::vector<Json> rows;
+                for (const auto& a : appts) rows.push_back(appointment_json(a));
+                Output out = records(std::move(rows), appointment_fields(), k_table);
+                if (cli.g.output == "table" && cli.g.fields.empty() && !cli.session.batch)
+                    out.text = board_text(ctx.store, appts, format_date(*f.from));
+                return out;
+            });
+        });
+    }
+    {
+        auto value = std::make_shared<std::optional<int>>();
+        auto history = std::make_shared<bool>(false);
+        auto* sub = cmd->add_subcommand("days-out", "Show or set the company's days-out number (kept with its history)");
+        add_opt(sub, "N", *value, "The new number of days out");
+        sub->add_flag("--history", *history, "Show every change");
+        sub->callback([&cli, value, history] {
+            auto body = [&](Context& ctx) {
+                if (*value) set_days_out(ctx, **value);
+                std::vector<Json> rows;
+                if (*history) {
+                    for (const auto& e : days_out_history(ctx.store))
+                        rows.push_back({{"days_out", e.value}, {"set_at", e.set_at}, {"set_by", e.set_by}});
+                } else {
+                    auto h = days_out_history(ctx.store);
+                    int current = current_days_out(ctx.store, ctx.config);
+                    Date d = add_days(ctx.today(), current);
+                    rows.push_back({{"days_out", current},
+                                    {"set_at", h.empty() ? Json(nullptr) : Json(h.back().set_at)},
+                                    {"set_by", h.empty() ? Json("config") : Json(h.back().set_by)},
+                                    {"first_date", format_date(d)}});
+                }
+                Output o = records(std::move(rows), *history ? std::vector<std::string>{"days_out", "set_at", "set_by"}
+                                                             : std::vector<std::string>{"days_out", "set_at", "set_by", "first_date"});
+                o.rows.id_field = "days_out";
+                return o;
+            };
+            if (*value) cli.write(body);
+            else cli.read(body);
+        });
+    }
+    {
+        auto start = std::make_shared<std::string>();
+        auto repeat = std::make_shared<std::string>();
+        auto exdates = std::make_shared<std::vector<std::string>>();
+        auto limit = std::make_shared<int64_t>(10);
+        auto until = std::make_shared<std::optional<std::string>>();
+        auto* sub = cmd->add_subcommand("preview", "Print the occurrences of a rule without touching the database");
+        sub->add_option("--start", *start, "First date, or date and local time: 2026-11-03 or 2026-11-03T09:00")->required();
+        sub->add_option("--repeat", *repeat, "RRULE or friendly form")->required();
+        sub->add_option("--exdate", *exdates, "Dates to leave out (comma-separated or repeated)")->delimiter(',');
+        sub->add_option("--limit", *limit, "At most this many (default 10; 0 with --until: all)")->check(CLI::NonNegativeNumber);
+        add_opt(sub, "--until", *until, "Up to this date (inclusive)");
+        sub->callback([&cli, start, repeat, exdates, limit, until] {
+            cli.plain([&] {
+                Recurrence rule = Recurrence::parse(*repeat);
+                std::vector<Date> except;
+                for (const auto& e : *exdates) except.push_back(parse_date(e, "--exdate"));
+                if (*limit == 0 && !*until && !rule.bounded()) fail(ErrorKind::Usage, "--limit 0 needs --until or a bounded rule");
+                Date first = parse_date(start->substr(0, 10), "--start");
+                Date last = *until ? parse_date(**until, "--until") : add_days(first, 366 * 50);
+                if (last < first) fail(ErrorKind::BadInput, "--until: before --start");
+                std::vector<Json> rows;
+                if (start->size() == 10) {
+                    for (Date d : rule.dates(first, first, last, static_cast<size_t>(*limit), except))
+                        rows.push_back({{"occurrence", format_date(d)}});
+                } else {
+                    static const TimeZone utc("UTC");
+                    Instant t = parse_instant(*start, utc, "--start");
+                    LocalTime lt{t.time_since_epoch()};
+                    for (LocalTime o : rule.times(lt, lt, LocalTime{date::local_days{last}} + std::chrono::hours(24) - std::chrono::seconds(1),
+                                                  static_cast<size_t>(*limit), except))
+                        rows.push_back({{"occurrence", date::format("%FT%H:%M", o)}});
+                }
+                Output out = records(std::move(rows), {"occurrence"});
+                out.rows.id_field = "occurrence";
+                if (cli.g.output == "json" && cli.g.fields.empty()) {
+                    Json arr = Json::array();
+                    for (const auto& r : out.rows.records) arr.push_back(r["occurrence"]);
+                    out.text = arr.dump(2) + "\n";
+                }
+                return out;
+            });
+        });
+    }
+    {
+        auto through = std::make_shared<std::string>();
+        auto* sub = cmd->add_subcommand("expand", "Materialise recurring series up to a horizon (cron, nightly; idempotent)");
+        sub->add_option("--through", *through, "Horizon: a date or an offset such as +8w")->required();
+        sub->callback([&cli, through] {
+            cli.write([&](Context& ctx) {
+                Date t = parse_day(*through, ctx.today(), "--through");
+                if (t < ctx.today()) fail(ErrorKind::BadInput, "--through: " + format_date(t) + " is in the past");
+                auto created = expand_series(ctx, t);
+                std::vector<Json> rows;
+                for (const auto& c : created)
+                    rows.push_back({{"appointment_id", c.appointment_id}, {"series_id", c.series_id}, {"date", c.date}});
+                Output o = records(std::move(rows), {"appointment_id", "series_id", "date"});
+                o.rows.id_field = "appointment_id";
+                o.note = (cli.g.dry_run ? "would create " : "created ") + std::to_string(created.size()) + " visits through " + format_date(t);
+                return o;
+            });
+        });
+    }
+    {
+        auto from = std::make_shared<std::optional<std::string>>();
+        auto* sub = cmd->add_subcommand("rollover", "Move visits of past days still scheduled or en route to the next working day (cron)");
+        add_opt(sub, "--from", *from, "Only visits dated on or after this day");
+        sub->callback([&cli, from] {
+            cli.write([&](Context& ctx) {
+                std::optional<Date> f;
+                if (*from) f = parse_day(**from, ctx.today(), "--from");
+                auto rolled = rollover(ctx, f);
+                std::vector<Json> rows;
+                for (const auto& r : rolled)
+                    rows.push_back({{"id", r.id}, {"customer", r.customer}, {"from", r.from}, {"to", r.to}, {"rolled_count", r.rolled_count}});
+                Output o = records(std::move(rows), {"id", "customer", "from", "to", "rolled_count"});
+                o.note = (cli.g.dry_run ? "would roll " : "rolled ") + std::to_string(rolled.size()) + " visits";
+                return o;
+            });
+        });
+    }
+    // Dispatch statuses.
+    auto status_cmd = [&](const char* name, const char* help, const std::string& to, bool needs_reason, bool eta, bool follow) {
+        auto o = std::make_shared<StatusOptions>();
+        auto* sub = cmd->add_subcommand(name, help);
+        sub->add_option("ID", o->id, "Appointment id")->required();
+        add_opt(sub, "--at", o->at, "When it happened, if recorded late (local time or RFC 3339)");
+        auto* r = add_opt(sub, "--reason", o->reason, "Why");
+        if (needs_reason) r->required();
+        if (eta) add_opt(sub, "--eta", o->eta, "Expected travel time: 20m, 1h");
+        if (follow) {
+            sub->add_flag("--follow-up", o->follow_up_flag, "Create an unassigned follow-up visit (next working day)");
+            add_opt(sub, "--follow-up-date", o->follow_up, "Create the follow-up visit on this day");
+        }
+        sub->callback([&cli, o, to] {
+            cli.write([&](Context& ctx) {
+                int64_t id = parse_id(o->id, "ID");
+                StatusChange c;
+                if (o->at) c.at = parse_instant(*o->at, ctx.tz, "--at");
+                c.reason = o->reason.value_or("");
+                if (o->eta) c.eta = parse_duration(*o->eta, "--eta");
+                if (to == "paused") {
+                    std::optional<Date> fu;
+                    if (o->follow_up) fu = parse_day(*o->follow_up, ctx.today(), "--follow-up-date");
+                    else if (o->follow_up_flag) fu = next_working_day(ctx.config, add_days(ctx.today(), 1));
+                    auto follow_id = pause_appointment(ctx, id, c, fu);
+                    std::vector<int64_t> ids{id};
+                    if (follow_id) ids.push_back(*follow_id);
+                    return appointment_rows(ctx.store, ids);
+                }
+                change_status(ctx, id, to, c);
+                return status_result(ctx.store, id);
+            });
+        });
+    };
+    status_cmd("on-my-way", "The technician is on the way (queues the on-my-way text)", "en_route", false, true, false);
+    status_cmd("start", "The technician arrived and started the visit", "in_progress", false, false, false);
+    status_cmd("pause", "The visit needs follow-up", "paused", true, false, true);
+    status_cmd("complete", "The visit is done", "completed", false, false, false);
+    status_cmd("skip", "The visit could not be done: gate locked, dog out, weather (queues the skip notice)", "skipped", true, false, false);
+    {
+        auto o = std::make_shared<StatusOptions>();
+        auto* sub = cmd->add_subcommand("cancel", "Cancel a visit, or with --series end its series from that visit on");
+        sub->add_option("ID", o->id, "Appointment id")->required();
+        add_opt(sub, "--reason", o->reason, "Why")->required();
+        sub->add_flag("--series", o->series, "End the series from this visit's date (history kept)");
+        sub->callback([&cli, o] {
+            cli.write([&](Context& ctx) {
+                auto ids = cancel_appointment(ctx, parse_id(o->id, "ID"), o->reason.value_or(""), o->series);
+                return appointment_rows(ctx.store, ids);
+            });
+        });
+    }
+    // Series.
+    auto* series = cmd->add_subcommand("series", "Recurring series: list, show, edit, suspend, resume");
+    series->require_subcommand(1);
+    {
+        auto customer = std::make_shared<std::optional<std::string>>();
+        auto all = std::make_shared<bool>(false);
+        auto* sub = series->add_subcommand("list", "List series");
+        add_opt(sub, "--customer", *customer, "Only this customer's");
+        sub->add_flag("--all", *all, "Include ended series");
+        sub->callback([&cli, customer, all] {
+            cli.read([&](Context& ctx) {
+                std::optional<int64_t> c;
+                if (*customer) c = resolve_customer(ctx.store, **customer);
+                std::vector<Json> rows;
+                for (const auto& s : list_series(ctx.store, c, *all)) rows.push_back(series_json(s));
+                return records(std::move(rows), series_fields(),
+                               {"id", "customer", "worker", "rrule", "window", "service_type", "status", "expanded_through"});
+            });
+        });
+    }
+    {
+        auto id = std::make_shared<std::string>();
+        auto* sub = series->add_subcommand("show", "Show a series");
+        sub->add_option("ID", *id, "Series id")->required();
+        sub->callback([&cli, id] {
+            cli.read([&](Context& ctx) { return detail(series_json(get_series(ctx.store, parse_id(*id, "ID"))), series_fields()); });
+        });
+    }
+    {
+        struct EditOptions {
+            std::string id;
+            std::optional<std::string> worker, window, rule, type, duration, priority, note, from;
+            bool unassign = false, no_window = false;
+        };
+        auto o = std::make_shared<EditOptions>();
+        auto* sub = series->add_subcommand("edit", "Change a series: future occurrences not changed one by one follow");
+        sub->add_option("ID", o->id, "Series id")->required();
+        add_opt(sub, "--worker", o->worker, "New technician");
+        sub->add_flag("--unassign", o->unassign, "No technician");
+        add_opt(sub, "--window", o->window, "New time window 08:00-12:00");
+        sub->add_flag("--no-window", o->no_window, "No time window");
+        add_opt(sub, "--rule", o->rule, "New recurrence rule (RRULE or friendly form)");
+        add_opt(sub, "--type", o->type, "New service type");
+        add_opt(sub, "--duration", o->duration, "New length");
+        add_opt(sub, "--priority", o->priority, "normal, high or urgent");
+        add_opt(sub, "--note", o->note, "New note for the technician");
+        add_opt(sub, "--from", o->from, "First day the change applies to (default: today)");
+        sub->callback([&cli, o] {
+            cli.write([&](Context& ctx) {
+                SeriesEdit e;
+                if (o->worker && o->unassign) fail(ErrorKind::Usage, "--worker and --unassign cannot both be given");
+                if (o->worker) e.worker = std::optional<int64_t>(resolve_worker(ctx.store, *o->worker));
+                if (o->unassign) e.worker = std::optional<int64_t>();
+                if (o->window && o->no_window) fail(ErrorKind::Usage, "--window and --no-window cannot both be given");
+                if (o->window) e.window = std::optional<std::pair<std::string, std::string>>(parse_window(*o->window));
+                if (o->no_window) e.window = std::optional<std::pair<std::string, std::string>>();
+                if (o->rule) e.rule = Recurrence::parse(*o->rule, "--rule");
+                e.service_type = o->type;
+                if (o->duration) e.duration_min = parse_visit_minutes(*o->duration);
+                e.priority = o->priority;
+                e.tech_note = o->note;
+                if (o->from) e.from = parse_day(*o->from, ctx.today(), "--from");
+                int64_t sid = parse_id(o->id, "ID");
+                auto touched = edit_series(ctx, sid, e);
+                Output out = detail(series_json(get_series(ctx.store, sid)), series_fields());
+                out.note = std::to_string(touched.size()) + " future visits follow the change";
+                return out;
+            });
+        });
+    }
+    {
+        auto id = std::make_shared<std::string>();
+        auto from = std::make_shared<std::string>("today");
+        auto until = std::make_shared<std::optional<std::string>>();
+        auto* sub = series->add_subcommand("suspend", "Suspend a series (customer on vacation)");
+        sub->add_option("ID", *id, "Series id")->required();
+        sub->add_option("--from", *from, "First day without visits (default: today)");
+        add_opt(sub, "--until", *until, "Last day without visits (default: until resumed)");
+        sub->callback([&cli, id, from, until] {
+            cli.write([&](Context& ctx) {
+                std::optional<Date> u;
+                if (*until) u = parse_day(**until, ctx.today(), "--until");
+                int64_t sid = parse_id(*id, "ID");
+                auto removed = suspend_series(ctx, sid, parse_day(*from, ctx.today(), "--from"), u);
+                Output out = detail(series_json(get_series(ctx.store, sid)), series_fields());
+                out.note = std::to_string(removed.size()) + " visits taken off the schedule";
+                return out;
+            });
+        });
+    }
+    {
+        auto id = std::make_shared<std::string>();
+        auto* sub = series->add_subcommand("resume", "Resume a suspended series");
+        sub->add_option("ID", *id, "Series id")->required();
+        sub->callback([&cli, id] {
+            cli.write([&](Context& ctx) {
+                int64_t sid = parse_id(*id, "ID");
+                auto created = resume_series(ctx, sid);
+                Output out = detail(series_json(get_series(ctx.store, sid)), series_fields());
+                out.note = std::to_string(created.size()) + " visits back on the schedule";
+                return out;
+            });
+        });
+    }
+}
+
+}  // namespace pom::cli

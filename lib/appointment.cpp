@@ -1,0 +1,879 @@
+#include "appointment.h"
+
+#include "customer.h"
+#include "error.h"
+#include "notice.h"
+#include "pool.h"
+#include "record.h"
+#include "worker.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace pom {
+
+namespace {
+
+const char* k_select =
+    "SELECT a.id, a.customer_id, c.name, a.pool_id, p.name, p.street, p.city, a.worker_id, w.name, a.date, "
+    "a.window_start, a.window_end, a.duration_min, a.route_order, a.service_type, a.priority, a.status, "
+    "a.status_reason, a.status_at, a.eta, a.tech_note, a.office_note, a.series_id, a.occurrence_date, a.detached, "
+    "a.rolled_count, a.follow_up_of, a.created_at, a.updated_at "
+    "FROM appointment a JOIN customer c ON c.id = a.customer_id JOIN pool p ON p.id = a.pool_id "
+    "LEFT JOIN worker w ON w.id = a.worker_id";
+
+std::optional<int64_t> opt_int(const SQLite::Column& c) {
+    if (c.isNull()) return std::nullopt;
+    return c.getInt64();
+}
+
+Appointment read_row(SQLite::Statement& q) {
+    Appointment a;
+    a.id = q.getColumn(0).getInt64();
+    a.customer_id = q.getColumn(1).getInt64();
+    a.customer_name = q.getColumn(2).getString();
+    a.pool_id = q.getColumn(3).getInt64();
+    a.pool_name = q.getColumn(4).getString();
+    a.street = q.getColumn(5).getString();
+    a.city = q.getColumn(6).getString();
+    a.worker_id = opt_int(q.getColumn(7));
+    a.worker_name = q.getColumn(8).getString();
+    a.date = q.getColumn(9).getString();
+    a.window_start = q.getColumn(10).getString();
+    a.window_end = q.getColumn(11).getString();
+    a.duration_min = q.getColumn(12).getInt();
+    a.route_order = opt_int(q.getColumn(13));
+    a.service_type = q.getColumn(14).getString();
+    a.priority = q.getColumn(15).getString();
+    a.status = q.getColumn(16).getString();
+    a.status_reason = q.getColumn(17).getString();
+    a.status_at = q.getColumn(18).getString();
+    a.eta = q.getColumn(19).getString();
+    a.tech_note = q.getColumn(20).getString();
+    a.office_note = q.getColumn(21).getString();
+    a.series_id = opt_int(q.getColumn(22));
+    a.occurrence_date = q.getColumn(23).getString();
+    a.detached = q.getColumn(24).getInt() != 0;
+    a.rolled_count = q.getColumn(25).getInt();
+    a.follow_up_of = opt_int(q.getColumn(26));
+    a.created_at = q.getColumn(27).getString();
+    a.updated_at = q.getColumn(28).getString();
+    return a;
+}
+
+const char* k_series_select =
+    "SELECT s.id, s.customer_id, c.name, s.pool_id, s.worker_id, w.name, s.rrule, s.dtstart, s.window_start, "
+    "s.window_end, s.duration_min, s.service_type, s.priority, s.route_order, s.tech_note, s.office_note, s.status, "
+    "s.suspended_from, s.suspended_until, s.ended_on, s.expanded_through, s.created_at, s.updated_at "
+    "FROM series s JOIN customer c ON c.id = s.customer_id LEFT JOIN worker w ON w.id = s.worker_id";
+
+Series read_series(SQLite::Statement& q) {
+    Series s;
+    s.id = q.getColumn(0).getInt64();
+    s.customer_id = q.getColumn(1).getInt64();
+    s.customer_name = q.getColumn(2).getString();
+    s.pool_id = q.getColumn(3).getInt64();
+    s.worker_id = opt_int(q.getColumn(4));
+    s.worker_name = q.getColumn(5).getString();
+    s.rrule = q.getColumn(6).getString();
+    s.dtstart = q.getColumn(7).getString();
+    s.window_start = q.getColumn(8).getString();
+    s.window_end = q.getColumn(9).getString();
+    s.duration_min = q.getColumn(10).getInt();
+    s.service_type = q.getColumn(11).getString();
+    s.priority = q.getColumn(12).getString();
+    s.route_order = opt_int(q.getColumn(13));
+    s.tech_note = q.getColumn(14).getString();
+    s.office_note = q.getColumn(15).getString();
+    s.status = q.getColumn(16).getString();
+    s.suspended_from = q.getColumn(17).getString();
+    s.suspended_until = q.getColumn(18).getString();
+    s.ended_on = q.getColumn(19).getString();
+    s.expanded_through = q.getColumn(20).getString();
+    s.created_at = q.getColumn(21).getString();
+    s.updated_at = q.getColumn(22).getString();
+    return s;
+}
+
+Json opt(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+Json opt(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
+
+bool is_time(const std::string& t) {
+    return t.size() == 5 && t[2] == ':' && std::isdigit(static_cast<unsigned char>(t[0])) &&
+           std::isdigit(static_cast<unsigned char>(t[1])) && std::isdigit(static_cast<unsigned char>(t[3])) &&
+           std::isdigit(static_cast<unsigned char>(t[4])) && std::stoi(t.substr(0, 2)) < 24 && std::stoi(t.substr(3)) < 60;
+}
+
+std::string normal_time(std::string t) {
+    if (t.size() == 4 && t[1] == ':') t = "0" + t;  // 8:00 → 08:00
+    return t;
+}
+
+/// Checks the parts of a plan that come from outside and fills in defaults.
+VisitPlan checked(Context& ctx, VisitPlan plan) {
+    const ServiceType& type = ctx.config.service_type(plan.service_type);
+    if (!plan.duration_min) plan.duration_min = type.duration_min;
+    if (*plan.duration_min < 1 || *plan.duration_min > 1440) fail(ErrorKind::BadInput, "--duration: must be 1 minute to 24 hours");
+    check_priority(plan.priority);
+    if (plan.route_order && *plan.route_order < 0) fail(ErrorKind::BadInput, "--order: must not be negative");
+    Pool pool = get_pool(ctx.store, plan.pool_id);
+    if (pool.customer_id != plan.customer_id)
+        fail(ErrorKind::Conflict, "pool " + std::to_string(plan.pool_id) + " belongs to another customer");
+    if (plan.worker_id) {
+        Worker w = get_worker(ctx.store, *plan.worker_id);
+        if (!w.active) fail(ErrorKind::Conflict, "worker " + w.name + " is inactive");
+    }
+    return plan;
+}
+
+void set_window_columns(Columns& cols, const std::optional<std::pair<std::string, std::string>>& w) {
+    cols.emplace_back("window_start", w ? Value(w->first) : Value(nullptr));
+    cols.emplace_back("window_end", w ? Value(w->second) : Value(nullptr));
+}
+
+Columns plan_columns(const VisitPlan& p) {
+    Columns cols;
+    cols.emplace_back("customer_id", p.customer_id);
+    cols.emplace_back("pool_id", p.pool_id);
+    cols.emplace_back("worker_id", p.worker_id ? Value(*p.worker_id) : Value(nullptr));
+    set_window_columns(cols, p.window);
+    cols.emplace_back("duration_min", int64_t{*p.duration_min});
+    cols.emplace_back("route_order", p.route_order ? Value(*p.route_order) : Value(nullptr));
+    cols.emplace_back("service_type", p.service_type);
+    cols.emplace_back("priority", p.priority);
+    cols.emplace_back("tech_note", p.tech_note.empty() ? Value(nullptr) : Value(p.tech_note));
+    cols.emplace_back("office_note", p.office_note.empty() ? Value(nullptr) : Value(p.office_note));
+    return cols;
+}
+
+void record_event(Context& ctx, int64_t id, const std::string& from, const std::string& to, Instant at,
+                  const std::string& reason, const std::string& eta) {
+    auto& q = ctx.store.prepare(
+        "INSERT INTO appointment_event (appointment_id, from_status, to_status, at, recorded_at, actor, reason, eta) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, id);
+    if (from.empty()) q.bind(2);
+    else q.bind(2, from);
+    q.bind(3, to);
+    q.bind(4, format_instant(at));
+    q.bind(5, format_instant(ctx.now()));
+    q.bind(6, ctx.actor);
+    if (reason.empty()) q.bind(7);
+    else q.bind(7, reason);
+    if (eta.empty()) q.bind(8);
+    else q.bind(8, eta);
+    q.exec();
+}
+
+Date to_date(const std::string& s) { return parse_date(s, "stored date"); }
+
+/// Inserts the occurrences of a series in [from, through]; returns what it created.
+std::vector<ExpandedOccurrence> materialise(Context& ctx, const Series& s, Date from, Date through) {
+    std::vector<ExpandedOccurrence> out;
+    Date start = to_date(s.dtstart);
+    if (from < start) from = start;
+    if (!s.ended_on.empty()) through = std::min(through, add_days(to_date(s.ended_on), -1));
+    if (through < from) return out;
+    Recurrence rule = Recurrence::parse(s.rrule, "series " + std::to_string(s.id) + " rule");
+    auto& q = ctx.store.prepare(
+        "INSERT INTO appointment (customer_id, pool_id, worker_id, date, window_start, window_end, duration_min, "
+        "route_order, service_type, priority, tech_note, office_note, series_id, occurrence_date, created_at, updated_at) "
+        "VALUES (:customer, :pool, :worker, :date, :ws, :we, :dur, :ord, :type, :prio, :tech, :office, :series, :date, "
+        ":now, :now) ON CONFLICT (series_id, occurrence_date) DO NOTHING");
+    std::string now = format_instant(ctx.now());
+    std::optional<Date> sus_from, sus_until;
+    if (s.status == "suspended" && !s.suspended_from.empty()) {
+        sus_from = to_date(s.suspended_from);
+        if (!s.suspended_until.empty()) sus_until = to_date(s.suspended_until);
+    }
+    for (Date d : rule.dates(start, from, through)) {
+        if (sus_from && d >= *sus_from && (!sus_until || d <= *sus_until)) continue;
+        q.reset();
+        q.bind(":customer", s.customer_id);
+        q.bind(":pool", s.pool_id);
+        if (s.worker_id) q.bind(":worker", *s.worker_id);
+        else q.bind(":worker");
+        std::string ds = format_date(d);
+        q.bind(":date", ds);
+        if (s.window_start.empty()) q.bind(":ws");
+        else q.bind(":ws", s.window_start);
+        if (s.window_end.empty()) q.bind(":we");
+        else q.bind(":we", s.window_end);
+        q.bind(":dur", s.duration_min);
+        if (s.route_order) q.bind(":ord", *s.route_order);
+        else q.bind(":ord");
+        q.bind(":type", s.service_type);
+        q.bind(":prio", s.priority);
+        if (s.tech_note.empty()) q.bind(":tech");
+        else q.bind(":tech", s.tech_note);
+        if (s.office_note.empty()) q.bind(":office");
+        else q.bind(":office", s.office_note);
+        q.bind(":series", s.id);
+        q.bind(":now", now);
+        if (q.exec() == 1) out.push_back({s.id, ds, ctx.store.db().getLastInsertRowid()});
+    }
+    return out;
+}
+
+void set_expanded_through(Context& ctx, const Series& s, Date through, const std::vector<ExpandedOccurrence>& created) {
+    Json before = row_json(ctx.store, "series", s.id);
+    auto& q = ctx.store.prepare("UPDATE series SET expanded_through = ? WHERE id = ?");
+    q.bind(1, format_date(through));
+    q.bind(2, s.id);
+    q.exec();
+    Json after = row_json(ctx.store, "series", s.id);
+    if (!created.empty()) {
+        // One audit entry per series names every occurrence it created.
+        Json dates = Json::array();
+        for (const auto& c : created) dates.push_back({{"date", c.date}, {"appointment_id", c.appointment_id}});
+        after["created_occurrences"] = dates;
+    }
+    record_change(ctx, "series", s.id, before, after);
+}
+
+std::string shift_weekday(const std::string& code, int delta) {
+    static const std::vector<std::string> days = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
+    auto it = std::find(days.begin(), days.end(), code);
+    if (it == days.end()) return "";
+    int i = static_cast<int>(it - days.begin());
+    return days[static_cast<size_t>(((i + delta) % 7 + 7) % 7)];
+}
+
+/// The rule that produces dates `delta` days later than `rrule` does, where that is simple to say.
+std::optional<std::string> shifted_rule(const std::string& rrule, int delta) {
+    if (delta == 0) return rrule;
+    std::string out;
+    std::string rest = rrule;
+    size_t pos = 0;
+    while (pos <= rest.size()) {
+        size_t end = rest.find(';', pos);
+        if (end == std::string::npos) end = rest.size();
+        std::string part = rest.substr(pos, end - pos);
+        pos = end + 1;
+        if (part.rfind("BYDAY=", 0) == 0) {
+            std::string days, list = part.substr(6);
+            size_t p = 0;
+            while (p <= list.size()) {
+                size_t e = list.find(',', p);
+                if (e == std::string::npos) e = list.size();
+                std::string d = list.substr(p, e - p);
+                p = e + 1;
+                if (d.size() != 2 || std::abs(delta) >= 7) return std::nullopt;  // "1TU" cannot shift by days
+                days += (days.empty() ? "" : ",") + shift_weekday(d, delta);
+            }
+            part = "BYDAY=" + days;
+        } else if (part.rfind("BYMONTHDAY=", 0) == 0) {
+            std::string days, list = part.substr(11);
+            size_t p = 0;
+            while (p <= list.size()) {
+                size_t e = list.find(',', p);
+                if (e == std::string::npos) e = list.size();
+                int d = std::stoi(list.substr(p, e - p));
+                p = e + 1;
+                int n = d + delta;
+                if (d < 1 || n < 1 || n > 28) return std::nullopt;
+                days += (days.empty() ? "" : ",") + std::to_string(n);
+            }
+            part = "BYMONTHDAY=" + days;
+        } else if (part.rfind("BYSETPOS=", 0) == 0 || part.rfind("BYYEARDAY=", 0) == 0 || part.rfind("BYWEEKNO=", 0) == 0) {
+            return std::nullopt;
+        }
+        out += (out.empty() ? "" : ";") + part;
+    }
+    return out;
+}
+
+int days_between(Date a, Date b) { return static_cast<int>((date::sys_days{b} - date::sys_days{a}).count()); }
+
+}  // namespace
+
+std::pair<std::string, std::string> parse_window(const std::string& text, const std::string& what) {
+    auto dash = text.find('-');
+    std::string a = dash == std::string::npos ? "" : normal_time(text.substr(0, dash));
+    std::string b = dash == std::string::npos ? "" : normal_time(text.substr(dash + 1));
+    if (!is_time(a) || !is_time(b))
+        fail(ErrorKind::BadInput, what + ": '" + text + "' is not a time window (HH:MM-HH:MM, e.g. 08:00-12:00)");
+    if (!(a < b)) fail(ErrorKind::BadInput, what + ": '" + text + "' ends before it starts");
+    return {a, b};
+}
+
+int parse_visit_minutes(const std::string& text, const std::string& what) {
+    int total = 0, n = 0;
+    bool digits = false, any_unit = false;
+    for (char c : text) {
+        if (c >= '0' && c <= '9') {
+            n = n * 10 + (c - '0');
+            digits = true;
+            if (n > 100000) break;
+        } else if ((c == 'h' || c == 'm') && digits) {
+            total += c == 'h' ? n * 60 : n;
+            n = 0;
+            digits = false;
+            any_unit = true;
+        } else {
+            fail(ErrorKind::BadInput, what + ": '" + text + "' is not a duration (45, 45m, 1h30m)");
+        }
+    }
+    if (digits) {
+        if (any_unit) fail(ErrorKind::BadInput, what + ": '" + text + "' is not a duration (45, 45m, 1h30m)");
+        total += n;
+    }
+    if (text.empty() || total < 1 || total > 1440) fail(ErrorKind::BadInput, what + ": '" + text + "' must be 1 minute to 24 hours");
+    return total;
+}
+
+void check_priority(const std::string& p, const std::string& what) {
+    if (p != "normal" && p != "high" && p != "urgent")
+        fail(ErrorKind::BadInput, what + ": '" + p + "' is not a priority (normal, high, urgent)");
+}
+
+int64_t add_appointment(Context& ctx, const VisitPlan& given, Date date) {
+    VisitPlan plan = checked(ctx, given);
+    Columns cols = plan_columns(plan);
+    cols.emplace_back("date", format_date(date));
+    int64_t id = insert_record(ctx, "appointment", cols);
+    record_event(ctx, id, "", "scheduled", ctx.now(), "", "");
+    return id;
+}
+
+SeriesCreated add_series(Context& ctx, const VisitPlan& given, const Recurrence& rule, Date start, Date through) {
+    VisitPlan plan = checked(ctx, given);
+    Columns cols = plan_columns(plan);
+    cols.erase(std::remove_if(cols.begin(), cols.end(), [](const auto& c) { return c.first == "office_note"; }), cols.end());
+    cols.emplace_back("office_note", plan.office_note.empty() ? Value(nullptr) : Value(plan.office_note));
+    cols.emplace_back("rrule", rule.rrule());
+    cols.emplace_back("dtstart", format_date(start));
+    int64_t id = insert_record(ctx, "series", cols);
+    SeriesCreated out{id, {}};
+    Series s = get_series(ctx.store, id);
+    Date from = std::max(start, ctx.today());
+    auto created = materialise(ctx, s, from, through);
+    for (const auto& c : created) {
+        out.appointments.push_back(c.appointment_id);
+        record_event(ctx, c.appointment_id, "", "scheduled", ctx.now(), "", "");
+    }
+    set_expanded_through(ctx, s, std::max(through, add_days(from, -1)), created);
+    return out;
+}
+
+std::vector<Appointment> list_appointments(Store& store, const AppointmentFilter& f) {
+    std::string sql = std::string(k_select) + " WHERE 1";
+    if (f.from) sql += " AND a.date >= :from";
+    if (f.to) sql += " AND a.date <= :to";
+    if (f.worker) sql += " AND a.worker_id = :worker";
+    if (f.unassigned) sql += " AND a.worker_id IS NULL";
+    if (f.status) sql += " AND a.status = :status";
+    if (f.customer) sql += " AND a.customer_id = :customer";
+    if (f.type) sql += " AND a.service_type = :type";
+    if (f.priority) sql += " AND a.priority = :priority";
+    if (f.series) sql += " AND a.series_id = :series";
+    if (f.rolled) sql += " AND a.rolled_count > 0";
+    sql += " ORDER BY a.date, a.worker_id IS NULL, w.name COLLATE NOCASE, a.route_order IS NULL, a.route_order, "
+           "a.window_start IS NULL, a.window_start, a.id";
+    if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
+    SQLite::Statement q(store.db(), sql);
+    if (f.from) q.bind(":from", format_date(*f.from));
+    if (f.to) q.bind(":to", format_date(*f.to));
+    if (f.worker) q.bind(":worker", *f.worker);
+    if (f.status) q.bind(":status", *f.status);
+    if (f.customer) q.bind(":customer", *f.customer);
+    if (f.type) q.bind(":type", *f.type);
+    if (f.priority) q.bind(":priority", *f.priority);
+    if (f.series) q.bind(":series", *f.series);
+    std::vector<Appointment> out;
+    while (q.executeStep()) out.push_back(read_row(q));
+    return out;
+}
+
+Appointment get_appointment(Store& store, int64_t id) {
+    auto& q = store.prepare(std::string(k_select) + " WHERE a.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) fail(ErrorKind::NotFound, "no appointment with id " + std::to_string(id));
+    Appointment a = read_row(q);
+    q.reset();
+    return a;
+}
+
+void assign_appointments(Context& ctx, const std::vector<int64_t>& ids, std::optional<int64_t> worker,
+                         std::optional<int64_t> order) {
+    if (worker) {
+        Worker w = get_worker(ctx.store, *worker);
+        if (!w.active) fail(ErrorKind::Conflict, "worker " + w.name + " is inactive");
+    }
+    if (order && *order < 0) fail(ErrorKind::BadInput, "--order: must not be negative");
+    std::set<int64_t> seen;
+    for (int64_t id : ids) {
+        if (!seen.insert(id).second) fail(ErrorKind::BadInput, "appointment " + std::to_string(id) + " is named twice");
+        Appointment a = get_appointment(ctx.store, id);
+        if (a.status != "scheduled" && a.status != "en_route" && a.status != "paused")
+            fail(ErrorKind::Transition, "appointment " + std::to_string(id) + " is " + a.status + "; only open visits can be assigned");
+        Columns cols;
+        cols.emplace_back("worker_id", worker ? Value(*worker) : Value(nullptr));
+        if (order) cols.emplace_back("route_order", *order + static_cast<int64_t>(seen.size()) - 1);
+        bool worker_changed = a.worker_id != worker;
+        if (worker_changed && a.series_id) cols.emplace_back("detached", int64_t{1});
+        update_record(ctx, "appointment", id, cols);
+        if (worker_changed && worker && a.status == "scheduled") queue_appointment_notice(ctx, "assigned", id);
+    }
+}
+
+std::vector<int64_t> move_appointment(Context& ctx, int64_t id, Date to, bool future) {
+    Appointment a = get_appointment(ctx.store, id);
+    if (a.status != "scheduled" && a.status != "paused")
+        fail(ErrorKind::Transition, "appointment " + std::to_string(id) + " is " + a.status + "; only scheduled or paused visits move");
+    if (to < ctx.today()) fail(ErrorKind::BadInput, "--date: " + format_date(to) + " is in the past");
+    std::vector<int64_t> moved;
+    if (!future) {
+        Columns cols{{"date", format_date(to)}};
+        if (a.series_id) cols.emplace_back("detached", int64_t{1});
+        update_record(ctx, "appointment", id, cols);
+        moved.push_back(id);
+        return moved;
+    }
+    if (!a.series_id) fail(ErrorKind::Usage, "--future: appointment " + std::to_string(id) + " is not part of a series");
+    int delta = days_between(to_date(a.date), to);
+    Series s = get_series(ctx.store, *a.series_id);
+    auto rule = shifted_rule(s.rrule, delta);
+    if (!rule)
+        fail(ErrorKind::BadInput, "--future: the rule " + s.rrule + " cannot move by " + std::to_string(delta) +
+                                      " days; change it with: pom appt series edit " + std::to_string(s.id) + " --rule");
+    Recurrence::parse(*rule, "shifted rule");
+    // Shift in an order that never makes two rows meet on the same occurrence date.
+    SQLite::Statement q(ctx.store.db(), std::string("SELECT id, detached, occurrence_date, date FROM appointment WHERE series_id = ? "
+                                                    "AND date >= ? AND status IN ('scheduled', 'paused') ORDER BY occurrence_date ") +
+                                            (delta > 0 ? "DESC" : "ASC"));
+    q.bind(1, *a.series_id);
+    q.bind(2, a.date);
+    std::vector<std::tuple<int64_t, bool, std::string, std::string>> rows;
+    while (q.executeStep())
+        rows.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt() != 0, q.getColumn(2).getString(), q.getColumn(3).getString());
+    for (const auto& [rid, detached, occ, d] : rows) {
+        Columns cols{{"date", format_date(add_days(to_date(d), delta))}};
+        if (!detached) cols.emplace_back("occurrence_date", format_date(add_days(to_date(occ), delta)));
+        update_record(ctx, "appointment", rid, cols);
+        moved.push_back(rid);
+    }
+    Columns scols{{"rrule", *rule}, {"dtstart", format_date(to)}};
+    if (!s.expanded_through.empty()) {
+        Date et = to_date(s.expanded_through);
+        if (delta > 0) scols.emplace_back("expanded_through", format_date(add_days(et, delta)));
+    }
+    update_record(ctx, "series", s.id, scols);
+    std::sort(moved.begin(), moved.end());
+    return moved;
+}
+
+std::vector<std::string> allowed_transitions(const std::string& from) {
+    static const std::map<std::string, std::vector<std::string>> k = {
+        {"scheduled", {"en_route", "in_progress", "cancelled", "skipped"}},
+        {"en_route", {"in_progress", "scheduled", "cancelled", "skipped"}},
+        {"in_progress", {"completed", "paused"}},
+        {"paused", {"in_progress", "completed", "cancelled"}},
+        {"completed", {}},
+        {"cancelled", {}},
+        {"skipped", {}},
+    };
+    auto it = k.find(from);
+    return it == k.end() ? std::vector<std::string>{} : it->second;
+}
+
+void change_status(Context& ctx, int64_t id, const std::string& to, const StatusChange& change) {
+    Appointment a = get_appointment(ctx.store, id);
+    auto allowed = allowed_transitions(a.status);
+    if (std::find(allowed.begin(), allowed.end(), to) == allowed.end()) {
+        std::string list;
+        for (const auto& s : allowed) list += (list.empty() ? "" : ", ") + s;
+        fail(ErrorKind::Transition, "appointment " + std::to_string(id) + " is " + a.status + "; it cannot go to " + to +
+                                        (list.empty() ? " (it is closed)" : " (from " + a.status + ": " + list + ")"));
+    }
+    if ((to == "skipped" || to == "cancelled" || to == "paused") && change.reason.empty())
+        fail(ErrorKind::Usage, "--reason is required to mark a visit " + to);
+    Instant at = change.at.value_or(ctx.now());
+    if (at > ctx.now()) fail(ErrorKind::BadInput, "--at: " + format_instant(at) + " is in the future");
+    {
+        auto& last = ctx.store.prepare("SELECT max(at) FROM appointment_event WHERE appointment_id = ? AND to_status != 'scheduled'");
+        last.bind(1, id);
+        if (last.executeStep() && !last.getColumn(0).isNull()) {
+            std::string prev = last.getColumn(0).getString();
+            last.reset();
+            if (format_instant(at) < prev)
+                fail(ErrorKind::BadInput, "--at: " + format_instant(at) + " is before the visit's last status change (" + prev + ")");
+        }
+        last.reset();
+    }
+    Columns cols{{"status", to}, {"status_at", format_instant(at)}};
+    cols.emplace_back("status_reason", change.reason.empty() ? Value(nullptr) : Value(change.reason));
+    std::string eta;
+    if (to == "en_route" && change.eta) {
+        eta = format_instant(at + *change.eta);
+        cols.emplace_back("eta", eta);
+    }
+    if (a.series_id && !a.detached && (to == "cancelled" || to == "skipped")) cols.emplace_back("detached", int64_t{1});
+    update_record(ctx, "appointment", id, cols);
+    record_event(ctx, id, a.status, to, at, change.reason, eta);
+    if (to == "en_route") {
+        std::map<std::string, std::string> extra;
+        if (!eta.empty()) {
+            auto local = ctx.tz.to_local(parse_stored_instant(eta));
+            extra["eta"] = ", arriving around " + date::format("%H:%M", local);
+        }
+        queue_appointment_notice(ctx, "on_my_way", id, extra);
+    } else if (to == "skipped") {
+        queue_appointment_notice(ctx, "skipped", id, {{"reason", change.reason}});
+    }
+}
+
+std::optional<int64_t> pause_appointment(Context& ctx, int64_t id, const StatusChange& change, std::optional<Date> follow_up) {
+    change_status(ctx, id, "paused", change);
+    if (!follow_up) return std::nullopt;
+    if (*follow_up < ctx.today()) fail(ErrorKind::BadInput, "--follow-up-date: " + format_date(*follow_up) + " is in the past");
+    Appointment a = get_appointment(ctx.store, id);
+    VisitPlan plan;
+    plan.customer_id = a.customer_id;
+    plan.pool_id = a.pool_id;
+    plan.service_type = a.service_type;
+    plan.duration_min = a.duration_min;
+    plan.priority = a.priority;
+    plan.tech_note = a.tech_note;
+    plan.office_note = "follow-up of appointment " + std::to_string(id) + ": " + change.reason;
+    int64_t fid = add_appointment(ctx, plan, *follow_up);
+    update_record(ctx, "appointment", fid, {{"follow_up_of", id}});
+    return fid;
+}
+
+std::vector<int64_t> cancel_appointment(Context& ctx, int64_t id, const std::string& reason, bool series) {
+    if (reason.empty()) fail(ErrorKind::Usage, "--reason is required to cancel");
+    Appointment a = get_appointment(ctx.store, id);
+    std::vector<int64_t> out;
+    if (!series) {
+        change_status(ctx, id, "cancelled", {std::nullopt, reason, std::nullopt});
+        out.push_back(id);
+        return out;
+    }
+    if (!a.series_id) fail(ErrorKind::Usage, "--series: appointment " + std::to_string(id) + " is not part of a series");
+    Series s = get_series(ctx.store, *a.series_id);
+    if (s.status == "ended") fail(ErrorKind::Transition, "series " + std::to_string(s.id) + " has already ended");
+    SQLite::Statement q(ctx.store.db(),
+                        "SELECT id FROM appointment WHERE series_id = ? AND date >= ? AND status IN ('scheduled', 'en_route', 'paused') "
+                        "ORDER BY date, id");
+    q.bind(1, s.id);
+    q.bind(2, a.date);
+    std::vector<int64_t> ids;
+    while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    for (int64_t cid : ids) {
+        change_status(ctx, cid, "cancelled", {std::nullopt, reason, std::nullopt});
+        out.push_back(cid);
+    }
+    Date end = std::min(to_date(a.date), to_date(a.occurrence_date));
+    update_record(ctx, "series", s.id, {{"status", "ended"}, {"ended_on", format_date(end)}});
+    return out;
+}
+
+std::vector<ExpandedOccurrence> expand_series(Context& ctx, Date through, std::optional<int64_t> only) {
+    std::string sql = std::string(k_series_select) + " WHERE s.status != 'ended' AND (s.expanded_through IS NULL OR s.expanded_through < :through)";
+    if (only) sql += " AND s.id = :only";
+    sql += " ORDER BY s.id";
+    std::vector<Series> all;
+    {
+        SQLite::Statement q(ctx.store.db(), sql);
+        q.bind(":through", format_date(through));
+        if (only) q.bind(":only", *only);
+        while (q.executeStep()) all.push_back(read_series(q));
+    }
+    std::vector<ExpandedOccurrence> out;
+    Date today = ctx.today();
+    for (const auto& s : all) {
+        Date from = s.expanded_through.empty() ? to_date(s.dtstart) : add_days(to_date(s.expanded_through), 1);
+        if (from < today) from = today;  // never back-fill visits into the past
+        auto created = materialise(ctx, s, from, through);
+        for (const auto& c : created) record_event(ctx, c.appointment_id, "", "scheduled", ctx.now(), "", "");
+        set_expanded_through(ctx, s, through, created);
+        out.insert(out.end(), created.begin(), created.end());
+    }
+    return out;
+}
+
+Date next_working_day(const Config& config, Date d) {
+    for (int i = 0; i < 7; ++i) {
+        Date c = add_days(d, i);
+        if (config.is_working_day(static_cast<int>(date::weekday{date::sys_days{c}}.c_encoding()))) return c;
+    }
+    return d;
+}
+
+std::vector<RolledVisit> rollover(Context& ctx, std::optional<Date> from) {
+    Date today = ctx.today();
+    Date target = next_working_day(ctx.config, today);
+    std::string sql = "SELECT a.id, c.name, a.date, a.status, a.series_id, a.rolled_count FROM appointment a "
+                      "JOIN customer c ON c.id = a.customer_id WHERE a.status IN ('scheduled', 'en_route') AND a.date < :today";
+    if (from) sql += " AND a.date >= :from";
+    sql += " ORDER BY a.date, a.id";
+    SQLite::Statement q(ctx.store.db(), sql);
+    q.bind(":today", format_date(today));
+    if (from) q.bind(":from", format_date(*from));
+    std::vector<RolledVisit> out;
+    struct Row {
+        int64_t id;
+        std::string name, date, status;
+        bool series;
+        int rolled;
+    };
+    std::vector<Row> rows;
+    while (q.executeStep())
+        rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                        q.getColumn(3).getString(), !q.getColumn(4).isNull(), q.getColumn(5).getInt()});
+    for (const auto& r : rows) {
+        Columns cols{{"date", format_date(target)}, {"rolled_count", int64_t{r.rolled + 1}}};
+        if (r.series) cols.emplace_back("detached", int64_t{1});
+        if (r.status == "en_route") {
+            cols.emplace_back("status", "scheduled");
+            cols.emplace_back("eta", nullptr);
+        }
+        update_record(ctx, "appointment", r.id, cols);
+        if (r.status == "en_route") record_event(ctx, r.id, "en_route", "scheduled", ctx.now(), "rolled over", "");
+        out.push_back({r.id, r.name, r.date, format_date(target), r.rolled + 1});
+    }
+    return out;
+}
+
+int current_days_out(Store& store, const Config& config) {
+    auto& q = store.prepare("SELECT value FROM days_out ORDER BY id DESC LIMIT 1");
+    if (q.executeStep()) {
+        int v = q.getColumn(0).getInt();
+        q.reset();
+        return v;
+    }
+    return config.days_out;
+}
+
+void set_days_out(Context& ctx, int value) {
+    if (value < 0 || value > 365) fail(ErrorKind::BadInput, "days-out: must be 0 to 365");
+    Columns cols{{"value", int64_t{value}}, {"set_at", format_instant(ctx.now())}, {"set_by", ctx.actor}};
+    insert_record(ctx, "days_out", cols, false);
+}
+
+std::vector<DaysOutEntry> days_out_history(Store& store) {
+    SQLite::Statement q(store.db(), "SELECT value, set_at, set_by FROM days_out ORDER BY id");
+    std::vector<DaysOutEntry> out;
+    while (q.executeStep()) out.push_back({q.getColumn(0).getInt(), q.getColumn(1).getString(), q.getColumn(2).getString()});
+    return out;
+}
+
+Series get_series(Store& store, int64_t id) {
+    auto& q = store.prepare(std::string(k_series_select) + " WHERE s.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) fail(ErrorKind::NotFound, "no series with id " + std::to_string(id));
+    Series s = read_series(q);
+    q.reset();
+    return s;
+}
+
+std::vector<Series> list_series(Store& store, std::optional<int64_t> customer, bool include_ended) {
+    std::string sql = std::string(k_series_select) + " WHERE 1";
+    if (customer) sql += " AND s.customer_id = :c";
+    if (!include_ended) sql += " AND s.status != 'ended'";
+    sql += " ORDER BY s.id";
+    SQLite::Statement q(store.db(), sql);
+    if (customer) q.bind(":c", *customer);
+    std::vector<Series> out;
+    while (q.executeStep()) out.push_back(read_series(q));
+    return out;
+}
+
+std::vector<int64_t> edit_series(Context& ctx, int64_t id, const SeriesEdit& e) {
+    Series s = get_series(ctx.store, id);
+    if (s.status == "ended") fail(ErrorKind::Transition, "series " + std::to_string(id) + " has ended");
+    Date from = e.from.value_or(ctx.today());
+    if (from < ctx.today()) fail(ErrorKind::BadInput, "--from: past visits never change");
+    Columns scols, acols;
+    if (e.worker) {
+        if (*e.worker) {
+            Worker w = get_worker(ctx.store, **e.worker);
+            if (!w.active) fail(ErrorKind::Conflict, "worker " + w.name + " is inactive");
+        }
+        Value v = *e.worker ? Value(**e.worker) : Value(nullptr);
+        scols.emplace_back("worker_id", v);
+        acols.emplace_back("worker_id", v);
+    }
+    if (e.window) {
+        set_window_columns(scols, *e.window);
+        set_window_columns(acols, *e.window);
+    }
+    if (e.service_type) {
+        ctx.config.service_type(*e.service_type);
+        scols.emplace_back("service_type", *e.service_type);
+        acols.emplace_back("service_type", *e.service_type);
+    }
+    if (e.duration_min) {
+        scols.emplace_back("duration_min", int64_t{*e.duration_min});
+        acols.emplace_back("duration_min", int64_t{*e.duration_min});
+    }
+    if (e.priority) {
+        check_priority(*e.priority);
+        scols.emplace_back("priority", *e.priority);
+        acols.emplace_back("priority", *e.priority);
+    }
+    if (e.tech_note) {
+        Value v = e.tech_note->empty() ? Value(nullptr) : Value(*e.tech_note);
+        scols.emplace_back("tech_note", v);
+        acols.emplace_back("tech_note", v);
+    }
+    std::vector<int64_t> touched;
+    SQLite::Statement q(ctx.store.db(), "SELECT id FROM appointment WHERE series_id = ? AND date >= ? AND detached = 0 "
+                                        "AND status = 'scheduled' ORDER BY date, id");
+    q.bind(1, id);
+    q.bind(2, format_date(from));
+    std::vector<int64_t> ids;
+    while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    if (e.rule) {
+        // A new rule: the unchanged future occurrences are replaced by the new rule's.
+        for (int64_t aid : ids) {
+            Json before = row_json(ctx.store, "appointment", aid);
+            auto& del = ctx.store.prepare("DELETE FROM appointment_event WHERE appointment_id = ?");
+            del.bind(1, aid);
+            del.exec();
+            auto& d = ctx.store.prepare("DELETE FROM appointment WHERE id = ?");
+            d.bind(1, aid);
+            d.exec();
+            record_change(ctx, "appointment", aid, before, nullptr);
+            touched.push_back(aid);
+        }
+        scols.emplace_back("rrule", e.rule->rrule());
+        scols.emplace_back("dtstart", format_date(from));
+        Date horizon = s.expanded_through.empty() ? add_days(from, -1) : to_date(s.expanded_through);
+        scols.emplace_back("expanded_through", format_date(add_days(from, -1)));
+        update_record(ctx, "series", id, scols);
+        for (const auto& c : expand_series(ctx, std::max(horizon, add_days(from, -1)), id)) touched.push_back(c.appointment_id);
+        return touched;
+    }
+    if (scols.empty()) fail(ErrorKind::Usage, "nothing to change: give --worker, --unassign, --window, --rule, --type, --duration, --priority or --note");
+    update_record(ctx, "series", id, scols);
+    for (int64_t aid : ids)
+        if (update_record(ctx, "appointment", aid, acols)) touched.push_back(aid);
+    return touched;
+}
+
+std::vector<int64_t> suspend_series(Context& ctx, int64_t id, Date from, std::optional<Date> until) {
+    Series s = get_series(ctx.store, id);
+    if (s.status == "ended") fail(ErrorKind::Transition, "series " + std::to_string(id) + " has ended");
+    if (s.status == "suspended") fail(ErrorKind::Transition, "series " + std::to_string(id) + " is already suspended; resume it first");
+    if (from < ctx.today()) fail(ErrorKind::BadInput, "--from: " + format_date(from) + " is in the past");
+    if (until && *until < from) fail(ErrorKind::BadInput, "--until: ends before --from");
+    std::string sql = "SELECT id FROM appointment WHERE series_id = ? AND date >= ? AND detached = 0 AND status = 'scheduled'";
+    if (until) sql += " AND date <= ?";
+    SQLite::Statement q(ctx.store.db(), sql + " ORDER BY date, id");
+    q.bind(1, id);
+    q.bind(2, format_date(from));
+    if (until) q.bind(3, format_date(*until));
+    std::vector<int64_t> ids;
+    while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    for (int64_t aid : ids) {
+        Json before = row_json(ctx.store, "appointment", aid);
+        auto& del = ctx.store.prepare("DELETE FROM appointment_event WHERE appointment_id = ?");
+        del.bind(1, aid);
+        del.exec();
+        auto& d = ctx.store.prepare("DELETE FROM appointment WHERE id = ?");
+        d.bind(1, aid);
+        d.exec();
+        record_change(ctx, "appointment", aid, before, nullptr);
+    }
+    update_record(ctx, "series", id,
+                  {{"status", "suspended"}, {"suspended_from", format_date(from)},
+                   {"suspended_until", until ? Value(format_date(*until)) : Value(nullptr)}});
+    return ids;
+}
+
+std::vector<ExpandedOccurrence> resume_series(Context& ctx, int64_t id) {
+    Series s = get_series(ctx.store, id);
+    if (s.status != "suspended") fail(ErrorKind::Transition, "series " + std::to_string(id) + " is " + s.status + ", not suspended");
+    Date horizon = s.expanded_through.empty() ? ctx.today() : to_date(s.expanded_through);
+    Date refill = add_days(std::max(to_date(s.suspended_from), ctx.today()), -1);
+    update_record(ctx, "series", id,
+                  {{"status", "active"}, {"suspended_from", nullptr}, {"suspended_until", nullptr},
+                   {"expanded_through", format_date(std::min(refill, horizon))}});
+    return expand_series(ctx, horizon, id);
+}
+
+const std::vector<std::string>& appointment_fields() {
+    static const std::vector<std::string> f{
+        "id",          "date",         "window",       "window_start",  "window_end", "duration_min", "customer_id",
+        "customer",    "pool_id",      "pool",         "street",        "city",       "worker_id",    "worker",
+        "route_order", "service_type", "priority",     "status",        "status_reason", "status_at", "eta",
+        "tech_note",   "office_note",  "series_id",    "occurrence_date", "rolled_count", "follow_up_of", "created_at",
+        "updated_at"};
+    return f;
+}
+
+Json appointment_json(const Appointment& a) {
+    return {
+        {"id", a.id},
+        {"date", a.date},
+        {"window", a.window_start.empty() ? Json(nullptr) : Json(a.window_start + "-" + a.window_end)},
+        {"window_start", opt(a.window_start)},
+        {"window_end", opt(a.window_end)},
+        {"duration_min", a.duration_min},
+        {"customer_id", a.customer_id},
+        {"customer", a.customer_name},
+        {"pool_id", a.pool_id},
+        {"pool", a.pool_name},
+        {"street", opt(a.street)},
+        {"city", opt(a.city)},
+        {"worker_id", opt(a.worker_id)},
+        {"worker", opt(a.worker_name)},
+        {"route_order", opt(a.route_order)},
+        {"service_type", a.service_type},
+        {"priority", a.priority},
+        {"status", a.status},
+        {"status_reason", opt(a.status_reason)},
+        {"status_at", opt(a.status_at)},
+        {"eta", opt(a.eta)},
+        {"tech_note", opt(a.tech_note)},
+        {"office_note", opt(a.office_note)},
+        {"series_id", opt(a.series_id)},
+        {"occurrence_date", opt(a.occurrence_date)},
+        {"rolled_count", a.rolled_count},
+        {"follow_up_of", opt(a.follow_up_of)},
+        {"created_at", a.created_at},
+        {"updated_at", a.updated_at},
+    };
+}
+
+const std::vector<std::string>& series_fields() {
+    static const std::vector<std::string> f{"id",       "customer_id", "customer",        "pool_id",     "worker_id",
+                                            "worker",   "rrule",       "dtstart",         "window",      "duration_min",
+                                            "service_type", "priority", "route_order",    "tech_note",   "office_note",
+                                            "status",   "suspended_from", "suspended_until", "ended_on", "expanded_through",
+                                            "created_at", "updated_at"};
+    return f;
+}
+
+Json series_json(const Series& s) {
+    return {
+        {"id", s.id},
+        {"customer_id", s.customer_id},
+        {"customer", s.customer_name},
+        {"pool_id", s.pool_id},
+        {"worker_id", opt(s.worker_id)},
+        {"worker", opt(s.worker_name)},
+        {"rrule", s.rrule},
+        {"dtstart", s.dtstart},
+        {"window", s.window_start.empty() ? Json(nullptr) : Json(s.window_start + "-" + s.window_end)},
+        {"duration_min", s.duration_min},
+        {"service_type", s.service_type},
+        {"priority", s.priority},
+        {"route_order", opt(s.route_order)},
+        {"tech_note", opt(s.tech_note)},
+        {"office_note", opt(s.office_note)},
+        {"status", s.status},
+        {"suspended_from", opt(s.suspended_from)},
+        {"suspended_until", opt(s.suspended_until)},
+        {"ended_on", opt(s.ended_on)},
+        {"expanded_through", opt(s.expanded_through)},
+        {"created_at", s.created_at},
+        {"updated_at", s.updated_at},
+    };
+}
+
+}  // namespace pom

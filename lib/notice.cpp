@@ -1,0 +1,83 @@
+#include "notice.h"
+
+#include "appointment.h"
+#include "customer.h"
+#include "error.h"
+#include "record.h"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace pom {
+
+std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '{') {
+            auto end = text.find('}', i);
+            if (end != std::string::npos) {
+                auto it = values.find(text.substr(i + 1, end - i - 1));
+                if (it != values.end()) {
+                    out += it->second;
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        out += text[i];
+    }
+    return out;
+}
+
+std::vector<int64_t> queue_appointment_notice(Context& ctx, const std::string& kind, int64_t appointment_id,
+                                              const std::map<std::string, std::string>& extra) {
+    std::vector<int64_t> ids;
+    auto t = ctx.config.notices.find(kind);
+    if (t == ctx.config.notices.end() || !t->second.enabled) return ids;
+    const NoticeTemplate& tpl = t->second;
+    Appointment a = get_appointment(ctx.store, appointment_id);
+    Customer c = get_customer(ctx.store, a.customer_id);
+    Date d = parse_date(a.date, "appointment date");
+    // Only what a customer may see goes into the values: never office notes, gate codes or notes.
+    std::map<std::string, std::string> values = {
+        {"customer", c.name},
+        {"first_name", c.name.substr(0, c.name.find(' '))},
+        {"company", ctx.config.company.name},
+        {"company_phone", ctx.config.company.phone},
+        {"date", date::format("%A, %B ", date::sys_days{d}) + std::to_string(static_cast<unsigned>(d.day()))},
+        {"window", a.window_start.empty() ? "" : " between " + a.window_start + " and " + a.window_end},
+        {"worker", a.worker_name.empty() ? "our technician" : a.worker_name.substr(0, a.worker_name.find(' '))},
+        {"service_type", a.service_type},
+        {"eta", ""},
+        {"reason", a.status_reason},
+    };
+    for (const auto& [k, v] : extra) values[k] = v;
+    std::string variant = kind == "assigned" ? (a.worker_id ? std::to_string(*a.worker_id) : "-") + "@" + a.date : a.status_at;
+    const auto& contacts = tpl.channel == "email" ? c.emails : c.phones;
+    std::string now = format_instant(ctx.now());
+    for (const auto& contact : contacts) {
+        if (!contact.opt_in) continue;
+        auto& q = ctx.store.prepare(
+            "INSERT INTO notice (kind, channel, recipient, customer_id, appointment_id, subject, body, next_attempt_at, "
+            "dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
+        q.bind(1, kind);
+        q.bind(2, tpl.channel);
+        q.bind(3, contact.value);
+        q.bind(4, c.id);
+        q.bind(5, a.id);
+        if (tpl.subject.empty()) q.bind(6);
+        else q.bind(6, fill_template(tpl.subject, values));
+        q.bind(7, fill_template(tpl.body, values));
+        q.bind(8, now);
+        q.bind(9, kind + ":appointment:" + std::to_string(a.id) + ":" + variant + ":" + contact.value);
+        q.bind(10, now);
+        if (q.exec() == 1) {
+            int64_t id = ctx.store.db().getLastInsertRowid();
+            record_change(ctx, "notice", id, nullptr, row_json(ctx.store, "notice", id));
+            ids.push_back(id);
+        }
+    }
+    return ids;
+}
+
+}  // namespace pom

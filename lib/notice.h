@@ -1,0 +1,21 @@
+#pragma once
+#include "audit.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pom {
+
+/// Queues the customer notice `kind` (a template in config: assigned, on_my_way, skipped, …) for a
+/// visit, once per opted-in recipient of the template's channel. Placeholders never reach private
+/// fields (office notes, gate codes, internal notes). Queuing the same notice twice does nothing.
+/// Returns the ids queued.
+std::vector<int64_t> queue_appointment_notice(Context& ctx, const std::string& kind, int64_t appointment_id,
+                                              const std::map<std::string, std::string>& extra = {});
+
+/// Fills {placeholders} of a template; unknown placeholders are left as they are.
+std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values);
+
+}  // namespace pom

@@ -1,0 +1,267 @@
+#include "recurrence.h"
+
+#include "error.h"
+
+#include <algorithm>
+#include <cctype>
+#include <libical/ical.h>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace pom {
+
+namespace {
+
+std::string upper(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> out;
+    std::string item;
+    std::stringstream in(s);
+    while (std::getline(in, item, sep)) out.push_back(item);
+    return out;
+}
+
+bool parses(const std::string& rule) {
+    icalerror_set_errors_are_fatal(0);
+    icalrecurrencetype r = icalrecurrencetype_from_string(rule.c_str());
+    icalerror_clear_errno();
+    return r.freq != ICAL_NO_RECURRENCE;
+}
+
+const std::set<std::string> k_parts = {"FREQ",     "INTERVAL", "COUNT",      "UNTIL",     "BYDAY",  "BYMONTHDAY",
+                                       "BYMONTH",  "BYSETPOS", "BYWEEKNO",   "BYYEARDAY", "WKST"};
+
+icaltimetype to_ical(Date d) {
+    icaltimetype t = icaltime_null_date();
+    t.year = static_cast<int>(d.year());
+    t.month = static_cast<int>(static_cast<unsigned>(d.month()));
+    t.day = static_cast<int>(static_cast<unsigned>(d.day()));
+    t.is_date = 1;
+    return t;
+}
+
+Date from_ical(const icaltimetype& t) {
+    return Date{date::year{t.year}, date::month{static_cast<unsigned>(t.month)}, date::day{static_cast<unsigned>(t.day)}};
+}
+
+/// Walks the rule from `start`, calling `visit` with each occurrence until it returns false.
+template <class Visit>
+void walk(const std::string& rrule, icaltimetype start, Visit visit) {
+    icalerror_set_errors_are_fatal(0);
+    icalrecurrencetype r = icalrecurrencetype_from_string(rrule.c_str());
+    icalrecur_iterator* it = icalrecur_iterator_new(r, start);
+    icalerror_clear_errno();
+    if (!it) fail(ErrorKind::BadInput, "--repeat: " + rrule + " has no occurrences");
+    struct Free {
+        icalrecur_iterator* p;
+        ~Free() { icalrecur_iterator_free(p); }
+    } guard{it};
+    for (;;) {
+        icaltimetype t = icalrecur_iterator_next(it);
+        if (icaltime_is_null_time(t)) return;
+        if (!visit(t)) return;
+    }
+}
+
+const std::map<std::string, std::string> k_days = {
+    {"mo", "MO"}, {"mon", "MO"}, {"monday", "MO"},    {"tu", "TU"}, {"tue", "TU"}, {"tues", "TU"},   {"tuesday", "TU"},
+    {"we", "WE"}, {"wed", "WE"}, {"wednesday", "WE"}, {"th", "TH"}, {"thu", "TH"}, {"thur", "TH"},   {"thurs", "TH"},
+    {"thursday", "TH"}, {"fr", "FR"}, {"fri", "FR"},  {"friday", "FR"}, {"sa", "SA"}, {"sat", "SA"}, {"saturday", "SA"},
+    {"su", "SU"}, {"sun", "SU"}, {"sunday", "SU"}};
+
+std::optional<int> ordinal(const std::string& w) {
+    static const std::map<std::string, int> words = {{"first", 1}, {"second", 2}, {"third", 3}, {"fourth", 4},
+                                                     {"fifth", 5}, {"last", -1}};
+    if (auto it = words.find(w); it != words.end()) return it->second;
+    size_t i = 0;
+    while (i < w.size() && std::isdigit(static_cast<unsigned char>(w[i]))) ++i;
+    if (i == 0 || i > 2) return std::nullopt;
+    std::string suffix = w.substr(i);
+    if (!suffix.empty() && suffix != "st" && suffix != "nd" && suffix != "rd" && suffix != "th") return std::nullopt;
+    int n = std::stoi(w.substr(0, i));
+    if (n < 1 || n > 31) return std::nullopt;
+    return n;
+}
+
+}  // namespace
+
+std::optional<std::string> friendly_rrule(const std::string& input) {
+    std::string text = lower(input);
+    for (auto& c : text)
+        if (c == ',') c = ' ';
+    std::vector<std::string> words;
+    for (auto& w : split(text, ' '))
+        if (!w.empty() && w != "and") words.push_back(w);
+    if (words.empty()) return std::nullopt;
+    size_t i = 0;
+    std::string freq;
+    int interval = 1;
+    auto unit = [](const std::string& w) -> std::string {
+        if (w == "day" || w == "days") return "DAILY";
+        if (w == "week" || w == "weeks") return "WEEKLY";
+        if (w == "month" || w == "months") return "MONTHLY";
+        return "";
+    };
+    if (words[0] == "daily") freq = "DAILY", i = 1;
+    else if (words[0] == "weekly") freq = "WEEKLY", i = 1;
+    else if (words[0] == "biweekly" || words[0] == "fortnightly") freq = "WEEKLY", interval = 2, i = 1;
+    else if (words[0] == "monthly") freq = "MONTHLY", i = 1;
+    else if (words[0] == "every" && words.size() >= 2) {
+        if (words[1] == "other" && words.size() >= 3 && !unit(words[2]).empty()) freq = unit(words[2]), interval = 2, i = 3;
+        else if (!unit(words[1]).empty()) freq = unit(words[1]), i = 2;
+        else if (words.size() >= 3 && std::all_of(words[1].begin(), words[1].end(), ::isdigit) && words[1].size() <= 2 &&
+                 !unit(words[2]).empty())
+            freq = unit(words[2]), interval = std::stoi(words[1]), i = 3;
+        else if (k_days.count(words[1])) freq = "WEEKLY", i = 1;  // "every tue"
+        else return std::nullopt;
+    } else {
+        return std::nullopt;
+    }
+    if (interval < 1) return std::nullopt;
+    std::string rule = "FREQ=" + freq;
+    if (interval > 1) rule += ";INTERVAL=" + std::to_string(interval);
+    if (i < words.size() && words[i] == "on") ++i;
+    if (i == words.size()) return rule;
+    if (words[i] == "the") ++i;
+    if (i >= words.size()) return std::nullopt;
+    if (auto n = ordinal(words[i]); n && freq == "MONTHLY") {
+        // "on the 1st", "on the last day", "on the first tue", "on the last friday"
+        ++i;
+        if (i == words.size() || (words[i] == "day" && i + 1 == words.size())) return rule + ";BYMONTHDAY=" + std::to_string(*n);
+        if (auto d = k_days.find(words[i]); d != k_days.end() && i + 1 == words.size() && (*n <= 5))
+            return rule + ";BYDAY=" + std::to_string(*n) + d->second;
+        return std::nullopt;
+    }
+    std::string days;
+    for (; i < words.size(); ++i) {
+        auto d = k_days.find(words[i]);
+        if (d == k_days.end()) return std::nullopt;
+        days += (days.empty() ? "" : ",") + d->second;
+    }
+    if (days.empty() || freq == "MONTHLY") return std::nullopt;
+    return rule + ";BYDAY=" + days;
+}
+
+Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
+    std::string trimmed = text;
+    trimmed.erase(0, trimmed.find_first_not_of(" \t"));
+    trimmed.erase(trimmed.find_last_not_of(" \t") + 1);
+    if (trimmed.empty()) fail(ErrorKind::BadInput, what + ": empty rule");
+    std::string rule;
+    if (trimmed.find('=') == std::string::npos) {
+        auto f = friendly_rrule(trimmed);
+        if (!f)
+            fail(ErrorKind::BadInput, what + ": '" + trimmed +
+                                          "' is neither an RRULE (FREQ=WEEKLY;BYDAY=TU) nor a known form (weekly, "
+                                          "every 2 weeks on tue, monthly on the 1st)");
+        rule = *f;
+    } else {
+        rule = upper(trimmed);
+        if (rule.rfind("RRULE:", 0) == 0) rule = rule.substr(6);
+    }
+    // Check part by part first, so that the message can name the part that is wrong.
+    std::string freq;
+    std::set<std::string> seen;
+    for (const auto& part : split(rule, ';')) {
+        auto eq = part.find('=');
+        std::string name = eq == std::string::npos ? part : part.substr(0, eq);
+        if (eq == std::string::npos || eq + 1 == part.size())
+            fail(ErrorKind::BadInput, what + ": '" + part + "' is not NAME=VALUE");
+        if (!k_parts.count(name)) {
+            if (name == "BYHOUR" || name == "BYMINUTE" || name == "BYSECOND")
+                fail(ErrorKind::BadInput, what + ": " + part + ": visits recur by date; give the time with --window");
+            fail(ErrorKind::BadInput, what + ": '" + name + "' is not an RRULE part");
+        }
+        if (!seen.insert(name).second) fail(ErrorKind::BadInput, what + ": " + name + " appears twice");
+        std::string value = part.substr(eq + 1);
+        if (name == "FREQ") {
+            if (value == "SECONDLY" || value == "MINUTELY" || value == "HOURLY")
+                fail(ErrorKind::BadInput, what + ": FREQ=" + value + ": visits recur at most daily");
+            if (value != "DAILY" && value != "WEEKLY" && value != "MONTHLY" && value != "YEARLY")
+                fail(ErrorKind::BadInput, what + ": FREQ=" + value + " is not DAILY, WEEKLY, MONTHLY or YEARLY");
+            freq = value;
+            continue;
+        }
+        if (name == "INTERVAL" || name == "COUNT") {
+            bool digits = !value.empty() && value.size() <= 4 &&
+                          std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+            if (!digits || std::stoi(value) < 1)
+                fail(ErrorKind::BadInput, what + ": " + part + ": must be a whole number from 1 to 9999");
+        }
+        if (!parses("FREQ=DAILY;" + part) && !parses("FREQ=MONTHLY;" + part) && !parses("FREQ=YEARLY;" + part))
+            fail(ErrorKind::BadInput, what + ": " + part + " is not valid");
+    }
+    if (freq.empty()) fail(ErrorKind::BadInput, what + ": the rule needs FREQ (DAILY, WEEKLY, MONTHLY or YEARLY)");
+    if (seen.count("COUNT") && seen.count("UNTIL")) fail(ErrorKind::BadInput, what + ": COUNT and UNTIL cannot both be given");
+    if (!parses(rule)) fail(ErrorKind::BadInput, what + ": " + rule + " is not a valid rule");
+    icalrecurrencetype r = icalrecurrencetype_from_string(rule.c_str());
+    char* normal = icalrecurrencetype_as_string(&r);
+    Recurrence out(normal ? normal : rule);
+    // Reject rules that can never occur (BYMONTH=2;BYMONTHDAY=31) now rather than at expansion.
+    icalrecur_iterator* it = icalrecur_iterator_new(r, to_ical(Date{date::year{2026}, date::January, date::day{1}}));
+    icalerror_clear_errno();
+    if (!it) fail(ErrorKind::BadInput, what + ": " + out.m_rrule + " never occurs");
+    icalrecur_iterator_free(it);
+    return out;
+}
+
+namespace {
+std::string without_bounds(const std::string& rrule) {
+    std::string out;
+    for (const auto& part : split(rrule, ';')) {
+        if (part.rfind("UNTIL=", 0) == 0 || part.rfind("COUNT=", 0) == 0) continue;
+        out += (out.empty() ? "" : ";") + part;
+    }
+    return out;
+}
+}  // namespace
+
+Recurrence Recurrence::with_until(Date until) const {
+    return Recurrence(without_bounds(m_rrule) + ";UNTIL=" + date::format("%Y%m%d", date::sys_days{until}));
+}
+
+Recurrence Recurrence::with_count(int count) const {
+    if (count < 1) fail(ErrorKind::BadInput, "--count: must be at least 1");
+    return Recurrence(without_bounds(m_rrule) + ";COUNT=" + std::to_string(count));
+}
+
+bool Recurrence::bounded() const {
+    return m_rrule.find("UNTIL=") != std::string::npos || m_rrule.find("COUNT=") != std::string::npos;
+}
+
+std::vector<Date> Recurrence::dates(Date start, Date from, Date through, size_t limit, const std::vector<Date>& except) const {
+    std::vector<Date> out;
+    walk(m_rrule, to_ical(start), [&](const icaltimetype& t) {
+        Date d = from_ical(t);
+        if (d > through) return false;
+        if (d >= from && std::find(except.begin(), except.end(), d) == except.end()) out.push_back(d);
+        return limit == 0 || out.size() < limit;
+    });
+    return out;
+}
+
+std::vector<LocalTime> Recurrence::times(LocalTime start, LocalTime from, LocalTime through, size_t limit,
+                                         const std::vector<Date>& except) const {
+    auto day = date::floor<date::days>(start);
+    auto tod = start - day;
+    std::vector<LocalTime> out;
+    for (Date d : dates(Date{day}, Date{date::floor<date::days>(from)}, Date{date::floor<date::days>(through)}, 0, except)) {
+        LocalTime t = LocalTime{date::local_days{d}} + tod;
+        if (t < from || t > through) continue;
+        out.push_back(t);
+        if (limit && out.size() >= limit) break;
+    }
+    return out;
+}
+
+}  // namespace pom
