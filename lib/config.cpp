@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "clock.h"
+#include "money.h"
 
 #include <filesystem>
 #include <fstream>
@@ -57,10 +58,23 @@ void read_service_types(const std::string& path, const toml::table& t, Config& c
         std::string name(k.str());
         auto* st = v.as_table();
         if (!st) config_error(path, v, "service_types." + name + " must be a table");
-        ServiceType type{name, 30, name};
+        ServiceType type{name, 30, name, 0, false};
+        for (const auto& d : Config::default_service_types())
+            if (d.name == name) type = d;
         for (auto&& [kk, vv] : *st) {
             std::string key(kk.str());
             if (key == "duration") type.duration_min = static_cast<int>(get_int(path, vv, "duration", 1, 1440));
+            else if (key == "price") {
+                try {
+                    type.price_cents = parse_money(get_string(path, vv, "price"), "price");
+                } catch (const Error& e) {
+                    config_error(path, vv, std::string(e.what()) + " (write prices as strings: \"45.00\")");
+                }
+            } else if (key == "taxable") {
+                auto b = vv.value_exact<bool>();
+                if (!b) config_error(path, vv, "taxable must be true or false");
+                type.taxable = *b;
+            }
             else if (key == "checklist") type.checklist = get_string(path, vv, "checklist");
             else config_error(path, vv, "unknown key 'service_types." + name + "." + key + "'");
         }
@@ -93,6 +107,58 @@ void read_notices(const std::string& path, const toml::table& t, Config& cfg) {
     }
 }
 
+void read_checklists(const std::string& path, const toml::table& t, Config& cfg) {
+    for (auto&& [k, v] : t) {
+        std::string name(k.str());
+        auto* arr = v.as_array();
+        if (!arr) config_error(path, v, "checklists." + name + " must be an array of items");
+        std::vector<ChecklistItem> items;
+        for (auto&& e : *arr) {
+            if (auto s = e.value<std::string>()) {
+                items.push_back({*s, true, false});
+                continue;
+            }
+            auto* it = e.as_table();
+            if (!it) config_error(path, e, "a checklist item is a string or { item = \"...\", required = true, photo = false }");
+            ChecklistItem ci;
+            for (auto&& [kk, vv] : *it) {
+                std::string key(kk.str());
+                if (key == "item") ci.item = get_string(path, vv, "item");
+                else if (key == "required" || key == "photo") {
+                    auto b = vv.value_exact<bool>();
+                    if (!b) config_error(path, vv, key + " must be true or false");
+                    (key == "required" ? ci.required : ci.photo) = *b;
+                } else config_error(path, vv, "unknown key '" + key + "' in checklists." + name);
+            }
+            if (ci.item.empty()) config_error(path, e, "a checklist item needs item = \"...\"");
+            items.push_back(ci);
+        }
+        cfg.checklists[name] = items;
+    }
+}
+
+void read_service(const std::string& path, const toml::table& t, Config& cfg) {
+    for (auto&& [k, v] : t) {
+        std::string key(k.str());
+        if (key == "amend_roles") {
+            auto* arr = v.as_array();
+            if (!arr) config_error(path, v, "service.amend_roles must be an array of roles");
+            cfg.amend_roles.clear();
+            for (auto&& r : *arr) cfg.amend_roles.push_back(get_string(path, r, "service.amend_roles"));
+        } else if (key == "gps_max_distance_m") {
+            cfg.gps_max_distance_m = static_cast<int>(get_int(path, v, "service.gps_max_distance_m", 1, 100000));
+        } else if (key == "allow_negative_stock") {
+            auto b = v.value_exact<bool>();
+            if (!b) config_error(path, v, "service.allow_negative_stock must be true or false");
+            cfg.allow_negative_stock = *b;
+        } else if (key == "photo_max_bytes") {
+            cfg.photo_max_bytes = get_int(path, v, "service.photo_max_bytes", 1, int64_t{1} << 31);
+        } else {
+            config_error(path, v, "unknown key 'service." + key + "'");
+        }
+    }
+}
+
 void read_notify(const std::string& path, const toml::table& t, NotifySettings& n) {
     for (auto&& [k, v] : t) {
         std::string key(k.str());
@@ -112,8 +178,22 @@ void read_notify(const std::string& path, const toml::table& t, NotifySettings& 
 }  // namespace
 
 std::vector<ServiceType> Config::default_service_types() {
-    return {{"maintenance", 30, "maintenance"}, {"repair", 60, "repair"},          {"opening", 120, "opening"},
-            {"closing", 90, "closing"},         {"green-to-clean", 180, "green-to-clean"}, {"inspection", 45, "inspection"}};
+    return {{"maintenance", 30, "maintenance", 4500, false}, {"repair", 60, "repair", 9500, false},
+            {"opening", 120, "opening", 17500, false},       {"closing", 90, "closing", 15000, false},
+            {"green-to-clean", 180, "green-to-clean", 35000, false}, {"inspection", 45, "inspection", 7500, false}};
+}
+
+std::map<std::string, std::vector<ChecklistItem>> Config::default_checklists() {
+    return {
+        {"maintenance",
+         {{"Skim surface", true, false}, {"Empty skimmer and pump baskets", true, false}, {"Brush walls and steps", true, false},
+          {"Vacuum", false, false}, {"Check filter pressure", true, false}, {"Test and balance water", true, false}}},
+        {"repair", {{"Diagnose the problem", true, false}, {"Repair or replace the part", true, true}, {"Test the equipment", true, false}}},
+        {"opening", {{"Remove and clean cover", true, false}, {"Start up equipment", true, false}, {"Test and balance water", true, false}}},
+        {"closing", {{"Lower water level", true, false}, {"Blow out lines", true, false}, {"Install cover", true, true}}},
+        {"green-to-clean", {{"Before photo", true, true}, {"Shock", true, false}, {"Clean filter", true, false}, {"After photo", true, true}}},
+        {"inspection", {{"Inspect equipment", true, false}, {"Inspect surface", true, false}}},
+    };
 }
 
 std::map<std::string, NoticeTemplate> Config::default_notices() {
@@ -202,6 +282,14 @@ Config load_config_file(const std::string& path) {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "notices must be a table");
             read_notices(path, *t, cfg);
+        } else if (key == "checklists") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "checklists must be a table");
+            read_checklists(path, *t, cfg);
+        } else if (key == "service") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "service must be a table");
+            read_service(path, *t, cfg);
         } else if (key == "notify") {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "notify must be a table");
@@ -223,7 +311,8 @@ nlohmann::ordered_json config_to_json(const Config& c) {
     for (int d : c.working_days) days.push_back(names[d]);
     nlohmann::ordered_json service_types = nlohmann::ordered_json::array();
     for (const auto& t : c.service_types)
-        service_types.push_back({{"name", t.name}, {"duration_min", t.duration_min}, {"checklist", t.checklist}});
+        service_types.push_back({{"name", t.name}, {"duration_min", t.duration_min}, {"checklist", t.checklist},
+                                 {"price", format_money(t.price_cents)}, {"taxable", t.taxable}});
     nlohmann::ordered_json notices = nlohmann::ordered_json::object();
     for (const auto& [name, t] : c.notices)
         notices[name] = {{"channel", t.channel}, {"subject", t.subject}, {"body", t.body}, {"enabled", t.enabled}};
@@ -246,6 +335,10 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"notify.max_attempts", c.notify.max_attempts},
         {"notify.retry_after_s", c.notify.retry_after_s},
         {"notices", notices},
+        {"service.amend_roles", c.amend_roles},
+        {"service.gps_max_distance_m", c.gps_max_distance_m},
+        {"service.allow_negative_stock", c.allow_negative_stock},
+        {"service.photo_max_bytes", c.photo_max_bytes},
     };
 }
 

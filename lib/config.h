@@ -19,6 +19,14 @@ struct ServiceType {
     std::string name;
     int duration_min = 30;  ///< default length of a visit
     std::string checklist;  ///< the checklist a visit of this type uses
+    int64_t price_cents = 0;  ///< default price per visit (a customer's billing plan may override it)
+    bool taxable = false;
+};
+
+struct ChecklistItem {
+    std::string item;
+    bool required = true;
+    bool photo = false;  ///< a photo must be attached before submit
 };
 
 /// A customer notice template. Placeholders in braces: {customer}, {first_name}, {company},
@@ -53,8 +61,14 @@ struct Config {
     std::vector<ServiceType> service_types = default_service_types();
     std::map<std::string, NoticeTemplate> notices = default_notices();
     NotifySettings notify;
+    std::map<std::string, std::vector<ChecklistItem>> checklists = default_checklists();
+    std::vector<std::string> amend_roles{"manager", "admin"};  ///< who may amend a submitted ticket
+    int gps_max_distance_m = 250;    ///< farther than this from the pool is flagged
+    bool allow_negative_stock = false;
+    int64_t photo_max_bytes = 20 * 1024 * 1024;
 
     static std::vector<ServiceType> default_service_types();
+    static std::map<std::string, std::vector<ChecklistItem>> default_checklists();
     static std::map<std::string, NoticeTemplate> default_notices();
     /// The service type of that name; throws BadInput listing the known ones.
     const ServiceType& service_type(const std::string& name) const;

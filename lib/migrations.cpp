@@ -203,10 +203,154 @@ CREATE TABLE notice (
 CREATE INDEX notice_due ON notice (status, next_attempt_at);
 )SQL";
 
+// 3: service tickets — checklist, readings, doses, items used, notes, photos; inventory with its
+// movements; billable lines recorded at submit.
+const char* k_v3 = R"SQL(
+CREATE TABLE service (
+    id             INTEGER PRIMARY KEY,
+    appointment_id INTEGER REFERENCES appointment (id),
+    customer_id    INTEGER NOT NULL REFERENCES customer (id),
+    pool_id        INTEGER NOT NULL REFERENCES pool (id),
+    worker_id      INTEGER REFERENCES worker (id),
+    service_type   TEXT NOT NULL,
+    status         TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'submitted')),
+    started_at     TEXT NOT NULL,
+    ended_at       TEXT,
+    start_lat      REAL CHECK (start_lat IS NULL OR start_lat BETWEEN -90 AND 90),
+    start_lon      REAL CHECK (start_lon IS NULL OR start_lon BETWEEN -180 AND 180),
+    submit_lat     REAL CHECK (submit_lat IS NULL OR submit_lat BETWEEN -90 AND 90),
+    submit_lon     REAL CHECK (submit_lon IS NULL OR submit_lon BETWEEN -180 AND 180),
+    gps_flag       TEXT,
+    forced_reason  TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    CHECK (status = 'open' OR ended_at IS NOT NULL)
+) STRICT;
+CREATE UNIQUE INDEX service_one_per_appointment ON service (appointment_id) WHERE appointment_id IS NOT NULL;
+CREATE INDEX service_worker ON service (worker_id, started_at);
+CREATE INDEX service_pool ON service (pool_id, started_at);
+CREATE INDEX service_customer ON service (customer_id, started_at);
+
+CREATE TABLE service_check (
+    service_id     INTEGER NOT NULL REFERENCES service (id),
+    position       INTEGER NOT NULL,
+    item           TEXT NOT NULL,
+    required       INTEGER NOT NULL CHECK (required IN (0, 1)),
+    photo_required INTEGER NOT NULL CHECK (photo_required IN (0, 1)),
+    done_at        TEXT,
+    PRIMARY KEY (service_id, item)
+) STRICT;
+
+CREATE TABLE reading (
+    id         INTEGER PRIMARY KEY,
+    service_id INTEGER NOT NULL REFERENCES service (id),
+    taken_at   TEXT NOT NULL,
+    fc REAL CHECK (fc IS NULL OR fc >= 0), cc REAL CHECK (cc IS NULL OR cc >= 0),
+    ph REAL CHECK (ph IS NULL OR ph BETWEEN 0 AND 14), ta REAL CHECK (ta IS NULL OR ta >= 0),
+    ch REAL CHECK (ch IS NULL OR ch >= 0), cya REAL CHECK (cya IS NULL OR cya >= 0),
+    salt REAL CHECK (salt IS NULL OR salt >= 0), phosphate REAL CHECK (phosphate IS NULL OR phosphate >= 0),
+    tds REAL CHECK (tds IS NULL OR tds >= 0), temp_f REAL CHECK (temp_f IS NULL OR temp_f BETWEEN 32 AND 110),
+    borate REAL CHECK (borate IS NULL OR borate >= 0),
+    lsi REAL,
+    csi REAL,
+    flags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(flags))
+) STRICT;
+CREATE INDEX reading_service ON reading (service_id);
+
+CREATE TABLE inventory_item (
+    id            INTEGER PRIMARY KEY,
+    sku           TEXT NOT NULL UNIQUE CHECK (length(sku) BETWEEN 1 AND 64),
+    name          TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    unit          TEXT NOT NULL,
+    cost_cents    INTEGER NOT NULL DEFAULT 0 CHECK (cost_cents >= 0),
+    price_cents   INTEGER NOT NULL DEFAULT 0 CHECK (price_cents >= 0),
+    stock_milli   INTEGER NOT NULL DEFAULT 0,
+    reorder_milli INTEGER NOT NULL DEFAULT 0 CHECK (reorder_milli >= 0),
+    chemical      TEXT,
+    billable      INTEGER NOT NULL DEFAULT 1 CHECK (billable IN (0, 1)),
+    taxable       INTEGER NOT NULL DEFAULT 1 CHECK (taxable IN (0, 1)),
+    active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+) STRICT;
+CREATE INDEX inventory_chemical ON inventory_item (chemical) WHERE chemical IS NOT NULL;
+
+CREATE TABLE inventory_move (
+    id             INTEGER PRIMARY KEY,
+    item_id        INTEGER NOT NULL REFERENCES inventory_item (id),
+    kind           TEXT NOT NULL CHECK (kind IN ('receive', 'adjust', 'use')),
+    quantity_milli INTEGER NOT NULL,
+    cost_cents     INTEGER CHECK (cost_cents IS NULL OR cost_cents >= 0),
+    service_id     INTEGER REFERENCES service (id),
+    note           TEXT,
+    at             TEXT NOT NULL,
+    actor          TEXT NOT NULL
+) STRICT;
+CREATE INDEX inventory_move_item ON inventory_move (item_id, at);
+
+CREATE TABLE dose (
+    id             INTEGER PRIMARY KEY,
+    service_id     INTEGER NOT NULL REFERENCES service (id),
+    chemical       TEXT NOT NULL,
+    amount_milli   INTEGER NOT NULL CHECK (amount_milli > 0),
+    unit           TEXT NOT NULL,
+    item_id        INTEGER REFERENCES inventory_item (id),
+    stock_milli    INTEGER,
+    created_at     TEXT NOT NULL
+) STRICT;
+CREATE INDEX dose_service ON dose (service_id);
+
+CREATE TABLE service_item (
+    id             INTEGER PRIMARY KEY,
+    service_id     INTEGER NOT NULL REFERENCES service (id),
+    item_id        INTEGER NOT NULL REFERENCES inventory_item (id),
+    quantity_milli INTEGER NOT NULL CHECK (quantity_milli > 0),
+    created_at     TEXT NOT NULL
+) STRICT;
+CREATE INDEX service_item_service ON service_item (service_id);
+
+CREATE TABLE service_note (
+    id         INTEGER PRIMARY KEY,
+    service_id INTEGER NOT NULL REFERENCES service (id),
+    text       TEXT NOT NULL CHECK (length(trim(text)) > 0),
+    private    INTEGER NOT NULL CHECK (private IN (0, 1)),
+    author     TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX service_note_service ON service_note (service_id);
+
+CREATE TABLE photo (
+    id         INTEGER PRIMARY KEY,
+    service_id INTEGER NOT NULL REFERENCES service (id),
+    sha256     TEXT NOT NULL CHECK (length(sha256) = 64),
+    media_type TEXT NOT NULL CHECK (media_type IN ('image/jpeg', 'image/png', 'image/webp', 'image/gif')),
+    bytes      INTEGER NOT NULL CHECK (bytes > 0),
+    caption    TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (service_id, sha256)
+) STRICT;
+
+CREATE TABLE billable_line (
+    id               INTEGER PRIMARY KEY,
+    customer_id      INTEGER NOT NULL REFERENCES customer (id),
+    service_id       INTEGER REFERENCES service (id),
+    kind             TEXT NOT NULL CHECK (kind IN ('service', 'item', 'chemical', 'monthly', 'extra')),
+    description      TEXT NOT NULL,
+    quantity_milli   INTEGER NOT NULL CHECK (quantity_milli > 0),
+    unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),
+    amount_cents     INTEGER NOT NULL CHECK (amount_cents >= 0),
+    taxable          INTEGER NOT NULL CHECK (taxable IN (0, 1)),
+    service_date     TEXT NOT NULL CHECK (date(service_date) IS service_date),
+    source_key       TEXT NOT NULL UNIQUE,
+    created_at       TEXT NOT NULL
+) STRICT;
+CREATE INDEX billable_line_customer ON billable_line (customer_id, service_date);
+)SQL";
+
 }  // namespace
 
 const std::vector<std::string>& migrations() {
-    static const std::vector<std::string> all{k_v1, k_v2};
+    static const std::vector<std::string> all{k_v1, k_v2, k_v3};
     return all;
 }
 

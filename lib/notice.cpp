@@ -53,7 +53,16 @@ std::vector<int64_t> queue_appointment_notice(Context& ctx, const std::string& k
     };
     for (const auto& [k, v] : extra) values[k] = v;
     std::string variant = kind == "assigned" ? (a.worker_id ? std::to_string(*a.worker_id) : "-") + "@" + a.date : a.status_at;
-    const auto& contacts = tpl.channel == "email" ? c.emails : c.phones;
+    return queue_customer_notice(ctx, kind, tpl.channel, c.id, a.id, fill_template(tpl.subject, values),
+                                 fill_template(tpl.body, values), kind + ":appointment:" + std::to_string(a.id) + ":" + variant);
+}
+
+std::vector<int64_t> queue_customer_notice(Context& ctx, const std::string& kind, const std::string& channel, int64_t customer_id,
+                                           std::optional<int64_t> appointment_id, const std::string& subject,
+                                           const std::string& body, const std::string& key) {
+    std::vector<int64_t> ids;
+    Customer c = get_customer(ctx.store, customer_id);
+    const auto& contacts = channel == "email" ? c.emails : c.phones;
     std::string now = format_instant(ctx.now());
     for (const auto& contact : contacts) {
         if (!contact.opt_in) continue;
@@ -61,15 +70,16 @@ std::vector<int64_t> queue_appointment_notice(Context& ctx, const std::string& k
             "INSERT INTO notice (kind, channel, recipient, customer_id, appointment_id, subject, body, next_attempt_at, "
             "dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
         q.bind(1, kind);
-        q.bind(2, tpl.channel);
+        q.bind(2, channel);
         q.bind(3, contact.value);
         q.bind(4, c.id);
-        q.bind(5, a.id);
-        if (tpl.subject.empty()) q.bind(6);
-        else q.bind(6, fill_template(tpl.subject, values));
-        q.bind(7, fill_template(tpl.body, values));
+        if (appointment_id) q.bind(5, *appointment_id);
+        else q.bind(5);
+        if (subject.empty()) q.bind(6);
+        else q.bind(6, subject);
+        q.bind(7, body);
         q.bind(8, now);
-        q.bind(9, kind + ":appointment:" + std::to_string(a.id) + ":" + variant + ":" + contact.value);
+        q.bind(9, key + ":" + contact.value);
         q.bind(10, now);
         if (q.exec() == 1) {
             int64_t id = ctx.store.db().getLastInsertRowid();

@@ -15,6 +15,12 @@ namespace pom {
 std::vector<int64_t> queue_appointment_notice(Context& ctx, const std::string& kind, int64_t appointment_id,
                                               const std::map<std::string, std::string>& extra = {});
 
+/// Queues one message for every opted-in contact of a customer on `channel`. `key` makes it
+/// idempotent: the same key and recipient are queued once. Returns the ids queued.
+std::vector<int64_t> queue_customer_notice(Context& ctx, const std::string& kind, const std::string& channel, int64_t customer_id,
+                                           std::optional<int64_t> appointment_id, const std::string& subject,
+                                           const std::string& body, const std::string& key);
+
 /// Fills {placeholders} of a template; unknown placeholders are left as they are.
 std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values);
 
