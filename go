@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 PACKAGES=(
   build-essential cmake
   libcli11-dev libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev catch2
-  libhowardhinnant-date-dev libical-dev tzdata
+  libhowardhinnant-date-dev libical-dev libssl-dev tzdata
   sqlite3 python3 python3-jsonschema
   bash-completion zsh fish
 )
