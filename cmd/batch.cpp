@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "error.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -20,6 +21,8 @@ void register_batch(CLI::App& app, Cli& cli) {
             std::ifstream in_file;
             std::istream* in = &std::cin;
             if (*file != "-") {
+                std::error_code ec;
+                if (std::filesystem::is_directory(*file, ec)) fail(ErrorKind::NoInput, "cannot read " + *file + ": it is a directory");
                 in_file.open(*file, std::ios::binary);
                 if (!in_file) fail(ErrorKind::NoInput, "cannot read " + *file);
                 in = &in_file;
@@ -29,9 +32,12 @@ void register_batch(CLI::App& app, Cli& cli) {
             Globals inherited = cli.g;
             inherited.output = "json";
             inherited.fields.clear();
+            // In a dry run the lines must see each other's changes, as they would for real: the
+            // batch's own transaction is the one rolled back, not each line's.
+            inherited.dry_run = false;
             session.batch = inherited;
             std::optional<WriteTx> tx;
-            if (!*keep_going) tx.emplace(store);
+            if (!*keep_going || cli.g.dry_run) tx.emplace(store);
 
             std::string results;
             std::optional<Failure> first_failure;

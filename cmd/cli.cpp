@@ -222,6 +222,25 @@ bool wants_json_errors(const std::vector<std::string>& args) {
     return false;
 }
 
+/// CLI11 reports a missing subcommand before words it did not know, so `pom customer lst` would
+/// only say "A subcommand is required"; name the unknown word and the valid subcommands instead.
+std::string missing_subcommand_message(CLI::App& app, const std::string& message) {
+    if (message.rfind("A subcommand", 0) != 0) return message;
+    CLI::App* at = &app;
+    std::string path;  // "appt series" for `pom appt series ...`, empty at the top
+    for (auto subs = at->get_subcommands(); !subs.empty(); subs = at->get_subcommands()) {
+        at = subs.front();
+        path += (path.empty() ? "" : " ") + at->get_name();
+    }
+    if (!path.empty()) path += ": ";
+    std::string valid;
+    for (const auto* s : at->get_subcommands([](CLI::App* s) { return !s->get_name().empty(); }))
+        valid += (valid.empty() ? "" : ", ") + s->get_name();
+    auto left = app.remaining(true);
+    if (!left.empty()) return path + "unknown command '" + left.front() + "' (valid: " + valid + ")";
+    return path + "a subcommand is required (" + valid + ")";
+}
+
 }  // namespace
 
 Captured run_captured(const std::vector<std::string>& args, Session& session, std::string* help_out) {
@@ -254,6 +273,8 @@ Captured run_captured(const std::vector<std::string>& args, Session& session, st
     } catch (const CLI::CallForVersion& e) {
         if (help_out) *help_out = std::string(e.what()) + "\n";
         return c;
+    } catch (const CLI::RequiredError& e) {
+        c.failure = Failure{ErrorKind::Usage, missing_subcommand_message(*app, e.what())};
     } catch (const CLI::ParseError& e) {
         c.failure = Failure{ErrorKind::Usage, e.what()};
     } catch (const Error& e) {

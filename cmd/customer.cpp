@@ -4,6 +4,7 @@
 #include "error.h"
 #include "pool.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -82,7 +83,7 @@ void register_customer(CLI::App& app, Cli& cli) {
             ->check(CLI::IsMember({"lead", "active", "inactive"}));
         add_opt(sub, "--search", f->search, "Text in the name, company, ref, email or phone");
         add_opt(sub, "--tag", f->tag, "Only customers carrying this tag");
-        sub->add_option("--limit", f->limit, "At most this many")->check(CLI::NonNegativeNumber);
+        sub->add_option("--limit", f->limit, "At most this many")->check(k_count);
         sub->callback([&cli, f] {
             cli.read([&](Context& ctx) {
                 std::vector<Json> rows;
@@ -127,6 +128,8 @@ void register_customer(CLI::App& app, Cli& cli) {
                 if (*file == "-") {
                     r = import_customers(ctx, std::cin, "stdin");
                 } else {
+                    std::error_code ec;
+                    if (std::filesystem::is_directory(*file, ec)) fail(ErrorKind::NoInput, "cannot read " + *file + ": it is a directory");
                     std::ifstream in(*file, std::ios::binary);
                     if (!in) fail(ErrorKind::NoInput, "cannot read " + *file);
                     r = import_customers(ctx, in, *file);

@@ -20,7 +20,7 @@ void register_log(CLI::App& app, Cli& cli) {
     add_opt(sub, "--from", o->from, "From this local date or time (inclusive)");
     add_opt(sub, "--to", o->to, "Up to this local date (inclusive) or time (exclusive)");
     add_opt(sub, "--actor", o->actor, "Only changes made by this person");
-    sub->add_option("--limit", o->limit, "The newest N entries only")->check(CLI::NonNegativeNumber);
+    sub->add_option("--limit", o->limit, "The newest N entries only")->check(k_count);
     sub->callback([&cli, o] {
         cli.read([&](Context& ctx) {
             AuditFilter f;

@@ -42,7 +42,9 @@ const std::set<std::string> k_parts = {"FREQ",     "INTERVAL", "COUNT",      "UN
                                        "BYMONTH",  "BYSETPOS", "BYWEEKNO",   "BYYEARDAY", "WKST"};
 
 icaltimetype to_ical(Date d) {
-    icaltimetype t = icaltime_null_date();
+    // Not icaltime_null_date(): it sets the time of day to -1, which libical's iterator then
+    // normalises into the wrong day (DAILY repeating the first date, YEARLY a day early).
+    icaltimetype t = icaltime_null_time();
     t.year = static_cast<int>(d.year());
     t.month = static_cast<int>(static_cast<unsigned>(d.month()));
     t.day = static_cast<int>(static_cast<unsigned>(d.day()));
@@ -91,6 +93,39 @@ std::optional<int> ordinal(const std::string& w) {
     int n = std::stoi(w.substr(0, i));
     if (n < 1 || n > 31) return std::nullopt;
     return n;
+}
+
+std::string without_bounds(const std::string& rrule) {
+    std::string out;
+    for (const auto& part : split(rrule, ';')) {
+        if (part.rfind("UNTIL=", 0) == 0 || part.rfind("COUNT=", 0) == 0) continue;
+        out += (out.empty() ? "" : ";") + part;
+    }
+    return out;
+}
+
+/// The UNTIL value as a date (YYYYMMDD). Visits recur by date, so a date-time UNTIL
+/// (19971224T000000Z, as calendars write it) keeps the dates before it, and its own date unless
+/// it is exactly midnight: without this, libical compares a date-time UNTIL with the midnight
+/// of each date, and "until 19971224T000000Z" would still give a visit on the 24th.
+std::string until_date(const std::string& value, const std::string& what) {
+    auto digits = [&](size_t from, size_t n) {
+        return value.size() >= from + n &&
+               std::all_of(value.begin() + static_cast<long>(from), value.begin() + static_cast<long>(from + n),
+                           [](char c) { return c >= '0' && c <= '9'; });
+    };
+    bool is_date = value.size() == 8 && digits(0, 8);
+    bool is_time = (value.size() == 15 || (value.size() == 16 && value[15] == 'Z')) && digits(0, 8) && value[8] == 'T' &&
+                   digits(9, 6);
+    Date d{date::year{is_date || is_time ? std::stoi(value.substr(0, 4)) : 0},
+           date::month{is_date || is_time ? static_cast<unsigned>(std::stoi(value.substr(4, 2))) : 0},
+           date::day{is_date || is_time ? static_cast<unsigned>(std::stoi(value.substr(6, 2))) : 0}};
+    int h = is_time ? std::stoi(value.substr(9, 2)) : 0, m = is_time ? std::stoi(value.substr(11, 2)) : 0,
+        s = is_time ? std::stoi(value.substr(13, 2)) : 0;
+    if ((!is_date && !is_time) || !d.ok() || h > 23 || m > 59 || s > 60)
+        fail(ErrorKind::BadInput, what + ": UNTIL=" + value + " is not a date (YYYYMMDD) or a date-time (YYYYMMDDTHHMMSSZ)");
+    if (is_time && h == 0 && m == 0 && s == 0) d = Date{date::sys_days{d} - date::days{1}};
+    return date::format("%Y%m%d", date::sys_days{d});
 }
 
 }  // namespace
@@ -172,7 +207,8 @@ Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
     // Check part by part first, so that the message can name the part that is wrong.
     std::string freq;
     std::set<std::string> seen;
-    for (const auto& part : split(rule, ';')) {
+    std::vector<std::string> parts;
+    for (auto part : split(rule, ';')) {
         auto eq = part.find('=');
         std::string name = eq == std::string::npos ? part : part.substr(0, eq);
         if (eq == std::string::npos || eq + 1 == part.size())
@@ -198,33 +234,37 @@ Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
             if (!digits || std::stoi(value) < 1)
                 fail(ErrorKind::BadInput, what + ": " + part + ": must be a whole number from 1 to 9999");
         }
+        if (name == "UNTIL") part = "UNTIL=" + until_date(value, what);
         if (!parses("FREQ=DAILY;" + part) && !parses("FREQ=MONTHLY;" + part) && !parses("FREQ=YEARLY;" + part))
             fail(ErrorKind::BadInput, what + ": " + part + " is not valid");
+        parts.push_back(part);
     }
     if (freq.empty()) fail(ErrorKind::BadInput, what + ": the rule needs FREQ (DAILY, WEEKLY, MONTHLY or YEARLY)");
     if (seen.count("COUNT") && seen.count("UNTIL")) fail(ErrorKind::BadInput, what + ": COUNT and UNTIL cannot both be given");
+    for (const auto& part : parts) {
+        // RFC 5545 3.3.10: a numbered BYDAY (1MO, -1FR) only has a meaning in MONTHLY and YEARLY rules.
+        if (part.rfind("BYDAY=", 0) == 0 && (freq == "DAILY" || freq == "WEEKLY") &&
+            part.find_first_of("0123456789") != std::string::npos)
+            fail(ErrorKind::BadInput, what + ": " + part + ": a numbered weekday needs FREQ=MONTHLY or FREQ=YEARLY");
+    }
+    rule.clear();
+    for (const auto& part : parts) rule += (rule.empty() ? "" : ";") + part;
     if (!parses(rule)) fail(ErrorKind::BadInput, what + ": " + rule + " is not a valid rule");
     icalrecurrencetype r = icalrecurrencetype_from_string(rule.c_str());
     char* normal = icalrecurrencetype_as_string(&r);
     Recurrence out(normal ? normal : rule);
     // Reject rules that can never occur (BYMONTH=2;BYMONTHDAY=31) now rather than at expansion.
-    icalrecur_iterator* it = icalrecur_iterator_new(r, to_ical(Date{date::year{2026}, date::January, date::day{1}}));
+    // libical only refuses some of them when the iterator is made (FREQ=MONTHLY;BYMONTH=2;
+    // BYMONTHDAY=30 it accepts and then yields nothing), so look for a first occurrence, without
+    // the rule's own end, which may well lie in the past.
+    icalrecurrencetype open = icalrecurrencetype_from_string(without_bounds(rule).c_str());
+    icalrecur_iterator* it = icalrecur_iterator_new(open, to_ical(Date{date::year{2026}, date::January, date::day{1}}));
     icalerror_clear_errno();
-    if (!it) fail(ErrorKind::BadInput, what + ": " + out.m_rrule + " never occurs");
-    icalrecur_iterator_free(it);
+    bool occurs = it && !icaltime_is_null_time(icalrecur_iterator_next(it));
+    if (it) icalrecur_iterator_free(it);
+    if (!occurs) fail(ErrorKind::BadInput, what + ": " + out.m_rrule + " never occurs");
     return out;
 }
-
-namespace {
-std::string without_bounds(const std::string& rrule) {
-    std::string out;
-    for (const auto& part : split(rrule, ';')) {
-        if (part.rfind("UNTIL=", 0) == 0 || part.rfind("COUNT=", 0) == 0) continue;
-        out += (out.empty() ? "" : ";") + part;
-    }
-    return out;
-}
-}  // namespace
 
 Recurrence Recurrence::with_until(Date until) const {
     return Recurrence(without_bounds(m_rrule) + ";UNTIL=" + date::format("%Y%m%d", date::sys_days{until}));

@@ -27,6 +27,10 @@ std::unique_ptr<Store> Store::open(const std::string& path, const OpenOptions& o
     bool exists = fs::exists(path, ec);
     if (!exists && !options.create)
         fail(ErrorKind::NoInput, "no database at " + path + " (create one with: pom init --db " + path + ")");
+    // An empty file (touched, or a copy that failed) is not a database yet: only init makes it one.
+    bool empty = exists && fs::is_regular_file(path, ec) && fs::file_size(path, ec) == 0;
+    if (empty && !options.create)
+        fail(ErrorKind::NoInput, path + " is an empty file, not a pom database (create one with: pom init --db " + path + ")");
     if (exists) {
         if (fs::is_directory(path, ec)) fail(ErrorKind::Io, path + " is a directory, not a pom database");
         if (::access(path.c_str(), R_OK | W_OK) != 0)
@@ -50,7 +54,7 @@ std::unique_ptr<Store> Store::open(const std::string& path, const OpenOptions& o
             throw;
         }
         ::umask(old);
-        if (!exists) ::chmod(path.c_str(), 0600);
+        if (!exists || empty) ::chmod(path.c_str(), 0600);
         auto& db = store->m_db;
         int app_id = db.execAndGet("PRAGMA application_id").getInt();
         int version = db.execAndGet("PRAGMA user_version").getInt();
