@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "chemistry.h"
+
 namespace pom {
 
 struct CompanyInfo {
@@ -66,6 +68,11 @@ struct Config {
     int gps_max_distance_m = 250;    ///< farther than this from the pool is flagged
     bool allow_negative_stock = false;
     int64_t photo_max_bytes = 20 * 1024 * 1024;
+    /// Target-range overrides from `[targets.<sanitizer>]` and `[targets.<sanitizer>.<surface>]`,
+    /// keyed "chlorine" or "chlorine.vinyl"; applied over default_targets().
+    std::map<std::string, std::map<std::string, Range>> targets;
+    /// The products `service recommend` uses (`[chemicals.<name>]`), in the order given.
+    std::vector<Chemical> chemicals = default_chemicals();
 
     static std::vector<ServiceType> default_service_types();
     static std::map<std::string, std::vector<ChecklistItem>> default_checklists();
@@ -73,6 +80,8 @@ struct Config {
     /// The service type of that name; throws BadInput listing the known ones.
     const ServiceType& service_type(const std::string& name) const;
     bool is_working_day(int weekday) const;
+    /// The target ranges for a pool: pom's defaults with this config's overrides.
+    Targets targets_for(const std::string& sanitizer, const std::string& surface) const;
 };
 
 /// Reads a pom.toml. A syntax error, a wrong type, an unknown key or an invalid value throws
