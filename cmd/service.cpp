@@ -262,7 +262,7 @@ void register_service(CLI::App& app, Cli& cli) {
         add_opt(sub, "--pool", o->pool, "Pool id");
         add_opt(sub, "--status", o->status, "open or submitted")->check(CLI::IsMember({"open", "submitted"}));
         sub->add_flag("--flagged", o->flagged, "Only tickets with readings out of range, GPS flags or forced submits");
-        sub->add_option("--limit", o->limit, "At most this many")->check(CLI::NonNegativeNumber);
+        sub->add_option("--limit", o->limit, "At most this many")->check(k_count);
         sub->callback([&cli, o] {
             cli.read([&](Context& ctx) {
                 ServiceFilter f;
