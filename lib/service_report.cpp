@@ -9,6 +9,7 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <fstream>
+#include <cstdio>
 #include <sstream>
 
 namespace pom {
@@ -141,6 +142,21 @@ Json service_report_data(Context& ctx, int64_t id) {
     return r;
 }
 
+/// "+0.42 (balanced)": two decimals and what the number means to a homeowner (TFP and Orenda bands).
+static std::string index_text(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%+.2f", v == 0 ? 0.0 : v);
+    const char* meaning = v > 0.3 ? "tends to scale" : v < -0.3 ? "tends to etch surfaces" : "balanced";
+    return std::string(buf) + " (" + meaning + ")";
+}
+
+/// Display width of UTF-8 text: code points, not bytes ("°F" is two columns, three bytes).
+static size_t columns(const std::string& t) {
+    size_t n = 0;
+    for (unsigned char c : t) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
 std::string render_service_report(Context& ctx, int64_t id, const std::string& format) {
     if (format != "text" && format != "md" && format != "html" && format != "json")
         fail(ErrorKind::Usage, "--format: '" + format + "' is not text, md, html or json");
@@ -167,18 +183,18 @@ std::string render_service_report(Context& ctx, int64_t id, const std::string& f
             if (md) o << "| Test | Result | Target |\n|---|---|---|\n";
             for (const auto& v : rd["values"]) {
                 std::string target = v.contains("target_min") ? number(v["target_min"].get<double>()) + "-" + number(v["target_max"].get<double>()) : "";
-                std::string flag = v.contains("in_range") && !v["in_range"].get<bool>() ? " (adjusted)" : "";
+                std::string flag = v.contains("in_range") && !v["in_range"].get<bool>() ? " (outside target)" : "";
                 if (md) o << "| " << esc(s(v["label"])) << " | " << number(v["value"].get<double>()) << flag << " | " << target << " |\n";
                 else {
                     std::string label = s(v["label"]);
-                    o << "  " << label << std::string(label.size() < 26 ? 26 - label.size() : 1, ' ') << number(v["value"].get<double>()) << flag
+                    o << "  " << label << std::string(columns(label) < 26 ? 26 - columns(label) : 1, ' ') << number(v["value"].get<double>()) << flag
                       << (target.empty() ? "" : "   (target " + target + ")") << "\n";
                 }
             }
             for (const char* idx : {"lsi", "csi"})
                 if (!rd[idx].is_null())
                     o << (md ? "\n**" : "  ") << (std::string(idx) == "lsi" ? "Saturation index (LSI)" : "Calcite saturation index (CSI)")
-                      << (md ? ":** " : ": ") << number(rd[idx]["value"].get<double>()) << "\n";
+                      << (md ? ":** " : ": ") << index_text(rd[idx]["value"].get<double>()) << "\n";
         }
         if (!r["chemicals_added"].empty()) {
             o << "\n" << (md ? "### " : "") << "Chemicals added\n";
@@ -226,7 +242,7 @@ std::string render_service_report(Context& ctx, int64_t id, const std::string& f
         for (const char* idx : {"lsi", "csi"})
             if (!rd[idx].is_null())
                 o << "<p><strong>" << (std::string(idx) == "lsi" ? "Saturation index (LSI)" : "Calcite saturation index (CSI)")
-                  << ":</strong> " << number(rd[idx]["value"].get<double>()) << "</p>\n";
+                  << ":</strong> " << index_text(rd[idx]["value"].get<double>()) << "</p>\n";
     }
     if (!r["chemicals_added"].empty()) {
         o << "<h3>Chemicals added</h3>\n<ul>\n";
