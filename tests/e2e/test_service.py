@@ -204,6 +204,38 @@ class Ticket(ServiceBase):
         self.assertRefused(["service", "list", "--from", "2026-13-01"], 65, "2026-13-01")
 
 
+class ChemistryConfig(ServiceBase):
+    def test_targets_and_chemicals_from_config(self):
+        with open(self.config_path, "a") as f:
+            f.write('[targets.chlorine]\nfc = [3, 5]\n[targets.chlorine.plaster]\nph = [7.4, 7.6]\n'
+                    '[chemicals."Liquid chlorine 10%"]\nkind = "liquid_chlorine"\nstrength = 10\nunit = "gal"\n')
+        self.start()
+        t = self.json("service", "reading", "1", "--fc", "2.5", "--ph", "7.7")[0]
+        self.assertEqual(t["readings"][0]["flags"], ["fc_low", "ph_high"])
+        recs = {r["parameter"]: r for r in self.json("service", "recommend", "1")}
+        # Only the configured product: 15,000 gal from 2.5 to 4 ppm with 10 % chlorine.
+        self.assertEqual(recs["fc"]["chemical"], "Liquid chlorine 10%")
+        self.assertEqual(recs["fc"]["unit"], "gal")
+        self.assertAlmostEqual(recs["fc"]["amount"], 1.5 * 15000 * 3.785411784 / 1000 / 0.1 / 3785.411784, delta=0.006)
+        self.assertNotIn("ph", recs)  # no acid configured: nothing to recommend for pH
+        shown = self.json("config", "show")[0]
+        self.assertEqual(shown["targets"]["chlorine"]["fc"], [3, 5])
+
+    def test_bad_chemistry_config_names_file_line_and_column(self):
+        for text, message in [
+            ('[targets.chlorine]\nfc = [5, 3]\n', "min is above max"),
+            ('[targets.chlorine]\nfcc = [1, 3]\n', "unknown parameter 'targets.chlorine.fcc'"),
+            ('[targets.seawater]\nfc = [1, 3]\n', "not a sanitizer"),
+            ('[chemicals.Acid]\nkind = "acid"\n', "unknown kind 'acid'"),
+            ('[chemicals.Acid]\nkind = "muriatic_acid"\nunit = "lb"\n', "does not measure a liquid"),
+            ('[chemicals.Acid]\nkind = "muriatic_acid"\nstrength = 0\n', "strength"),
+        ]:
+            with open(self.config_path, "w") as f:
+                f.write(self.config + text)
+            r = self.assertRefused(["service", "list"], 78, message)
+            self.assertIn(self.config_path + ":", r.err)
+
+
 class Inventory(ServiceBase):
     def test_receive_adjust_low_and_show(self):
         rows = self.json("inventory", "list")
