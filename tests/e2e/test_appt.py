@@ -119,7 +119,7 @@ class Visits(Refusals, Company):
             (["appt", "add", "--customer", "Ana Ortiz", "--window", "noon"], 65, "is not a time window"),
             (["appt", "add", "--customer", "Ana Ortiz", "--duration", "3x"], 65, "is not a duration"),
             (["appt", "add", "--customer", "Ana Ortiz", "--type", "polishing"], 65, "unknown service type 'polishing'"),
-            (["appt", "add", "--customer", "Ana Ortiz", "--pool", "2"], 1, "pool 2 belongs to another customer"),
+            (["appt", "add", "--customer", "Ana Ortiz", "--pool", "2"], 1, "pool 2 belongs to customer 2, not to customer 1"),
             (["appt", "add", "--customer", "Ana Ortiz", "--date", "today", "--days-out", "2"], 64, "cannot both be given"),
             (["appt", "add", "--customer", "Ana Ortiz", "--until", "2026-12-01"], 64, "go with --repeat"),
             (["appt", "add", "--customer", "Ana Ortiz", "--repeat", "every full moon"], 65, "is neither an RRULE"),
@@ -140,8 +140,10 @@ class Statuses(Refusals, Company):
         self.validate("appointment", r)
         self.assertEqual((r[0]["status"], r[0]["eta"]), ("en_route", "2026-11-23T15:20:00Z"))
         sms = self.json("notify", "list", "--appointment", "1")
-        self.assertEqual([(n["kind"], n["channel"], n["recipient"]) for n in sms], [("on_my_way", "sms", "602-555-0101")])
-        self.assertIn("arriving around 08:20", sms[0]["body"])
+        # Booked with its technician: the appointment email; then the on-my-way text with the ETA.
+        self.assertEqual([(n["kind"], n["channel"], n["recipient"]) for n in sms],
+                         [("assigned", "email", "ana@example.com"), ("on_my_way", "sms", "602-555-0101")])
+        self.assertIn("arriving around 08:20", sms[1]["body"])
         self.assertEqual(self.json("appt", "start", "1", env={"POM_NOW": "2026-11-23T08:25:00"})[0]["status"], "in_progress")
         done = self.json("appt", "complete", "1", env={"POM_NOW": "2026-11-23T09:00:00"})
         self.assertEqual((done[0]["status"], done[0]["status_at"]), ("completed", "2026-11-23T16:00:00Z"))
@@ -173,8 +175,8 @@ class Statuses(Refusals, Company):
         r = self.json("appt", "skip", "1", "--reason", "gate locked")
         self.assertEqual((r[0]["status"], r[0]["status_reason"]), ("skipped", "gate locked"))
         n = self.json("notify", "list", "--appointment", "1")
-        self.assertEqual([(x["kind"], x["recipient"]) for x in n], [("skipped", "ana@example.com")])
-        self.assertIn("gate locked", n[0]["body"])
+        self.assertEqual([(x["kind"], x["recipient"]) for x in n], [("assigned", "ana@example.com"), ("skipped", "ana@example.com")])
+        self.assertIn("gate locked", n[1]["body"])
 
     def test_at_records_a_forgotten_status_after_the_fact(self):
         r = self.json("appt", "start", "1", "--at", "2026-11-23T07:40", "--as", "dispatcher",

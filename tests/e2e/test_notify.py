@@ -103,13 +103,16 @@ class Notify(Refusals, Company):
             self.ok("appt", "add", "--customer", ["Ana Ortiz", "Bob Smith"][i % 2], "--date", "today", "--worker", "Tom Reed")
         self.script("slow.sh", 'sleep 0.1; { echo "== $POM_NOTICE_ID"; cat; echo; } >> "%s"\n' % self.out)
         self.use("slow.sh")
-        procs = [subprocess.Popen([POM, "notify", "send", "-o", "id"], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True) for _ in range(3)]
+        # Three overlapping senders of four notices each: every one of them claims while the others
+        # are delivering.
+        procs = [subprocess.Popen([POM, "notify", "send", "--limit", "4", "-o", "id"], env=self.env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(3)]
         outs = [p.communicate(timeout=60) for p in procs]
         for p, (out, err) in zip(procs, outs):
             self.assertEqual(p.returncode, 0, err)
         ids = sorted(int(l.split()[1]) for l in self.delivered())
         self.assertEqual(ids, list(range(1, 13)))  # each of the 12 exactly once
+        self.assertEqual([len(out.split()) for out, _ in outs], [4, 4, 4])
         self.assertEqual(sorted(int(i) for out, _ in outs for i in out.split()), list(range(1, 13)))
         self.assertEqual([n["status"] for n in self.json("notify", "list")], ["sent"] * 12)
 

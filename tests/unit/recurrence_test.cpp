@@ -16,10 +16,10 @@ namespace {
 
 Date day(const std::string& s) { return parse_date(s, "test"); }
 
-/// The first `n` dates of `rule` from `start` (all of them up to 2010 when n is 0).
+/// The first `n` dates of `rule` from `start` (all of them in the 14 years from it when n is 0).
 std::vector<std::string> first(const std::string& rule, const std::string& start, size_t n = 0, const std::vector<Date>& except = {}) {
     Recurrence r = Recurrence::parse(rule);
-    return formatted(r.dates(day(start), day(start), ymd(2010, 12, 31), n, except));
+    return formatted(r.dates(day(start), day(start), add_days(day(start), 14 * 365), n, except));
 }
 
 std::vector<std::string> days(std::initializer_list<const char*> list) { return {list.begin(), list.end()}; }
@@ -62,7 +62,8 @@ TEST_CASE("RFC 5545: daily until December 24, 1997") {
 TEST_CASE("RFC 5545: every other day, forever") {
     CHECK(first("FREQ=DAILY;INTERVAL=2", "1997-09-02", 5) == days({"1997-09-02", "1997-09-04", "1997-09-06", "1997-09-08", "1997-09-10"}));
     auto d = first("FREQ=DAILY;INTERVAL=2", "1997-09-02");
-    CHECK(d.back() == "2010-12-31");  // still going at the end of the window, two days apart
+    REQUIRE(d.size() > 101);
+    CHECK(d[100] == "1998-03-21");  // 200 days on: no end, no drift
 }
 
 TEST_CASE("RFC 5545: every 10 days, 5 occurrences") {
