@@ -1,5 +1,6 @@
 // pom appt: appointments, recurring series, dispatch statuses, the schedule board
 #include "appointment.h"
+#include "calendar.h"
 #include "cli.h"
 #include "customer.h"
 #include "error.h"
@@ -466,6 +467,40 @@ void register_appt(CLI::App& app, Cli& cli) {
                 Output o = records(std::move(rows), {"id", "customer", "from", "to", "rolled_count"});
                 o.note = (cli.g.dry_run ? "would roll " : "rolled ") + std::to_string(rolled.size()) + " visits";
                 return o;
+            });
+        });
+    }
+    {
+        struct ExportOptions {
+            std::string format = "ics";
+            std::optional<std::string> from, to, worker;
+            bool unassigned = false;
+        };
+        auto o = std::make_shared<ExportOptions>();
+        auto* sub = cmd->add_subcommand("export", "Write visits as an RFC 5545 calendar (.ics) a phone can subscribe to");
+        sub->add_option("--format", o->format, "ics (the only format)")->check(CLI::IsMember({"ics"}));
+        add_opt(sub, "--from", o->from, "From this day (default: today)");
+        add_opt(sub, "--to", o->to, "To this day (default: every visit scheduled)");
+        add_opt(sub, "--worker", o->worker, "Only this technician's visits");
+        sub->add_flag("--unassigned", o->unassigned, "Only visits without a technician");
+        sub->callback([&cli, o] {
+            cli.read([&](Context& ctx) {
+                AppointmentFilter f;
+                Date today = ctx.today();
+                f.from = o->from ? parse_day(*o->from, today, "--from") : today;
+                if (o->to) f.to = parse_day(*o->to, today, "--to");
+                if (f.to && *f.to < *f.from) fail(ErrorKind::BadInput, "--to: before --from");
+                if (o->unassigned && o->worker) fail(ErrorKind::Usage, "--unassigned cannot go with --worker");
+                std::string name = ctx.config.company.name;
+                if (o->worker) {
+                    f.worker = resolve_worker(ctx.store, *o->worker);
+                    name += " - " + get_worker(ctx.store, *f.worker).name;
+                }
+                f.unassigned = o->unassigned;
+                if (o->unassigned) name += " - unassigned";
+                Output out;
+                out.text = export_ics(ctx, f, name);
+                return out;
             });
         });
     }

@@ -335,6 +335,9 @@ int64_t add_appointment(Context& ctx, const VisitPlan& given, Date date) {
     cols.emplace_back("date", format_date(date));
     int64_t id = insert_record(ctx, "appointment", cols);
     record_event(ctx, id, "", "scheduled", ctx.now(), "", "");
+    // A visit booked with its technician is assigned from the start: the customer hears of it
+    // as of one assigned later (occurrences of a series do not: they would mail every week).
+    if (plan.worker_id) queue_appointment_notice(ctx, "assigned", id);
     return id;
 }
 

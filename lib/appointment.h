@@ -56,6 +56,7 @@ std::pair<std::string, std::string> parse_window(const std::string& text, const 
 int parse_visit_minutes(const std::string& text, const std::string& what = "--duration");
 void check_priority(const std::string& p, const std::string& what = "--priority");
 
+/// Schedules one visit; with a worker, queues the appointment notice as assign does.
 int64_t add_appointment(Context& ctx, const VisitPlan& plan, Date date);
 
 struct SeriesCreated {
