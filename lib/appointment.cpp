@@ -598,6 +598,15 @@ std::vector<ExpandedOccurrence> expand_series(Context& ctx, Date through, std::o
     return out;
 }
 
+std::vector<int64_t> series_due(Context& ctx, Date through) {
+    SQLite::Statement q(ctx.store.db(), "SELECT id FROM series WHERE status != 'ended' AND (expanded_through IS NULL OR "
+                                        "expanded_through < ?) ORDER BY id");
+    q.bind(1, format_date(through));
+    std::vector<int64_t> ids;
+    while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    return ids;
+}
+
 Date next_working_day(const Config& config, Date d) {
     for (int i = 0; i < 7; ++i) {
         Date c = add_days(d, i);

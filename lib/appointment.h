@@ -120,6 +120,8 @@ struct ExpandedOccurrence {
 /// Materialises every active series through `through`: idempotent (one row per series and
 /// occurrence date), never re-creating a cancelled, moved or completed occurrence.
 std::vector<ExpandedOccurrence> expand_series(Context& ctx, Date through, std::optional<int64_t> only = std::nullopt);
+/// The series expand_series would work on, by id.
+std::vector<int64_t> series_due(Context& ctx, Date through);
 
 struct RolledVisit {
     int64_t id = 0;
