@@ -347,10 +347,17 @@ CREATE TABLE billable_line (
 CREATE INDEX billable_line_customer ON billable_line (customer_id, service_date);
 )SQL";
 
+// 4: billable lines found by their service ticket (`service show`, `submit` and `report` read a
+// ticket's lines; without it each read scans every line of the company's history: ~150 ms on three
+// years, bench/run). IF NOT EXISTS and the same definition as billing's, so either may come first.
+const char* k_v4 = R"SQL(
+CREATE INDEX IF NOT EXISTS billable_line_service ON billable_line (service_id) WHERE service_id IS NOT NULL;
+)SQL";
+
 }  // namespace
 
 const std::vector<std::string>& migrations() {
-    static const std::vector<std::string> all{k_v1, k_v2, k_v3};
+    static const std::vector<std::string> all{k_v1, k_v2, k_v3, k_v4};
     return all;
 }
 
