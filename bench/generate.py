@@ -20,8 +20,13 @@ The company is built in two steps:
 To add a capability: add its records to Company and a build_<kind>() using rng_for(seed, kind, n);
 add a Stage that loads them; bump GENERATOR_VERSION so cached companies are rebuilt.
 
+With --history (bench/run's service jobs turn it on), two more stages follow: the chemicals on the
+shelf (through pom) and three years of history written in SQL by history.py: weekly routes,
+~750k appointments and ~720k submitted service tickets with checklists, readings (LSI, CSI,
+flags), doses, stock moves, billable lines and status events (about 2.5 minutes; 1.5 GB).
+
 Usage:
-    generate.py [--customers N] [--workers N] [--seed S] [--out DIR] [--pom PATH] [--csv-only]
+    generate.py [--customers N] [--workers N] [--seed S] [--out DIR] [--pom PATH] [--csv-only] [--history]
 """
 
 from __future__ import annotations
@@ -39,6 +44,9 @@ import sys
 import time
 from pathlib import Path
 from typing import Callable, Optional
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import history  # noqa: E402  (three years of appointments and service tickets, in SQL)
 
 # Bump when the generated data or the way it is loaded changes: bench/run rebuilds its cache.
 GENERATOR_VERSION = 1
@@ -438,12 +446,18 @@ def stage_pools(company: Company, ld: Loader) -> dict:
     return {"rows": len(company.pools)}
 
 
-# In order. Later: series/appointments (3 years), services, invoices, notes.
+# In order. Later: invoices, customer notes.
 STAGES = [
     Stage("init", stage_init),
     Stage("workers", stage_workers),
     Stage("customers", stage_customers),
     Stage("pools", stage_pools),
+]
+
+# With --history (history.py): the chemicals on the shelf through pom, then three years of visits in SQL.
+HISTORY_STAGES = [
+    Stage("inventory", lambda company, ld: history.stage_inventory(ld)),
+    Stage("history", lambda company, ld: history.stage_history(company.seed, ld)),
 ]
 
 
@@ -455,11 +469,13 @@ def pom_env(now: str) -> dict:
     return env
 
 
-def cache_key(customers: int, workers: int, seed: str, pom: Path) -> str:
+def cache_key(customers: int, workers: int, seed: str, pom: Path, with_history: bool = False) -> str:
     """What a cached company depends on: this generator and the pom that loaded it."""
     h = hashlib.sha256()
     h.update(Path(__file__).read_bytes())
     h.update(f"{GENERATOR_VERSION}:{customers}:{workers}:{seed}".encode())
+    if with_history:
+        h.update(b"history:" + (BENCH_DIR / "history.py").read_bytes())
     try:
         h.update(Path(pom).read_bytes())
     except OSError:
@@ -467,7 +483,8 @@ def cache_key(customers: int, workers: int, seed: str, pom: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def generate(customers: int, workers: int, seed: str, out: Path, pom: Path, csv_only: bool, now: str) -> dict:
+def generate(customers: int, workers: int, seed: str, out: Path, pom: Path, csv_only: bool, now: str,
+             with_history: bool = False) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     company = build_company(seed, customers, workers)
@@ -481,7 +498,8 @@ def generate(customers: int, workers: int, seed: str, out: Path, pom: Path, csv_
         "pools": len(company.pools),
         "now": now,
         "csv_only": csv_only,
-        "key": cache_key(customers, workers, seed, pom) if not csv_only else cache_key(customers, workers, seed, Path("-")),
+        "history": with_history and not csv_only,
+        "key": cache_key(customers, workers, seed, pom, with_history) if not csv_only else cache_key(customers, workers, seed, Path("-")),
         "stages": {},
     }
     if not csv_only:
@@ -489,7 +507,7 @@ def generate(customers: int, workers: int, seed: str, out: Path, pom: Path, csv_
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
         ld = Loader(pom=pom, db=db, out=out, env=pom_env(now))
-        for stage in STAGES:
+        for stage in STAGES + (HISTORY_STAGES if with_history else []):
             t = time.perf_counter()
             info = stage.run(company, ld)
             info["seconds"] = round(time.perf_counter() - t, 3)
@@ -509,15 +527,20 @@ def main(argv=None) -> int:
     ap.add_argument("--pom", type=Path, default=DEFAULT_POM, help=f"pom binary (default {DEFAULT_POM})")
     ap.add_argument("--now", default=DEFAULT_NOW, help="POM_NOW for the load")
     ap.add_argument("--csv-only", action="store_true", help="write customers.csv only; no database")
+    ap.add_argument("--history", action=argparse.BooleanOptionalAction, default=False,
+                    help="add three years of appointments and service tickets with readings, doses, checklists "
+                         "and billable lines (bench/run's service jobs use it; default: no)")
     a = ap.parse_args(argv)
     if a.customers < 1 or a.workers < 1:
         ap.error("--customers and --workers must be at least 1")
     if not a.csv_only and not os.access(a.pom, os.X_OK):
         ap.error(f"no pom binary at {a.pom} (build it: cmake --build build-bench --target pom)")
-    m = generate(a.customers, a.workers, a.seed, a.out, a.pom, a.csv_only, a.now)
+    m = generate(a.customers, a.workers, a.seed, a.out, a.pom, a.csv_only, a.now, a.history)
     stages = ", ".join(f"{k} {v['seconds']}s" for k, v in m["stages"].items())
+    hist = m["stages"].get("history")
     print(f"{a.out}: {m['customers']} customers, {m['pools']} pools, {m['workers']} workers"
-          f" in {m['seconds']}s" + (f" ({stages})" if stages else ""))
+          + (f", {hist['services']} service tickets" if hist else "")
+          + f" in {m['seconds']}s" + (f" ({stages})" if stages else ""))
     return 0
 
 

@@ -180,7 +180,7 @@ void use_item(Context& ctx, int64_t id, int64_t quantity_milli, int64_t service_
 
 std::vector<InventoryMove> item_moves(Store& store, int64_t id, int64_t limit) {
     SQLite::Statement q(store.db(), "SELECT id, kind, quantity_milli, cost_cents, service_id, note, at, actor FROM inventory_move "
-                                    "WHERE item_id = ? ORDER BY id DESC LIMIT ?");
+                                    "WHERE item_id = ? ORDER BY at DESC, id DESC LIMIT ?");
     q.bind(1, id);
     q.bind(2, limit);
     std::vector<InventoryMove> out;
