@@ -15,6 +15,7 @@ void register_pool(CLI::App& app, Cli& cli);
 void register_appt(CLI::App& app, Cli& cli);
 void register_worker(CLI::App& app, Cli& cli);
 void register_batch(CLI::App& app, Cli& cli);
+void register_bill(CLI::App& app, Cli& cli);
 void register_help(CLI::App& app, Cli& cli);
 void register_completion(CLI::App& app, Cli& cli);
 
@@ -25,6 +26,7 @@ void register_commands(CLI::App& app, Cli& cli) {
     register_worker(app, cli);      // worker add|list|show|edit
     register_appt(app, cli);        // appt add|list|show|assign|move|board|days-out|preview|expand|rollover|
                                     //      on-my-way|start|pause|complete|skip|cancel|series ...
+    register_bill(app, cli);        // bill plan|extra|lines|run|issue|list|show|void|credit|pay|aging|export|batches
     register_batch(app, cli);       // batch FILE              many commands, one transaction
     register_log(app, cli);         // log                     the audit log
     register_db(app, cli);          // db check|backup|stats
