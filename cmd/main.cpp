@@ -14,6 +14,8 @@ void register_customer(CLI::App& app, Cli& cli);
 void register_pool(CLI::App& app, Cli& cli);
 void register_appt(CLI::App& app, Cli& cli);
 void register_worker(CLI::App& app, Cli& cli);
+void register_service(CLI::App& app, Cli& cli);
+void register_inventory(CLI::App& app, Cli& cli);
 void register_batch(CLI::App& app, Cli& cli);
 void register_bill(CLI::App& app, Cli& cli);
 void register_help(CLI::App& app, Cli& cli);
@@ -26,6 +28,9 @@ void register_commands(CLI::App& app, Cli& cli) {
     register_worker(app, cli);      // worker add|list|show|edit
     register_appt(app, cli);        // appt add|list|show|assign|move|board|days-out|preview|expand|rollover|
                                     //      on-my-way|start|pause|complete|skip|cancel|series ...
+    register_service(app, cli);     // service start|new|show|check|uncheck|reading|dose|use|note|photo|recommend|
+                                    //         submit|amend|list|report
+    register_inventory(app, cli);   // inventory add|list|show|receive|adjust
     register_bill(app, cli);        // bill plan|extra|lines|run|issue|list|show|void|credit|pay|aging|export|batches
     register_batch(app, cli);       // batch FILE              many commands, one transaction
     register_log(app, cli);         // log                     the audit log

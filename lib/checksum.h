@@ -1,5 +1,4 @@
 #pragma once
-#include <array>
 #include <cstdint>
 #include <ostream>
 #include <streambuf>
@@ -8,21 +7,20 @@
 
 namespace pom {
 
-/// SHA-256 (FIPS 180-4), fed in pieces.
+/// SHA-256 (OpenSSL's libcrypto), fed in pieces.
 class Sha256 {
 public:
     Sha256();
+    ~Sha256();
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
     void update(const void* data, size_t size);
     void update(std::string_view s) { update(s.data(), s.size()); }
     /// The digest as 64 lowercase hex digits; the object is spent afterwards.
     std::string hex();
 
 private:
-    void block(const unsigned char* p);
-    std::array<uint32_t, 8> m_h;
-    unsigned char m_buf[64];
-    size_t m_used = 0;
-    uint64_t m_bytes = 0;
+    void* m_ctx;  ///< EVP_MD_CTX
 };
 
 /// An output stream buffer that forwards every byte to another stream and keeps a running

@@ -4,7 +4,9 @@
 #include "clock.h"
 #include "money.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
@@ -156,6 +158,100 @@ void read_service(const std::string& path, const toml::table& t, Config& cfg) {
         } else {
             config_error(path, v, "unknown key 'service." + key + "'");
         }
+    }
+}
+
+double get_number(const std::string& path, const toml::node& node, const std::string& key) {
+    if (auto v = node.value<double>()) return *v;
+    config_error(path, node, key + " must be a number");
+}
+
+bool is_range_parameter(const std::string& p) {
+    for (const auto& [name, label] : reading_parameters())
+        if (name == p) return true;
+    return false;
+}
+
+const std::set<std::string> k_sanitizers = {"chlorine", "salt", "bromine", "biguanide", "mineral", "other"};
+const std::set<std::string> k_surfaces = {"plaster", "pebble", "quartz", "vinyl", "fiberglass", "tile", "other"};
+
+/// [targets.chlorine] fc = [2, 4] and [targets.chlorine.vinyl] ch = [150, 250].
+void read_targets(const std::string& path, const toml::table& t, Config& cfg) {
+    for (auto&& [k, v] : t) {
+        std::string sanitizer(k.str());
+        if (!k_sanitizers.count(sanitizer))
+            config_error(path, v, "targets." + sanitizer + ": not a sanitizer (chlorine, salt, bromine, biguanide, mineral, other)");
+        auto* st = v.as_table();
+        if (!st) config_error(path, v, "targets." + sanitizer + " must be a table");
+        for (auto&& [pk, pv] : *st) {
+            std::string name(pk.str());
+            std::string key = "targets." + sanitizer + "." + name;
+            if (auto* surface = pv.as_table()) {
+                if (!k_surfaces.count(name))
+                    config_error(path, pv, key + ": not a surface (plaster, pebble, quartz, vinyl, fiberglass, tile, other)");
+                for (auto&& [qk, qv] : *surface) {
+                    std::string param(qk.str());
+                    if (!is_range_parameter(param)) config_error(path, qv, "unknown parameter '" + key + "." + param + "'");
+                    auto* arr = qv.as_array();
+                    if (!arr || arr->size() != 2) config_error(path, qv, key + "." + param + " must be [min, max]");
+                    Range range{get_number(path, *arr->get(0), key + "." + param), get_number(path, *arr->get(1), key + "." + param)};
+                    if (range.min > range.max) config_error(path, qv, key + "." + param + ": min is above max");
+                    cfg.targets[sanitizer + "." + name][param] = range;
+                }
+                continue;
+            }
+            if (!is_range_parameter(name)) config_error(path, pv, "unknown parameter '" + key + "'");
+            auto* arr = pv.as_array();
+            if (!arr || arr->size() != 2) config_error(path, pv, key + " must be [min, max]");
+            Range range{get_number(path, *arr->get(0), key), get_number(path, *arr->get(1), key)};
+            if (range.min > range.max) config_error(path, pv, key + ": min is above max");
+            cfg.targets[sanitizer][name] = range;
+        }
+    }
+}
+
+/// [chemicals."Liquid chlorine 10%"] kind = "liquid_chlorine", strength = 10, unit = "gal".
+/// Naming any chemical replaces the built-in list.
+void read_chemicals(const std::string& path, const toml::table& t, Config& cfg) {
+    cfg.chemicals.clear();
+    for (auto&& [k, v] : t) {
+        std::string name(k.str());
+        std::string key = "chemicals." + name;
+        auto* ct = v.as_table();
+        if (!ct) config_error(path, v, key + " must be a table");
+        Chemical c;
+        c.name = name;
+        bool has_kind = false;
+        for (auto&& [fk, fv] : *ct) {
+            std::string field(fk.str());
+            if (field == "kind") {
+                c.kind = get_string(path, fv, key + ".kind");
+                const auto& kinds = chemical_kinds();
+                if (std::find(kinds.begin(), kinds.end(), c.kind) == kinds.end()) {
+                    std::string list;
+                    for (const auto& kind : kinds) list += (list.empty() ? "" : ", ") + kind;
+                    config_error(path, fv, key + ".kind: unknown kind '" + c.kind + "' (" + list + ")");
+                }
+                has_kind = true;
+            } else if (field == "strength") {
+                c.strength = get_number(path, fv, key + ".strength");
+                if (!(c.strength > 0 && c.strength <= 100)) config_error(path, fv, key + ".strength must be a percent above 0, at most 100");
+            } else if (field == "unit") {
+                c.unit = get_string(path, fv, key + ".unit");
+                if (!known_unit(c.unit)) config_error(path, fv, key + ".unit: unknown unit '" + c.unit + "'");
+            } else {
+                config_error(path, fv, "unknown key '" + key + "." + field + "'");
+            }
+        }
+        if (!has_kind) config_error(path, v, key + " needs a kind");
+        bool liquid = c.kind == "liquid_chlorine" || c.kind == "muriatic_acid";
+        if (c.unit.empty()) c.unit = liquid ? "floz" : "lb";
+        try {
+            convert(1, c.unit, liquid ? "ml" : "g");
+        } catch (const Error&) {
+            config_error(path, v, key + ".unit: " + c.unit + " does not measure a " + (liquid ? "liquid (use gal, qt, floz, l, ml)" : "solid (use lb, oz, kg, g)"));
+        }
+        cfg.chemicals.push_back(c);
     }
 }
 
@@ -338,6 +434,17 @@ bool Config::is_working_day(int weekday) const {
     return false;
 }
 
+Targets Config::targets_for(const std::string& sanitizer, const std::string& surface) const {
+    std::string s = sanitizer.empty() ? "chlorine" : sanitizer;
+    Targets t = default_targets(s, surface.empty() ? "plaster" : surface);
+    for (const std::string& key : {s, s + "." + (surface.empty() ? "plaster" : surface)}) {
+        auto it = targets.find(key);
+        if (it == targets.end()) continue;
+        for (const auto& [param, r] : it->second) t.ranges[param] = r;
+    }
+    return t;
+}
+
 Config load_config_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(ErrorKind::NoInput, "config file " + path + " cannot be read");
@@ -414,6 +521,14 @@ Config load_config_file(const std::string& path) {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "billing must be a table");
             read_billing(path, *t, cfg.billing);
+        } else if (key == "targets") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "targets must be a table");
+            read_targets(path, *t, cfg);
+        } else if (key == "chemicals") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "chemicals must be a table");
+            read_chemicals(path, *t, cfg);
         } else if (key == "company") {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "company must be a table");
@@ -444,6 +559,12 @@ nlohmann::ordered_json config_to_json(const Config& c) {
     for (const auto& t : c.service_types)
         service_types.push_back({{"name", t.name}, {"duration_min", t.duration_min}, {"checklist", t.checklist},
                                  {"price", format_money(t.price_cents)}, {"taxable", t.taxable}});
+    nlohmann::ordered_json targets = nlohmann::ordered_json::object();
+    for (const auto& [key, ranges] : c.targets)
+        for (const auto& [param, r] : ranges) targets[key][param] = {r.min, r.max};
+    nlohmann::ordered_json chemicals = nlohmann::ordered_json::array();
+    for (const auto& ch : c.chemicals)
+        chemicals.push_back({{"name", ch.name}, {"kind", ch.kind}, {"strength", ch.strength}, {"unit", ch.unit}});
     nlohmann::ordered_json notices = nlohmann::ordered_json::object();
     for (const auto& [name, t] : c.notices)
         notices[name] = {{"channel", t.channel}, {"subject", t.subject}, {"body", t.body}, {"enabled", t.enabled}};
@@ -495,6 +616,8 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"billing.xero_exempt_tax_type", c.billing.xero_exempt_tax_type},
         {"billing.items", items},
         {"billing.monthly_taxable", c.billing.monthly_taxable},
+        {"targets", targets},
+        {"chemicals", chemicals},
     };
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "chemistry.h"
+
 namespace pom {
 
 struct CompanyInfo {
@@ -98,6 +100,11 @@ struct Config {
     int64_t photo_max_bytes = 20 * 1024 * 1024;
     TaxSettings tax;
     BillingSettings billing;
+    /// Target-range overrides from `[targets.<sanitizer>]` and `[targets.<sanitizer>.<surface>]`,
+    /// keyed "chlorine" or "chlorine.vinyl"; applied over default_targets().
+    std::map<std::string, std::map<std::string, Range>> targets;
+    /// The products `service recommend` uses (`[chemicals.<name>]`), in the order given.
+    std::vector<Chemical> chemicals = default_chemicals();
 
     static std::vector<ServiceType> default_service_types();
     static std::map<std::string, std::vector<ChecklistItem>> default_checklists();
@@ -105,6 +112,8 @@ struct Config {
     /// The service type of that name; throws BadInput listing the known ones.
     const ServiceType& service_type(const std::string& name) const;
     bool is_working_day(int weekday) const;
+    /// The target ranges for a pool: pom's defaults with this config's overrides.
+    Targets targets_for(const std::string& sanitizer, const std::string& surface) const;
 };
 
 /// Days of payment terms: "net 15" → 15, "due on receipt" → 0 (any case); -1 when not terms.

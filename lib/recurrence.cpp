@@ -226,6 +226,7 @@ Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
             if (value != "DAILY" && value != "WEEKLY" && value != "MONTHLY" && value != "YEARLY")
                 fail(ErrorKind::BadInput, what + ": FREQ=" + value + " is not DAILY, WEEKLY, MONTHLY or YEARLY");
             freq = value;
+            parts.push_back(part);
             continue;
         }
         if (name == "INTERVAL" || name == "COUNT") {

@@ -456,5 +456,87 @@ class Exports(BillBase):
         self.assertEqual(self.dump(), before)
 
 
+class FromServices(BillBase):
+    """A real visit: service submit records the lines, the customer's plan prices them at the run."""
+
+    def setUp(self):
+        super().setUp()
+        self.ok("customer", "add", "--name", "Ann Lee", "--ref", "C-1", "--email", "ann@example.com",
+                "--notes", "SECRET-NOTE dog bites")
+        self.ok("pool", "add", "--customer", "C-1", "--gallons", "15000", "--surface", "plaster", "--sanitizer", "chlorine")
+        self.ok("worker", "add", "--name", "Tom Reyes", "--role", "technician")
+        self.ok("worker", "add", "--name", "Maria Office", "--role", "manager")
+        self.ok("appt", "add", "--customer", "C-1", "--date", "today", "--worker", "Tom", "--type", "maintenance")
+        self.ok("inventory", "add", "--sku", "LC125", "--name", "Liquid chlorine 12.5%", "--unit", "gal", "--cost", "3.50",
+                "--price", "6.00", "--stock", "10", "--chemical", "liquid chlorine")
+        self.ok("inventory", "add", "--sku", "FLT-1", "--name", "Filter cartridge", "--unit", "each", "--cost", "40.00",
+                "--price", "89.00", "--stock", "2")
+        self.ok("service", "start", "1")
+        self.ok("service", "dose", "1", "--chemical", "liquid chlorine", "--amount", "64", "--unit", "floz")
+        self.ok("service", "use", "1", "FLT-1")
+        self.ok("service", "note", "1", "--text", "PRIVATE-TECH-NOTE", "--private")
+        self.ok("service", "check", "1", "--all")
+
+    def test_submitted_visit_is_billed_once_with_the_plan_applied(self):
+        self.ok("bill", "plan", "set", "--customer", "C-1", "--per-visit", "maintenance=39.50", "--chemicals", "included")
+        self.ok("service", "submit", "1")
+        self.assertEqual(len(self.json("bill", "lines", "--unbilled")), 3)
+        inv = self.json("bill", "run", "--period", "2026-11", "--issue")
+        self.assertEqual(len(inv), 1)
+        d = self.json("bill", "show", "INV-000001", "--format", "json")
+        self.validate("invoice-detail", d)
+        d = d[0]
+        lines = [(l["kind"], l["item"], l["amount"], l["included"], l["tax"]) for l in d["line_items"]]
+        self.assertEqual(lines, [("service", "Maintenance", "39.50", False, "0.00"),
+                                 ("chemical", "Chemicals", "0.00", True, "0.00"),
+                                 ("item", "Parts", "89.00", False, "7.65")])  # 8.6 % of 89.00 = 7.654
+        self.assertEqual((d["subtotal"], d["tax"], d["total"]), ("128.50", "7.65", "136.15"))
+        self.assertEqual(self.json("bill", "run", "--period", "2026-11"), [])
+        self.assertEqual(self.json("bill", "lines", "--unbilled"), [])
+        for fmt in ("text", "html"):
+            out = self.ok("bill", "show", "INV-000001", "--format", fmt)
+            for secret in ("SECRET-NOTE", "PRIVATE-TECH-NOTE", "3.50", "40.00"):
+                self.assertNotIn(secret, out, f"{secret} in the {fmt} invoice")
+        # The ticket on an issued invoice is corrected with a credit note, not an amendment.
+        self.assertRefused(["service", "amend", "1", "--reason", "typo", "--note", "x", "--as", "Maria Office"], 1,
+                           "is on an issued invoice")
+
+
+class Config(BillBase):
+    def test_tax_and_billing_keys_are_validated(self):
+        cases = [
+            ('[tax]\nrate = 8.6\n', "pom.toml:3:8: tax.rate must be a string"),
+            ('[tax]\nrate = "8.61234"\n', "is not a percentage with at most 4 decimals"),
+            ('[tax]\nrate = "101"\n', "tax.rate must be between 0 and 100"),
+            ('[tax]\nrounding = "bankers"\n', "tax.rounding must be half-up or half-even"),
+            ('[tax]\nlevel = "item"\n', "tax.level must be line or invoice"),
+            ('[tax]\nrat = "1"\n', "unknown key 'tax.rat'"),
+            ('[billing]\nterms = "later"\n', "billing.terms: 'later' is not payment terms"),
+            ('[billing]\ndate_format = "YYYY-MM-DD"\n', "billing.date_format must be MM/DD/YYYY or DD/MM/YYYY"),
+            ('[billing]\ninvoice_prefix = "IN V"\n', "billing.invoice_prefix must be at most 16 characters"),
+            ('[billing]\nnumber_digits = 0\n', "billing.number_digits must be between 1 and 12"),
+            ('[billing]\nxero_account_code = ""\n', "billing.xero_account_code must be one line of text"),
+            ('[billing]\nfoo = 1\n', "unknown key 'billing.foo'"),
+        ]
+        for extra, message in cases:
+            with self.subTest(extra=extra):
+                with open(self.config_path, "w") as f:
+                    f.write('timezone = "America/Phoenix"\n' + extra)
+                self.assertRefused(["bill", "list"], 78, message)
+
+    def test_config_show_has_the_settings(self):
+        with open(self.config_path, "w") as f:
+            f.write('timezone = "America/Phoenix"\n[tax]\nrate = "8.25%"\nlevel = "invoice"\n[tax.rates]\ncity = "2.5"\n'
+                    '[billing]\ninvoice_prefix = "PB-"\n')
+        c = self.json("config", "show")[0]
+        self.validate("config", c)
+        self.assertEqual((c["tax.rate"], c["tax.level"], c["tax.rates"], c["billing.invoice_prefix"]),
+                         ("8.25", "invoice", {"city": "2.5"}, "PB-"))
+        self.ok("customer", "add", "--name", "Ann", "--ref", "C-1")
+        self.extra("C-1", "Work", "10", "--taxable")
+        inv = self.json("bill", "run", "--period", "2026-11", "--issue")[0]
+        self.assertEqual((inv["number"], inv["tax"]), ("PB-000001", "0.83"))  # 8.25 % of 10.00 = 0.825 → 0.83
+
+
 if __name__ == "__main__":
     unittest.main()
