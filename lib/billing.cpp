@@ -889,8 +889,8 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o) {
         Plan plan;
         if (auto it = plans.find(g.customer_id); it != plans.end()) plan = it->second;
         auto& d = ctx.store.prepare(
-            "SELECT id FROM invoice WHERE seq IS NULL AND kind = 'invoice' AND customer_id = ? AND period_end = ? "
-            "AND period IS ? ORDER BY id LIMIT 1");
+            "SELECT id FROM invoice INDEXED BY invoice_draft WHERE seq IS NULL AND kind = 'invoice' AND customer_id = ? "
+            "AND period_end = ? AND period IS ? ORDER BY id LIMIT 1");
         d.bind(1, g.customer_id);
         d.bind(2, format_date(end));
         if (period.empty()) d.bind(3);
