@@ -502,6 +502,42 @@ class FromServices(BillBase):
                            "is on an issued invoice")
 
 
+class XeroSplit(BillBase):
+    def test_more_than_500_invoices_go_to_several_files(self):
+        script = []
+        for c in range(501):
+            script.append(["customer", "add", "--name", f"Customer {c:03d}", "--ref", f"C-{c}"])
+            script.append(["bill", "extra", "add", "--customer", f"C-{c}", "--description", "Visit", "--amount", "45"])
+        r = self.pom("batch", input="".join(json.dumps(x) + "\n" for x in script))
+        self.assertEqual(r.code, 0, r.err[:300])
+        self.ok("bill", "run", "--period", "2026-11", "--issue")
+        self.assertRefused(["bill", "export", "--format", "xero"], 64, "Xero takes at most 500 invoices per file")
+        out = os.path.join(self.dir, "xero.csv")
+        r = self.pom("bill", "export", "--format", "xero", "--out", out)
+        self.assertEqual(r.code, 0, r)
+        self.assertFalse(os.path.exists(out))
+        parts = [os.path.join(self.dir, "xero-1.csv"), os.path.join(self.dir, "xero-2.csv")]
+        numbers = []
+        whole = b""
+        for p in parts:
+            with open(p, "rb") as f:
+                data = f.read()
+            whole += data
+            rows = list(csv.reader(io.StringIO(data.decode(), newline="")))
+            self.assertEqual(",".join(rows[0]), XERO_HEADER)
+            numbers.append({row[10] for row in rows[1:]})
+            self.assertIn(hashlib.sha256(data).hexdigest(), r.err)
+        self.assertEqual([len(n) for n in numbers], [500, 1])
+        b = self.json("bill", "batches")[0]
+        self.assertEqual((b["files"], b["invoices"], b["sha256"]), (2, 501, hashlib.sha256(whole).hexdigest()))
+        # Reproducing the batch writes the same two files.
+        again = os.path.join(self.dir, "again.csv")
+        self.ok("bill", "export", "--batch", "1", "--out", again)
+        for k, p in enumerate(parts):
+            with open(p, "rb") as f1, open(os.path.join(self.dir, f"again-{k + 1}.csv"), "rb") as f2:
+                self.assertEqual(f1.read(), f2.read())
+
+
 class Config(BillBase):
     def test_tax_and_billing_keys_are_validated(self):
         cases = [
