@@ -883,21 +883,23 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o) {
     }
 
     // 3. One draft per customer and period: added to when it exists, made otherwise.
+    std::map<int64_t, int64_t> drafts;  // customer → the oldest draft of this period
+    {
+        SQLite::Statement d(ctx.store.db(),
+                            "SELECT customer_id, min(id) FROM invoice WHERE seq IS NULL AND kind = 'invoice' AND period_end = ? "
+                            "AND period IS ? GROUP BY customer_id");
+        d.bind(1, format_date(end));
+        if (period.empty()) d.bind(2);
+        else d.bind(2, period);
+        while (d.executeStep()) drafts[d.getColumn(0).getInt64()] = d.getColumn(1).getInt64();
+    }
     std::vector<int64_t> out;
     std::string default_terms = canonical_terms(cfg.billing.terms, "billing.terms");
     for (auto& g : groups) {
         Plan plan;
         if (auto it = plans.find(g.customer_id); it != plans.end()) plan = it->second;
-        auto& d = ctx.store.prepare(
-            "SELECT id FROM invoice INDEXED BY invoice_draft WHERE seq IS NULL AND kind = 'invoice' AND customer_id = ? "
-            "AND period_end = ? AND period IS ? ORDER BY id LIMIT 1");
-        d.bind(1, g.customer_id);
-        d.bind(2, format_date(end));
-        if (period.empty()) d.bind(3);
-        else d.bind(3, period);
         std::optional<int64_t> draft;
-        if (d.executeStep()) draft = d.getColumn(0).getInt64();
-        d.reset();
+        if (auto it = drafts.find(g.customer_id); it != drafts.end()) draft = it->second;
         int64_t id;
         Json before;
         std::vector<Line> lines;
