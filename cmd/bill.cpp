@@ -247,7 +247,14 @@ void register_bill(CLI::App& app, Cli& cli) {
         show->callback([&cli, so] {
             cli.read([&](Context& ctx) {
                 Json d = invoice_detail(ctx, resolve_invoice(ctx.store, so->key));
-                if (so->format == "json" || cli.g.output != "table") return detail(d, invoice_detail_fields());
+                if (cli.g.output != "table") return detail(d, invoice_detail_fields());
+                if (so->format == "json") {
+                    // --format json means JSON whatever -o says: the same array -o json prints.
+                    Output out = detail(d, invoice_detail_fields());
+                    if (!cli.g.fields.empty()) return out;
+                    out.text = render(out.rows, Format::json);
+                    return out;
+                }
                 Output out;
                 out.text = so->format == "html" ? invoice_html(d) : invoice_text(d);
                 return out;

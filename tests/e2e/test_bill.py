@@ -251,6 +251,7 @@ class Show(BillBase):
         self.assertEqual(d["bill_to"]["name"], "Karen Henderson")
         self.assertEqual([l["amount"] for l in d["line_items"]], ["85.00", "45.00"])
         self.assertEqual((d["subtotal"], d["tax"], d["total"]), ("130.00", "7.31", "137.31"))
+        self.assertEqual(json.loads(self.ok("bill", "show", "INV-000001", "--format", "json")), [d])
         text = self.ok("bill", "show", "INV-000001")
         self.assertIn("INVOICE INV-000001", text)
         self.assertIn("137.31", text)
