@@ -1,5 +1,6 @@
 // pom appt: appointments, recurring series, dispatch statuses, the schedule board
 #include "appointment.h"
+#include "calendar.h"
 #include "cli.h"
 #include "customer.h"
 #include "error.h"
@@ -437,16 +438,39 @@ void register_appt(CLI::App& app, Cli& cli) {
         auto* sub = cmd->add_subcommand("expand", "Materialise recurring series up to a horizon (cron, nightly; idempotent)");
         sub->add_option("--through", *through, "Horizon: a date or an offset such as +8w")->required();
         sub->callback([&cli, through] {
-            cli.write([&](Context& ctx) {
+            cli.check_fields({"appointment_id", "series_id", "date"});
+            cli.read([&](Context& ctx) {
                 Date t = parse_day(*through, ctx.today(), "--through");
                 if (t < ctx.today()) fail(ErrorKind::BadInput, "--through: " + format_date(t) + " is in the past");
-                auto created = expand_series(ctx, t);
+                std::vector<ExpandedOccurrence> created;
+                if (cli.g.dry_run || ctx.store.in_transaction()) {
+                    // A dry run, or a line of a batch: one transaction, the caller's.
+                    WriteTx tx(ctx.store);
+                    created = expand_series(ctx, t);
+                    if (cli.g.dry_run) tx.rollback();
+                    else tx.commit();
+                } else {
+                    // One transaction per group of series: each series is expanded fully or not at
+                    // all (a killed expand resumes where it stopped), and the write lock is held a
+                    // moment at a time, so a year's expand does not keep dispatchers waiting.
+                    auto due = series_due(ctx, t);
+                    constexpr size_t k_group = 50;
+                    for (size_t i = 0; i < due.size(); i += k_group) {
+                        WriteTx tx(ctx.store);
+                        for (size_t j = i; j < std::min(due.size(), i + k_group); ++j) {
+                            auto c = expand_series(ctx, t, due[j]);
+                            created.insert(created.end(), c.begin(), c.end());
+                        }
+                        tx.commit();
+                    }
+                }
                 std::vector<Json> rows;
                 for (const auto& c : created)
                     rows.push_back({{"appointment_id", c.appointment_id}, {"series_id", c.series_id}, {"date", c.date}});
                 Output o = records(std::move(rows), {"appointment_id", "series_id", "date"});
                 o.rows.id_field = "appointment_id";
-                o.note = (cli.g.dry_run ? "would create " : "created ") + std::to_string(created.size()) + " visits through " + format_date(t);
+                o.note = (cli.g.dry_run ? "dry run: nothing was written; would create " : "created ") + std::to_string(created.size()) +
+                         " visits through " + format_date(t);
                 return o;
             });
         });
@@ -466,6 +490,40 @@ void register_appt(CLI::App& app, Cli& cli) {
                 Output o = records(std::move(rows), {"id", "customer", "from", "to", "rolled_count"});
                 o.note = (cli.g.dry_run ? "would roll " : "rolled ") + std::to_string(rolled.size()) + " visits";
                 return o;
+            });
+        });
+    }
+    {
+        struct ExportOptions {
+            std::string format = "ics";
+            std::optional<std::string> from, to, worker;
+            bool unassigned = false;
+        };
+        auto o = std::make_shared<ExportOptions>();
+        auto* sub = cmd->add_subcommand("export", "Write visits as an RFC 5545 calendar (.ics) a phone can subscribe to");
+        sub->add_option("--format", o->format, "ics (the only format)")->check(CLI::IsMember({"ics"}));
+        add_opt(sub, "--from", o->from, "From this day (default: today)");
+        add_opt(sub, "--to", o->to, "To this day (default: every visit scheduled)");
+        add_opt(sub, "--worker", o->worker, "Only this technician's visits");
+        sub->add_flag("--unassigned", o->unassigned, "Only visits without a technician");
+        sub->callback([&cli, o] {
+            cli.read([&](Context& ctx) {
+                AppointmentFilter f;
+                Date today = ctx.today();
+                f.from = o->from ? parse_day(*o->from, today, "--from") : today;
+                if (o->to) f.to = parse_day(*o->to, today, "--to");
+                if (f.to && *f.to < *f.from) fail(ErrorKind::BadInput, "--to: before --from");
+                if (o->unassigned && o->worker) fail(ErrorKind::Usage, "--unassigned cannot go with --worker");
+                std::string name = ctx.config.company.name;
+                if (o->worker) {
+                    f.worker = resolve_worker(ctx.store, *o->worker);
+                    name += " - " + get_worker(ctx.store, *f.worker).name;
+                }
+                f.unassigned = o->unassigned;
+                if (o->unassigned) name += " - unassigned";
+                Output out;
+                out.text = export_ics(ctx, f, name);
+                return out;
             });
         });
     }

@@ -158,6 +158,13 @@ void Cli::write(const std::function<Output(Context&)>& action) {
     });
 }
 
+void Cli::check_fields(const std::vector<std::string>& fields) const {
+    if (g.fields.empty()) return;
+    Rows probe;
+    probe.fields = fields;
+    select_fields(probe, split_fields(g.fields));
+}
+
 void Cli::plain(const std::function<Output()>& action) {
     Output o = action();
     o.text = finish(*this, o);

@@ -93,6 +93,9 @@ public:
     void write(const std::function<Output(Context&)>& action);
     /// Runs an action that needs no database.
     void plain(const std::function<Output()>& action);
+    /// Refuses a --fields naming something outside `fields` (usage error), before any work: for
+    /// commands that commit as they go.
+    void check_fields(const std::vector<std::string>& fields) const;
 
     Session& session;
     std::vector<std::string> args;

@@ -16,6 +16,7 @@ void register_appt(CLI::App& app, Cli& cli);
 void register_worker(CLI::App& app, Cli& cli);
 void register_service(CLI::App& app, Cli& cli);
 void register_inventory(CLI::App& app, Cli& cli);
+void register_notify(CLI::App& app, Cli& cli);
 void register_batch(CLI::App& app, Cli& cli);
 void register_bill(CLI::App& app, Cli& cli);
 void register_help(CLI::App& app, Cli& cli);
@@ -31,6 +32,7 @@ void register_commands(CLI::App& app, Cli& cli) {
     register_service(app, cli);     // service start|new|show|check|uncheck|reading|dose|use|note|photo|recommend|
                                     //         submit|amend|list|report
     register_inventory(app, cli);   // inventory add|list|show|receive|adjust
+    register_notify(app, cli);      // notify list|show|send|retry  the customer notice outbox
     register_bill(app, cli);        // bill plan|extra|lines|run|issue|list|show|void|credit|pay|aging|export|batches
     register_batch(app, cli);       // batch FILE              many commands, one transaction
     register_log(app, cli);         // log                     the audit log

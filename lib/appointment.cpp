@@ -335,6 +335,9 @@ int64_t add_appointment(Context& ctx, const VisitPlan& given, Date date) {
     cols.emplace_back("date", format_date(date));
     int64_t id = insert_record(ctx, "appointment", cols);
     record_event(ctx, id, "", "scheduled", ctx.now(), "", "");
+    // A visit booked with its technician is assigned from the start: the customer hears of it
+    // as of one assigned later (occurrences of a series do not: they would mail every week).
+    if (plan.worker_id) queue_appointment_notice(ctx, "assigned", id);
     return id;
 }
 
@@ -593,6 +596,15 @@ std::vector<ExpandedOccurrence> expand_series(Context& ctx, Date through, std::o
         out.insert(out.end(), created.begin(), created.end());
     }
     return out;
+}
+
+std::vector<int64_t> series_due(Context& ctx, Date through) {
+    SQLite::Statement q(ctx.store.db(), "SELECT id FROM series WHERE status != 'ended' AND (expanded_through IS NULL OR "
+                                        "expanded_through < ?) ORDER BY id");
+    q.bind(1, format_date(through));
+    std::vector<int64_t> ids;
+    while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    return ids;
 }
 
 Date next_working_day(const Config& config, Date d) {

@@ -56,6 +56,7 @@ std::pair<std::string, std::string> parse_window(const std::string& text, const 
 int parse_visit_minutes(const std::string& text, const std::string& what = "--duration");
 void check_priority(const std::string& p, const std::string& what = "--priority");
 
+/// Schedules one visit; with a worker, queues the appointment notice as assign does.
 int64_t add_appointment(Context& ctx, const VisitPlan& plan, Date date);
 
 struct SeriesCreated {
@@ -119,6 +120,8 @@ struct ExpandedOccurrence {
 /// Materialises every active series through `through`: idempotent (one row per series and
 /// occurrence date), never re-creating a cancelled, moved or completed occurrence.
 std::vector<ExpandedOccurrence> expand_series(Context& ctx, Date through, std::optional<int64_t> only = std::nullopt);
+/// The series expand_series would work on, by id.
+std::vector<int64_t> series_due(Context& ctx, Date through);
 
 struct RolledVisit {
     int64_t id = 0;

@@ -255,20 +255,40 @@ void read_chemicals(const std::string& path, const toml::table& t, Config& cfg) 
     }
 }
 
+/// A delivery command: run with /bin/sh -c, so one line, and not blank.
+std::string get_command(const std::string& path, const toml::node& v, const std::string& key) {
+    std::string c = get_string(path, v, key);
+    if (c.find_first_not_of(" \t") == std::string::npos) config_error(path, v, key + " must not be empty");
+    for (char ch : c)
+        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t')
+            config_error(path, v, key + " must be one line (a shell command such as \"sendmail -t -i\")");
+    return c;
+}
+
 void read_notify(const std::string& path, const toml::table& t, NotifySettings& n) {
+    std::optional<std::string> common;
+    bool email = false, sms = false;
     for (auto&& [k, v] : t) {
         std::string key(k.str());
-        if (key == "email_command") n.email_command = get_string(path, v, "notify.email_command");
-        else if (key == "sms_command") n.sms_command = get_string(path, v, "notify.sms_command");
+        if (key == "command") common = get_command(path, v, "notify.command");
+        else if (key == "email_command") n.email_command = get_command(path, v, "notify.email_command"), email = true;
+        else if (key == "sms_command") n.sms_command = get_command(path, v, "notify.sms_command"), sms = true;
         else if (key == "max_attempts") n.max_attempts = static_cast<int>(get_int(path, v, "notify.max_attempts", 1, 100));
-        else if (key == "retry_after") {
+        else if (key == "retry_after" || key == "timeout") {
+            int64_t s = 0;
             try {
-                n.retry_after_s = static_cast<int>(parse_duration(get_string(path, v, "notify.retry_after"), "retry_after").count());
+                s = parse_duration(get_string(path, v, "notify." + key), "notify." + key).count();
             } catch (const Error& e) {
                 config_error(path, v, e.what());
             }
+            if (key == "retry_after" && (s < 60 || s > 86400)) config_error(path, v, "notify.retry_after must be 1m to 1d");
+            if (key == "timeout" && (s < 60 || s > 3600)) config_error(path, v, "notify.timeout must be 1m to 60m");
+            (key == "timeout" ? n.timeout_s : n.retry_after_s) = static_cast<int>(s);
         } else config_error(path, v, "unknown key 'notify." + key + "'");
     }
+    // The channel's own command wins over the common one, whatever the order in the file.
+    if (common && !email) n.email_command = *common;
+    if (common && !sms) n.sms_command = *common;
 }
 
 /// A percentage with at most 4 decimals, 0 to 100 ("8.6", "8.6%"), as millionths of the amount.
@@ -590,6 +610,7 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"notify.sms_command", c.notify.sms_command},
         {"notify.max_attempts", c.notify.max_attempts},
         {"notify.retry_after_s", c.notify.retry_after_s},
+        {"notify.timeout_s", c.notify.timeout_s},
         {"notices", notices},
         {"service.amend_roles", c.amend_roles},
         {"service.gps_max_distance_m", c.gps_max_distance_m},

@@ -40,12 +40,15 @@ struct NoticeTemplate {
     bool enabled = true;
 };
 
-/// How `pom notify send` delivers: a command per channel, the message on its stdin.
+/// How `pom notify send` delivers: a shell command per channel, the message on its stdin and
+/// the recipient and subject in POM_NOTICE_* environment variables. `command` (in pom.toml
+/// `[notify] command = ...`) serves every channel that has no command of its own.
 struct NotifySettings {
     std::string email_command = "sendmail -t -i";
-    std::string sms_command;
-    int max_attempts = 5;
+    std::string sms_command;  ///< empty: SMS notices wait in the outbox
+    int max_attempts = 5;     ///< after this many failures a notice is given up (status failed)
     int retry_after_s = 300;  ///< first retry delay; doubled after each failure
+    int timeout_s = 60;       ///< a command running longer is killed and counts as failed
 };
 
 /// Sales tax (`[tax]`). Rates are percentages kept as integer millionths of the amount:

@@ -348,10 +348,50 @@ CREATE INDEX billable_line_customer ON billable_line (customer_id, service_date)
 )SQL";
 
 
-// 4: billing — plans, invoices and credit notes with gapless numbers, payments, export batches.
+// 4: the notice outbox keeps notices it will not send (a recipient not opted in: 'skipped', with
+// the reason), and a sent notice can never go back to the queue: the schema refuses.
+const char* k_v4 = R"SQL(
+CREATE TABLE notice_v4 (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT NOT NULL,
+    channel         TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+    recipient       TEXT NOT NULL,
+    customer_id     INTEGER REFERENCES customer (id),
+    appointment_id  INTEGER REFERENCES appointment (id),
+    subject         TEXT,
+    body            TEXT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+    attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    next_attempt_at TEXT NOT NULL,
+    last_error      TEXT,
+    skip_reason     TEXT CHECK ((status = 'skipped') = (skip_reason IS NOT NULL)),
+    dedupe_key      TEXT NOT NULL UNIQUE,
+    created_at      TEXT NOT NULL,
+    claimed_at      TEXT,
+    claimed_by      TEXT,
+    sent_at         TEXT,
+    CHECK ((status = 'sent') = (sent_at IS NOT NULL)),
+    CHECK (status != 'sending' OR (claimed_at IS NOT NULL AND claimed_by IS NOT NULL))
+) STRICT;
+INSERT INTO notice_v4 (id, kind, channel, recipient, customer_id, appointment_id, subject, body, status, attempts,
+                       next_attempt_at, last_error, dedupe_key, created_at, claimed_at, claimed_by, sent_at)
+    SELECT id, kind, channel, recipient, customer_id, appointment_id, subject, body, status, attempts,
+           next_attempt_at, last_error, dedupe_key, created_at, claimed_at, claimed_by, sent_at FROM notice;
+DROP TABLE notice;
+ALTER TABLE notice_v4 RENAME TO notice;
+CREATE INDEX notice_due ON notice (status, next_attempt_at);
+CREATE INDEX notice_appointment ON notice (appointment_id);
+CREATE TRIGGER notice_sent_is_final BEFORE UPDATE OF status ON notice
+    WHEN OLD.status = 'sent' AND NEW.status != 'sent'
+BEGIN
+    SELECT RAISE(ABORT, 'notice already sent: a sent notice is never queued again');
+END;
+)SQL";
+
+// 5: billing — plans, invoices and credit notes with gapless numbers, payments, export batches.
 // A billable line is billed at most once (invoice_line.billable_line_id is UNIQUE); an issued
 // invoice or credit note, its lines and its payments never change (triggers refuse it).
-const char* k_v4 = R"SQL(
+const char* k_v5 = R"SQL(
 CREATE TABLE billing_plan (
     id                  INTEGER PRIMARY KEY,
     customer_id         INTEGER NOT NULL UNIQUE REFERENCES customer (id),
@@ -552,7 +592,7 @@ CREATE INDEX billable_line_service ON billable_line (service_id) WHERE service_i
 }  // namespace
 
 const std::vector<std::string>& migrations() {
-    static const std::vector<std::string> all{k_v1, k_v2, k_v3, k_v4};
+    static const std::vector<std::string> all{k_v1, k_v2, k_v3, k_v4, k_v5};
     return all;
 }
 

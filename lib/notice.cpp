@@ -65,10 +65,15 @@ std::vector<int64_t> queue_customer_notice(Context& ctx, const std::string& kind
     const auto& contacts = channel == "email" ? c.emails : c.phones;
     std::string now = format_instant(ctx.now());
     for (const auto& contact : contacts) {
-        if (!contact.opt_in) continue;
+        // A contact without opt-in gets no message, but the outbox says so (status skipped with
+        // the reason), so the office can see why a customer heard nothing.
+        std::string skip = contact.opt_in ? ""
+                           : contact.value + (channel == "email" ? " has not opted in to email notices"
+                                                                 : " has not opted in to text messages");
         auto& q = ctx.store.prepare(
             "INSERT INTO notice (kind, channel, recipient, customer_id, appointment_id, subject, body, next_attempt_at, "
-            "dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING");
+            "dedupe_key, created_at, status, skip_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (dedupe_key) DO NOTHING");
         q.bind(1, kind);
         q.bind(2, channel);
         q.bind(3, contact.value);
@@ -81,10 +86,13 @@ std::vector<int64_t> queue_customer_notice(Context& ctx, const std::string& kind
         q.bind(8, now);
         q.bind(9, key + ":" + contact.value);
         q.bind(10, now);
+        q.bind(11, skip.empty() ? "pending" : "skipped");
+        if (skip.empty()) q.bind(12);
+        else q.bind(12, skip);
         if (q.exec() == 1) {
             int64_t id = ctx.store.db().getLastInsertRowid();
             record_change(ctx, "notice", id, nullptr, row_json(ctx.store, "notice", id));
-            ids.push_back(id);
+            if (skip.empty()) ids.push_back(id);
         }
     }
     return ids;

@@ -15,8 +15,9 @@ namespace pom {
 std::vector<int64_t> queue_appointment_notice(Context& ctx, const std::string& kind, int64_t appointment_id,
                                               const std::map<std::string, std::string>& extra = {});
 
-/// Queues one message for every opted-in contact of a customer on `channel`. `key` makes it
-/// idempotent: the same key and recipient are queued once. Returns the ids queued.
+/// Queues one message for every opted-in contact of a customer on `channel`; a contact without
+/// opt-in gets a notice marked skipped with the reason instead. `key` makes it idempotent: the
+/// same key and recipient are queued once. Returns the ids queued to be sent.
 std::vector<int64_t> queue_customer_notice(Context& ctx, const std::string& kind, const std::string& channel, int64_t customer_id,
                                            std::optional<int64_t> appointment_id, const std::string& subject,
                                            const std::string& body, const std::string& key);

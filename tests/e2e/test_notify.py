@@ -1,0 +1,173 @@
+"""pom notify list|show|send|retry: the outbox and its cron sender, with real delivery commands."""
+import os
+import sqlite3
+import subprocess
+import unittest
+
+from apptbase import Company
+from pomtest import POM
+from refusal import Refusals
+
+
+class Notify(Refusals, Company):
+    def setUp(self):
+        super().setUp()
+        self.out = os.path.join(self.dir, "delivered.txt")
+        self.script("deliver.sh", '{ echo "== $POM_NOTICE_ID $POM_NOTICE_CHANNEL $POM_NOTICE_RECIPIENT [$POM_NOTICE_SUBJECT]"; cat; '
+                                  'echo; } >> "%s"\n' % self.out)
+        self.script("fail.sh", 'cat > /dev/null; echo "smtp: connection refused" >&2; exit 75\n')
+        self.use("deliver.sh")
+
+    def script(self, name, body):
+        with open(os.path.join(self.dir, name), "w") as f:
+            f.write("#!/bin/sh\n" + body)
+
+    def use(self, script, extra=""):
+        with open(self.config_path, "w") as f:
+            f.write(self.config + '[notify]\ncommand = "sh %s"\nmax_attempts = 3\nretry_after = "5m"\n%s'
+                    % (os.path.join(self.dir, script), extra))
+
+    def delivered(self):
+        if not os.path.exists(self.out):
+            return []
+        with open(self.out) as f:
+            return [l for l in f.read().splitlines() if l.startswith("== ")]
+
+    def queue(self):
+        """Ana: the appointment email and the on-my-way text; Bob: the appointment email, and a
+        text he has not opted in to."""
+        self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez", "--window", "08:00-10:00")
+        self.ok("appt", "add", "--customer", "Bob Smith", "--date", "today", "--worker", "Tom Reed")
+        self.ok("appt", "on-my-way", "1", "--eta", "15m")
+        self.ok("appt", "on-my-way", "2")
+
+    def test_send_delivers_each_notice_once(self):
+        self.queue()
+        pending = self.json("notify", "list", "--pending")
+        self.validate("notice", pending)
+        self.assertEqual([(n["kind"], n["recipient"]) for n in pending],
+                         [("assigned", "ana@example.com"), ("assigned", "bob@example.com"), ("on_my_way", "602-555-0101")])
+        skipped = self.json("notify", "list", "--status", "skipped")
+        self.assertEqual([(n["recipient"], n["skip_reason"]) for n in skipped],
+                         [("602-555-0102", "602-555-0102 has not opted in to text messages")])
+        r = self.pom("notify", "send", "-o", "json")
+        self.assertEqual(r.code, 0, r)
+        sent = r.json()
+        self.validate("notify-send-result", sent)
+        self.assertEqual([(x["id"], x["outcome"], x["attempts"]) for x in sent], [(1, "sent", 1), (2, "sent", 1), (3, "sent", 1)])
+        self.assertEqual(self.delivered(), ["== 1 email ana@example.com [Your pool service on Monday, November 23]",
+                                            "== 2 email bob@example.com [Your pool service on Monday, November 23]",
+                                            "== 3 sms 602-555-0101 []"])
+        with open(self.out) as f:
+            text = f.read()
+        self.assertIn("To: ana@example.com\nFrom: Blue Wave Pools <office@bluewave.example>\nSubject: Your pool service", text)
+        self.assertIn("Blue Wave Pools: Maria is on the way to your pool, arriving around 08:15.", text)
+        # Run again (cron, five minutes later): nothing is sent twice.
+        again = self.json("notify", "send", env={"POM_NOW": "2026-11-23T08:05:00"})
+        self.assertEqual(again, [])
+        self.assertEqual(len(self.delivered()), 3)
+        shown = self.json("notify", "show", "1")
+        self.validate("notice", shown)
+        self.assertEqual((shown[0]["status"], shown[0]["sent_at"], shown[0]["attempts"]), ("sent", "2026-11-23T15:00:00Z", 1))
+        self.assertRefusedBoth(["notify", "retry", "1"], 1, "notice 1 is sent; only failed or skipped notices can be retried")
+
+    def test_failures_back_off_then_give_up_and_retry_sends(self):
+        self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
+        self.use("fail.sh")
+        first = self.json("notify", "send")
+        self.validate("notify-send-result", first)
+        self.assertEqual([(x["outcome"], x["attempts"], x["next_attempt_at"], x["detail"]) for x in first],
+                         [("retry", 1, "2026-11-23T15:05:00Z", "exit 75: smtp: connection refused")])
+        self.assertEqual(self.json("notify", "send", env={"POM_NOW": "2026-11-23T08:04:00"}), [])  # not due yet
+        second = self.json("notify", "send", env={"POM_NOW": "2026-11-23T08:05:00"})
+        self.assertEqual([(x["outcome"], x["next_attempt_at"]) for x in second], [("retry", "2026-11-23T15:15:00Z")])
+        third = self.json("notify", "send", env={"POM_NOW": "2026-11-23T08:15:00"})
+        self.assertEqual([x["outcome"] for x in third], ["failed"])
+        failed = self.json("notify", "list", "--failed")
+        self.assertEqual([(n["id"], n["attempts"], n["last_error"]) for n in failed], [(1, 3, "exit 75: smtp: connection refused")])
+        self.assertEqual(self.json("notify", "send", env={"POM_NOW": "2026-11-24T08:00:00"}), [])
+        # The office fixes the mail server and puts the notice back in the queue.
+        self.use("deliver.sh")
+        r = self.json("notify", "retry", "1", env={"POM_NOW": "2026-11-24T08:00:00"})
+        self.validate("notice", r)
+        self.assertEqual((r[0]["status"], r[0]["attempts"]), ("pending", 0))
+        done = self.json("notify", "send", env={"POM_NOW": "2026-11-24T08:01:00"})
+        self.assertEqual([x["outcome"] for x in done], ["sent"])
+        self.assertEqual(len(self.delivered()), 1)
+        log = self.json("log", "--entity", "notice", "--id", "1")
+        self.assertEqual([e["after"]["status"] for e in log],
+                         ["pending", "sending", "pending", "sending", "pending", "sending", "failed", "pending", "sending", "sent"])
+
+    def test_two_senders_at_once_never_send_one_notice_twice(self):
+        for i in range(12):
+            self.ok("appt", "add", "--customer", ["Ana Ortiz", "Bob Smith"][i % 2], "--date", "today", "--worker", "Tom Reed")
+        self.script("slow.sh", 'sleep 0.1; { echo "== $POM_NOTICE_ID"; cat; echo; } >> "%s"\n' % self.out)
+        self.use("slow.sh")
+        # Three overlapping senders of four notices each: every one of them claims while the others
+        # are delivering.
+        procs = [subprocess.Popen([POM, "notify", "send", "--limit", "4", "-o", "id"], env=self.env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        outs = [p.communicate(timeout=60) for p in procs]
+        for p, (out, err) in zip(procs, outs):
+            self.assertEqual(p.returncode, 0, err)
+        ids = sorted(int(l.split()[1]) for l in self.delivered())
+        self.assertEqual(ids, list(range(1, 13)))  # each of the 12 exactly once
+        self.assertEqual([len(out.split()) for out, _ in outs], [4, 4, 4])
+        self.assertEqual(sorted(int(i) for out, _ in outs for i in out.split()), list(range(1, 13)))
+        self.assertEqual([n["status"] for n in self.json("notify", "list")], ["sent"] * 12)
+
+    def test_a_sender_that_died_mid_delivery_is_not_resent(self):
+        self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
+        con = sqlite3.connect(self.db)
+        con.execute("UPDATE notice SET status = 'sending', claimed_at = '2026-11-23T15:00:00Z', claimed_by = 'pid 99@host'")
+        con.commit()
+        con.close()
+        self.assertEqual(self.json("notify", "send", env={"POM_NOW": "2026-11-23T08:05:00"}), [])  # may still be running
+        r = self.json("notify", "send", env={"POM_NOW": "2026-11-23T09:00:00"})
+        self.validate("notify-send-result", r)
+        self.assertEqual([x["outcome"] for x in r], ["abandoned"])
+        self.assertIn("pom notify retry 1", r[0]["detail"])
+        self.assertEqual(self.delivered(), [])
+        self.assertEqual(self.json("notify", "show", "1")[0]["status"], "failed")
+
+    def test_opt_out_after_queuing_skips_the_notice(self):
+        self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
+        self.ok("customer", "edit", "Ana Ortiz", "--opt-out", "ana@example.com")
+        r = self.json("notify", "send")
+        self.assertEqual([(x["outcome"], x["detail"]) for x in r], [("skipped", "ana@example.com has not opted in to email notices")])
+        self.assertEqual(self.delivered(), [])
+
+    def test_a_channel_without_a_command_waits(self):
+        with open(self.config_path, "w") as f:
+            f.write(self.config + '[notify]\nemail_command = "sh %s"\n' % os.path.join(self.dir, "deliver.sh"))
+        self.queue()
+        r = self.json("notify", "send")
+        self.assertEqual([x["channel"] for x in r], ["email", "email"])
+        self.assertEqual([n["channel"] for n in self.json("notify", "list", "--pending")], ["sms"])
+
+    def test_dry_run_sends_nothing(self):
+        self.queue()
+        before = self.dump()
+        r = self.pom("notify", "send", "--dry-run", "-o", "json")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual([x["outcome"] for x in r.json()], ["due", "due", "due"])
+        self.assertEqual(self.dump(), before)
+        self.assertEqual(self.delivered(), [])
+
+    def test_bad_notify_config_is_refused(self):
+        cases = [('[notify]\ncommand = ""\n', "notify.command must not be empty"),
+                 ('[notify]\ncommand = 5\n', "notify.command"),
+                 ('[notify]\ncommand = "a\\nb"\n', "notify.command must be one line"),
+                 ('[notify]\nretry_after = "10s"\n', "is not a valid duration"),
+                 ('[notify]\ntimeout = "2h"\n', "notify.timeout must be 1m to 60m"),
+                 ('[notify]\nmax_attempts = 0\n', "notify.max_attempts"),
+                 ('[notify]\ncomand = "x"\n', "unknown key 'notify.comand'")]
+        for text, msg in cases:
+            with self.subTest(text=text):
+                with open(self.config_path, "w") as f:
+                    f.write(self.config + text)
+                self.assertRefused(["notify", "list"], 78, msg)
+
+
+if __name__ == "__main__":
+    unittest.main()
