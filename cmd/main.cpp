@@ -18,6 +18,7 @@ void register_service(CLI::App& app, Cli& cli);
 void register_inventory(CLI::App& app, Cli& cli);
 void register_notify(CLI::App& app, Cli& cli);
 void register_batch(CLI::App& app, Cli& cli);
+void register_bill(CLI::App& app, Cli& cli);
 void register_help(CLI::App& app, Cli& cli);
 void register_completion(CLI::App& app, Cli& cli);
 
@@ -32,6 +33,7 @@ void register_commands(CLI::App& app, Cli& cli) {
                                     //         submit|amend|list|report
     register_inventory(app, cli);   // inventory add|list|show|receive|adjust
     register_notify(app, cli);      // notify list|show|send|retry  the customer notice outbox
+    register_bill(app, cli);        // bill plan|extra|lines|run|issue|list|show|void|credit|pay|aging|export|batches
     register_batch(app, cli);       // batch FILE              many commands, one transaction
     register_log(app, cli);         // log                     the audit log
     register_db(app, cli);          // db check|backup|stats

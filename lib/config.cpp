@@ -291,7 +291,119 @@ void read_notify(const std::string& path, const toml::table& t, NotifySettings& 
     if (common && !sms) n.sms_command = *common;
 }
 
+/// A percentage with at most 4 decimals, 0 to 100 ("8.6", "8.6%"), as millionths of the amount.
+int64_t get_rate(const std::string& path, const toml::node& node, const std::string& key) {
+    std::string text = get_string(path, node, key);
+    std::string_view d = text;
+    if (!d.empty() && d.back() == '%') d.remove_suffix(1);
+    int64_t whole = 0, frac = 0;
+    int places = 0;
+    bool dot = false, ok = !d.empty() && d.front() != '.' && d.back() != '.';
+    for (char c : d) {
+        if (c == '.' && !dot) dot = true;
+        else if (c < '0' || c > '9' || (dot && ++places > 4) || (!dot && whole > 1000)) ok = false;
+        else if (dot) frac = frac * 10 + (c - '0');
+        else whole = whole * 10 + (c - '0');
+        if (!ok) break;
+    }
+    if (!ok) config_error(path, node, key + ": '" + text + "' is not a percentage with at most 4 decimals (\"8.6\")");
+    for (int i = places; i < 4; ++i) frac *= 10;
+    int64_t v = whole * 10000 + frac;
+    if (v > 1000000) config_error(path, node, key + " must be between 0 and 100 (percent)");
+    return v;
+}
+
+void read_tax(const std::string& path, const toml::table& t, TaxSettings& tax) {
+    for (auto&& [k, v] : t) {
+        std::string key(k.str());
+        if (key == "name") {
+            tax.name = get_string(path, v, "tax.name");
+            if (tax.name.empty()) config_error(path, v, "tax.name must not be empty");
+        } else if (key == "rate") {
+            tax.rate_micro = get_rate(path, v, "tax.rate");
+        } else if (key == "rounding") {
+            tax.rounding = get_string(path, v, "tax.rounding");
+            if (tax.rounding != "half-up" && tax.rounding != "half-even")
+                config_error(path, v, "tax.rounding must be half-up or half-even");
+        } else if (key == "level") {
+            tax.level = get_string(path, v, "tax.level");
+            if (tax.level != "line" && tax.level != "invoice") config_error(path, v, "tax.level must be line or invoice");
+        } else if (key == "rates") {
+            auto* rt = v.as_table();
+            if (!rt) config_error(path, v, "tax.rates must be a table of name = \"percent\"");
+            for (auto&& [rk, rv] : *rt) tax.rates[std::string(rk.str())] = get_rate(path, rv, "tax.rates." + std::string(rk.str()));
+        } else {
+            config_error(path, v, "unknown key 'tax." + key + "'");
+        }
+    }
+}
+
+void read_billing(const std::string& path, const toml::table& t, BillingSettings& b) {
+    auto text = [&](const toml::node& v, const std::string& key, std::string& target) {
+        target = get_string(path, v, "billing." + key);
+        if (target.empty() || target.find_first_of("\t\r\n") != std::string::npos)
+            config_error(path, v, "billing." + key + " must be one line of text, not empty");
+    };
+    for (auto&& [k, v] : t) {
+        std::string key(k.str());
+        if (key == "invoice_prefix" || key == "credit_prefix") {
+            std::string& target = key == "invoice_prefix" ? b.invoice_prefix : b.credit_prefix;
+            target = get_string(path, v, "billing." + key);
+            if (target.size() > 16 || target.find_first_of(" \t\r\n,;\"'") != std::string::npos)
+                config_error(path, v, "billing." + key + " must be at most 16 characters without spaces or quotes");
+        } else if (key == "number_digits") {
+            b.number_digits = static_cast<int>(get_int(path, v, "billing.number_digits", 1, 12));
+        } else if (key == "terms") {
+            b.terms = get_string(path, v, "billing.terms");
+            if (parse_terms_days(b.terms) < 0)
+                config_error(path, v, "billing.terms: '" + b.terms + "' is not payment terms (\"net 15\", \"due on receipt\")");
+        } else if (key == "date_format") {
+            b.date_format = get_string(path, v, "billing.date_format");
+            if (b.date_format != "MM/DD/YYYY" && b.date_format != "DD/MM/YYYY")
+                config_error(path, v, "billing.date_format must be MM/DD/YYYY or DD/MM/YYYY");
+        } else if (key == "ar_account") text(v, key, b.ar_account);
+        else if (key == "income_account") text(v, key, b.income_account);
+        else if (key == "tax_account") text(v, key, b.tax_account);
+        else if (key == "tax_item") text(v, key, b.tax_item);
+        else if (key == "qbo_tax_code") text(v, key, b.qbo_tax_code);
+        else if (key == "qbo_exempt_tax_code") text(v, key, b.qbo_exempt_tax_code);
+        else if (key == "xero_account_code") text(v, key, b.xero_account_code);
+        else if (key == "xero_tax_type") text(v, key, b.xero_tax_type);
+        else if (key == "xero_exempt_tax_type") text(v, key, b.xero_exempt_tax_type);
+        else if (key == "monthly_taxable") {
+            auto bv = v.value_exact<bool>();
+            if (!bv) config_error(path, v, "billing.monthly_taxable must be true or false");
+            b.monthly_taxable = *bv;
+        } else if (key == "items") {
+            auto* it = v.as_table();
+            if (!it) config_error(path, v, "billing.items must be a table of kind = \"product/service name\"");
+            for (auto&& [ik, iv] : *it) {
+                std::string name;
+                text(iv, "items." + std::string(ik.str()), name);
+                b.items[std::string(ik.str())] = name;
+            }
+        } else {
+            config_error(path, v, "unknown key 'billing." + key + "'");
+        }
+    }
+}
+
 }  // namespace
+
+int parse_terms_days(const std::string& terms) {
+    std::string t;
+    for (char c : terms) t += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (t == "due on receipt") return 0;
+    if (t.rfind("net ", 0) == 0 && t.size() > 4 && t.size() <= 7) {
+        int n = 0;
+        for (size_t i = 4; i < t.size(); ++i) {
+            if (t[i] < '0' || t[i] > '9') return -1;
+            n = n * 10 + (t[i] - '0');
+        }
+        return n <= 365 ? n : -1;
+    }
+    return -1;
+}
 
 std::vector<ServiceType> Config::default_service_types() {
     return {{"maintenance", 30, "maintenance", 4500, false}, {"repair", 60, "repair", 9500, false},
@@ -421,6 +533,14 @@ Config load_config_file(const std::string& path) {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "notify must be a table");
             read_notify(path, *t, cfg.notify);
+        } else if (key == "tax") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "tax must be a table");
+            read_tax(path, *t, cfg.tax);
+        } else if (key == "billing") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "billing must be a table");
+            read_billing(path, *t, cfg.billing);
         } else if (key == "targets") {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "targets must be a table");
@@ -440,6 +560,17 @@ Config load_config_file(const std::string& path) {
     return cfg;
 }
 
+std::string format_rate(int64_t rate_micro) {
+    std::string r = std::to_string(rate_micro / 10000);
+    if (int64_t rest = rate_micro % 10000; rest != 0) {
+        std::string f = std::to_string(rest);
+        f = std::string(4 - f.size(), '0') + f;
+        while (f.back() == '0') f.pop_back();
+        r += "." + f;
+    }
+    return r;
+}
+
 nlohmann::ordered_json config_to_json(const Config& c) {
     static const char* names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
     nlohmann::ordered_json days = nlohmann::ordered_json::array();
@@ -457,6 +588,10 @@ nlohmann::ordered_json config_to_json(const Config& c) {
     nlohmann::ordered_json notices = nlohmann::ordered_json::object();
     for (const auto& [name, t] : c.notices)
         notices[name] = {{"channel", t.channel}, {"subject", t.subject}, {"body", t.body}, {"enabled", t.enabled}};
+    nlohmann::ordered_json tax_rates = nlohmann::ordered_json::object();
+    for (const auto& [name, r] : c.tax.rates) tax_rates[name] = format_rate(r);
+    nlohmann::ordered_json items = nlohmann::ordered_json::object();
+    for (const auto& [kind, name] : c.billing.items) items[kind] = name;
     return {
         {"source", c.source.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(c.source)},
         {"db", c.db ? nlohmann::ordered_json(*c.db) : nlohmann::ordered_json(nullptr)},
@@ -481,6 +616,27 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"service.gps_max_distance_m", c.gps_max_distance_m},
         {"service.allow_negative_stock", c.allow_negative_stock},
         {"service.photo_max_bytes", c.photo_max_bytes},
+        {"tax.name", c.tax.name},
+        {"tax.rate", format_rate(c.tax.rate_micro)},
+        {"tax.rates", tax_rates},
+        {"tax.rounding", c.tax.rounding},
+        {"tax.level", c.tax.level},
+        {"billing.invoice_prefix", c.billing.invoice_prefix},
+        {"billing.credit_prefix", c.billing.credit_prefix},
+        {"billing.number_digits", c.billing.number_digits},
+        {"billing.terms", c.billing.terms},
+        {"billing.date_format", c.billing.date_format},
+        {"billing.ar_account", c.billing.ar_account},
+        {"billing.income_account", c.billing.income_account},
+        {"billing.tax_account", c.billing.tax_account},
+        {"billing.tax_item", c.billing.tax_item},
+        {"billing.qbo_tax_code", c.billing.qbo_tax_code},
+        {"billing.qbo_exempt_tax_code", c.billing.qbo_exempt_tax_code},
+        {"billing.xero_account_code", c.billing.xero_account_code},
+        {"billing.xero_tax_type", c.billing.xero_tax_type},
+        {"billing.xero_exempt_tax_type", c.billing.xero_exempt_tax_type},
+        {"billing.items", items},
+        {"billing.monthly_taxable", c.billing.monthly_taxable},
         {"targets", targets},
         {"chemicals", chemicals},
     };

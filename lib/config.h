@@ -51,6 +51,36 @@ struct NotifySettings {
     int timeout_s = 60;       ///< a command running longer is killed and counts as failed
 };
 
+/// Sales tax (`[tax]`). Rates are percentages kept as integer millionths of the amount:
+/// "8.6" (percent) → 86000.
+struct TaxSettings {
+    std::string name = "Sales tax";
+    int64_t rate_micro = 0;                     ///< the default rate
+    std::map<std::string, int64_t> rates;       ///< named rates a billing plan may pick (`[tax.rates]`)
+    std::string rounding = "half-up";           ///< half-up or half-even
+    std::string level = "line";                 ///< line: round each line's tax; invoice: round the sum once
+};
+
+/// Invoices and exports (`[billing]`).
+struct BillingSettings {
+    std::string invoice_prefix = "INV-";
+    std::string credit_prefix = "CN-";
+    int number_digits = 6;
+    std::string terms = "net 15";               ///< default payment terms: "net N" or "due on receipt"
+    std::string date_format = "MM/DD/YYYY";     ///< dates in qbo and xero exports: MM/DD/YYYY or DD/MM/YYYY
+    std::string ar_account = "Accounts Receivable";  ///< IIF
+    std::string income_account = "Service Income";   ///< IIF, SPL lines
+    std::string tax_account = "Sales Tax Payable";   ///< IIF, the tax SPL line
+    std::string tax_item = "Sales Tax";              ///< IIF INVITEM of the tax line
+    std::string qbo_tax_code = "TAX";                ///< QBO ItemTaxCode of taxable lines (when tax is on)
+    std::string qbo_exempt_tax_code = "NON";
+    std::string xero_account_code = "200";
+    std::string xero_tax_type = "Tax on Sales";
+    std::string xero_exempt_tax_type = "Tax Exempt";
+    std::map<std::string, std::string> items;   ///< product/service names per line kind (service types by name)
+    bool monthly_taxable = false;               ///< flat monthly fees carry sales tax
+};
+
 /// The company's settings from pom.toml. Every field has a default, so no file means defaults.
 struct Config {
     std::string source;              ///< the file it was read from; empty when defaults
@@ -71,6 +101,8 @@ struct Config {
     int gps_max_distance_m = 250;    ///< farther than this from the pool is flagged
     bool allow_negative_stock = false;
     int64_t photo_max_bytes = 20 * 1024 * 1024;
+    TaxSettings tax;
+    BillingSettings billing;
     /// Target-range overrides from `[targets.<sanitizer>]` and `[targets.<sanitizer>.<surface>]`,
     /// keyed "chlorine" or "chlorine.vinyl"; applied over default_targets().
     std::map<std::string, std::map<std::string, Range>> targets;
@@ -86,6 +118,11 @@ struct Config {
     /// The target ranges for a pool: pom's defaults with this config's overrides.
     Targets targets_for(const std::string& sanitizer, const std::string& surface) const;
 };
+
+/// Days of payment terms: "net 15" → 15, "due on receipt" → 0 (any case); -1 when not terms.
+int parse_terms_days(const std::string& terms);
+/// A tax rate in millionths as a percentage: 86000 → "8.6".
+std::string format_rate(int64_t rate_micro);
 
 /// Reads a pom.toml. A syntax error, a wrong type, an unknown key or an invalid value throws
 /// ErrorKind::Config naming `FILE:LINE:COLUMN`. A missing file throws ErrorKind::NoInput.

@@ -388,10 +388,217 @@ BEGIN
 END;
 )SQL";
 
+// 5: billing — plans, invoices and credit notes with gapless numbers, payments, export batches.
+// A billable line is billed at most once (invoice_line.billable_line_id is UNIQUE); an issued
+// invoice or credit note, its lines and its payments never change (triggers refuse it).
+const char* k_v5 = R"SQL(
+CREATE TABLE billing_plan (
+    id                  INTEGER PRIMARY KEY,
+    customer_id         INTEGER NOT NULL UNIQUE REFERENCES customer (id),
+    monthly_cents       INTEGER CHECK (monthly_cents IS NULL OR monthly_cents >= 0),
+    monthly_timing      TEXT NOT NULL DEFAULT 'arrears' CHECK (monthly_timing IN ('advance', 'arrears')),
+    monthly_description TEXT,
+    starts_on           TEXT NOT NULL CHECK (date(starts_on) IS starts_on),
+    chemicals           TEXT NOT NULL DEFAULT 'billed' CHECK (chemicals IN ('billed', 'included')),
+    parts               TEXT NOT NULL DEFAULT 'billed' CHECK (parts IN ('billed', 'included')),
+    terms               TEXT,
+    tax_exempt          INTEGER NOT NULL DEFAULT 0 CHECK (tax_exempt IN (0, 1)),
+    tax_rate            TEXT,
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE billing_plan_price (
+    id           INTEGER PRIMARY KEY,
+    customer_id  INTEGER NOT NULL REFERENCES billing_plan (customer_id),
+    service_type TEXT NOT NULL,
+    price_cents  INTEGER NOT NULL CHECK (price_cents >= 0),
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    UNIQUE (customer_id, service_type)
+) STRICT;
+
+CREATE TABLE number_series (
+    kind   TEXT PRIMARY KEY CHECK (kind IN ('invoice', 'credit')),
+    last   INTEGER NOT NULL DEFAULT 0 CHECK (last >= 0)
+) STRICT;
+INSERT INTO number_series (kind, last) VALUES ('invoice', 0), ('credit', 0);
+CREATE TRIGGER number_series_only_up BEFORE UPDATE ON number_series
+WHEN NEW.last != OLD.last + 1 OR NEW.kind != OLD.kind
+BEGIN SELECT RAISE(ABORT, 'a number series only moves up by one'); END;
+CREATE TRIGGER number_series_no_delete BEFORE DELETE ON number_series
+BEGIN SELECT RAISE(ABORT, 'a number series is never deleted'); END;
+
+CREATE TABLE invoice (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT NOT NULL DEFAULT 'invoice' CHECK (kind IN ('invoice', 'credit')),
+    customer_id     INTEGER NOT NULL REFERENCES customer (id),
+    period          TEXT,
+    period_end      TEXT NOT NULL CHECK (date(period_end) IS period_end),
+    seq             INTEGER CHECK (seq IS NULL OR seq > 0),
+    number          TEXT UNIQUE,
+    issue_date      TEXT CHECK (issue_date IS NULL OR date(issue_date) IS issue_date),
+    due_date        TEXT CHECK (due_date IS NULL OR date(due_date) IS due_date),
+    terms           TEXT NOT NULL,
+    terms_days      INTEGER NOT NULL CHECK (terms_days BETWEEN 0 AND 365),
+    currency        TEXT NOT NULL CHECK (length(currency) = 3),
+    tax_name        TEXT NOT NULL,
+    tax_rate_micro  INTEGER NOT NULL CHECK (tax_rate_micro BETWEEN 0 AND 1000000),
+    tax_level       TEXT NOT NULL CHECK (tax_level IN ('line', 'invoice')),
+    tax_rounding    TEXT NOT NULL CHECK (tax_rounding IN ('half-up', 'half-even')),
+    subtotal_cents  INTEGER NOT NULL CHECK (subtotal_cents >= 0),
+    tax_cents       INTEGER NOT NULL CHECK (tax_cents >= 0),
+    total_cents     INTEGER NOT NULL CHECK (total_cents = subtotal_cents + tax_cents),
+    credits_invoice_id INTEGER REFERENCES invoice (id),
+    full_reversal   INTEGER NOT NULL DEFAULT 0 CHECK (full_reversal IN (0, 1)),
+    reason          TEXT,
+    bill_to_name    TEXT,
+    bill_to_email   TEXT,
+    bill_to_street  TEXT,
+    bill_to_city    TEXT,
+    bill_to_state   TEXT,
+    bill_to_zip     TEXT,
+    issued_at       TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    UNIQUE (kind, seq),
+    CHECK ((seq IS NULL) = (number IS NULL) AND (seq IS NULL) = (issued_at IS NULL)
+           AND (seq IS NULL) = (issue_date IS NULL) AND (seq IS NULL) = (due_date IS NULL)),
+    CHECK ((kind = 'credit') = (credits_invoice_id IS NOT NULL)),
+    CHECK (kind = 'credit' OR full_reversal = 0)
+) STRICT;
+CREATE INDEX invoice_customer ON invoice (customer_id, issue_date);
+CREATE INDEX invoice_draft ON invoice (customer_id, period_end) WHERE seq IS NULL;
+CREATE INDEX invoice_credits ON invoice (credits_invoice_id) WHERE credits_invoice_id IS NOT NULL;
+CREATE INDEX invoice_issue_date ON invoice (issue_date) WHERE seq IS NOT NULL;
+
+CREATE TABLE invoice_line (
+    id               INTEGER PRIMARY KEY,
+    invoice_id       INTEGER NOT NULL REFERENCES invoice (id),
+    position         INTEGER NOT NULL CHECK (position > 0),
+    billable_line_id INTEGER UNIQUE REFERENCES billable_line (id),
+    credits_line_id  INTEGER REFERENCES invoice_line (id),
+    kind             TEXT NOT NULL CHECK (kind IN ('service', 'item', 'chemical', 'monthly', 'extra', 'adjustment')),
+    item             TEXT NOT NULL,
+    description      TEXT NOT NULL,
+    quantity_milli   INTEGER NOT NULL CHECK (quantity_milli > 0),
+    unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),
+    amount_cents     INTEGER NOT NULL CHECK (amount_cents >= 0),
+    taxable          INTEGER NOT NULL CHECK (taxable IN (0, 1)),
+    tax_cents        INTEGER NOT NULL CHECK (tax_cents >= 0 AND (taxable = 1 OR tax_cents = 0)),
+    included         INTEGER NOT NULL DEFAULT 0 CHECK (included IN (0, 1) AND (included = 0 OR amount_cents = 0)),
+    service_date     TEXT NOT NULL CHECK (date(service_date) IS service_date),
+    UNIQUE (invoice_id, position)
+) STRICT;
+
+-- Issuing takes the next number of the series, exactly: no gaps, no reuse, checked by the schema.
+CREATE TRIGGER invoice_issue_number BEFORE UPDATE OF seq ON invoice
+WHEN OLD.seq IS NULL AND NEW.seq IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'an invoice number must be the next of its series')
+     WHERE NEW.seq != (SELECT last FROM number_series WHERE kind = NEW.kind)
+        OR NEW.seq != 1 + coalesce((SELECT max(seq) FROM invoice WHERE kind = NEW.kind), 0);
+    SELECT RAISE(ABORT, 'an issued invoice must add up: its lines, tax and total disagree')
+     WHERE NEW.subtotal_cents != (SELECT coalesce(sum(amount_cents), 0) FROM invoice_line WHERE invoice_id = NEW.id)
+        OR NEW.tax_cents != (SELECT coalesce(sum(tax_cents), 0) FROM invoice_line WHERE invoice_id = NEW.id)
+        OR NOT EXISTS (SELECT 1 FROM invoice_line WHERE invoice_id = NEW.id);
+END;
+CREATE TRIGGER invoice_insert_draft BEFORE INSERT ON invoice
+WHEN NEW.seq IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'an invoice is created as a draft and then issued'); END;
+CREATE TRIGGER invoice_issued_immutable BEFORE UPDATE ON invoice
+WHEN OLD.seq IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'an issued invoice never changes'); END;
+CREATE TRIGGER invoice_issued_no_delete BEFORE DELETE ON invoice
+WHEN OLD.seq IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'an issued invoice never changes'); END;
+CREATE TRIGGER invoice_line_issued_insert BEFORE INSERT ON invoice_line
+WHEN (SELECT seq FROM invoice WHERE id = NEW.invoice_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'an issued invoice never changes'); END;
+CREATE TRIGGER invoice_line_issued_update BEFORE UPDATE ON invoice_line
+WHEN (SELECT seq FROM invoice WHERE id = OLD.invoice_id) IS NOT NULL
+  OR (SELECT seq FROM invoice WHERE id = NEW.invoice_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'an issued invoice never changes'); END;
+CREATE TRIGGER invoice_line_issued_delete BEFORE DELETE ON invoice_line
+WHEN (SELECT seq FROM invoice WHERE id = OLD.invoice_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'an issued invoice never changes'); END;
+CREATE TRIGGER billable_line_billed_immutable BEFORE UPDATE ON billable_line
+WHEN EXISTS (SELECT 1 FROM invoice_line WHERE billable_line_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'a billed line never changes'); END;
+CREATE TRIGGER billable_line_billed_no_delete BEFORE DELETE ON billable_line
+WHEN EXISTS (SELECT 1 FROM invoice_line WHERE billable_line_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'a billed line never changes'); END;
+
+CREATE TABLE payment (
+    id            INTEGER PRIMARY KEY,
+    invoice_id    INTEGER NOT NULL REFERENCES invoice (id),
+    customer_id   INTEGER NOT NULL REFERENCES customer (id),
+    amount_cents  INTEGER NOT NULL CHECK (amount_cents > 0),
+    applied_cents INTEGER NOT NULL CHECK (applied_cents >= 0 AND applied_cents <= amount_cents),
+    paid_on       TEXT NOT NULL CHECK (date(paid_on) IS paid_on),
+    method        TEXT NOT NULL CHECK (method IN ('cash', 'check', 'card', 'ach', 'other')),
+    ref           TEXT,
+    created_at    TEXT NOT NULL,
+    actor         TEXT NOT NULL
+) STRICT;
+CREATE INDEX payment_invoice ON payment (invoice_id);
+CREATE INDEX payment_customer ON payment (customer_id);
+-- A payment goes to an issued invoice of its customer, and never applies more than is owed.
+CREATE TRIGGER payment_check BEFORE INSERT ON payment
+BEGIN
+    SELECT RAISE(ABORT, 'payments go to issued invoices of the same customer')
+     WHERE NOT EXISTS (SELECT 1 FROM invoice WHERE id = NEW.invoice_id AND kind = 'invoice'
+                          AND seq IS NOT NULL AND customer_id = NEW.customer_id);
+    SELECT RAISE(ABORT, 'a payment cannot apply more than the balance of its invoice')
+     WHERE NEW.applied_cents > (SELECT total_cents FROM invoice WHERE id = NEW.invoice_id)
+           - (SELECT coalesce(sum(applied_cents), 0) FROM payment WHERE invoice_id = NEW.invoice_id)
+           - (SELECT coalesce(sum(total_cents), 0) FROM invoice WHERE credits_invoice_id = NEW.invoice_id AND seq IS NOT NULL);
+END;
+CREATE TRIGGER payment_no_update BEFORE UPDATE ON payment
+BEGIN SELECT RAISE(ABORT, 'a recorded payment never changes'); END;
+CREATE TRIGGER payment_no_delete BEFORE DELETE ON payment
+BEGIN SELECT RAISE(ABORT, 'a recorded payment never changes'); END;
+
+CREATE TABLE export_batch (
+    id             INTEGER PRIMARY KEY,
+    format         TEXT NOT NULL CHECK (format IN ('csv', 'json', 'qbo', 'iif', 'xero')),
+    selection      TEXT NOT NULL CHECK (json_valid(selection)),
+    settings       TEXT NOT NULL CHECK (json_valid(settings)),
+    invoice_count  INTEGER NOT NULL CHECK (invoice_count >= 0),
+    line_count     INTEGER NOT NULL CHECK (line_count >= 0),
+    total_cents    INTEGER NOT NULL,
+    tax_cents      INTEGER NOT NULL,
+    files          INTEGER NOT NULL CHECK (files >= 1),
+    bytes          INTEGER NOT NULL CHECK (bytes >= 0),
+    sha256         TEXT NOT NULL CHECK (length(sha256) = 64),
+    created_at     TEXT NOT NULL,
+    actor          TEXT NOT NULL
+) STRICT;
+CREATE TABLE export_batch_invoice (
+    batch_id   INTEGER NOT NULL REFERENCES export_batch (id),
+    invoice_id INTEGER NOT NULL REFERENCES invoice (id),
+    PRIMARY KEY (batch_id, invoice_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX export_batch_invoice_invoice ON export_batch_invoice (invoice_id);
+CREATE TRIGGER export_batch_no_update BEFORE UPDATE ON export_batch
+BEGIN SELECT RAISE(ABORT, 'an export batch never changes'); END;
+CREATE TRIGGER export_batch_no_delete BEFORE DELETE ON export_batch
+BEGIN SELECT RAISE(ABORT, 'an export batch never changes'); END;
+CREATE TRIGGER export_batch_invoice_no_delete BEFORE DELETE ON export_batch_invoice
+BEGIN SELECT RAISE(ABORT, 'an export batch never changes'); END;
+CREATE INDEX billable_line_service ON billable_line (service_id) WHERE service_id IS NOT NULL;
+)SQL";
+
+// 6: service list over a date range for every worker (the office's month, `--flagged`) reads by
+// start instead of scanning every ticket.
+const char* k_v6 = R"SQL(
+CREATE INDEX service_started ON service (started_at);
+)SQL";
+
 }  // namespace
 
 const std::vector<std::string>& migrations() {
-    static const std::vector<std::string> all{k_v1, k_v2, k_v3, k_v4};
+    static const std::vector<std::string> all{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
     return all;
 }
 

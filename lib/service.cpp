@@ -544,13 +544,10 @@ void amend_service(Context& ctx, int64_t id, const Amendment& a) {
 }
 
 bool service_lines_invoiced(Store& store, int64_t id) {
-    // Billing adds invoice_id to billable_line; until then nothing is invoiced.
-    auto& q = store.prepare("SELECT count(*) FROM pragma_table_info('billable_line') WHERE name = 'invoice_id'");
-    q.executeStep();
-    bool has = q.getColumn(0).getInt() > 0;
-    q.reset();
-    if (!has) return false;
-    SQLite::Statement c(store.db(), "SELECT count(*) FROM billable_line WHERE service_id = ? AND invoice_id IS NOT NULL");
+    // Billing links each billed line to its invoice line (invoice_line.billable_line_id).
+    SQLite::Statement c(store.db(),
+                        "SELECT count(*) FROM billable_line b JOIN invoice_line l ON l.billable_line_id = b.id "
+                        "JOIN invoice i ON i.id = l.invoice_id WHERE b.service_id = ? AND i.seq IS NOT NULL");
     c.bind(1, id);
     c.executeStep();
     return c.getColumn(0).getInt() > 0;

@@ -1,0 +1,430 @@
+// pom bill: billing plans, extras, invoice runs, issuing, credit notes, payments, aging, exports
+#include "billing.h"
+#include "cli.h"
+#include "customer.h"
+#include "error.h"
+#include "invoice_export.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace pom::cli {
+
+namespace {
+
+const std::vector<std::string> k_invoice_table = {"id",    "number", "kind",    "status",  "customer", "period",
+                                                  "issue_date", "due_date", "total", "balance"};
+const std::vector<std::string> k_line_table = {"id", "customer", "kind", "description", "quantity", "unit_price", "amount",
+                                               "service_date", "invoice"};
+
+Output invoice_rows(Context& ctx, const std::vector<int64_t>& ids) {
+    std::vector<Json> rows;
+    for (int64_t id : ids) rows.push_back(invoice_json(ctx, id));
+    return records(std::move(rows), invoice_fields(), k_invoice_table);
+}
+
+struct PlanOptions {
+    std::string customer;
+    PlanFields f;
+    std::optional<std::string> monthly;
+};
+
+struct ExtraOptions {
+    std::string customer, description, amount;
+    std::optional<std::string> quantity, date, key;
+    bool taxable = false;
+};
+
+struct ExportOptions {
+    ExportSelection sel;
+    std::optional<std::string> out;
+};
+
+/// FILE, or FILE-1.csv, FILE-2.csv … when an export takes several files.
+std::string part_name(const std::string& path, int index, int files) {
+    if (files <= 1) return path;
+    std::filesystem::path p(path);
+    std::string stem = p.stem().string(), ext = p.extension().string();
+    return (p.parent_path() / (stem + "-" + std::to_string(index + 1) + ext)).string();
+}
+
+std::string control_totals(const ExportResult& r) {
+    std::string s = (r.batch_id ? "batch " + std::to_string(r.batch_id) + " " : std::string()) + "(" + r.format + "): " +
+                    std::to_string(r.invoices) + " invoices, " + std::to_string(r.lines) + " lines, total " +
+                    format_money(r.total) + ", tax " + format_money(r.tax) + ", " + std::to_string(r.bytes) + " bytes, sha256 " +
+                    r.sha256;
+    if (r.files.size() > 1)
+        for (size_t i = 0; i < r.files.size(); ++i)
+            s += "\n  file " + std::to_string(i + 1) + ": " + std::to_string(r.files[i].invoices) + " invoices, sha256 " +
+                 r.files[i].sha256;
+    return s;
+}
+
+}  // namespace
+
+void register_bill(CLI::App& app, Cli& cli) {
+    auto* cmd = app.add_subcommand("bill", "Billing: plans, invoice runs, issuing, payments, credit notes, aging, exports");
+    cmd->require_subcommand(1);
+
+    // ---- plans
+    {
+        auto* plan = cmd->add_subcommand("plan", "A customer's billing plan: set, show");
+        plan->require_subcommand(1);
+        auto o = std::make_shared<PlanOptions>();
+        auto* set = plan->add_subcommand("set", "Create or change a customer's billing plan; prints the plan");
+        set->add_option("--customer", o->customer, "Customer: id, ref or name")->required();
+        set->add_option("--per-visit", o->f.per_visit, "Price per visit of a service type: maintenance=45.00 (repeat; TYPE= removes it)");
+        add_opt(set, "--monthly", o->monthly, "Flat monthly fee");
+        set->add_flag("--no-monthly", o->f.no_monthly, "Remove the flat monthly fee");
+        add_opt(set, "--monthly-billing", o->f.monthly_timing, "Bill the monthly fee in advance or after the month (arrears)")
+            ->check(CLI::IsMember({"advance", "arrears"}));
+        add_opt(set, "--monthly-description", o->f.monthly_description, "Text of the monthly line (the month is added)");
+        add_opt(set, "--start", o->f.starts_on, "First day of the plan; monthly fees start with its month");
+        add_opt(set, "--chemicals", o->f.chemicals, "Chemicals used: billed or included in the price")
+            ->check(CLI::IsMember({"billed", "included"}));
+        add_opt(set, "--parts", o->f.parts, "Parts used: billed or included in the price")->check(CLI::IsMember({"billed", "included"}));
+        add_opt(set, "--terms", o->f.terms, "Payment terms: \"net 15\", \"due on receipt\" (empty: the company's default)");
+        add_bool(set, "--tax-exempt,!--no-tax-exempt", o->f.tax_exempt, "The customer pays no sales tax");
+        add_opt(set, "--tax-rate", o->f.tax_rate, "A named rate from [tax.rates] (empty: the default rate)");
+        set->callback([&cli, o] {
+            cli.write([&](Context& ctx) {
+                int64_t id = resolve_customer(ctx.store, o->customer);
+                PlanFields f = o->f;
+                if (o->monthly) f.monthly = parse_money(*o->monthly, "--monthly");
+                bool changed = set_plan(ctx, id, f);
+                Output out = detail(plan_json(ctx, id), plan_fields());
+                out.rows.id_field = "customer_id";
+                if (!changed) out.note = "nothing changed";
+                return out;
+            });
+        });
+        auto customer = std::make_shared<std::string>();
+        auto* show = plan->add_subcommand("show", "Show a customer's billing plan (the company's defaults when none)");
+        show->add_option("--customer", *customer, "Customer: id, ref or name")->required();
+        show->callback([&cli, customer] {
+            cli.read([&](Context& ctx) {
+                Output out = detail(plan_json(ctx, resolve_customer(ctx.store, *customer)), plan_fields());
+                out.rows.id_field = "customer_id";
+                return out;
+            });
+        });
+    }
+
+    // ---- extras and lines
+    {
+        auto* extra = cmd->add_subcommand("extra", "Lines the office bills by hand: add");
+        extra->require_subcommand(1);
+        auto o = std::make_shared<ExtraOptions>();
+        auto* add = extra->add_subcommand("add", "Add an extra billable line; the next run bills it");
+        add->add_option("--customer", o->customer, "Customer: id, ref or name")->required();
+        add->add_option("--description", o->description, "What is billed")->required();
+        add->add_option("--amount", o->amount, "Unit price (with --quantity) or the amount")->required();
+        add_opt(add, "--quantity", o->quantity, "Quantity (default 1)");
+        add->add_flag("--taxable", o->taxable, "Sales tax applies");
+        add_opt(add, "--date", o->date, "Service date (default today)");
+        add_opt(add, "--key", o->key, "Idempotency key: a second add with the same key adds nothing");
+        add->callback([&cli, o] {
+            cli.write([&](Context& ctx) {
+                ExtraFields f;
+                f.customer_id = resolve_customer(ctx.store, o->customer);
+                f.description = o->description;
+                f.unit_price = parse_money(o->amount, "--amount");
+                if (o->quantity) f.quantity_milli = parse_milli(*o->quantity, "--quantity");
+                f.taxable = o->taxable;
+                f.date = o->date;
+                f.key = o->key;
+                auto [id, created] = add_extra(ctx, f);
+                Output out = detail(billable_line_json(ctx.store, id), billable_line_fields());
+                if (!created) out.note = "key already used: line " + std::to_string(id) + " was added before";
+                return out;
+            });
+        });
+
+        struct LinesOptions {
+            std::optional<std::string> customer;
+            LineFilter f;
+        };
+        auto lo = std::make_shared<LinesOptions>();
+        auto* lines = cmd->add_subcommand("lines", "List billable lines (from services, monthly plans and extras)");
+        add_opt(lines, "--customer", lo->customer, "Customer: id, ref or name");
+        lines->add_flag("--unbilled", lo->f.unbilled, "Only lines on no invoice yet");
+        lines->add_option("--limit", lo->f.limit, "At most this many")->check(k_count);
+        lines->callback([&cli, lo] {
+            cli.read([&](Context& ctx) {
+                LineFilter f = lo->f;
+                if (lo->customer) f.customer_id = resolve_customer(ctx.store, *lo->customer);
+                return records(list_billable_lines(ctx.store, f), billable_line_fields(), k_line_table);
+            });
+        });
+    }
+
+    // ---- runs and issuing
+    {
+        struct RunCli {
+            RunOptions r;
+            std::optional<std::string> customer;
+        };
+        auto o = std::make_shared<RunCli>();
+        auto* run = cmd->add_subcommand("run", "Gather unbilled lines into one draft invoice per customer and period");
+        add_opt(run, "--period", o->r.period, "A month: 2026-11");
+        add_opt(run, "--through", o->r.through, "Every unbilled line up to this day");
+        add_opt(run, "--customer", o->customer, "Only this customer: id, ref or name");
+        run->add_flag("--issue", o->r.issue, "Issue the invoices made (numbers them)");
+        run->callback([&cli, o] {
+            cli.write([&](Context& ctx) {
+                RunOptions r = o->r;
+                if (o->customer) r.customer_id = resolve_customer(ctx.store, *o->customer);
+                auto ids = run_invoices(ctx, r);
+                Output out = invoice_rows(ctx, ids);
+                out.note = std::to_string(ids.size()) + (ids.size() == 1 ? " invoice" : " invoices") + (r.issue ? " issued" : " drafted");
+                return out;
+            });
+        });
+
+        struct IssueCli {
+            std::vector<std::string> keys;
+            bool all = false;
+            std::optional<std::string> customer;
+        };
+        auto io = std::make_shared<IssueCli>();
+        auto* issue = cmd->add_subcommand("issue", "Issue draft invoices: each takes the next number of the series");
+        issue->add_option("INVOICE", io->keys, "Draft invoice ids");
+        issue->add_flag("--all", io->all, "Every draft (with --customer: that customer's)");
+        add_opt(issue, "--customer", io->customer, "With --all: only this customer's drafts");
+        issue->callback([&cli, io] {
+            cli.write([&](Context& ctx) {
+                if (io->all == !io->keys.empty()) fail(ErrorKind::Usage, "name draft invoices or give --all");
+                std::vector<int64_t> ids;
+                if (io->all) {
+                    std::optional<int64_t> c;
+                    if (io->customer) c = resolve_customer(ctx.store, *io->customer);
+                    ids = draft_ids(ctx.store, c);
+                } else {
+                    if (io->customer) fail(ErrorKind::Usage, "--customer goes with --all");
+                    for (const auto& k : io->keys) ids.push_back(resolve_invoice(ctx.store, k));
+                }
+                issue_invoices(ctx, ids);
+                Output out = invoice_rows(ctx, ids);
+                out.note = std::to_string(ids.size()) + (ids.size() == 1 ? " invoice" : " invoices") + " issued";
+                return out;
+            });
+        });
+    }
+
+    // ---- reading
+    {
+        struct ListCli {
+            InvoiceFilter f;
+            std::optional<std::string> customer;
+        };
+        auto o = std::make_shared<ListCli>();
+        auto* list = cmd->add_subcommand("list", "List invoices and credit notes (issued by number, then drafts)");
+        add_opt(list, "--status", o->f.status, "draft, open, paid, void (credit notes: issued)")
+            ->check(CLI::IsMember({"draft", "open", "paid", "void", "issued"}));
+        add_opt(list, "--customer", o->customer, "Customer: id, ref or name");
+        add_opt(list, "--from", o->f.from, "Issued on or after this day (drafts: period end)");
+        add_opt(list, "--to", o->f.to, "Issued on or before this day");
+        list->add_flag("--overdue", o->f.overdue, "Only open invoices past their due date");
+        list->add_option("--limit", o->f.limit, "At most this many")->check(k_count);
+        list->callback([&cli, o] {
+            cli.read([&](Context& ctx) {
+                InvoiceFilter f = o->f;
+                if (o->customer) f.customer_id = resolve_customer(ctx.store, *o->customer);
+                return records(list_invoices(ctx, f), invoice_fields(), k_invoice_table);
+            });
+        });
+
+        struct ShowCli {
+            std::string key;
+            std::string format = "text";
+        };
+        auto so = std::make_shared<ShowCli>();
+        auto* show = cmd->add_subcommand("show", "The invoice as the customer receives it");
+        show->add_option("INVOICE", so->key, "Invoice number (INV-000123) or id")->required();
+        show->add_option("--format", so->format, "text, html (standalone, printable) or json")->check(CLI::IsMember({"text", "html", "json"}));
+        show->callback([&cli, so] {
+            cli.read([&](Context& ctx) {
+                Json d = invoice_detail(ctx, resolve_invoice(ctx.store, so->key));
+                if (cli.g.output != "table") return detail(d, invoice_detail_fields());
+                if (so->format == "json") {
+                    // --format json means JSON whatever -o says: the same array -o json prints.
+                    Output out = detail(d, invoice_detail_fields());
+                    if (!cli.g.fields.empty()) return out;
+                    out.text = render(out.rows, Format::json);
+                    return out;
+                }
+                Output out;
+                out.text = so->format == "html" ? invoice_html(d) : invoice_text(d);
+                return out;
+            });
+        });
+
+        auto as_of = std::make_shared<std::string>("today");
+        auto* aging_cmd = cmd->add_subcommand("aging", "Open balances per customer by days past due, with totals");
+        aging_cmd->add_option("--as-of", *as_of, "The day to age at (default today)");
+        aging_cmd->callback([&cli, as_of] {
+            cli.read([&](Context& ctx) {
+                Output out = records(aging(ctx, *as_of), aging_fields(),
+                                     {"customer", "current", "days_1_30", "days_31_60", "days_61_90", "days_over_90", "total", "credit"});
+                out.rows.id_field = "customer_id";
+                return out;
+            });
+        });
+    }
+
+    // ---- void, credit, pay
+    {
+        struct VoidCli {
+            std::string key, reason;
+        };
+        auto vo = std::make_shared<VoidCli>();
+        auto* v = cmd->add_subcommand("void", "Void an invoice: a draft is discarded, an issued one gets a credit note reversing it");
+        v->add_option("INVOICE", vo->key, "Invoice number or id")->required();
+        v->add_option("--reason", vo->reason, "Why")->required();
+        v->callback([&cli, vo] {
+            cli.write([&](Context& ctx) {
+                int64_t id = resolve_invoice(ctx.store, vo->key);
+                int64_t cn = void_invoice(ctx, id, vo->reason);
+                if (cn == 0) {
+                    Output out = records({}, invoice_fields(), k_invoice_table);
+                    out.note = "draft " + std::to_string(id) + " discarded; its lines go to the next run";
+                    return out;
+                }
+                return invoice_rows(ctx, {id, cn});
+            });
+        });
+
+        struct CreditCli {
+            std::string key, reason;
+            std::vector<int64_t> lines;
+            std::optional<std::string> amount;
+        };
+        auto co = std::make_shared<CreditCli>();
+        auto* c = cmd->add_subcommand("credit", "A partial credit note: some lines of an invoice, or an amount");
+        c->add_option("INVOICE", co->key, "Invoice number or id")->required();
+        c->add_option("--reason", co->reason, "Why")->required();
+        c->add_option("--line", co->lines, "Line number on the invoice (repeat)");
+        add_opt(c, "--amount", co->amount, "An amount to credit (no tax)");
+        c->callback([&cli, co] {
+            cli.write([&](Context& ctx) {
+                int64_t id = resolve_invoice(ctx.store, co->key);
+                std::optional<Cents> amount;
+                if (co->amount) amount = parse_money(*co->amount, "--amount");
+                int64_t cn = credit_invoice(ctx, id, co->reason, co->lines, amount);
+                return invoice_rows(ctx, {id, cn});
+            });
+        });
+
+        struct PayCli {
+            std::string key, amount, method;
+            std::string date = "today";
+            std::optional<std::string> ref;
+            bool credit = false;
+        };
+        auto po = std::make_shared<PayCli>();
+        auto* p = cmd->add_subcommand("pay", "Record a payment of an issued invoice (partial too)");
+        p->add_option("INVOICE", po->key, "Invoice number or id")->required();
+        p->add_option("--amount", po->amount, "Amount paid")->required();
+        p->add_option("--method", po->method, "cash, check, card, ach or other")->required();
+        p->add_option("--date", po->date, "Day paid (default today)");
+        add_opt(p, "--ref", po->ref, "Check number, transaction id …");
+        p->add_flag("--credit", po->credit, "Keep what exceeds the balance as customer credit");
+        p->callback([&cli, po] {
+            cli.write([&](Context& ctx) {
+                PaymentFields f;
+                f.amount = parse_money(po->amount, "--amount");
+                f.method = po->method;
+                f.date = po->date;
+                f.ref = po->ref;
+                f.credit = po->credit;
+                int64_t id = record_payment(ctx, resolve_invoice(ctx.store, po->key), f);
+                Json pj = payment_json(ctx.store, id);
+                Output out = detail(pj, payment_fields());
+                out.note = pj["invoice"].get<std::string>() + ": balance " + invoice_json(ctx, pj["invoice_id"].get<int64_t>())["balance"].get<std::string>() +
+                           (pj["credit"] != "0.00" ? ", customer credit " + pj["credit"].get<std::string>() : "");
+                return out;
+            });
+        });
+    }
+
+    // ---- exports
+    {
+        auto o = std::make_shared<ExportOptions>();
+        auto* ex = cmd->add_subcommand("export", "Export issued invoices for the accountant; records a batch");
+        ex->add_option("--format", o->sel.format, "csv, json, qbo (QuickBooks Online), iif (QuickBooks Desktop), xero");
+        add_opt(ex, "--from", o->sel.from, "Issued on or after this day");
+        add_opt(ex, "--to", o->sel.to, "Issued on or before this day");
+        ex->add_flag("--unexported", o->sel.unexported, "Only invoices in no batch of this format yet");
+        add_opt(ex, "--batch", o->sel.batch, "Reproduce this batch byte for byte");
+        add_opt(ex, "--out", o->out, "Write to this file (Xero over 500 invoices: FILE-1.csv, FILE-2.csv …)");
+        ex->callback([&cli, o] {
+            if (cli.session.batch) fail(ErrorKind::Usage, "bill export cannot run inside pom batch");
+            if (o->sel.format.empty() && !o->sel.batch) fail(ErrorKind::Usage, "--format is required (csv, json, qbo, iif, xero)");
+            std::vector<std::pair<std::string, std::string>> renames;  // temporary → final
+            std::vector<std::unique_ptr<std::ofstream>> files;
+            auto cleanup = [&] {
+                files.clear();
+                for (const auto& [tmp, fin] : renames) std::remove(tmp.c_str());
+            };
+            try {
+                cli.write([&](Context& ctx) {
+                    auto sink = [&](int index, int count) -> std::ostream& {
+                        if (!o->out) {
+                            if (count > 1)
+                                fail(ErrorKind::Usage, "Xero takes at most 500 invoices per file and this export has " + std::to_string(count) +
+                                                           " files: give --out FILE");
+                            return std::cout;
+                        }
+                        std::string fin = part_name(*o->out, index, count);
+                        std::string tmp = fin + ".tmp-pom";
+                        auto f = std::make_unique<std::ofstream>(tmp, std::ios::binary | std::ios::trunc);
+                        if (!*f) fail(ErrorKind::Io, "cannot write " + fin);
+                        renames.emplace_back(tmp, fin);
+                        files.push_back(std::move(f));
+                        return *files.back();
+                    };
+                    ExportResult r = export_invoices(ctx, o->sel, sink, !cli.g.dry_run);
+                    for (auto& f : files) {
+                        f->flush();
+                        if (!*f) fail(ErrorKind::Io, "writing " + *o->out + " failed");
+                        f->close();
+                    }
+                    Output out;
+                    if (o->out) {
+                        if (r.batch_id) out = detail(batch_json(ctx.store, r.batch_id), batch_fields());
+                        else out = records({}, batch_fields());
+                    } else {
+                        out.text = "";
+                    }
+                    out.note = r.invoices == 0 ? "nothing to export (" + r.format + ")" : control_totals(r);
+                    return out;
+                });
+            } catch (...) {
+                cleanup();
+                throw;
+            }
+            files.clear();
+            if (cli.g.dry_run) {
+                for (const auto& [tmp, fin] : renames) std::remove(tmp.c_str());
+                return;
+            }
+            for (const auto& [tmp, fin] : renames) {
+                std::error_code ec;
+                std::filesystem::rename(tmp, fin, ec);
+                if (ec) fail(ErrorKind::Io, "cannot write " + fin + ": " + ec.message());
+            }
+        });
+
+        auto* batches = cmd->add_subcommand("batches", "Export batches, oldest first");
+        batches->callback([&cli] {
+            cli.read([&](Context& ctx) {
+                return records(list_batches(ctx.store), batch_fields(),
+                               {"id", "format", "invoices", "lines", "total", "tax", "files", "created_at", "sha256"});
+            });
+        });
+    }
+}
+
+}  // namespace pom::cli

@@ -1,0 +1,482 @@
+#include "invoice_export.h"
+
+#include "checksum.h"
+#include "clock.h"
+#include "config.h"
+#include "error.h"
+#include "output.h"
+#include "record.h"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace pom {
+
+const char* const k_qbo_header =
+    "*InvoiceNo,*Customer,*InvoiceDate,*DueDate,Terms,Location,Memo,Item(Product/Service),ItemDescription,ItemQuantity,"
+    "ItemRate,*ItemAmount,Service Date";
+const char* const k_xero_header =
+    "*ContactName,EmailAddress,POAddressLine1,POAddressLine2,POAddressLine3,POAddressLine4,POCity,PORegion,POPostalCode,"
+    "POCountry,*InvoiceNumber,Reference,*InvoiceDate,*DueDate,Total,InventoryItemCode,*Description,*Quantity,*UnitAmount,"
+    "Discount,*AccountCode,*TaxType,TaxAmount,TrackingName1,TrackingOption1,TrackingName2,TrackingOption2,Currency,BrandingTheme";
+
+std::string neutralise(const std::string& s) {
+    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
+        return "'" + s;
+    return s;
+}
+
+namespace {
+
+const char* k_crlf = "\r\n";
+
+/// What an export depends on besides the invoices; stored with the batch so that reproducing it
+/// does not depend on today's config.
+struct Settings {
+    std::string date_format, ar_account, income_account, tax_account, tax_item, qbo_tax_code, qbo_exempt_tax_code,
+        xero_account_code, xero_tax_type, xero_exempt_tax_type;
+    bool tax_columns = false;
+
+    static Settings from(const Config& c) {
+        const auto& b = c.billing;
+        return {b.date_format,  b.ar_account,          b.income_account,    b.tax_account,   b.tax_item,
+                b.qbo_tax_code, b.qbo_exempt_tax_code, b.xero_account_code, b.xero_tax_type, b.xero_exempt_tax_type,
+                c.tax.rate_micro > 0 || !c.tax.rates.empty()};
+    }
+    Json json() const {
+        return {{"date_format", date_format},   {"ar_account", ar_account},
+                {"income_account", income_account}, {"tax_account", tax_account},
+                {"tax_item", tax_item},         {"qbo_tax_code", qbo_tax_code},
+                {"qbo_exempt_tax_code", qbo_exempt_tax_code}, {"xero_account_code", xero_account_code},
+                {"xero_tax_type", xero_tax_type}, {"xero_exempt_tax_type", xero_exempt_tax_type},
+                {"tax_columns", tax_columns}};
+    }
+    static Settings parse(const std::string& text) {
+        Json j = Json::parse(text);
+        Settings s;
+        s.date_format = j.at("date_format");
+        s.ar_account = j.at("ar_account");
+        s.income_account = j.at("income_account");
+        s.tax_account = j.at("tax_account");
+        s.tax_item = j.at("tax_item");
+        s.qbo_tax_code = j.at("qbo_tax_code");
+        s.qbo_exempt_tax_code = j.at("qbo_exempt_tax_code");
+        s.xero_account_code = j.at("xero_account_code");
+        s.xero_tax_type = j.at("xero_tax_type");
+        s.xero_exempt_tax_type = j.at("xero_exempt_tax_type");
+        s.tax_columns = j.at("tax_columns");
+        return s;
+    }
+};
+
+struct XLine {
+    int64_t position = 0;
+    std::string kind, item, description, service_date;
+    int64_t quantity = 0;
+    Cents unit = 0, amount = 0, tax = 0;
+    bool taxable = false, included = false;
+};
+
+struct XInvoice {
+    int64_t id = 0, customer_id = 0, tax_rate = 0;
+    std::string kind, number, issue_date, due_date, terms, currency, period, name, email, street, city, state, zip,
+        customer_ref, credits, reason;
+    Cents subtotal = 0, tax = 0, total = 0;
+    std::vector<XLine> lines;
+};
+
+std::string us_date(const std::string& iso, const std::string& format) {
+    // iso is YYYY-MM-DD as stored
+    std::string y = iso.substr(0, 4), m = iso.substr(5, 2), d = iso.substr(8, 2);
+    return format == "DD/MM/YYYY" ? d + "/" + m + "/" + y : m + "/" + d + "/" + y;
+}
+
+std::string text_cell(const std::string& s) { return csv_field(neutralise(s)); }
+
+std::string iif_text(std::string s) {
+    for (auto& c : s)
+        if (c == '\t' || c == '\r' || c == '\n') c = ' ';
+    return s;
+}
+
+std::string rate_text(int64_t micro) { return format_rate(micro) + "%"; }
+
+class Writer {
+public:
+    Writer(std::string format, Settings s) : m_format(std::move(format)), m_s(std::move(s)) {}
+
+    std::string header() const {
+        if (m_format == "qbo") return std::string(k_qbo_header) + (m_s.tax_columns ? ",ItemTaxCode,ItemTaxAmount" : "") + k_crlf;
+        if (m_format == "xero") return std::string(k_xero_header) + k_crlf;
+        if (m_format == "csv")
+            return std::string("number,kind,credits,issue_date,due_date,customer_id,customer_ref,customer,currency,line,item,"
+                               "description,service_date,quantity,unit_price,amount,taxable,tax,invoice_subtotal,invoice_tax,"
+                               "invoice_total") + k_crlf;
+        if (m_format == "iif")
+            return std::string("!TRNS\tTRNSID\tTRNSTYPE\tDATE\tACCNT\tNAME\tCLASS\tAMOUNT\tDOCNUM\tMEMO\tCLEAR\tTOPRINT\tNAMEISTAXABLE\t"
+                               "DUEDATE\tTERMS\tADDR1\tADDR2\tADDR3") + k_crlf +
+                   "!SPL\tSPLID\tTRNSTYPE\tDATE\tACCNT\tNAME\tCLASS\tAMOUNT\tDOCNUM\tMEMO\tCLEAR\tQNTY\tPRICE\tINVITEM\tTAXABLE\tSERVICEDATE" +
+                   k_crlf + "!ENDTRNS" + k_crlf;
+        if (m_format == "json") return "[";
+        return "";
+    }
+    std::string footer(bool any) const { return m_format == "json" ? (any ? "\n]\n" : "]\n") : ""; }
+
+    void write(const XInvoice& inv, std::string& out) {
+        if (m_format == "qbo") qbo(inv, out);
+        else if (m_format == "xero") xero(inv, out);
+        else if (m_format == "iif") iif(inv, out);
+        else if (m_format == "csv") csv(inv, out);
+        else json(inv, out);
+    }
+
+private:
+    void qbo(const XInvoice& inv, std::string& out) const {
+        std::string head = text_cell(inv.number) + "," + text_cell(inv.name) + "," + us_date(inv.issue_date, m_s.date_format) + "," +
+                           us_date(inv.due_date, m_s.date_format) + "," + text_cell(inv.terms) + ",," +
+                           text_cell(inv.period.empty() ? "" : "Service period " + inv.period) + ",";
+        for (const auto& l : inv.lines) {
+            out += head;
+            out += text_cell(l.item) + "," + text_cell(l.description) + "," + format_milli(l.quantity) + "," + format_money(l.unit) +
+                   "," + format_money(l.amount) + "," + us_date(l.service_date, m_s.date_format);
+            if (m_s.tax_columns)
+                out += "," + text_cell(l.taxable ? m_s.qbo_tax_code : m_s.qbo_exempt_tax_code) + "," + format_money(l.tax);
+            out += k_crlf;
+        }
+    }
+
+    void xero(const XInvoice& inv, std::string& out) const {
+        std::string head = text_cell(inv.name) + "," + text_cell(inv.email) + "," + text_cell(inv.street) + ",,,," +
+                           text_cell(inv.city) + "," + text_cell(inv.state) + "," + text_cell(inv.zip) + ",," +
+                           text_cell(inv.number) + "," + text_cell(inv.period) + "," + us_date(inv.issue_date, m_s.date_format) +
+                           "," + us_date(inv.due_date, m_s.date_format) + ",,,";
+        for (const auto& l : inv.lines) {
+            out += head;
+            out += text_cell(l.item + ": " + l.description) + "," + format_milli(l.quantity) + "," + format_money(l.unit) + ",," +
+                   text_cell(m_s.xero_account_code) + "," + text_cell(l.taxable ? m_s.xero_tax_type : m_s.xero_exempt_tax_type) + "," +
+                   format_money(l.tax) + ",,,,," + text_cell(inv.currency) + ",";
+            out += k_crlf;
+        }
+    }
+
+    void iif(const XInvoice& inv, std::string& out) const {
+        bool credit = inv.kind == "credit";
+        std::string type = credit ? "CREDIT MEMO" : "INVOICE";
+        std::string date = us_date(inv.issue_date, "MM/DD/YYYY");
+        Cents sign = credit ? -1 : 1;
+        std::string memo = credit ? "Credit for " + inv.credits + ": " + inv.reason : inv.period.empty() ? "" : "Service period " + inv.period;
+        std::string city_line = inv.city;
+        if (!inv.state.empty()) city_line += (city_line.empty() ? "" : ", ") + inv.state;
+        if (!inv.zip.empty()) city_line += (city_line.empty() ? "" : " ") + inv.zip;
+        out += "TRNS\t\t" + type + "\t" + date + "\t" + iif_text(m_s.ar_account) + "\t" + iif_text(inv.name) + "\t\t" +
+               format_money(sign * inv.total) + "\t" + iif_text(inv.number) + "\t" + iif_text(memo) + "\tN\tN\tN\t" +
+               us_date(inv.due_date, "MM/DD/YYYY") + "\t" + iif_text(inv.terms) + "\t" + iif_text(inv.name) + "\t" +
+               iif_text(inv.street) + "\t" + iif_text(city_line) + k_crlf;
+        for (const auto& l : inv.lines) {
+            out += "SPL\t\t" + type + "\t" + date + "\t" + iif_text(m_s.income_account) + "\t\t\t" + format_money(-sign * l.amount) +
+                   "\t\t" + iif_text(l.description) + "\tN\t" + (credit ? "" : "-") + format_milli(l.quantity) + "\t" +
+                   format_money(l.unit) + "\t" + iif_text(l.item) + "\t" + (l.taxable ? "Y" : "N") + "\t" +
+                   us_date(l.service_date, "MM/DD/YYYY") + k_crlf;
+        }
+        if (m_s.tax_columns || inv.tax != 0)
+            out += "SPL\t\t" + type + "\t" + date + "\t" + iif_text(m_s.tax_account) + "\t\t\t" + format_money(-sign * inv.tax) +
+                   "\t\t" + iif_text(m_s.tax_item) + "\tN\t\t" + rate_text(inv.tax_rate) + "\t" + iif_text(m_s.tax_item) + "\tN\t" +
+                   k_crlf;
+        out += std::string("ENDTRNS") + k_crlf;
+    }
+
+    void csv(const XInvoice& inv, std::string& out) const {
+        Cents sign = inv.kind == "credit" ? -1 : 1;
+        std::string head = text_cell(inv.number) + "," + inv.kind + "," + text_cell(inv.credits) + "," + inv.issue_date + "," +
+                           inv.due_date + "," + std::to_string(inv.customer_id) + "," + text_cell(inv.customer_ref) + "," +
+                           text_cell(inv.name) + "," + inv.currency + ",";
+        std::string tail = "," + format_money(sign * inv.subtotal) + "," + format_money(sign * inv.tax) + "," +
+                           format_money(sign * inv.total) + k_crlf;
+        for (const auto& l : inv.lines) {
+            out += head + std::to_string(l.position) + "," + text_cell(l.item) + "," + text_cell(l.description) + "," +
+                   l.service_date + "," + format_milli(l.quantity) + "," + format_money(l.unit) + "," +
+                   format_money(sign * l.amount) + "," + (l.taxable ? "true" : "false") + "," + format_money(sign * l.tax) + tail;
+        }
+    }
+
+    void json(const XInvoice& inv, std::string& out) {
+        Cents sign = inv.kind == "credit" ? -1 : 1;
+        auto opt = [](const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); };
+        for (const auto& l : inv.lines) {
+            Json j = {{"number", inv.number},
+                      {"kind", inv.kind},
+                      {"credits", opt(inv.credits)},
+                      {"issue_date", inv.issue_date},
+                      {"due_date", inv.due_date},
+                      {"customer_id", inv.customer_id},
+                      {"customer_ref", opt(inv.customer_ref)},
+                      {"customer", inv.name},
+                      {"currency", inv.currency},
+                      {"line", l.position},
+                      {"item", l.item},
+                      {"description", l.description},
+                      {"service_date", l.service_date},
+                      {"quantity", format_milli(l.quantity)},
+                      {"unit_price", format_money(l.unit)},
+                      {"amount", format_money(sign * l.amount)},
+                      {"taxable", l.taxable},
+                      {"tax", format_money(sign * l.tax)},
+                      {"invoice_subtotal", format_money(sign * inv.subtotal)},
+                      {"invoice_tax", format_money(sign * inv.tax)},
+                      {"invoice_total", format_money(sign * inv.total)}};
+            out += m_first ? "\n" : ",\n";
+            m_first = false;
+            out += j.dump(-1, ' ', false, Json::error_handler_t::strict);
+        }
+    }
+
+    std::string m_format;
+    Settings m_s;
+    bool m_first = true;
+};
+
+const char* k_export_select =
+    "SELECT i.id, i.kind, i.number, i.issue_date, i.due_date, i.terms, i.currency, coalesce(i.period, ''), i.subtotal_cents, "
+    "i.tax_cents, i.total_cents, i.tax_rate_micro, coalesce(i.bill_to_name, ''), coalesce(i.bill_to_email, ''), "
+    "coalesce(i.bill_to_street, ''), coalesce(i.bill_to_city, ''), coalesce(i.bill_to_state, ''), coalesce(i.bill_to_zip, ''), "
+    "c.id, coalesce(c.ref, ''), coalesce((SELECT o.number FROM invoice o WHERE o.id = i.credits_invoice_id), ''), "
+    "coalesce(i.reason, ''), l.position, l.kind, l.item, l.description, l.service_date, l.quantity_milli, l.unit_price_cents, "
+    "l.amount_cents, l.taxable, l.tax_cents, l.included "
+    "FROM invoice i JOIN customer c ON c.id = i.customer_id JOIN invoice_line l ON l.invoice_id = i.id ";
+
+}  // namespace
+
+ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const ExportSink& sink, bool record) {
+    ExportResult r;
+    Settings settings = Settings::from(ctx.config);
+    std::string format = sel.format;
+    std::string expected_sha;
+    if (sel.batch) {
+        if (sel.from || sel.to || sel.unexported) fail(ErrorKind::Usage, "--batch reproduces a batch as it was: no --from, --to or --unexported");
+        auto& q = ctx.store.prepare("SELECT format, settings, sha256 FROM export_batch WHERE id = ?");
+        q.bind(1, *sel.batch);
+        if (!q.executeStep()) fail(ErrorKind::NotFound, "no export batch " + std::to_string(*sel.batch));
+        std::string stored = q.getColumn(0).getString();
+        settings = Settings::parse(q.getColumn(1).getString());
+        expected_sha = q.getColumn(2).getString();
+        q.reset();
+        if (!format.empty() && format != stored)
+            fail(ErrorKind::BadInput, "--format: batch " + std::to_string(*sel.batch) + " was exported as " + stored);
+        format = stored;
+    }
+    static const std::vector<std::string> formats = {"csv", "json", "qbo", "iif", "xero"};
+    if (std::find(formats.begin(), formats.end(), format) == formats.end())
+        fail(ErrorKind::BadInput, "--format: '" + format + "' is not csv, json, qbo, iif or xero");
+    if (sel.unexported && (sel.from || sel.to)) fail(ErrorKind::Usage, "--unexported and --from/--to cannot go together");
+    r.format = format;
+
+    std::string where = "WHERE i.seq IS NOT NULL AND i.kind = ?";
+    std::vector<Value> binds;
+    Date today = ctx.today();
+    if (sel.batch) {
+        where += " AND i.id IN (SELECT invoice_id FROM export_batch_invoice WHERE batch_id = ?)";
+        binds.emplace_back(*sel.batch);
+    }
+    if (sel.from) {
+        where += " AND i.issue_date >= ?";
+        binds.emplace_back(format_date(parse_day(*sel.from, today, "--from")));
+    }
+    if (sel.to) {
+        where += " AND i.issue_date <= ?";
+        binds.emplace_back(format_date(parse_day(*sel.to, today, "--to")));
+    }
+    if (sel.unexported) {
+        where += " AND NOT EXISTS (SELECT 1 FROM export_batch_invoice e JOIN export_batch b ON b.id = e.batch_id "
+                 "WHERE e.invoice_id = i.id AND b.format = ?)";
+        binds.emplace_back(format);
+    }
+    // QuickBooks Online and Xero take credit notes through their own imports: these files hold invoices.
+    std::vector<std::string> kinds = {"invoice"};
+    if (format == "iif" || format == "csv" || format == "json") kinds.push_back("credit");
+
+    int64_t count = 0;
+    for (const auto& kind : kinds) {
+        SQLite::Statement c(ctx.store.db(), "SELECT count(*) FROM invoice i " + where);
+        c.bind(1, kind);
+        int i = 2;
+        for (const auto& b : binds) bind_value(c, i++, b);
+        c.executeStep();
+        count += c.getColumn(0).getInt64();
+    }
+    int files = format == "xero" && count > k_xero_invoices_per_file
+                    ? static_cast<int>((count + k_xero_invoices_per_file - 1) / k_xero_invoices_per_file)
+                    : 1;
+
+    Writer w(format, settings);
+    Sha256 all;
+    std::unique_ptr<HashingBuf> buf;
+    std::unique_ptr<std::ostream> out;
+    int file = -1;
+    std::vector<int64_t> ids;
+    ids.reserve(static_cast<size_t>(count));
+    std::string chunk;
+    auto flush = [&] {
+        if (chunk.empty()) return;
+        all.update(chunk);
+        *out << chunk;
+        if (!*out) fail(ErrorKind::Io, "writing the export failed");
+        chunk.clear();
+    };
+    auto close_file = [&] {
+        if (!out) return;
+        chunk += w.footer(r.files.back().invoices > 0);
+        flush();
+        r.files.back().bytes = buf->bytes();
+        r.files.back().sha256 = buf->sha().hex();
+        r.bytes += buf->bytes();
+        out.reset();
+        buf.reset();
+    };
+    auto open_file = [&] {
+        close_file();
+        ++file;
+        std::ostream& target = sink(file, files);
+        buf = std::make_unique<HashingBuf>(target);
+        out = std::make_unique<std::ostream>(buf.get());
+        r.files.push_back({});
+        w = Writer(format, settings);
+        chunk += w.header();
+    };
+    open_file();
+    auto emit = [&](XInvoice& inv) {
+        if (format == "xero" && r.files.back().invoices == k_xero_invoices_per_file) open_file();
+        w.write(inv, chunk);
+        ++r.files.back().invoices;
+        ++r.invoices;
+        r.lines += static_cast<int64_t>(inv.lines.size());
+        Cents sign = inv.kind == "credit" ? -1 : 1;
+        r.total += sign * inv.total;
+        r.tax += sign * inv.tax;
+        ids.push_back(inv.id);
+        if (chunk.size() > (1 << 16)) flush();
+    };
+    for (const auto& kind : kinds) {
+        SQLite::Statement q(ctx.store.db(), std::string(k_export_select) + where + " ORDER BY i.seq, l.position");
+        q.bind(1, kind);
+        int i = 2;
+        for (const auto& b : binds) bind_value(q, i++, b);
+        XInvoice inv;
+        while (q.executeStep()) {
+            int64_t id = q.getColumn(0).getInt64();
+            if (id != inv.id) {
+                if (inv.id != 0) emit(inv);
+                inv.id = id;
+                inv.kind = q.getColumn(1).getString();
+                inv.number = q.getColumn(2).getString();
+                inv.issue_date = q.getColumn(3).getString();
+                inv.due_date = q.getColumn(4).getString();
+                inv.terms = q.getColumn(5).getString();
+                inv.currency = q.getColumn(6).getString();
+                inv.period = q.getColumn(7).getString();
+                inv.subtotal = q.getColumn(8).getInt64();
+                inv.tax = q.getColumn(9).getInt64();
+                inv.total = q.getColumn(10).getInt64();
+                inv.tax_rate = q.getColumn(11).getInt64();
+                inv.name = q.getColumn(12).getString();
+                inv.email = q.getColumn(13).getString();
+                inv.street = q.getColumn(14).getString();
+                inv.city = q.getColumn(15).getString();
+                inv.state = q.getColumn(16).getString();
+                inv.zip = q.getColumn(17).getString();
+                inv.customer_id = q.getColumn(18).getInt64();
+                inv.customer_ref = q.getColumn(19).getString();
+                inv.credits = q.getColumn(20).getString();
+                inv.reason = q.getColumn(21).getString();
+                inv.lines.clear();
+            }
+            XLine l;
+            l.position = q.getColumn(22).getInt64();
+            l.kind = q.getColumn(23).getString();
+            l.item = q.getColumn(24).getString();
+            l.description = q.getColumn(25).getString();
+            l.service_date = q.getColumn(26).getString();
+            l.quantity = q.getColumn(27).getInt64();
+            l.unit = q.getColumn(28).getInt64();
+            l.amount = q.getColumn(29).getInt64();
+            l.taxable = q.getColumn(30).getInt() != 0;
+            l.tax = q.getColumn(31).getInt64();
+            l.included = q.getColumn(32).getInt() != 0;
+            inv.lines.push_back(std::move(l));
+        }
+        if (inv.id != 0) emit(inv);
+    }
+    close_file();
+    r.sha256 = all.hex();
+
+    if (sel.batch) {
+        if (r.sha256 != expected_sha)
+            fail(ErrorKind::Conflict, "batch " + std::to_string(*sel.batch) + " came out different from its recorded checksum " + expected_sha);
+        r.batch_id = *sel.batch;
+        return r;
+    }
+    if (!record || r.invoices == 0) return r;
+    Json selection = {{"from", sel.from ? Json(*sel.from) : Json(nullptr)},
+                      {"to", sel.to ? Json(*sel.to) : Json(nullptr)},
+                      {"unexported", sel.unexported}};
+    Columns cols{{"format", format},
+                 {"selection", selection.dump()},
+                 {"settings", settings.json().dump()},
+                 {"invoice_count", r.invoices},
+                 {"line_count", r.lines},
+                 {"total_cents", r.total},
+                 {"tax_cents", r.tax},
+                 {"files", static_cast<int64_t>(r.files.size())},
+                 {"bytes", static_cast<int64_t>(r.bytes)},
+                 {"sha256", r.sha256},
+                 {"created_at", format_instant(ctx.now())},
+                 {"actor", ctx.actor}};
+    r.batch_id = insert_record(ctx, "export_batch", cols, false);
+    auto& ins = ctx.store.prepare("INSERT INTO export_batch_invoice (batch_id, invoice_id) VALUES (?, ?)");
+    for (int64_t id : ids) {
+        ins.reset();
+        ins.bind(1, r.batch_id);
+        ins.bind(2, id);
+        ins.exec();
+    }
+    return r;
+}
+
+Json batch_json(Store& store, int64_t id) {
+    auto& q = store.prepare(
+        "SELECT id, format, selection, invoice_count, line_count, total_cents, tax_cents, files, bytes, sha256, created_at, actor "
+        "FROM export_batch WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) fail(ErrorKind::NotFound, "no export batch " + std::to_string(id));
+    Json j = {{"id", id},
+              {"format", q.getColumn(1).getString()},
+              {"selection", Json::parse(q.getColumn(2).getString())},
+              {"invoices", q.getColumn(3).getInt64()},
+              {"lines", q.getColumn(4).getInt64()},
+              {"total", format_money(q.getColumn(5).getInt64())},
+              {"tax", format_money(q.getColumn(6).getInt64())},
+              {"files", q.getColumn(7).getInt64()},
+              {"bytes", q.getColumn(8).getInt64()},
+              {"sha256", q.getColumn(9).getString()},
+              {"created_at", q.getColumn(10).getString()},
+              {"actor", q.getColumn(11).getString()}};
+    q.reset();
+    return j;
+}
+
+std::vector<Json> list_batches(Store& store) {
+    std::vector<int64_t> ids;
+    {
+        SQLite::Statement q(store.db(), "SELECT id FROM export_batch ORDER BY id");
+        while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    }
+    std::vector<Json> out;
+    for (int64_t id : ids) out.push_back(batch_json(store, id));
+    return out;
+}
+
+const std::vector<std::string>& batch_fields() {
+    static const std::vector<std::string> f = {"id",  "format", "selection", "invoices", "lines",      "total",
+                                               "tax", "files",  "bytes",     "sha256",   "created_at", "actor"};
+    return f;
+}
+
+}  // namespace pom

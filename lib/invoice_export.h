@@ -1,0 +1,64 @@
+#pragma once
+// Exports of issued invoices for the accountant: QuickBooks Online CSV (qbo), QuickBooks Desktop
+// IIF (iif), Xero sales invoice CSV (xero), and pom's own tidy csv/json (one row per invoice
+// line). Each export is recorded as a batch that can be reproduced byte for byte.
+#include "audit.h"
+#include "money.h"
+
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace pom {
+
+struct ExportSelection {
+    std::string format;                    ///< csv | json | qbo | iif | xero
+    std::optional<std::string> from, to;   ///< issue dates, inclusive
+    bool unexported = false;               ///< only invoices in no batch of this format yet
+    std::optional<int64_t> batch;          ///< reproduce this batch (format and settings from it)
+};
+
+struct ExportFile {
+    int64_t invoices = 0;
+    uint64_t bytes = 0;
+    std::string sha256;
+};
+
+struct ExportResult {
+    int64_t batch_id = 0;  ///< 0: nothing recorded (no invoices, or --dry-run decided by the caller)
+    std::string format;
+    int64_t invoices = 0;
+    int64_t lines = 0;
+    Cents total = 0;  ///< credit notes count negative
+    Cents tax = 0;
+    uint64_t bytes = 0;
+    std::string sha256;  ///< of all files' bytes in order
+    std::vector<ExportFile> files;
+};
+
+/// Where the bytes go: called once per file before it is written, with its index (0-based)
+/// and the number of files (Xero takes at most 500 invoices per file).
+using ExportSink = std::function<std::ostream&(int index, int files)>;
+
+constexpr int64_t k_xero_invoices_per_file = 500;
+
+/// Streams the export (memory does not grow with its size) and, when `record` and at least
+/// one invoice went out, records it as a new batch. Reproducing a batch (selection.batch)
+/// records nothing and fails with Conflict when the bytes differ from the recorded checksum.
+ExportResult export_invoices(Context& ctx, const ExportSelection& selection, const ExportSink& sink, bool record);
+
+Json batch_json(Store& store, int64_t id);
+std::vector<Json> list_batches(Store& store);
+const std::vector<std::string>& batch_fields();
+
+/// Text for a CSV cell that a spreadsheet will not run as a formula: a leading = + - @, tab or
+/// carriage return gets a ' in front.
+std::string neutralise(const std::string& text);
+
+/// The reference headers, as the vendors' templates spell them.
+extern const char* const k_qbo_header;
+extern const char* const k_xero_header;
+
+}  // namespace pom
