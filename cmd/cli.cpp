@@ -234,7 +234,7 @@ std::string missing_subcommand_message(CLI::App& app, const std::string& message
     }
     if (!path.empty()) path += ": ";
     std::string valid;
-    for (const auto* s : at->get_subcommands([](CLI::App* s) { return !s->get_name().empty(); }))
+    for (const auto* s : at->get_subcommands([](CLI::App* s) { return !s->get_name().empty() && !s->get_group().empty(); }))
         valid += (valid.empty() ? "" : ", ") + s->get_name();
     auto left = app.remaining(true);
     if (!left.empty()) return path + "unknown command '" + left.front() + "' (valid: " + valid + ")";
