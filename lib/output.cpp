@@ -3,6 +3,7 @@
 #include "error.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace pom {
 
@@ -156,19 +157,125 @@ std::string render_table(const Rows& rows) {
     return grid(header, cells);
 }
 
+// JSON text exactly as nlohmann's dump(indent, ' ', false, replace) writes it, without copying
+// the records into one array first and without its per-character stream writes: list output of
+// thousands of records is the hot path. Strings that need escaping and floating-point numbers are
+// left to nlohmann itself, so the bytes stay the same.
+
+bool plain_ascii(const std::string& s) {
+    for (unsigned char c : s)
+        if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+    return true;
+}
+
+void write_string(std::string& out, const std::string& s) {
+    if (plain_ascii(s)) {
+        out += '"';
+        out += s;
+        out += '"';
+    } else {
+        out += Json(s).dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
+}
+
+void write_json(std::string& out, const Json& v, int indent, int level) {
+    switch (v.type()) {
+    case Json::value_t::object: {
+        const auto& obj = v.get_ref<const Json::object_t&>();
+        if (obj.empty()) {
+            out += "{}";
+            return;
+        }
+        out += indent < 0 ? "{" : "{\n";
+        bool first = true;
+        for (const auto& [key, value] : obj) {
+            if (!first) out += indent < 0 ? "," : ",\n";
+            first = false;
+            if (indent >= 0) out.append(static_cast<size_t>(indent * (level + 1)), ' ');
+            write_string(out, key);
+            out += indent < 0 ? ":" : ": ";
+            write_json(out, value, indent, level + 1);
+        }
+        if (indent >= 0) {
+            out += '\n';
+            out.append(static_cast<size_t>(indent * level), ' ');
+        }
+        out += '}';
+        return;
+    }
+    case Json::value_t::array: {
+        const auto& arr = v.get_ref<const Json::array_t&>();
+        if (arr.empty()) {
+            out += "[]";
+            return;
+        }
+        out += indent < 0 ? "[" : "[\n";
+        bool first = true;
+        for (const auto& e : arr) {
+            if (!first) out += indent < 0 ? "," : ",\n";
+            first = false;
+            if (indent >= 0) out.append(static_cast<size_t>(indent * (level + 1)), ' ');
+            write_json(out, e, indent, level + 1);
+        }
+        if (indent >= 0) {
+            out += '\n';
+            out.append(static_cast<size_t>(indent * level), ' ');
+        }
+        out += ']';
+        return;
+    }
+    case Json::value_t::string: write_string(out, v.get_ref<const std::string&>()); return;
+    case Json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; return;
+    case Json::value_t::null: out += "null"; return;
+    case Json::value_t::number_integer: {
+        char buf[24];
+        auto r = std::to_chars(buf, buf + sizeof buf, v.get<int64_t>());
+        out.append(buf, r.ptr);
+        return;
+    }
+    case Json::value_t::number_unsigned: {
+        char buf[24];
+        auto r = std::to_chars(buf, buf + sizeof buf, v.get<uint64_t>());
+        out.append(buf, r.ptr);
+        return;
+    }
+    default: out += v.dump(-1, ' ', false, Json::error_handler_t::replace); return;
+    }
+}
+
 }  // namespace
+
+std::string to_json_text(const Json& value, int indent) {
+    std::string out;
+    write_json(out, value, indent, 0);
+    return out;
+}
 
 std::string render(const Rows& rows, Format format) {
     switch (format) {
     case Format::table: return render_table(rows);
     case Format::json: {
-        Json arr = Json::array();
-        for (const auto& r : rows.records) arr.push_back(r);
-        return arr.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+        if (rows.records.empty()) return "[]\n";
+        std::string out;
+        out.reserve(rows.records.size() * 512);
+        out += "[\n";
+        bool first = true;
+        for (const auto& r : rows.records) {
+            if (!first) out += ",\n";
+            first = false;
+            out += "  ";
+            write_json(out, r, 2, 1);
+        }
+        out += "\n]\n";
+        return out;
     }
     case Format::jsonl: {
         std::string out;
-        for (const auto& r : rows.records) out += r.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+        out.reserve(rows.records.size() * 256);
+        for (const auto& r : rows.records) {
+            write_json(out, r, -1, 0);
+            out += '\n';
+        }
         return out;
     }
     case Format::csv: {

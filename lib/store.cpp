@@ -47,7 +47,8 @@ std::unique_ptr<Store> Store::open(const std::string& path, const OpenOptions& o
         // The database, its WAL and shm files are private to the company: 0600.
         mode_t old = ::umask(077);
         try {
-            store.reset(new Store(path, SQLite::OPEN_READWRITE | (exists ? 0 : SQLite::OPEN_CREATE),
+            // One thread per process: no SQLite mutexes (SQLITE_OPEN_NOMUTEX).
+            store.reset(new Store(path, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (exists ? 0 : SQLite::OPEN_CREATE),
                                   options.busy_timeout_ms));
         } catch (...) {
             ::umask(old);
@@ -159,7 +160,7 @@ Error translate_sqlite_error(const SQLite::Exception& e) {
         return Error(ErrorKind::Busy, "the database is busy (locked by another pom); try again later");
     case SQLITE_CONSTRAINT: {
         int ext = e.getExtendedErrorCode();
-        if (ext == SQLITE_CONSTRAINT_CHECK || ext == SQLITE_CONSTRAINT_NOTNULL)
+        if (ext == SQLITE_CONSTRAINT_CHECK || ext == SQLITE_CONSTRAINT_NOTNULL || ext == SQLITE_CONSTRAINT_DATATYPE)
             return Error(ErrorKind::BadInput, "invalid value: " + msg);
         if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
             return Error(ErrorKind::NotFound, "a referenced record does not exist (" + msg + ")");
