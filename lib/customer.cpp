@@ -75,11 +75,14 @@ Customer read_row(const Row& r) {
 const char* k_select = "SELECT c.id, c.ref, c.name, c.company, c.status, c.street, c.city, c.state, c.zip, c.notes, "
                        "c.created_at, c.updated_at FROM customer c";
 
-void write_contacts(Store& store, int64_t id, const std::string& kind, const std::vector<Contact>& list) {
-    auto& del = store.prepare("DELETE FROM customer_contact WHERE customer_id = ? AND kind = ?");
-    del.bind(1, id);
-    del.bind(2, kind);
-    del.exec();
+/// Replaces a customer's emails or phones (`fresh`: a new customer, nothing to delete).
+void write_contacts(Store& store, int64_t id, const std::string& kind, const std::vector<Contact>& list, bool fresh = false) {
+    if (!fresh) {
+        auto& del = store.prepare("DELETE FROM customer_contact WHERE customer_id = ? AND kind = ?");
+        del.bind(1, id);
+        del.bind(2, kind);
+        del.exec();
+    }
     auto& ins = store.prepare(
         "INSERT INTO customer_contact (customer_id, kind, value, opt_in, position) VALUES (?, ?, ?, ?, ?)");
     int pos = 0;
@@ -139,16 +142,27 @@ void ensure_ref_free(Store& store, const std::string& ref, int64_t self) {
 }
 
 void add_tags(Context& ctx, int64_t id, const std::vector<std::string>& tags) {
-    auto& q = ctx.store.prepare(
-        "INSERT INTO customer_tag (customer_id, tag, added_at, added_by) SELECT ?1, ?2, ?3, ?4 "
-        "WHERE NOT EXISTS (SELECT 1 FROM customer_tag WHERE customer_id = ?1 AND tag = ?2 AND removed_at IS NULL)");
+    if (tags.empty()) return;
+    // A look-up and a plain INSERT: INSERT ... SELECT ... WHERE NOT EXISTS on the same table makes
+    // SQLite build a temporary table for every tag, the larger part of an import.
+    auto& has = ctx.store.prepare("SELECT 1 FROM customer_tag WHERE customer_id = ? AND tag = ? AND removed_at IS NULL");
+    auto& ins = ctx.store.prepare("INSERT INTO customer_tag (customer_id, tag, added_at, added_by) VALUES (?, ?, ?, ?)");
+    std::string now = format_instant(ctx.now());
     for (const auto& t : tags) {
-        q.reset();
-        q.bind(1, id);
-        q.bind(2, t);
-        q.bind(3, format_instant(ctx.now()));
-        q.bind(4, ctx.actor);
-        q.exec();
+        has.reset();
+        has.clearBindings();
+        has.bind(1, id);
+        has.bind(2, t);
+        bool present = has.executeStep();
+        has.reset();
+        if (present) continue;
+        ins.reset();
+        ins.clearBindings();
+        ins.bind(1, id);
+        ins.bind(2, t);
+        ins.bind(3, now);
+        ins.bind(4, ctx.actor);
+        ins.exec();
     }
 }
 
@@ -347,8 +361,8 @@ int64_t add_customer(Context& ctx, const CustomerFields& f) {
     for (const auto& c : cols) bind_value(q, i++, c.second);
     q.exec();
     int64_t id = ctx.store.db().getLastInsertRowid();
-    write_contacts(ctx.store, id, "email", merged_contacts({}, f.emails, f, true));
-    write_contacts(ctx.store, id, "phone", merged_contacts({}, f.phones, f, false));
+    write_contacts(ctx.store, id, "email", merged_contacts({}, f.emails, f, true), true);
+    write_contacts(ctx.store, id, "phone", merged_contacts({}, f.phones, f, false), true);
     add_tags(ctx, id, f.tags);
     record_change(ctx, "customer", id, nullptr, customer_json(get_customer(ctx.store, id)));
     return id;
