@@ -3,6 +3,7 @@
 #   ./go demo    install what is missing, build, and run examples/demo on a fresh database
 #   ./go test    install what is missing, build, and run every test
 #   ./go build   install what is missing and build (build/cmd/pom)
+#   ./go completions   build, then rewrite completions/ from the command definition
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -49,8 +50,13 @@ case "${1:-}" in
     install_missing
     build
     ;;
+  completions)
+    install_missing
+    build >/dev/null
+    completions/regenerate build/cmd/pom
+    ;;
   *)
-    echo "usage: ./go demo | ./go test | ./go build" >&2
+    echo "usage: ./go demo | ./go test | ./go build | ./go completions" >&2
     exit 64
     ;;
 esac

@@ -241,7 +241,7 @@ std::string missing_subcommand_message(CLI::App& app, const std::string& message
     }
     if (!path.empty()) path += ": ";
     std::string valid;
-    for (const auto* s : at->get_subcommands([](CLI::App* s) { return !s->get_name().empty(); }))
+    for (const auto* s : at->get_subcommands([](CLI::App* s) { return !s->get_name().empty() && !s->get_group().empty(); }))
         valid += (valid.empty() ? "" : ", ") + s->get_name();
     auto left = app.remaining(true);
     if (!left.empty()) return path + "unknown command '" + left.front() + "' (valid: " + valid + ")";
@@ -250,7 +250,7 @@ std::string missing_subcommand_message(CLI::App& app, const std::string& message
 
 }  // namespace
 
-Captured run_captured(const std::vector<std::string>& args, Session& session, std::string* help_out) {
+Captured run_captured(const std::vector<std::string>& args, Session& session, std::string* help_out, bool keep_records) {
     Captured c;
     Cli cli(session, args);
     std::unique_ptr<CLI::App> app;
@@ -259,7 +259,13 @@ Captured run_captured(const std::vector<std::string>& args, Session& session, st
         std::vector<std::string> rev(args.rbegin(), args.rend());
         app->parse(rev);
         if (cli.result) {
-            c.out = cli.result->text.value_or("");
+            if (cli.result->text) c.out = std::move(*cli.result->text);
+            if (keep_records) {
+                // The process ends right after this command: freeing thousands of small JSON values
+                // one by one would cost more than rendering them did, so they are left to the exit.
+                static auto* kept = new std::vector<Json>();
+                *kept = std::move(cli.result->rows.records);
+            }
             c.note = cli.result->note;
             if (cli.result->failure) {
                 c.failure = cli.result->failure;
@@ -300,7 +306,7 @@ Captured run_captured(const std::vector<std::string>& args, Session& session, st
 
 int run(const std::vector<std::string>& args, Session& session, std::ostream& out, std::ostream& err) {
     std::string help;
-    Captured c = run_captured(args, session, &help);
+    Captured c = run_captured(args, session, &help, true);
     if (!help.empty()) {
         out << help;
         return 0;

@@ -119,11 +119,13 @@ struct Captured {
     std::optional<Failure> failure;
 };
 
-/// Runs one command line; help or version text goes to `help_out` when asked for.
-Captured run_captured(const std::vector<std::string>& args, Session& session, std::string* help_out = nullptr);
+/// Runs one command line; help or version text goes to `help_out` when asked for. With
+/// `keep_records` the records of the result are not freed (the last command of a process).
+Captured run_captured(const std::vector<std::string>& args, Session& session, std::string* help_out = nullptr,
+                      bool keep_records = false);
 
-/// Runs one command line (without the program name). Writes rendered output to `out` and errors
-/// to `err`; returns the exit code.
+/// Runs one command line (without the program name) as the whole work of the process. Writes
+/// rendered output to `out` and errors to `err`; returns the exit code.
 int run(const std::vector<std::string>& args, Session& session, std::ostream& out, std::ostream& err);
 
 /// Builds the CLI definition alone (for completion scripts).

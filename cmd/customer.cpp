@@ -86,8 +86,10 @@ void register_customer(CLI::App& app, Cli& cli) {
         sub->add_option("--limit", f->limit, "At most this many")->check(k_count);
         sub->callback([&cli, f] {
             cli.read([&](Context& ctx) {
+                auto list = list_customers(ctx.store, *f);
                 std::vector<Json> rows;
-                for (const auto& c : list_customers(ctx.store, *f)) rows.push_back(customer_json(c));
+                rows.reserve(list.size());
+                for (auto& c : list) rows.push_back(customer_json(std::move(c)));
                 return records(std::move(rows), customer_fields(), k_table);
             });
         });

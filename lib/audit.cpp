@@ -1,5 +1,7 @@
 #include "audit.h"
 
+#include "output.h"
+
 #include <SQLiteCpp/Statement.h>
 
 namespace pom {
@@ -35,9 +37,9 @@ void record_change(Context& ctx, const std::string& entity, int64_t id, const Js
     q.bind(5, id);
     q.bind(6, before.is_null() ? "create" : after.is_null() ? "delete" : "update");
     if (before.is_null()) q.bind(7);
-    else q.bind(7, before.dump());
+    else q.bind(7, to_json_text(before));
     if (after.is_null()) q.bind(8);
-    else q.bind(8, after.dump());
+    else q.bind(8, to_json_text(after));
     q.exec();
 }
 

@@ -83,9 +83,49 @@ Date parse_date(std::string_view text, std::string_view what) {
     return d;
 }
 
-std::string format_date(Date d) { return date::format("%F", date::sys_days{d}); }
+namespace {
 
-std::string format_instant(Instant t) { return date::format("%FT%TZ", t); }
+// Dates and instants are formatted on every record written (timestamps, the audit log): digits by
+// hand, not through an ostream, for years 0-9999 (date::format does the rest, identically).
+void digits(char* at, unsigned value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) at[i] = static_cast<char>('0' + value % 10);
+}
+
+bool four_digit_year(Date d) { return d.ok() && int(d.year()) >= 0 && int(d.year()) <= 9999; }
+
+void put_date(char* at, Date d) {
+    digits(at, static_cast<unsigned>(int(d.year())), 4);
+    at[4] = '-';
+    digits(at + 5, unsigned(d.month()), 2);
+    at[7] = '-';
+    digits(at + 8, unsigned(d.day()), 2);
+}
+
+}  // namespace
+
+std::string format_date(Date d) {
+    if (!four_digit_year(d)) return date::format("%F", date::sys_days{d});
+    std::string out(10, ' ');
+    put_date(out.data(), d);
+    return out;
+}
+
+std::string format_instant(Instant t) {
+    auto day = date::floor<date::days>(t);
+    Date d{day};
+    if (!four_digit_year(d)) return date::format("%FT%TZ", t);
+    auto secs = static_cast<unsigned>((t - day).count());  // 0 .. 86399
+    std::string out(20, ' ');
+    put_date(out.data(), d);
+    out[10] = 'T';
+    digits(out.data() + 11, secs / 3600, 2);
+    out[13] = ':';
+    digits(out.data() + 14, secs / 60 % 60, 2);
+    out[16] = ':';
+    digits(out.data() + 17, secs % 60, 2);
+    out[19] = 'Z';
+    return out;
+}
 
 Instant parse_instant(std::string_view text, const TimeZone& tz, std::string_view what) {
     auto bad = [&]() -> Instant {

@@ -2,12 +2,14 @@
 
 #include "csv.h"
 #include "error.h"
+#include "output.h"
 #include "record.h"
 
 #include <SQLiteCpp/Statement.h>
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 namespace pom {
@@ -34,8 +36,6 @@ std::vector<std::string> split_list(const std::string& s) {
     return out;
 }
 
-Json opt(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
-
 void check_name(const std::string& name, const std::string& where) {
     if (trim(name).empty()) fail(ErrorKind::BadInput, where + ": a customer needs a name");
 }
@@ -45,31 +45,44 @@ void check_ref(const std::string& ref, const std::string& where) {
         fail(ErrorKind::BadInput, where + ": '" + ref + "' is not a valid ref (1-64 characters, no surrounding spaces)");
 }
 
-Customer read_row(SQLite::Statement& q) {
+/// The columns of a SQLiteCpp statement, read the way FastQuery reads them.
+struct StatementColumns {
+    SQLite::Statement& q;
+    std::string text(int i) const { return q.getColumn(i).getString(); }
+    int64_t integer(int i) const { return q.getColumn(i).getInt64(); }
+    bool null(int i) const { return q.getColumn(i).isNull(); }
+};
+
+/// One customer row of k_select (contacts and tags are read separately).
+template <class Row>
+Customer read_row(const Row& r) {
     Customer c;
-    c.id = q.getColumn(0).getInt64();
-    if (!q.getColumn(1).isNull()) c.ref = q.getColumn(1).getString();
-    c.name = q.getColumn(2).getString();
-    c.company = q.getColumn(3).getString();
-    c.status = q.getColumn(4).getString();
-    c.street = q.getColumn(5).getString();
-    c.city = q.getColumn(6).getString();
-    c.state = q.getColumn(7).getString();
-    c.zip = q.getColumn(8).getString();
-    c.notes = q.getColumn(9).getString();
-    c.created_at = q.getColumn(10).getString();
-    c.updated_at = q.getColumn(11).getString();
+    c.id = r.integer(0);
+    if (!r.null(1)) c.ref = r.text(1);
+    c.name = r.text(2);
+    c.company = r.text(3);
+    c.status = r.text(4);
+    c.street = r.text(5);
+    c.city = r.text(6);
+    c.state = r.text(7);
+    c.zip = r.text(8);
+    c.notes = r.text(9);
+    c.created_at = r.text(10);
+    c.updated_at = r.text(11);
     return c;
 }
 
 const char* k_select = "SELECT c.id, c.ref, c.name, c.company, c.status, c.street, c.city, c.state, c.zip, c.notes, "
                        "c.created_at, c.updated_at FROM customer c";
 
-void write_contacts(Store& store, int64_t id, const std::string& kind, const std::vector<Contact>& list) {
-    auto& del = store.prepare("DELETE FROM customer_contact WHERE customer_id = ? AND kind = ?");
-    del.bind(1, id);
-    del.bind(2, kind);
-    del.exec();
+/// Replaces a customer's emails or phones (`fresh`: a new customer, nothing to delete).
+void write_contacts(Store& store, int64_t id, const std::string& kind, const std::vector<Contact>& list, bool fresh = false) {
+    if (!fresh) {
+        auto& del = store.prepare("DELETE FROM customer_contact WHERE customer_id = ? AND kind = ?");
+        del.bind(1, id);
+        del.bind(2, kind);
+        del.exec();
+    }
     auto& ins = store.prepare(
         "INSERT INTO customer_contact (customer_id, kind, value, opt_in, position) VALUES (?, ?, ?, ?, ?)");
     int pos = 0;
@@ -129,16 +142,27 @@ void ensure_ref_free(Store& store, const std::string& ref, int64_t self) {
 }
 
 void add_tags(Context& ctx, int64_t id, const std::vector<std::string>& tags) {
-    auto& q = ctx.store.prepare(
-        "INSERT INTO customer_tag (customer_id, tag, added_at, added_by) SELECT ?1, ?2, ?3, ?4 "
-        "WHERE NOT EXISTS (SELECT 1 FROM customer_tag WHERE customer_id = ?1 AND tag = ?2 AND removed_at IS NULL)");
+    if (tags.empty()) return;
+    // A look-up and a plain INSERT: INSERT ... SELECT ... WHERE NOT EXISTS on the same table makes
+    // SQLite build a temporary table for every tag, the larger part of an import.
+    auto& has = ctx.store.prepare("SELECT 1 FROM customer_tag WHERE customer_id = ? AND tag = ? AND removed_at IS NULL");
+    auto& ins = ctx.store.prepare("INSERT INTO customer_tag (customer_id, tag, added_at, added_by) VALUES (?, ?, ?, ?)");
+    std::string now = format_instant(ctx.now());
     for (const auto& t : tags) {
-        q.reset();
-        q.bind(1, id);
-        q.bind(2, t);
-        q.bind(3, format_instant(ctx.now()));
-        q.bind(4, ctx.actor);
-        q.exec();
+        has.reset();
+        has.clearBindings();
+        has.bind(1, id);
+        has.bind(2, t);
+        bool present = has.executeStep();
+        has.reset();
+        if (present) continue;
+        ins.reset();
+        ins.clearBindings();
+        ins.bind(1, id);
+        ins.bind(2, t);
+        ins.bind(3, now);
+        ins.bind(4, ctx.actor);
+        ins.exec();
     }
 }
 
@@ -179,7 +203,7 @@ Customer get_customer(Store& store, int64_t id) {
     auto& q = store.prepare(std::string(k_select) + " WHERE c.id = ?");
     q.bind(1, id);
     if (!q.executeStep()) fail(ErrorKind::NotFound, "no customer with id " + std::to_string(id));
-    Customer c = read_row(q);
+    Customer c = read_row(StatementColumns{q});
     q.reset();
     auto& cq = store.prepare("SELECT kind, value, opt_in FROM customer_contact WHERE customer_id = ? ORDER BY kind, position");
     cq.bind(1, id);
@@ -201,7 +225,7 @@ std::vector<Customer> list_customers(Store& store, const CustomerFilter& f) {
     if (f.search)
         where += " AND (c.name LIKE :like ESCAPE '\\' OR c.company LIKE :like ESCAPE '\\' OR c.ref LIKE :like ESCAPE '\\' "
                  "OR EXISTS (SELECT 1 FROM customer_contact k WHERE k.customer_id = c.id AND k.value LIKE :like ESCAPE '\\'))";
-    auto bind = [&](SQLite::Statement& q) {
+    auto bind = [&](FastQuery& q) {
         if (f.status) q.bind(":status", *f.status);
         if (f.tag) q.bind(":tag", *f.tag);
         if (f.search) {
@@ -214,36 +238,72 @@ std::vector<Customer> list_customers(Store& store, const CustomerFilter& f) {
         }
     };
     std::string limit = f.limit > 0 ? " LIMIT " + std::to_string(f.limit) : "";
-    SQLite::Statement q(store.db(), std::string(k_select) + where + " ORDER BY c.name COLLATE NOCASE, c.id" + limit);
+    FastQuery q(store, std::string(k_select) + where + " ORDER BY c.name COLLATE NOCASE, c.id" + limit);
     bind(q);
     std::vector<Customer> out;
     std::unordered_map<int64_t, size_t> index;
-    while (q.executeStep()) {
-        index[q.getColumn(0).getInt64()] = out.size();
+    index.reserve(f.limit > 0 ? static_cast<size_t>(f.limit) : 1024);
+    while (q.step()) {
+        index[q.integer(0)] = out.size();
         out.push_back(read_row(q));
     }
     if (out.empty()) return out;
     std::string subset = f.status || f.tag || f.search || f.limit > 0
                              ? " WHERE customer_id IN (SELECT c.id FROM customer c" + where + " ORDER BY c.name COLLATE NOCASE, c.id" + limit + ")"
                              : "";
-    SQLite::Statement cq(store.db(), "SELECT customer_id, kind, value, opt_in FROM customer_contact" + subset +
-                                         " ORDER BY customer_id, kind, position");
+    // Contacts and tags are read in table order (a sequential scan: no sorter, no index lookups),
+    // grouped by customer with a counting sort, and put in order within each customer: contacts by
+    // kind and position, tags by when they were added.
+    struct Row {
+        size_t customer;
+        bool phone;
+        int64_t position;
+        std::string added_at;
+        int64_t rowid;
+        std::string value;
+        bool opt_in;
+    };
+    auto distribute = [&](std::vector<Row>& rows, auto less, auto place) {
+        std::vector<size_t> start(out.size() + 1, 0);
+        for (const auto& r : rows) ++start[r.customer + 1];
+        for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+        std::vector<size_t> slot(start.begin(), start.end() - 1);
+        std::vector<size_t> order(rows.size());
+        for (size_t i = 0; i < rows.size(); ++i) order[slot[rows[i].customer]++] = i;
+        auto by = [&](size_t a, size_t b) { return less(rows[a], rows[b]); };
+        for (size_t c = 0; c < out.size(); ++c) {
+            auto b = order.begin() + static_cast<std::ptrdiff_t>(start[c]), e = order.begin() + static_cast<std::ptrdiff_t>(start[c + 1]);
+            if (!std::is_sorted(b, e, by)) std::sort(b, e, by);
+        }
+        for (size_t i : order) place(rows[i]);
+    };
+    std::vector<Row> rows;
+    rows.reserve(out.size() * 3);
+    FastQuery cq(store, "SELECT customer_id, kind, value, opt_in, position, id FROM customer_contact" + subset);
     bind(cq);
-    while (cq.executeStep()) {
-        auto it = index.find(cq.getColumn(0).getInt64());
+    while (cq.step()) {
+        const FastQuery& r = cq;
+        auto it = index.find(r.integer(0));
         if (it == index.end()) continue;
-        Customer& c = out[it->second];
-        Contact k{cq.getColumn(2).getString(), cq.getColumn(3).getInt() != 0};
-        (cq.getColumn(1).getString() == "email" ? c.emails : c.phones).push_back(std::move(k));
+        rows.push_back({it->second, r.text(1) == "phone", r.integer(4), {}, r.integer(5), r.text(2), r.integer(3) != 0});
     }
-    SQLite::Statement tq(store.db(), "SELECT customer_id, tag FROM customer_tag" +
-                                         (subset.empty() ? std::string(" WHERE 1") : subset) +
-                                         " AND removed_at IS NULL ORDER BY customer_id, added_at, id");
+    distribute(
+        rows, [](const Row& a, const Row& b) { return std::tie(a.phone, a.position, a.rowid) < std::tie(b.phone, b.position, b.rowid); },
+        [&](Row& r) { (r.phone ? out[r.customer].phones : out[r.customer].emails).push_back({std::move(r.value), r.opt_in}); });
+
+    rows.clear();
+    FastQuery tq(store, "SELECT customer_id, tag, added_at, id FROM customer_tag" +
+                                         (subset.empty() ? std::string(" WHERE 1") : subset) + " AND removed_at IS NULL");
     bind(tq);
-    while (tq.executeStep()) {
-        auto it = index.find(tq.getColumn(0).getInt64());
-        if (it != index.end()) out[it->second].tags.push_back(tq.getColumn(1).getString());
+    while (tq.step()) {
+        const FastQuery& r = tq;
+        auto it = index.find(r.integer(0));
+        if (it == index.end()) continue;
+        rows.push_back({it->second, false, 0, r.text(2), r.integer(3), r.text(1), false});
     }
+    distribute(
+        rows, [](const Row& a, const Row& b) { return std::tie(a.added_at, a.rowid) < std::tie(b.added_at, b.rowid); },
+        [&](Row& r) { out[r.customer].tags.push_back(std::move(r.value)); });
     return out;
 }
 
@@ -301,8 +361,8 @@ int64_t add_customer(Context& ctx, const CustomerFields& f) {
     for (const auto& c : cols) bind_value(q, i++, c.second);
     q.exec();
     int64_t id = ctx.store.db().getLastInsertRowid();
-    write_contacts(ctx.store, id, "email", merged_contacts({}, f.emails, f, true));
-    write_contacts(ctx.store, id, "phone", merged_contacts({}, f.phones, f, false));
+    write_contacts(ctx.store, id, "email", merged_contacts({}, f.emails, f, true), true);
+    write_contacts(ctx.store, id, "phone", merged_contacts({}, f.phones, f, false), true);
     add_tags(ctx, id, f.tags);
     record_change(ctx, "customer", id, nullptr, customer_json(get_customer(ctx.store, id)));
     return id;
@@ -387,32 +447,63 @@ const std::vector<std::string>& customer_fields() {
     return f;
 }
 
-Json customer_json(const Customer& c) {
-    Json emails = Json::array(), phones = Json::array();
-    for (const auto& e : c.emails) emails.push_back({{"address", e.value}, {"opt_in", e.opt_in}});
-    for (const auto& p : c.phones) phones.push_back({{"number", p.value}, {"sms_opt_in", p.opt_in}});
-    Json tags = Json::array();
-    for (const auto& t : c.tags) tags.push_back(t);
-    return {
-        {"id", c.id},
-        {"ref", c.ref ? Json(*c.ref) : Json(nullptr)},
-        {"name", c.name},
-        {"company", opt(c.company)},
-        {"status", c.status},
-        {"email", c.emails.empty() ? Json(nullptr) : Json(c.emails.front().value)},
-        {"phone", c.phones.empty() ? Json(nullptr) : Json(c.phones.front().value)},
-        {"emails", emails},
-        {"phones", phones},
-        {"street", opt(c.street)},
-        {"city", opt(c.city)},
-        {"state", opt(c.state)},
-        {"zip", opt(c.zip)},
-        {"notes", opt(c.notes)},
-        {"tags", tags},
-        {"created_at", c.created_at},
-        {"updated_at", c.updated_at},
+namespace {
+
+/// customer_json for a Customer kept (copies its strings) or given up (moves them).
+template <class C>
+Json make_customer_json(C&& c) {
+    constexpr bool give = !std::is_lvalue_reference_v<C>;
+    auto take = [](auto& s) -> Json {
+        if constexpr (give) return Json(std::move(s));
+        else return Json(s);
     };
+    auto take_opt = [&](auto& s) -> Json { return s.empty() ? Json(nullptr) : take(s); };
+    // Built field by field (append_field): the initializer-list form copies every value twice,
+    // which is most of the time of `customer list` for thousands of customers.
+    Json email = c.emails.empty() ? Json(nullptr) : Json(c.emails.front().value);
+    Json phone = c.phones.empty() ? Json(nullptr) : Json(c.phones.front().value);
+    Json emails = Json::array(), phones = Json::array(), tags = Json::array();
+    emails.get_ref<Json::array_t&>().reserve(c.emails.size());
+    for (auto& e : c.emails) {
+        Json o = Json::object();
+        append_field(o, "address", take(e.value));
+        append_field(o, "opt_in", e.opt_in);
+        emails.get_ref<Json::array_t&>().push_back(std::move(o));
+    }
+    phones.get_ref<Json::array_t&>().reserve(c.phones.size());
+    for (auto& p : c.phones) {
+        Json o = Json::object();
+        append_field(o, "number", take(p.value));
+        append_field(o, "sms_opt_in", p.opt_in);
+        phones.get_ref<Json::array_t&>().push_back(std::move(o));
+    }
+    for (auto& t : c.tags) tags.get_ref<Json::array_t&>().push_back(take(t));
+    Json j = Json::object();
+    j.get_ref<Json::object_t&>().reserve(17);
+    append_field(j, "id", c.id);
+    append_field(j, "ref", c.ref ? take(*c.ref) : Json(nullptr));
+    append_field(j, "name", take(c.name));
+    append_field(j, "company", take_opt(c.company));
+    append_field(j, "status", take(c.status));
+    append_field(j, "email", std::move(email));
+    append_field(j, "phone", std::move(phone));
+    append_field(j, "emails", std::move(emails));
+    append_field(j, "phones", std::move(phones));
+    append_field(j, "street", take_opt(c.street));
+    append_field(j, "city", take_opt(c.city));
+    append_field(j, "state", take_opt(c.state));
+    append_field(j, "zip", take_opt(c.zip));
+    append_field(j, "notes", take_opt(c.notes));
+    append_field(j, "tags", std::move(tags));
+    append_field(j, "created_at", take(c.created_at));
+    append_field(j, "updated_at", take(c.updated_at));
+    return j;
 }
+
+}  // namespace
+
+Json customer_json(const Customer& c) { return make_customer_json(c); }
+Json customer_json(Customer&& c) { return make_customer_json(std::move(c)); }
 
 const std::vector<std::string>& customer_import_columns() {
     static const std::vector<std::string> cols{"ref",    "name",  "company", "status", "email", "phone", "email_opt_in",

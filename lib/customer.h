@@ -54,6 +54,8 @@ std::vector<Customer> list_customers(Store& store, const CustomerFilter& filter)
 int64_t resolve_customer(Store& store, const std::string& key);
 
 Json customer_json(const Customer& c);
+/// The same, moving the customer's strings (for lists).
+Json customer_json(Customer&& c);
 const std::vector<std::string>& customer_fields();
 
 /// Validators shared by every entry point (flags, CSV columns).

@@ -3,6 +3,9 @@
 #include "error.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstring>
 
 namespace pom {
 
@@ -156,19 +159,148 @@ std::string render_table(const Rows& rows) {
     return grid(header, cells);
 }
 
+// JSON text exactly as nlohmann's dump(indent, ' ', false, replace) writes it, without copying
+// the records into one array first and without its per-character stream writes: list output of
+// thousands of records is the hot path. Strings that need escaping and floating-point numbers are
+// left to nlohmann itself, so the bytes stay the same.
+
+/// Bytes a JSON string cannot hold as they are (control characters, '"', '\\'), and non-ASCII
+/// bytes, which are left to nlohmann so that invalid UTF-8 is replaced exactly as it does.
+constexpr std::array<bool, 256> k_not_plain = [] {
+    std::array<bool, 256> t{};
+    for (size_t c = 0; c < 256; ++c) t[c] = c < 0x20 || c > 0x7E || c == '"' || c == '\\';
+    return t;
+}();
+
+bool plain_ascii(const std::string& s) {
+    for (char c : s)
+        if (k_not_plain[static_cast<unsigned char>(c)]) return false;
+    return true;
+}
+
+void put(std::string& out, std::string_view text) { out.append(text.data(), text.size()); }
+
+void write_string(std::string& out, const std::string& s) {
+    if (plain_ascii(s)) {
+        size_t at = out.size();
+        out.resize(at + s.size() + 2);
+        char* p = out.data() + at;
+        *p = '"';
+        std::memcpy(p + 1, s.data(), s.size());
+        p[s.size() + 1] = '"';
+    } else {
+        put(out, Json(s).dump(-1, ' ', false, Json::error_handler_t::replace));
+    }
+}
+
+void indent_to(std::string& out, int columns) {
+    static const std::string spaces(256, ' ');
+    for (size_t n = static_cast<size_t>(columns); n > 0;) {
+        size_t k = std::min(n, spaces.size());
+        out.append(spaces.data(), k);
+        n -= k;
+    }
+}
+
+void write_json(std::string& out, const Json& v, int indent, int level) {
+    const bool pretty = indent >= 0;
+    switch (v.type()) {
+    case Json::value_t::object: {
+        const auto& obj = v.get_ref<const Json::object_t&>();
+        if (obj.empty()) {
+            put(out, "{}");
+            return;
+        }
+        put(out, pretty ? std::string_view("{\n") : std::string_view("{"));
+        bool first = true;
+        for (const auto& [key, value] : obj) {
+            if (!first) put(out, pretty ? std::string_view(",\n") : std::string_view(","));
+            first = false;
+            if (pretty) indent_to(out, indent * (level + 1));
+            write_string(out, key);
+            put(out, pretty ? std::string_view(": ") : std::string_view(":"));
+            write_json(out, value, indent, level + 1);
+        }
+        if (pretty) {
+            out += '\n';
+            indent_to(out, indent * level);
+        }
+        out += '}';
+        return;
+    }
+    case Json::value_t::array: {
+        const auto& arr = v.get_ref<const Json::array_t&>();
+        if (arr.empty()) {
+            put(out, "[]");
+            return;
+        }
+        put(out, pretty ? std::string_view("[\n") : std::string_view("["));
+        bool first = true;
+        for (const auto& e : arr) {
+            if (!first) put(out, pretty ? std::string_view(",\n") : std::string_view(","));
+            first = false;
+            if (pretty) indent_to(out, indent * (level + 1));
+            write_json(out, e, indent, level + 1);
+        }
+        if (pretty) {
+            out += '\n';
+            indent_to(out, indent * level);
+        }
+        out += ']';
+        return;
+    }
+    case Json::value_t::string: write_string(out, v.get_ref<const std::string&>()); return;
+    case Json::value_t::boolean: put(out, v.get<bool>() ? std::string_view("true") : std::string_view("false")); return;
+    case Json::value_t::null: put(out, "null"); return;
+    case Json::value_t::number_integer: {
+        char buf[24];
+        auto r = std::to_chars(buf, buf + sizeof buf, v.get<int64_t>());
+        out.append(buf, r.ptr);
+        return;
+    }
+    case Json::value_t::number_unsigned: {
+        char buf[24];
+        auto r = std::to_chars(buf, buf + sizeof buf, v.get<uint64_t>());
+        out.append(buf, r.ptr);
+        return;
+    }
+    default: put(out, v.dump(-1, ' ', false, Json::error_handler_t::replace)); return;
+    }
+}
+
 }  // namespace
+
+std::string to_json_text(const Json& value, int indent) {
+    std::string out;
+    write_json(out, value, indent, 0);
+    return out;
+}
 
 std::string render(const Rows& rows, Format format) {
     switch (format) {
     case Format::table: return render_table(rows);
     case Format::json: {
-        Json arr = Json::array();
-        for (const auto& r : rows.records) arr.push_back(r);
-        return arr.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+        if (rows.records.empty()) return "[]\n";
+        std::string out;
+        out.reserve(rows.records.size() * 1024);
+        out += "[\n";
+        bool first = true;
+        for (const auto& r : rows.records) {
+            if (!first) out += ",\n";
+            first = false;
+            out += "  ";
+            write_json(out, r, 2, 1);
+        }
+        out += "\n]\n";
+        return out;
     }
     case Format::jsonl: {
         std::string out;
-        for (const auto& r : rows.records) out += r.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+        out.reserve(rows.records.size() * 256);
+        for (const auto& r : rows.records) {
+            write_json(out, r, -1, 0);
+            out += '\n';
+        }
         return out;
     }
     case Format::csv: {

@@ -29,6 +29,16 @@ void select_fields(Rows& rows, const std::vector<std::string>& wanted);
 /// Renders rows. Machine formats never depend on terminal, locale or config.
 std::string render(const Rows& rows, Format format);
 
+/// JSON text byte for byte as `value.dump(indent, ' ', false, replace)` (indent -1: compact),
+/// written faster.
+std::string to_json_text(const Json& value, int indent = -1);
+
+/// Appends a field to a JSON object without looking for an existing one (the key must be new):
+/// how records of many fields are built quickly.
+inline void append_field(Json& object, std::string key, Json value) {
+    object.get_ref<Json::object_t&>().emplace_back(std::move(key), std::move(value));
+}
+
 /// One CSV field, quoted as RFC 4180 asks when needed.
 std::string csv_field(std::string_view text);
 /// A field as plain text (table and CSV cells): strings as they are, numbers in C locale,

@@ -47,7 +47,8 @@ std::unique_ptr<Store> Store::open(const std::string& path, const OpenOptions& o
         // The database, its WAL and shm files are private to the company: 0600.
         mode_t old = ::umask(077);
         try {
-            store.reset(new Store(path, SQLite::OPEN_READWRITE | (exists ? 0 : SQLite::OPEN_CREATE),
+            // One thread per process: no SQLite mutexes (SQLITE_OPEN_NOMUTEX).
+            store.reset(new Store(path, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (exists ? 0 : SQLite::OPEN_CREATE),
                                   options.busy_timeout_ms));
         } catch (...) {
             ::umask(old);
@@ -112,6 +113,37 @@ SQLite::Statement& Store::prepare(const std::string& sql) {
     return *slot;
 }
 
+FastQuery::FastQuery(Store& store, const std::string& sql) : m_db(store.db().getHandle()) {
+    int rc = sqlite3_prepare_v2(m_db, sql.c_str(), static_cast<int>(sql.size()), &m_stmt, nullptr);
+    if (rc != SQLITE_OK) throw SQLite::Exception(m_db, rc);
+}
+
+FastQuery::~FastQuery() { sqlite3_finalize(m_stmt); }
+
+void FastQuery::bind(const char* name, const std::string& value) {
+    int i = sqlite3_bind_parameter_index(m_stmt, name);
+    if (i == 0) return;
+    int rc = sqlite3_bind_text(m_stmt, i, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK) throw SQLite::Exception(m_db, rc);
+}
+
+bool FastQuery::step() {
+    int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw SQLite::Exception(m_db, rc);
+}
+
+std::string FastQuery::text(int column) const {
+    const unsigned char* p = sqlite3_column_text(m_stmt, column);
+    if (!p) return {};
+    return std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(m_stmt, column)));
+}
+
+int64_t FastQuery::integer(int column) const { return sqlite3_column_int64(m_stmt, column); }
+
+bool FastQuery::null(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
+
 int Store::schema_version() { return m_db.execAndGet("PRAGMA user_version").getInt(); }
 
 bool Store::in_transaction() const { return sqlite3_get_autocommit(m_db.getHandle()) == 0; }
@@ -159,7 +191,7 @@ Error translate_sqlite_error(const SQLite::Exception& e) {
         return Error(ErrorKind::Busy, "the database is busy (locked by another pom); try again later");
     case SQLITE_CONSTRAINT: {
         int ext = e.getExtendedErrorCode();
-        if (ext == SQLITE_CONSTRAINT_CHECK || ext == SQLITE_CONSTRAINT_NOTNULL)
+        if (ext == SQLITE_CONSTRAINT_CHECK || ext == SQLITE_CONSTRAINT_NOTNULL || ext == SQLITE_CONSTRAINT_DATATYPE)
             return Error(ErrorKind::BadInput, "invalid value: " + msg);
         if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
             return Error(ErrorKind::NotFound, "a referenced record does not exist (" + msg + ")");

@@ -54,6 +54,28 @@ private:
     int m_migrated_from = -1;
 };
 
+/// A statement on the raw SQLite API, for list queries that read tens of thousands of values:
+/// SQLiteCpp's Column objects copy a shared pointer per value read. Errors throw SQLite::Exception
+/// like SQLiteCpp does.
+class FastQuery {
+public:
+    FastQuery(Store& store, const std::string& sql);
+    ~FastQuery();
+    FastQuery(const FastQuery&) = delete;
+    FastQuery& operator=(const FastQuery&) = delete;
+    /// Binds a named parameter (":name"); a name the SQL does not use is ignored.
+    void bind(const char* name, const std::string& value);
+    /// Steps to the next row; false at the end.
+    bool step();
+    std::string text(int column) const;
+    int64_t integer(int column) const;
+    bool null(int column) const;
+
+private:
+    struct sqlite3* m_db;
+    struct sqlite3_stmt* m_stmt = nullptr;
+};
+
 /// A write transaction: `BEGIN IMMEDIATE`, or a savepoint inside one already open (batch).
 /// Rolled back by the destructor unless committed.
 class WriteTx {

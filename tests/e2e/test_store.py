@@ -144,6 +144,35 @@ class Refusals(PomTest):
     def test_a_directory_is_refused(self):
         self.assertRefused(["--db", self.dir, "customer", "list"], 74, "is a directory")
 
+    def test_a_database_pom_may_not_open_is_permission_denied(self):
+        self.ok("customer", "add", "--name", "Ann")
+        before = digest(self.db)
+        if os.geteuid() == 0:
+            # root passes every permission check: run pom as another user, who may reach the
+            # folder but not the owner's private (0600) database.
+            os.chmod(self.dir, 0o755)
+            nobody = pwd.getpwnam("nobody")
+
+            def as_nobody():
+                os.setgid(nobody.pw_gid)
+                os.setuid(nobody.pw_uid)
+
+            run = lambda *args: subprocess.run([POM, *args], capture_output=True, text=True, env=self.env,
+                                               preexec_fn=as_nobody, timeout=60)
+        else:
+            os.chmod(self.db, 0o400)
+            run = lambda *args: subprocess.run([POM, *args], capture_output=True, text=True, env=self.env, timeout=60)
+        for args in (["customer", "list"], ["customer", "add", "--name", "Bob"]):
+            with self.subTest(args=args):
+                r = run(*args)
+                self.assertEqual(r.returncode, 77, r.stderr)
+                self.assertEqual(r.stdout, "")
+                self.assertEqual(r.stderr, f"pom: error: cannot open database {self.db}: permission denied\n")
+        r = run("customer", "list", "-o", "json")
+        self.assertIn('"code":"permission"', r.stderr)
+        os.chmod(self.db, 0o600)
+        self.assertEqual(digest(self.db), before)
+
 
 class Locking(PomTest):
     config = 'timezone = "America/Phoenix"\nbusy_timeout_ms = 200\n'

@@ -191,3 +191,16 @@ TEST_CASE("FixedClock always says the same instant") {
     SystemClock s;
     CHECK(s.now() > utc(2020_y / 1 / 1, 0s));
 }
+
+TEST_CASE("format_date and format_instant write what date::format writes") {
+    using namespace std::chrono;
+    for (int64_t s : {int64_t{0}, int64_t{1}, int64_t{86399}, int64_t{86400}, int64_t{951782400}, int64_t{1795446000},
+                      int64_t{4102444799}, int64_t{-1}, int64_t{-62135596800}, int64_t{253402300799}, int64_t{253402300800}}) {
+        Instant t{seconds{s}};
+        CHECK(format_instant(t) == date::format("%FT%TZ", t));
+        Date d{date::floor<date::days>(t)};
+        CHECK(format_date(d) == date::format("%F", date::sys_days{d}));
+    }
+    CHECK(format_instant(Instant{seconds{1795446000}}) == "2026-11-23T15:00:00Z");
+    CHECK(format_date(Date{date::year{2024}, date::month{2}, date::day{29}}) == "2024-02-29");
+}

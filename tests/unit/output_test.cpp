@@ -1,0 +1,224 @@
+// Rendering records in every -o format, and --fields (lib/output.h).
+#include "error.h"
+#include "output.h"
+
+#include <catch2/catch.hpp>
+
+using namespace pom;
+
+namespace {
+
+Rows sample() {
+    Rows r;
+    r.fields = {"id", "name", "city", "tags", "active", "balance"};
+    r.table_fields = {"id", "name", "city"};
+    r.records.push_back({{"id", 1}, {"name", "Ann"}, {"city", "Mesa"}, {"tags", {"weekly", "salt"}}, {"active", true}, {"balance", "12.50"}});
+    r.records.push_back({{"id", 12}, {"name", "Bob, Jr."}, {"city", nullptr}, {"tags", Json::array()}, {"active", false}, {"balance", "0.00"}});
+    return r;
+}
+
+std::string usage_error(Rows rows, const std::vector<std::string>& wanted) {
+    try {
+        select_fields(rows, wanted);
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Usage);
+        return e.what();
+    }
+    FAIL("select_fields accepted an unknown field");
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("formats by name") {
+    CHECK(parse_format("table") == Format::table);
+    CHECK(parse_format("json") == Format::json);
+    CHECK(parse_format("jsonl") == Format::jsonl);
+    CHECK(parse_format("csv") == Format::csv);
+    CHECK(parse_format("id") == Format::id);
+    try {
+        parse_format("yaml");
+        FAIL("yaml accepted");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Usage);
+        CHECK(std::string(e.what()) == "-o: unknown format 'yaml' (valid: table, json, jsonl, csv, id)");
+    }
+}
+
+TEST_CASE("json is one array, indented, and always an array") {
+    CHECK(render(sample(), Format::json) ==
+          "[\n"
+          "  {\n    \"id\": 1,\n    \"name\": \"Ann\",\n    \"city\": \"Mesa\",\n    \"tags\": [\n      \"weekly\",\n      \"salt\"\n    ],\n"
+          "    \"active\": true,\n    \"balance\": \"12.50\"\n  },\n"
+          "  {\n    \"id\": 12,\n    \"name\": \"Bob, Jr.\",\n    \"city\": null,\n    \"tags\": [],\n"
+          "    \"active\": false,\n    \"balance\": \"0.00\"\n  }\n"
+          "]\n");
+    Rows none;
+    none.fields = {"id"};
+    CHECK(render(none, Format::json) == "[]\n");
+    Rows one = sample();
+    one.records.resize(1);
+    one.detail = true;
+    CHECK(render(one, Format::json).rfind("[\n  {", 0) == 0);  // one record is still an array
+}
+
+TEST_CASE("jsonl is one compact object per line; UTF-8 is written as it is") {
+    CHECK(render(sample(), Format::jsonl) ==
+          "{\"id\":1,\"name\":\"Ann\",\"city\":\"Mesa\",\"tags\":[\"weekly\",\"salt\"],\"active\":true,\"balance\":\"12.50\"}\n"
+          "{\"id\":12,\"name\":\"Bob, Jr.\",\"city\":null,\"tags\":[],\"active\":false,\"balance\":\"0.00\"}\n");
+    Rows r;
+    r.fields = {"name"};
+    r.records.push_back({{"name", "Müller \"Pools\"\n"}});
+    CHECK(render(r, Format::jsonl) == "{\"name\":\"Müller \\\"Pools\\\"\\n\"}\n");
+    r.records.clear();
+    CHECK(render(r, Format::jsonl).empty());
+}
+
+TEST_CASE("invalid UTF-8 in a value does not break the JSON") {
+    Rows r;
+    r.fields = {"name"};
+    r.records.push_back({{"name", std::string("bad \xff byte")}});
+    CHECK(render(r, Format::jsonl) == "{\"name\":\"bad \xEF\xBF\xBD byte\"}\n");  // U+FFFD
+}
+
+TEST_CASE("csv: header, CRLF, RFC 4180 quoting, every field in order") {
+    CHECK(render(sample(), Format::csv) ==
+          "id,name,city,tags,active,balance\r\n"
+          "1,Ann,Mesa,weekly; salt,true,12.50\r\n"
+          "12,\"Bob, Jr.\",,,false,0.00\r\n");
+    CHECK(csv_field("plain") == "plain");
+    CHECK(csv_field("a,b") == "\"a,b\"");
+    CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+    CHECK(csv_field("two\nlines") == "\"two\nlines\"");
+    CHECK(csv_field("cr\r") == "\"cr\r\"");
+    CHECK(csv_field(" padded") == "\" padded\"");
+    CHECK(csv_field("padded ") == "\"padded \"");
+    CHECK(csv_field("") == "");
+    Rows none;
+    none.fields = {"id", "name"};
+    CHECK(render(none, Format::csv) == "id,name\r\n");  // an empty list still has its header
+}
+
+TEST_CASE("cell text: strings, numbers in C locale, null, lists and objects") {
+    CHECK(cell_text(Json(nullptr)).empty());
+    CHECK(cell_text(Json("x")) == "x");
+    CHECK(cell_text(Json(1234567)) == "1234567");
+    CHECK(cell_text(Json(-5)) == "-5");
+    CHECK(cell_text(Json(0.5)) == "0.5");
+    CHECK(cell_text(Json(true)) == "true");
+    CHECK(cell_text(Json::array({"a", 2, nullptr})) == "a; 2; ");
+    CHECK(cell_text(Json::array({Json{{"k", 1}}})) == "[{\"k\":1}]");
+    CHECK(cell_text(Json{{"address", "a@b.co"}, {"opt_in", true}}) == "{\"address\":\"a@b.co\",\"opt_in\":true}");
+}
+
+TEST_CASE("id prints the id field, one per line") {
+    CHECK(render(sample(), Format::id) == "1\n12\n");
+    Rows r = sample();
+    r.id_field = "name";
+    CHECK(render(r, Format::id) == "Ann\nBob, Jr.\n");
+}
+
+TEST_CASE("table: the default columns, aligned by characters, no trailing spaces") {
+    CHECK(render(sample(), Format::table) ==
+          "ID  NAME      CITY\n"
+          "1   Ann       Mesa\n"
+          "12  Bob, Jr.\n");
+    Rows r;
+    r.fields = {"name", "created_at"};
+    r.records.push_back({{"name", "Zoë"}, {"created_at", "x"}});
+    r.records.push_back({{"name", "Al"}, {"created_at", "y"}});
+    CHECK(render(r, Format::table) ==
+          "NAME  CREATED AT\n"
+          "Zoë   x\n"
+          "Al    y\n");
+    r.records.push_back({{"name", "two\nlines\tand tab"}, {"created_at", "z"}});
+    CHECK(render(r, Format::table).find("two lines and tab  z\n") != std::string::npos);
+    r.records.clear();
+    CHECK(render(r, Format::table).empty());  // an empty list prints nothing, not a lone header
+}
+
+TEST_CASE("table of one record: field by field, a list of records as its own table") {
+    Rows r;
+    r.detail = true;
+    r.fields = {"id", "name", "tags", "pools"};
+    r.records.push_back({{"id", 7},
+                         {"name", "Ann"},
+                         {"tags", {"a", "b"}},
+                         {"pools", {{{"id", 1}, {"body", "pool"}}, {{"id", 22}, {"body", "spa"}}}}});
+    CHECK(render(r, Format::table) ==
+          "id     7\n"  // labels padded to the longest field name, "pools" included
+          "name   Ann\n"
+          "tags   a; b\n"
+          "\n"
+          "pools:\n"
+          "ID  BODY\n"
+          "1   pool\n"
+          "22  spa\n");
+    r.records[0]["pools"] = Json::array();
+    r.records[0]["tags"] = Json::array();
+    CHECK(render(r, Format::table) ==
+          "id     7\n"
+          "name   Ann\n"
+          "tags\n"
+          "pools\n");
+}
+
+TEST_CASE("--fields picks and orders fields in every format") {
+    Rows r = sample();
+    select_fields(r, {"name", "id"});
+    CHECK(r.fields == std::vector<std::string>{"name", "id"});
+    CHECK(render(r, Format::jsonl) == "{\"name\":\"Ann\",\"id\":1}\n{\"name\":\"Bob, Jr.\",\"id\":12}\n");
+    CHECK(render(r, Format::csv) == "name,id\r\nAnn,1\r\n\"Bob, Jr.\",12\r\n");
+    CHECK(render(r, Format::table) == "NAME      ID\nAnn       1\nBob, Jr.  12\n");  // replaces the default columns
+
+    Rows t = sample();
+    select_fields(t, {"tags"});  // a field outside the default table columns
+    CHECK(render(t, Format::table) == "TAGS\nweekly; salt\n\n");  // Bob has no tags: an empty row
+}
+
+TEST_CASE("--fields: an unknown field is a usage error listing the valid ones, nothing is changed") {
+    Rows r = sample();
+    CHECK(usage_error(r, {"name", "colour"}) ==
+          "--fields: unknown field 'colour' (valid: id, name, city, tags, active, balance)");
+    CHECK(usage_error(r, {"ID"}) == "--fields: unknown field 'ID' (valid: id, name, city, tags, active, balance)");
+    Rows untouched = sample();
+    try {
+        select_fields(untouched, {"id", "nope"});
+    } catch (const Error&) {
+    }
+    CHECK(untouched.records == sample().records);
+    CHECK(untouched.fields == sample().fields);
+}
+
+TEST_CASE("--fields: a field a record lacks is null") {
+    Rows r;
+    r.fields = {"id", "note"};
+    r.records.push_back({{"id", 1}});
+    select_fields(r, {"note", "id"});
+    CHECK(render(r, Format::jsonl) == "{\"note\":null,\"id\":1}\n");
+}
+
+TEST_CASE("the fast JSON writer gives nlohmann's bytes for every kind of value") {
+    Json v = Json::object();
+    v["int"] = -42;
+    v["big"] = 18446744073709551615ULL;
+    v["float"] = 0.1;
+    v["whole_float"] = 2.0;
+    v["text"] = "plain";
+    v["escapes"] = "q\"b\\n\nt\tc\x01 del\x7f";
+    v["utf8"] = "Zoë – 日本";
+    v["bad"] = std::string("a\xff\xfe z\xc3");
+    v["empty_object"] = Json::object();
+    v["empty_array"] = Json::array();
+    v["nested"] = {{"list", {1, "two", nullptr, true, false, {{"k", Json::array({Json::object()})}}}}};
+    v["ke\"y\n"] = "odd key";
+    for (int indent : {-1, 0, 2, 4})
+        CHECK(to_json_text(v, indent) == v.dump(indent, ' ', false, Json::error_handler_t::replace));
+    Rows r;
+    r.fields = {"x"};
+    r.records = {v, Json::object(), v};
+    CHECK(render(r, Format::json) == Json(r.records).dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+    std::string lines;
+    for (const auto& rec : r.records) lines += rec.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+    CHECK(render(r, Format::jsonl) == lines);
+}

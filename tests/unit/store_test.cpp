@@ -1,0 +1,312 @@
+// The store (lib/store.h): opening and creating files, migrations, newer and foreign files,
+// write transactions, busy and constraint errors.
+#include "error.h"
+#include "fixture.h"
+#include "migrations.h"
+#include "store.h"
+
+#include <SQLiteCpp/Exception.h>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace pom;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A fresh folder under the system temp folder, removed afterwards.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string tmpl = (fs::temp_directory_path() / "pom-unit-XXXXXX").string();
+        path = ::mkdtemp(tmpl.data());
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+std::string bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+Error error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e;
+    } catch (const SQLite::Exception& e) {
+        return translate_sqlite_error(e);
+    }
+    FAIL("no error");
+    return Error(ErrorKind::Internal, "");
+}
+
+Store::OpenOptions create() {
+    Store::OpenOptions o;
+    o.create = true;
+    return o;
+}
+
+int64_t scalar(Store& s, const std::string& sql) { return s.db().execAndGet(sql).getInt64(); }
+
+}  // namespace
+
+TEST_CASE("an in-memory store is migrated to the latest schema with foreign keys on") {
+    auto s = Store::open_memory();
+    CHECK(s->schema_version() == latest_schema_version());
+    CHECK(latest_schema_version() == static_cast<int>(migrations().size()));
+    CHECK(scalar(*s, "PRAGMA foreign_keys") == 1);
+    CHECK(s->was_migrated());
+    CHECK(s->migrated_from() == 0);
+    // Tables are STRICT: a text in an integer column is refused, not stored.
+    CHECK(scalar(*s, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'customer' AND sql LIKE '%STRICT%'") == 1);
+    Error e = error_of([&] { s->db().exec("INSERT INTO worker (name, active, created_at, updated_at) VALUES ('W', 'yes', 'x', 'x')"); });
+    CHECK(e.kind() == ErrorKind::BadInput);
+    CHECK(scalar(*s, "SELECT count(*) FROM worker") == 0);
+}
+
+TEST_CASE("a new file is created private (0600), in WAL mode, with its folders") {
+    TempDir dir;
+    std::string path = dir.file("a/b/pom.db");
+    auto s = Store::open(path, create());
+    CHECK(s->was_migrated());
+    CHECK(s->schema_version() == latest_schema_version());
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    CHECK(s->db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+    CHECK(scalar(*s, "PRAGMA foreign_keys") == 1);
+    CHECK(scalar(*s, "PRAGMA application_id") == 0x504F4D31);
+    {
+        WriteTx tx(*s);
+        s->db().exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('W', 'x', 'x')");
+        tx.commit();
+    }
+    // The WAL and shared-memory files are private too.
+    for (const char* suffix : {"-wal", "-shm"}) {
+        if (::stat((path + suffix).c_str(), &st) == 0) CHECK((st.st_mode & 0777) == 0600);
+    }
+    s.reset();
+    auto again = Store::open(path, Store::OpenOptions{});
+    CHECK_FALSE(again->was_migrated());
+    CHECK(scalar(*again, "SELECT count(*) FROM worker") == 1);
+}
+
+TEST_CASE("a missing database says how to create one") {
+    TempDir dir;
+    std::string path = dir.file("none.db");
+    Error e = error_of([&] { Store::open(path, Store::OpenOptions{}); });
+    CHECK(e.kind() == ErrorKind::NoInput);
+    CHECK(std::string(e.what()) == "no database at " + path + " (create one with: pom init --db " + path + ")");
+    CHECK_FALSE(fs::exists(path));
+    std::ofstream(dir.file("empty.db")).close();
+    e = error_of([&] { Store::open(dir.file("empty.db"), Store::OpenOptions{}); });
+    CHECK(e.kind() == ErrorKind::NoInput);
+    CHECK(std::string(e.what()).find("is an empty file, not a pom database") != std::string::npos);
+}
+
+TEST_CASE("an older schema is migrated step by step in one transaction") {
+    TempDir dir;
+    std::string path = dir.file("old.db");
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        db.exec(migrations()[0]);
+        db.exec("PRAGMA application_id = 1347374385");  // "POM1"
+        db.exec("PRAGMA user_version = 1");
+        db.exec("INSERT INTO customer (name, status, created_at, updated_at) VALUES ('Kept', 'active', 'x', 'x')");
+    }
+    auto s = Store::open(path, Store::OpenOptions{});
+    CHECK(s->was_migrated());
+    CHECK(s->migrated_from() == 1);
+    CHECK(s->schema_version() == latest_schema_version());
+    CHECK(s->db().execAndGet("SELECT name FROM customer").getString() == "Kept");
+    CHECK(s->db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+}
+
+TEST_CASE("a database from a newer pom is refused and left untouched") {
+    TempDir dir;
+    std::string path = dir.file("new.db");
+    Store::open(path, create()).reset();
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("PRAGMA user_version = " + std::to_string(latest_schema_version() + 1));
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    std::string before = bytes(path);
+    Error e = error_of([&] { Store::open(path, Store::OpenOptions{}); });
+    CHECK(e.kind() == ErrorKind::NewerDatabase);
+    CHECK(exit_code(e.kind()) == 65);
+    CHECK(std::string(e.what()) == "database " + path + " has schema version " + std::to_string(latest_schema_version() + 1) +
+                                       ", made by a newer pom (this pom knows up to " +
+                                       std::to_string(latest_schema_version()) + "); upgrade pom");
+    CHECK(bytes(path) == before);
+}
+
+TEST_CASE("files that are not pom databases are refused") {
+    TempDir dir;
+    {
+        SQLite::Database other(dir.file("other.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        other.exec("CREATE TABLE notes (x)");
+    }
+    Error e = error_of([&] { Store::open(dir.file("other.db"), Store::OpenOptions{}); });
+    CHECK(e.kind() == ErrorKind::BadInput);
+    CHECK(std::string(e.what()) == dir.file("other.db") + " is not a pom database");
+    CHECK(bytes(dir.file("other.db")).size() > 0);
+
+    std::ofstream(dir.file("text.db")) << "hello, this is not SQLite at all, just some text to fill a page\n";
+    e = error_of([&] { Store::open(dir.file("text.db"), Store::OpenOptions{}); });
+    CHECK(e.kind() == ErrorKind::BadInput);
+    CHECK(std::string(e.what()) == dir.file("text.db") + " is not a pom database");
+
+    fs::create_directory(dir.file("folder.db"));
+    e = error_of([&] { Store::open(dir.file("folder.db"), Store::OpenOptions{}); });
+    CHECK(e.kind() == ErrorKind::Io);
+}
+
+TEST_CASE("a file pom may not read or write is a permission error (exit 77)") {
+    if (::geteuid() == 0) {
+        WARN("running as root: file permissions do not apply (the end-to-end test runs pom as another user)");
+        return;
+    }
+    TempDir dir;
+    std::string path = dir.file("locked.db");
+    Store::open(path, create()).reset();
+    ::chmod(path.c_str(), 0400);
+    Error e = error_of([&] { Store::open(path, Store::OpenOptions{}); });
+    CHECK(e.kind() == ErrorKind::Permission);
+    CHECK(exit_code(e.kind()) == 77);
+    CHECK(std::string(e.what()) == "cannot open database " + path + ": permission denied");
+}
+
+TEST_CASE("WriteTx: commit keeps, rollback and an exception undo everything") {
+    auto s = Store::open_memory();
+    auto workers = [&] { return scalar(*s, "SELECT count(*) FROM worker"); };
+    auto add = [&](const std::string& name) {
+        s->db().exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('" + name + "', 'x', 'x')");
+    };
+    {
+        WriteTx tx(*s);
+        CHECK(s->in_transaction());
+        add("A");
+        tx.commit();
+    }
+    CHECK_FALSE(s->in_transaction());
+    CHECK(workers() == 1);
+    {
+        WriteTx tx(*s);
+        add("B");
+        tx.rollback();
+    }
+    CHECK(workers() == 1);
+    try {
+        WriteTx tx(*s);
+        add("C");
+        add("C");  // UNIQUE: throws in the middle of the transaction
+        tx.commit();
+    } catch (const SQLite::Exception& e) {
+        CHECK(translate_sqlite_error(e).kind() == ErrorKind::Conflict);
+    }
+    CHECK_FALSE(s->in_transaction());
+    CHECK(workers() == 1);
+}
+
+TEST_CASE("WriteTx inside another is a savepoint: its rollback keeps the outer work") {
+    auto s = Store::open_memory();
+    auto add = [&](const std::string& name) {
+        s->db().exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('" + name + "', 'x', 'x')");
+    };
+    {
+        WriteTx outer(*s);
+        add("Outer");
+        {
+            WriteTx inner(*s);
+            add("Inner");
+            inner.rollback();
+        }
+        {
+            WriteTx kept(*s);
+            add("Kept");
+            kept.commit();
+        }
+        CHECK(s->in_transaction());
+        outer.commit();
+    }
+    SQLite::Statement q(s->db(), "SELECT name FROM worker ORDER BY id");
+    std::vector<std::string> names;
+    while (q.executeStep()) names.push_back(q.getColumn(0).getString());
+    CHECK(names == std::vector<std::string>{"Outer", "Kept"});
+    {
+        WriteTx outer(*s);
+        add("Gone");
+        {
+            WriteTx inner(*s);
+            add("Gone too");
+            inner.commit();
+        }
+    }  // the outer one is never committed: both are gone
+    CHECK(scalar(*s, "SELECT count(*) FROM worker") == 2);
+}
+
+TEST_CASE("a writer waits for the busy timeout, then fails as Busy (exit 75); readers go on") {
+    TempDir dir;
+    std::string path = dir.file("busy.db");
+    auto holder = Store::open(path, create());
+    Store::OpenOptions quick;
+    quick.busy_timeout_ms = 150;
+    auto other = Store::open(path, quick);
+    WriteTx held(*holder);
+    holder->db().exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('Held', 'x', 'x')");
+
+    auto start = std::chrono::steady_clock::now();
+    Error e = error_of([&] { WriteTx tx(*other); });
+    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    CHECK(e.kind() == ErrorKind::Busy);
+    CHECK(exit_code(e.kind()) == 75);
+    CHECK(std::string(e.what()) == "the database is busy (locked by another pom); try again later");
+    CHECK(waited >= 140);
+    CHECK(waited < 3000);
+    CHECK_FALSE(other->in_transaction());
+    // WAL: a reader sees the last committed state while the writer holds its lock.
+    CHECK(scalar(*other, "SELECT count(*) FROM worker") == 0);
+    held.commit();
+    {
+        WriteTx tx(*other);  // free again
+        tx.commit();
+    }
+    CHECK(scalar(*other, "SELECT count(*) FROM worker") == 1);
+}
+
+TEST_CASE("SQLite errors become pom's kinds") {
+    test::Fixture f;
+    Store& s = *f.store;
+    auto kind = [&](const std::string& sql) { return error_of([&] { s.db().exec(sql); }).kind(); };
+    f.worker("Maria");
+    CHECK(kind("INSERT INTO worker (name, created_at, updated_at) VALUES ('Maria', 'x', 'x')") == ErrorKind::Conflict);
+    CHECK(kind("INSERT INTO worker (name, role, created_at, updated_at) VALUES ('X', 'boss', 'x', 'x')") == ErrorKind::BadInput);
+    CHECK(kind("INSERT INTO worker (name) VALUES ('Y')") == ErrorKind::BadInput);  // NOT NULL
+    CHECK(kind("INSERT INTO pool (customer_id, created_at, updated_at) VALUES (999, 'x', 'x')") == ErrorKind::NotFound);
+    CHECK(kind("SELECT * FROM no_such_table") == ErrorKind::Internal);
+}
+
+TEST_CASE("prepare() reuses one statement per SQL text, reset and unbound") {
+    auto s = Store::open_memory();
+    auto& a = s->prepare("SELECT ?1 + 1");
+    a.bind(1, 41);
+    REQUIRE(a.executeStep());
+    CHECK(a.getColumn(0).getInt() == 42);
+    auto& b = s->prepare("SELECT ?1 + 1");
+    CHECK(&a == &b);
+    REQUIRE(b.executeStep());  // stepped again from the start, bindings cleared
+    CHECK(b.getColumn(0).isNull());
+}
