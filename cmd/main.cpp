@@ -14,6 +14,12 @@ void register_customer(CLI::App& app, Cli& cli);
 void register_pool(CLI::App& app, Cli& cli);
 void register_appt(CLI::App& app, Cli& cli);
 void register_worker(CLI::App& app, Cli& cli);
+void register_tag(CLI::App& app, Cli& cli);
+void register_quote(CLI::App& app, Cli& cli);
+void register_callback(CLI::App& app, Cli& cli);
+void register_ticket(CLI::App& app, Cli& cli);
+void register_note(CLI::App& app, Cli& cli);
+void register_timeline(CLI::App& app, Cli& cli);
 void register_batch(CLI::App& app, Cli& cli);
 void register_help(CLI::App& app, Cli& cli);
 void register_completion(CLI::App& app, Cli& cli);
@@ -25,6 +31,12 @@ void register_commands(CLI::App& app, Cli& cli) {
     register_worker(app, cli);      // worker add|list|show|edit
     register_appt(app, cli);        // appt add|list|show|assign|move|board|days-out|preview|expand|rollover|
                                     //      on-my-way|start|pause|complete|skip|cancel|series ...
+    register_tag(app, cli);         // tag add|rm|list|history|sweep
+    register_quote(app, cli);       // quote add|send|accept|decline|list|show
+    register_callback(app, cli);    // callback add|list|show|done|reassign|snooze
+    register_ticket(app, cli);      // ticket add|list|show|route|schedule|close
+    register_note(app, cli);        // note add|list|show|search
+    register_timeline(app, cli);    // customer timeline       (after customer: adds to it)
     register_batch(app, cli);       // batch FILE              many commands, one transaction
     register_log(app, cli);         // log                     the audit log
     register_db(app, cli);          // db check|backup|stats

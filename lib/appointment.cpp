@@ -5,6 +5,7 @@
 #include "notice.h"
 #include "pool.h"
 #include "record.h"
+#include "tag.h"
 #include "worker.h"
 
 #include <SQLiteCpp/Statement.h>
@@ -335,6 +336,7 @@ int64_t add_appointment(Context& ctx, const VisitPlan& given, Date date) {
     cols.emplace_back("date", format_date(date));
     int64_t id = insert_record(ctx, "appointment", cols);
     record_event(ctx, id, "", "scheduled", ctx.now(), "", "");
+    apply_tag_rules(ctx, "appointment_created", plan.customer_id, "appointment " + std::to_string(id));
     return id;
 }
 
@@ -355,6 +357,7 @@ SeriesCreated add_series(Context& ctx, const VisitPlan& given, const Recurrence&
         record_event(ctx, c.appointment_id, "", "scheduled", ctx.now(), "", "");
     }
     set_expanded_through(ctx, s, std::max(through, add_days(from, -1)), created);
+    apply_tag_rules(ctx, "appointment_created", plan.customer_id, "series " + std::to_string(id));
     return out;
 }
 

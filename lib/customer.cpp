@@ -3,6 +3,7 @@
 #include "csv.h"
 #include "error.h"
 #include "record.h"
+#include "tag.h"
 
 #include <SQLiteCpp/Statement.h>
 #include <algorithm>
@@ -304,6 +305,7 @@ int64_t add_customer(Context& ctx, const CustomerFields& f) {
     write_contacts(ctx.store, id, "email", merged_contacts({}, f.emails, f, true));
     write_contacts(ctx.store, id, "phone", merged_contacts({}, f.phones, f, false));
     add_tags(ctx, id, f.tags);
+    record_status_change(ctx, id, std::nullopt, f.status.value_or("lead"));
     record_change(ctx, "customer", id, nullptr, customer_json(get_customer(ctx.store, id)));
     return id;
 }
@@ -376,6 +378,7 @@ bool edit_customer(Context& ctx, int64_t id, const CustomerFields& f) {
     add_tags(ctx, id, f.tags);
     Customer now = get_customer(ctx.store, id);
     if (snapshot(now) == snapshot(old)) return false;
+    record_status_change(ctx, id, old.status, now.status);
     record_change(ctx, "customer", id, before, customer_json(now));
     return true;
 }
