@@ -473,10 +473,11 @@ CREATE TABLE ticket_route (
 CREATE INDEX ticket_route_ticket ON ticket_route (ticket_id);
 
 CREATE TABLE ticket_visit (
+    id             INTEGER PRIMARY KEY,
     ticket_id      INTEGER NOT NULL REFERENCES ticket (id),
-    appointment_id INTEGER NOT NULL UNIQUE REFERENCES appointment (id),
-    PRIMARY KEY (ticket_id, appointment_id)
+    appointment_id INTEGER NOT NULL UNIQUE REFERENCES appointment (id)
 ) STRICT;
+CREATE INDEX ticket_visit_ticket ON ticket_visit (ticket_id);
 
 CREATE TABLE callback (
     id              INTEGER PRIMARY KEY,
