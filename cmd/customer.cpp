@@ -3,7 +3,6 @@
 #include "customer.h"
 #include "error.h"
 #include "pool.h"
-#include "tag.h"
 
 #include <filesystem>
 #include <fstream>
@@ -73,7 +72,6 @@ void register_customer(CLI::App& app, Cli& cli) {
         sub->callback([&cli, f] {
             cli.write([&](Context& ctx) {
                 int64_t id = add_customer(ctx, *f);
-                apply_tag_rules(ctx, "customer_created", id, "customer " + std::to_string(id));
                 return detail(customer_json(get_customer(ctx.store, id)), customer_fields());
             });
         });

@@ -306,6 +306,7 @@ int64_t add_customer(Context& ctx, const CustomerFields& f) {
     write_contacts(ctx.store, id, "phone", merged_contacts({}, f.phones, f, false));
     add_tags(ctx, id, f.tags);
     record_status_change(ctx, id, std::nullopt, f.status.value_or("lead"));
+    if (f.run_tag_rules) apply_tag_rules(ctx, "customer_created", id, "customer " + std::to_string(id));
     record_change(ctx, "customer", id, nullptr, customer_json(get_customer(ctx.store, id)));
     return id;
 }
@@ -458,6 +459,7 @@ ImportResult import_customers(Context& ctx, std::istream& in, const std::string&
         };
         auto where = [&](const char* name) { return at + ", column " + name; };
         CustomerFields f;
+        f.run_tag_rules = false;
         f.ref = cell("ref");
         if (f.ref->empty()) fail(ErrorKind::BadInput, where("ref") + ": empty (every row needs a ref)");
         check_ref(*f.ref, where("ref"));

@@ -384,6 +384,8 @@ CREATE TABLE tag_rule_run (
     actor       TEXT NOT NULL
 ) STRICT;
 CREATE INDEX tag_rule_run_customer ON tag_rule_run (customer_id, at);
+CREATE TRIGGER tag_rule_run_no_update BEFORE UPDATE ON tag_rule_run
+BEGIN SELECT RAISE(ABORT, 'the tag rule log is append-only'); END;
 
 CREATE TABLE quote (
     id             INTEGER PRIMARY KEY,

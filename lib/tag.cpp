@@ -220,19 +220,27 @@ std::vector<RuleApplied> apply_tag_rules(Context& ctx, const std::string& event,
         }
         if (r.added.empty() && r.removed.empty() && r.status_to.empty()) continue;
         touch_customer(ctx, customer_id);
-        record_change(ctx, "customer", customer_id, before, customer_json(get_customer(ctx.store, customer_id)));
-        Json added = r.added, removed = r.removed;
-        Columns cols{{"rule", name},
-                     {"event", event},
-                     {"customer_id", customer_id},
-                     {"subject", subject.empty() ? Value(nullptr) : Value(subject)},
-                     {"added", added.dump()},
-                     {"removed", removed.dump()},
-                     {"status_from", r.status_from.empty() ? Value(nullptr) : Value(r.status_from)},
-                     {"status_to", r.status_to.empty() ? Value(nullptr) : Value(r.status_to)},
-                     {"at", format_instant(ctx.now())},
-                     {"actor", ctx.actor}};
-        insert_record(ctx, "tag_rule_run", cols, false);
+        // A new customer's creation entry, written after its rules ran, already shows their result.
+        if (event != "customer_created")
+            record_change(ctx, "customer", customer_id, before, customer_json(get_customer(ctx.store, customer_id)));
+        // tag_rule_run is itself the rules' audit trail (append-only): which rule, on what, did what.
+        auto& q = ctx.store.prepare(
+            "INSERT INTO tag_rule_run (rule, event, customer_id, subject, added, removed, status_from, status_to, at, actor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        q.bind(1, name);
+        q.bind(2, event);
+        q.bind(3, customer_id);
+        if (subject.empty()) q.bind(4);
+        else q.bind(4, subject);
+        q.bind(5, Json(r.added).dump());
+        q.bind(6, Json(r.removed).dump());
+        if (r.status_from.empty()) q.bind(7);
+        else q.bind(7, r.status_from);
+        if (r.status_to.empty()) q.bind(8);
+        else q.bind(8, r.status_to);
+        q.bind(9, format_instant(ctx.now()));
+        q.bind(10, ctx.actor);
+        q.exec();
         out.push_back(std::move(r));
     }
     return out;
