@@ -32,7 +32,7 @@ void register_callback(CLI::App& app, Cli& cli) {
         sub->add_option("--contact", o->contact, "How: phone, email or sms")->required()->check(CLI::IsMember({"phone", "email", "sms"}));
         sub->add_option("--reason", o->reason, "Why the homeowner needs a callback")->required();
         sub->add_option("--owner", o->owner, "Who calls back: worker id or name")->required();
-        sub->add_option("--due", o->due, "By when, local: \"2026-11-24 15:00\" (or RFC 3339)")->required();
+        sub->add_option("--due", o->due, "By when, local: \"2026-11-24 15:00\", \"tomorrow 15:00\" (or RFC 3339)")->required();
         sub->add_option("--summary", o->summary, "What to tell them")->required();
         add_opt(sub, "--ticket", o->ticket, "The ticket it follows up");
         add_opt(sub, "--appt", o->appt, "The appointment it follows up");
@@ -43,7 +43,7 @@ void register_callback(CLI::App& app, Cli& cli) {
                 f.contact = o->contact;
                 f.reason = o->reason;
                 f.owner_id = resolve_worker(ctx.store, o->owner);
-                f.due = parse_instant(o->due, ctx.tz, "--due");
+                f.due = parse_due(o->due, ctx.today(), ctx.tz, "--due");
                 f.summary = o->summary;
                 f.ticket_id = o->ticket;
                 f.appointment_id = o->appt;
@@ -141,11 +141,11 @@ void register_callback(CLI::App& app, Cli& cli) {
         auto o = std::make_shared<SnoozeOptions>();
         auto* sub = cmd->add_subcommand("snooze", "Move an open callback's due time later");
         sub->add_option("ID", o->id, "Callback id")->required();
-        sub->add_option("--until", o->until, "The new due time, local: \"2026-11-25 09:00\"")->required();
+        sub->add_option("--until", o->until, "The new due time, local: \"2026-11-25 09:00\", \"+2d 09:00\"")->required();
         sub->callback([&cli, o] {
             cli.write([&](Context& ctx) {
                 int64_t id = parse_id(o->id, "ID");
-                snooze_callback(ctx, id, parse_instant(o->until, ctx.tz, "--until"));
+                snooze_callback(ctx, id, parse_due(o->until, ctx.today(), ctx.tz, "--until"));
                 return callback_row(ctx, id);
             });
         });

@@ -80,6 +80,16 @@ int64_t active_worker(Store& store, int64_t id) {
 
 }  // namespace
 
+Instant parse_due(const std::string& text, Date today, const TimeZone& tz, const std::string& what) {
+    if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0])) && text.size() >= 10 && text[4] == '-')
+        return parse_instant(text, tz, what);
+    auto space = text.find(' ');
+    Date day = parse_day(text.substr(0, space), today, what);
+    std::string local = format_date(day);
+    if (space != std::string::npos) local += "T" + text.substr(space + 1);
+    return parse_instant(local, tz, what);
+}
+
 void check_contact_method(const std::string& c, const std::string& what) {
     if (c != "phone" && c != "email" && c != "sms")
         fail(ErrorKind::BadInput, what + ": '" + c + "' is not a contact method (phone, email, sms)");

@@ -37,6 +37,11 @@ struct CallbackFields {
     std::optional<int64_t> ticket_id, appointment_id;
 };
 
+/// A due time as people type it: an instant parse_instant reads ("2026-11-24 15:00", RFC 3339),
+/// or a day parse_day reads with an optional local time ("tomorrow 15:00", "+2d 09:30", "today";
+/// a day alone means its local midnight, as for parse_instant).
+Instant parse_due(const std::string& text, Date today, const TimeZone& tz, const std::string& what);
+
 void check_contact_method(const std::string& contact, const std::string& what = "--contact");
 
 /// Adds an open callback. The owner must be an active worker; a linked ticket or visit must be the

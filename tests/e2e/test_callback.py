@@ -51,6 +51,12 @@ class Callbacks(SalesTest):
         self.ok("callback", "done", "1", "--outcome", "Called", env={"POM_NOW": "2026-11-23T12:30:00"})
         self.assertEqual(self.pom("callback", "list", "--overdue", "--check", env={"POM_NOW": "2026-11-23T13:00:00"}).code, 0)
 
+    def test_due_as_people_type_it(self):
+        self.assertEqual(self.add(due="tomorrow 15:00")["due_at"], "2026-11-24T22:00:00Z")
+        self.assertEqual(self.add(due="+2d 9:30")["due_at"], "2026-11-25T16:30:00Z")
+        self.assertEqual(self.add(due="2026-11-24T15:00:00-07:00")["due_at"], "2026-11-24T22:00:00Z")
+        self.assertEqual(self.json("callback", "snooze", "1", "--until", "+3d 08:00")[0]["due_at"], "2026-11-26T15:00:00Z")
+
     def test_done_reassign_snooze(self):
         self.add()
         k = self.json("callback", "snooze", "1", "--until", "2026-11-25 09:00")[0]
