@@ -86,7 +86,11 @@ Instant parse_due(const std::string& text, Date today, const TimeZone& tz, const
     auto space = text.find(' ');
     Date day = parse_day(text.substr(0, space), today, what);
     std::string local = format_date(day);
-    if (space != std::string::npos) local += "T" + text.substr(space + 1);
+    if (space != std::string::npos) {
+        std::string time = text.substr(space + 1);
+        if (time.size() == 4 && time[1] == ':') time = "0" + time;  // 9:30 → 09:30
+        local += "T" + time;
+    }
     return parse_instant(local, tz, what);
 }
 
