@@ -127,12 +127,14 @@ std::string fts_query(const std::string& words) {
 std::vector<NoteHit> search_notes(Store& store, const std::string& words, std::optional<int64_t> customer, int64_t limit) {
     std::string query = fts_query(words);
     if (query.empty()) fail(ErrorKind::BadInput, "WORDS: give at least one word to search for");
-    std::string sql = std::string("SELECT ") + k_columns +
-                      ", snippet(note_fts, 0, '[', ']', '…', 16) FROM note_fts JOIN note n ON n.id = note_fts.rowid "
-                      "JOIN customer c ON c.id = n.customer_id WHERE note_fts MATCH :q";
-    if (customer) sql += " AND n.customer_id = :customer";
-    sql += " ORDER BY note_fts.rank, n.id";
-    if (limit > 0) sql += " LIMIT " + std::to_string(limit);
+    // Rank and cut inside FTS5 first (its ORDER BY rank LIMIT is done without sorting every
+    // match), then join the few rows kept; snippets are made only for those.
+    std::string inner = "SELECT f.rowid AS id, snippet(note_fts, 0, '[', ']', '…', 16) AS snip, f.rank AS rank FROM note_fts f";
+    if (customer) inner += " JOIN note m ON m.id = f.rowid AND m.customer_id = :customer";
+    inner += " WHERE note_fts MATCH :q ORDER BY f.rank";
+    if (limit > 0) inner += " LIMIT " + std::to_string(limit);
+    std::string sql = std::string("SELECT ") + k_columns + ", h.snip FROM (" + inner +
+                      ") h JOIN note n ON n.id = h.id JOIN customer c ON c.id = n.customer_id ORDER BY h.rank, n.id";
     SQLite::Statement q(store.db(), sql);
     q.bind(":q", query);
     if (customer) q.bind(":customer", *customer);

@@ -14,11 +14,6 @@ namespace {
 
 Json opt(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
-int64_t age_days(Instant now, const std::string& since) {
-    auto d = std::chrono::duration_cast<std::chrono::seconds>(now - parse_stored_instant(since)).count();
-    return d < 0 ? 0 : d / 86400;
-}
-
 bool carries(Store& store, int64_t customer_id, const std::string& tag) {
     auto& q = store.prepare("SELECT 1 FROM customer_tag WHERE customer_id = ? AND tag = ? AND removed_at IS NULL");
     q.bind(1, customer_id);
@@ -120,7 +115,8 @@ std::vector<std::string> remove_customer_tags(Context& ctx, int64_t customer_id,
 std::vector<TagEntry> tag_queue(Context& ctx, const std::optional<std::string>& tag,
                                 std::optional<std::chrono::seconds> older_than, int64_t limit) {
     std::string sql =
-        "SELECT t.customer_id, c.name, c.ref, c.status, t.tag, t.added_at, t.added_by, t.added_rule "
+        "SELECT t.customer_id, c.name, c.ref, c.status, t.tag, t.added_at, t.added_by, t.added_rule, "
+        "max(0, (unixepoch(:now) - unixepoch(t.added_at)) / 86400) "
         "FROM customer_tag t JOIN customer c ON c.id = t.customer_id WHERE t.removed_at IS NULL";
     if (tag) sql += " AND t.tag = :tag";
     if (older_than) sql += " AND t.added_at <= :cutoff";
@@ -129,8 +125,8 @@ std::vector<TagEntry> tag_queue(Context& ctx, const std::optional<std::string>& 
     SQLite::Statement q(ctx.store.db(), sql);
     if (tag) q.bind(":tag", *tag);
     if (older_than) q.bind(":cutoff", format_instant(ctx.now() - *older_than));
+    q.bind(":now", format_instant(ctx.now()));
     std::vector<TagEntry> out;
-    Instant now = ctx.now();
     while (q.executeStep()) {
         TagEntry e;
         e.customer_id = q.getColumn(0).getInt64();
@@ -139,7 +135,7 @@ std::vector<TagEntry> tag_queue(Context& ctx, const std::optional<std::string>& 
         e.status = q.getColumn(3).getString();
         e.tag = q.getColumn(4).getString();
         e.since = q.getColumn(5).getString();
-        e.age_days = age_days(now, e.since);
+        e.age_days = q.getColumn(8).getInt64();
         e.added_by = q.getColumn(6).getString();
         e.rule = q.getColumn(7).getString();
         out.push_back(std::move(e));
