@@ -17,6 +17,12 @@ void register_worker(CLI::App& app, Cli& cli);
 void register_service(CLI::App& app, Cli& cli);
 void register_inventory(CLI::App& app, Cli& cli);
 void register_notify(CLI::App& app, Cli& cli);
+void register_tag(CLI::App& app, Cli& cli);
+void register_quote(CLI::App& app, Cli& cli);
+void register_callback(CLI::App& app, Cli& cli);
+void register_ticket(CLI::App& app, Cli& cli);
+void register_note(CLI::App& app, Cli& cli);
+void register_timeline(CLI::App& app, Cli& cli);
 void register_batch(CLI::App& app, Cli& cli);
 void register_bill(CLI::App& app, Cli& cli);
 void register_help(CLI::App& app, Cli& cli);
@@ -34,6 +40,12 @@ void register_commands(CLI::App& app, Cli& cli) {
     register_inventory(app, cli);   // inventory add|list|show|receive|adjust
     register_notify(app, cli);      // notify list|show|send|retry  the customer notice outbox
     register_bill(app, cli);        // bill plan|extra|lines|run|issue|list|show|void|credit|pay|aging|export|batches
+    register_tag(app, cli);         // tag add|rm|list|history|sweep
+    register_quote(app, cli);       // quote add|send|accept|decline|list|show
+    register_callback(app, cli);    // callback add|list|show|done|reassign|snooze
+    register_ticket(app, cli);      // ticket add|list|show|route|schedule|close
+    register_note(app, cli);        // note add|list|show|search
+    register_timeline(app, cli);    // customer timeline       (after customer: adds to it)
     register_batch(app, cli);       // batch FILE              many commands, one transaction
     register_log(app, cli);         // log                     the audit log
     register_db(app, cli);          // db check|backup|stats

@@ -7,9 +7,9 @@
 function __pom_subcommands
     switch $argv[1]
         case 'pom'
-            printf '%s\n' init customer pool worker appt service inventory notify bill batch log db config completion help
+            printf '%s\n' init customer pool worker appt service inventory notify bill tag quote callback ticket note batch log db config completion help
         case 'pom customer'
-            printf '%s\n' add list show edit import
+            printf '%s\n' add list show edit import timeline
         case 'pom pool'
             printf '%s\n' add list show edit
         case 'pom worker'
@@ -30,6 +30,16 @@ function __pom_subcommands
             printf '%s\n' set show
         case 'pom bill extra'
             printf '%s\n' add
+        case 'pom tag'
+            printf '%s\n' add rm list history sweep
+        case 'pom quote'
+            printf '%s\n' add send accept decline list show
+        case 'pom callback'
+            printf '%s\n' add list show done reassign snooze
+        case 'pom ticket'
+            printf '%s\n' add list show route schedule close
+        case 'pom note'
+            printf '%s\n' add list show search
         case 'pom db'
             printf '%s\n' check backup stats
         case 'pom config'
@@ -52,6 +62,8 @@ function __pom_value_options
             printf '%s\n' -- --status --search --tag --limit
         case 'pom customer edit'
             printf '%s\n' -- --name --company --ref --status --email --phone --opt-in --opt-out --street --city --state --zip --notes --tag
+        case 'pom customer timeline'
+            printf '%s\n' -- --last
         case 'pom pool add'
             printf '%s\n' -- --customer --name --street --city --state --zip --lat --lon --gate-code --access-notes --body --gallons --surface --sanitizer
         case 'pom pool list'
@@ -160,6 +172,42 @@ function __pom_value_options
             printf '%s\n' -- --amount --method --date --ref
         case 'pom bill export'
             printf '%s\n' -- --format --from --to --batch --out
+        case 'pom tag list'
+            printf '%s\n' -- --older-than --limit
+        case 'pom tag sweep'
+            printf '%s\n' -- --older-than --tag
+        case 'pom quote add'
+            printf '%s\n' -- --customer --line --valid-days --terms
+        case 'pom quote decline'
+            printf '%s\n' -- --reason
+        case 'pom quote list'
+            printf '%s\n' -- --customer --status --limit
+        case 'pom quote show'
+            printf '%s\n' -- --format
+        case 'pom callback add'
+            printf '%s\n' -- --customer --contact --reason --owner --due --summary --ticket --appt
+        case 'pom callback list'
+            printf '%s\n' -- --owner --due --customer --ticket --limit
+        case 'pom callback done'
+            printf '%s\n' -- --outcome
+        case 'pom callback reassign'
+            printf '%s\n' -- --owner
+        case 'pom callback snooze'
+            printf '%s\n' -- --until
+        case 'pom ticket add'
+            printf '%s\n' -- --customer --pool --category --severity --urgency --summary --told --owner --source --warranty --warranty-until --promise
+        case 'pom ticket list'
+            printf '%s\n' -- --owner --customer --limit
+        case 'pom ticket schedule'
+            printf '%s\n' -- --date --type --worker
+        case 'pom ticket close'
+            printf '%s\n' -- --outcome
+        case 'pom note add'
+            printf '%s\n' -- --customer --ticket --appt --callback --kind --text --file
+        case 'pom note list'
+            printf '%s\n' -- --customer --ticket --appt --callback --kind --limit
+        case 'pom note search'
+            printf '%s\n' -- --customer --limit
         case 'pom log'
             printf '%s\n' -- --entity --id --from --to --actor --limit
     end
@@ -237,6 +285,11 @@ complete -c pom -n '__pom_is \'pom\'' -a service -d 'Service tickets: what the t
 complete -c pom -n '__pom_is \'pom\'' -a inventory -d 'Inventory: chemicals and parts in stock'
 complete -c pom -n '__pom_is \'pom\'' -a notify -d 'Customer notices: the outbox and its sender (cron)'
 complete -c pom -n '__pom_is \'pom\'' -a bill -d 'Billing: plans, invoice runs, issuing, payments, credit notes, aging, exports'
+complete -c pom -n '__pom_is \'pom\'' -a tag -d 'Tags as work queues: add, rm, list, history, sweep'
+complete -c pom -n '__pom_is \'pom\'' -a quote -d 'Quotes: add, send, accept, decline, list, show'
+complete -c pom -n '__pom_is \'pom\'' -a callback -d 'Callbacks: who gets back to a homeowner, how, by when, and what to tell them'
+complete -c pom -n '__pom_is \'pom\'' -a ticket -d 'Issue and warranty tickets: add, list, show, route, schedule, close'
+complete -c pom -n '__pom_is \'pom\'' -a note -d 'Notes: meeting notes, calls, transcripts; add, list, show, search'
 complete -c pom -n '__pom_is \'pom\'' -a batch -d 'Run commands from a file, one JSON array of arguments per line, all in one transaction'
 complete -c pom -n '__pom_is \'pom\'' -a log -d 'The audit log: who changed what, when, before and after'
 complete -c pom -n '__pom_is \'pom\'' -a db -d 'The database itself: check, backup, stats'
@@ -255,6 +308,7 @@ complete -c pom -n '__pom_is \'pom customer\'' -a list -d 'List customers, by na
 complete -c pom -n '__pom_is \'pom customer\'' -a show -d 'Show one customer with contacts, tags and pools'
 complete -c pom -n '__pom_is \'pom customer\'' -a edit -d 'Change a customer; prints the record'
 complete -c pom -n '__pom_is \'pom customer\'' -a import -d 'Add or update customers from CSV, matched by ref (all rows or none)'
+complete -c pom -n '__pom_is \'pom customer\'' -a timeline -d 'Everything about a customer in time order: status and tags, quotes, visits, services, tickets, callbacks, notes, invoices'
 complete -c pom -n '__pom_is \'pom customer\'' -s h -l help -d 'Print this help message and exit'
 
 # pom customer add
@@ -306,6 +360,11 @@ complete -c pom -n '__pom_is \'pom customer edit\'' -x -a '(__pom_ids customer)'
 # pom customer import
 complete -c pom -n '__pom_is \'pom customer import\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom customer import\'' -F
+
+# pom customer timeline
+complete -c pom -n '__pom_is \'pom customer timeline\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom customer timeline\'' -l last -x -d 'Only the last N entries'
+complete -c pom -n '__pom_is \'pom customer timeline\'' -x -a '(__pom_ids customer)'
 
 # pom pool
 complete -c pom -n '__pom_is \'pom pool\'' -a add -d 'Add a pool to a customer; prints the new record'
@@ -869,6 +928,203 @@ complete -c pom -n '__pom_is \'pom bill export\'' -l out -x -d 'Write to this fi
 
 # pom bill batches
 complete -c pom -n '__pom_is \'pom bill batches\'' -s h -l help -d 'Print this help message and exit'
+
+# pom tag
+complete -c pom -n '__pom_is \'pom tag\'' -a add -d 'Put a customer in tag queues; prints the customer\'s tags'
+complete -c pom -n '__pom_is \'pom tag\'' -a rm -d 'Take a customer out of tag queues; prints the tags left'
+complete -c pom -n '__pom_is \'pom tag\'' -a list -d 'A tag\'s work queue (or every tag\'s): who carries it since when, oldest first'
+complete -c pom -n '__pom_is \'pom tag\'' -a history -d 'A customer\'s tags and statuses over time, with the rules that changed them'
+complete -c pom -n '__pom_is \'pom tag\'' -a sweep -d 'Cron: leads in Sales Followup longer than the limit become inactive and their open quotes expire'
+complete -c pom -n '__pom_is \'pom tag\'' -s h -l help -d 'Print this help message and exit'
+
+# pom tag add
+complete -c pom -n '__pom_is \'pom tag add\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom tag add\'' -x -a '(__pom_ids customer)'
+
+# pom tag rm
+complete -c pom -n '__pom_is \'pom tag rm\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom tag rm\'' -x -a '(__pom_ids customer)'
+
+# pom tag list
+complete -c pom -n '__pom_is \'pom tag list\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom tag list\'' -l older-than -x -d 'Only those carrying it at least this long: 21d, 2w, 48h'
+complete -c pom -n '__pom_is \'pom tag list\'' -l limit -x -d 'At most this many'
+
+# pom tag history
+complete -c pom -n '__pom_is \'pom tag history\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom tag history\'' -x -a '(__pom_ids customer)'
+
+# pom tag sweep
+complete -c pom -n '__pom_is \'pom tag sweep\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom tag sweep\'' -l older-than -x -d 'The limit: 21d, 3w (default: config sales.followup_limit)'
+complete -c pom -n '__pom_is \'pom tag sweep\'' -l tag -x -d 'The follow-up queue to sweep'
+
+# pom quote
+complete -c pom -n '__pom_is \'pom quote\'' -a add -d 'Add a draft quote; prints it'
+complete -c pom -n '__pom_is \'pom quote\'' -a send -d 'Send a draft quote by email (queued notice); runs the quote_sent tag rules'
+complete -c pom -n '__pom_is \'pom quote\'' -a accept -d 'The customer accepted a sent quote; runs the quote_accepted tag rules'
+complete -c pom -n '__pom_is \'pom quote\'' -a decline -d 'The customer declined; runs the quote_declined tag rules'
+complete -c pom -n '__pom_is \'pom quote\'' -a list -d 'List quotes, oldest first'
+complete -c pom -n '__pom_is \'pom quote\'' -a show -d 'Show a quote: the record, or as the customer reads it (--format text|html)'
+complete -c pom -n '__pom_is \'pom quote\'' -s h -l help -d 'Print this help message and exit'
+
+# pom quote add
+complete -c pom -n '__pom_is \'pom quote add\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom quote add\'' -l customer -x -a '(__pom_ids customer)' -d 'Customer id, ref or name'
+complete -c pom -n '__pom_is \'pom quote add\'' -l line -x -d 'A line: "description|quantity|unit price" (repeat)'
+complete -c pom -n '__pom_is \'pom quote add\'' -l valid-days -x -d 'Days the quote stays valid once sent (default: config sales.quote_valid_days)'
+complete -c pom -n '__pom_is \'pom quote add\'' -l terms -x -d 'Terms or contract text the customer accepts'
+
+# pom quote send
+complete -c pom -n '__pom_is \'pom quote send\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom quote send\'' -l by-hand -d 'It was handed over in person: queue no email'
+
+# pom quote accept
+complete -c pom -n '__pom_is \'pom quote accept\'' -s h -l help -d 'Print this help message and exit'
+
+# pom quote decline
+complete -c pom -n '__pom_is \'pom quote decline\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom quote decline\'' -l reason -x -d 'Why they declined'
+
+# pom quote list
+complete -c pom -n '__pom_is \'pom quote list\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom quote list\'' -l customer -x -a '(__pom_ids customer)' -d 'Only this customer\'s'
+complete -c pom -n '__pom_is \'pom quote list\'' -l status -x -a 'draft sent accepted declined expired' -d 'draft, sent, accepted, declined or expired'
+complete -c pom -n '__pom_is \'pom quote list\'' -l open -d 'Only drafts and sent quotes'
+complete -c pom -n '__pom_is \'pom quote list\'' -l limit -x -d 'At most this many'
+
+# pom quote show
+complete -c pom -n '__pom_is \'pom quote show\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom quote show\'' -l format -x -a 'text html' -d 'text or html: the quote as the customer reads it'
+
+# pom callback
+complete -c pom -n '__pom_is \'pom callback\'' -a add -d 'Promise a callback; prints it'
+complete -c pom -n '__pom_is \'pom callback\'' -a list -d 'List callbacks by due time'
+complete -c pom -n '__pom_is \'pom callback\'' -a show -d 'Show one callback'
+complete -c pom -n '__pom_is \'pom callback\'' -a done -d 'The homeowner was called back: record the outcome'
+complete -c pom -n '__pom_is \'pom callback\'' -a reassign -d 'Give an open callback to another worker'
+complete -c pom -n '__pom_is \'pom callback\'' -a snooze -d 'Move an open callback\'s due time later'
+complete -c pom -n '__pom_is \'pom callback\'' -s h -l help -d 'Print this help message and exit'
+
+# pom callback add
+complete -c pom -n '__pom_is \'pom callback add\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom callback add\'' -l customer -x -a '(__pom_ids customer)' -d 'Customer id, ref or name'
+complete -c pom -n '__pom_is \'pom callback add\'' -l contact -x -a 'phone email sms' -d 'How: phone, email or sms'
+complete -c pom -n '__pom_is \'pom callback add\'' -l reason -x -d 'Why the homeowner needs a callback'
+complete -c pom -n '__pom_is \'pom callback add\'' -l owner -x -d 'Who calls back: worker id or name'
+complete -c pom -n '__pom_is \'pom callback add\'' -l due -x -d 'By when, local: "2026-11-24 15:00", "tomorrow 15:00" (or RFC 3339)'
+complete -c pom -n '__pom_is \'pom callback add\'' -l summary -x -d 'What to tell them'
+complete -c pom -n '__pom_is \'pom callback add\'' -l ticket -x -d 'The ticket it follows up'
+complete -c pom -n '__pom_is \'pom callback add\'' -l appt -x -d 'The appointment it follows up'
+
+# pom callback list
+complete -c pom -n '__pom_is \'pom callback list\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom callback list\'' -l owner -x -d 'Only this worker\'s'
+complete -c pom -n '__pom_is \'pom callback list\'' -l due -x -d 'Only those due on this day: today, tomorrow, 2026-11-24'
+complete -c pom -n '__pom_is \'pom callback list\'' -l overdue -d 'Only open callbacks past their due time'
+complete -c pom -n '__pom_is \'pom callback list\'' -l open -d 'Only open callbacks'
+complete -c pom -n '__pom_is \'pom callback list\'' -l customer -x -a '(__pom_ids customer)' -d 'Only this customer\'s'
+complete -c pom -n '__pom_is \'pom callback list\'' -l ticket -x -d 'Only those of this ticket'
+complete -c pom -n '__pom_is \'pom callback list\'' -l check -d 'With --overdue: exit 1 when there is any (for cron or a monitor)'
+complete -c pom -n '__pom_is \'pom callback list\'' -l limit -x -d 'At most this many'
+
+# pom callback show
+complete -c pom -n '__pom_is \'pom callback show\'' -s h -l help -d 'Print this help message and exit'
+
+# pom callback done
+complete -c pom -n '__pom_is \'pom callback done\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom callback done\'' -l outcome -x -d 'What came of it'
+
+# pom callback reassign
+complete -c pom -n '__pom_is \'pom callback reassign\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom callback reassign\'' -l owner -x -d 'The new owner: worker id or name'
+
+# pom callback snooze
+complete -c pom -n '__pom_is \'pom callback snooze\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom callback snooze\'' -l until -x -d 'The new due time, local: "2026-11-25 09:00", "+2d 09:00"'
+
+# pom ticket
+complete -c pom -n '__pom_is \'pom ticket\'' -a add -d 'Triage a homeowner issue into a ticket; prints it'
+complete -c pom -n '__pom_is \'pom ticket\'' -a list -d 'List tickets by promised response time'
+complete -c pom -n '__pom_is \'pom ticket\'' -a show -d 'Show one ticket with its visits and open callbacks'
+complete -c pom -n '__pom_is \'pom ticket\'' -a route -d 'Apply the routing table, record the route and say the next action'
+complete -c pom -n '__pom_is \'pom ticket\'' -a schedule -d 'Create the linked appointment for the ticket\'s field visit'
+complete -c pom -n '__pom_is \'pom ticket\'' -a close -d 'Close the loop: outcome documented, homeowner notified, nothing linked still open'
+complete -c pom -n '__pom_is \'pom ticket\'' -s h -l help -d 'Print this help message and exit'
+
+# pom ticket add
+complete -c pom -n '__pom_is \'pom ticket add\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom ticket add\'' -l customer -x -a '(__pom_ids customer)' -d 'Customer id, ref or name'
+complete -c pom -n '__pom_is \'pom ticket add\'' -l pool -x -a '(__pom_ids pool)' -d 'The pool it concerns (id)'
+complete -c pom -n '__pom_is \'pom ticket add\'' -l category -x -a 'question communication construction service warranty chemistry route' -d 'question, communication, construction, service, warranty, chemistry or route'
+complete -c pom -n '__pom_is \'pom ticket add\'' -l severity -x -a 'low medium high critical' -d 'low, medium, high or critical'
+complete -c pom -n '__pom_is \'pom ticket add\'' -l urgency -x -a 'low normal high' -d 'low, normal or high (default: normal)'
+complete -c pom -n '__pom_is \'pom ticket add\'' -l summary -x -d 'The issue'
+complete -c pom -n '__pom_is \'pom ticket add\'' -l told -x -d 'What the homeowner has already been told'
+complete -c pom -n '__pom_is \'pom ticket add\'' -l owner -x -d 'Who owns the next response: worker id or name'
+complete -c pom -n '__pom_is \'pom ticket add\'' -l source -x -a 'phone email meeting portal' -d 'phone, email, meeting or portal'
+complete -c pom -n '__pom_is \'pom ticket add\'' -l warranty -x -a 'in out unknown' -d 'in, out or unknown (warranty tickets default to unknown)'
+complete -c pom -n '__pom_is \'pom ticket add\'' -l warranty-until -x -d 'Last day of the warranty (with --warranty in)'
+complete -c pom -n '__pom_is \'pom ticket add\'' -l promise -x -d 'Promised response time: 4h, 48h, 3d (default by severity: critical 4h, high 24h, medium 48h, low 72h)'
+
+# pom ticket list
+complete -c pom -n '__pom_is \'pom ticket list\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom ticket list\'' -l open -d 'Only open tickets'
+complete -c pom -n '__pom_is \'pom ticket list\'' -l overdue -d 'Only open tickets past their promised response time'
+complete -c pom -n '__pom_is \'pom ticket list\'' -l owner -x -d 'Only this worker\'s'
+complete -c pom -n '__pom_is \'pom ticket list\'' -l customer -x -a '(__pom_ids customer)' -d 'Only this customer\'s'
+complete -c pom -n '__pom_is \'pom ticket list\'' -l limit -x -d 'At most this many'
+
+# pom ticket show
+complete -c pom -n '__pom_is \'pom ticket show\'' -s h -l help -d 'Print this help message and exit'
+
+# pom ticket route
+complete -c pom -n '__pom_is \'pom ticket route\'' -s h -l help -d 'Print this help message and exit'
+
+# pom ticket schedule
+complete -c pom -n '__pom_is \'pom ticket schedule\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom ticket schedule\'' -l date -x -d 'Day of the visit: YYYY-MM-DD, tomorrow, +3d'
+complete -c pom -n '__pom_is \'pom ticket schedule\'' -l type -x -d 'Service type (default: repair)'
+complete -c pom -n '__pom_is \'pom ticket schedule\'' -l worker -x -a '(__pom_ids worker)' -d 'Technician (default: unassigned)'
+
+# pom ticket close
+complete -c pom -n '__pom_is \'pom ticket close\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom ticket close\'' -l outcome -x -d 'The service or warranty outcome'
+complete -c pom -n '__pom_is \'pom ticket close\'' -l notified -d 'The homeowner was told the outcome'
+
+# pom note
+complete -c pom -n '__pom_is \'pom note\'' -a add -d 'Add a note to a customer (and a ticket, visit or callback); prints it'
+complete -c pom -n '__pom_is \'pom note\'' -a list -d 'List notes, oldest first'
+complete -c pom -n '__pom_is \'pom note\'' -a show -d 'Show one note'
+complete -c pom -n '__pom_is \'pom note\'' -a search -d 'Full-text search of notes: every word must match (word* for a prefix), best first'
+complete -c pom -n '__pom_is \'pom note\'' -s h -l help -d 'Print this help message and exit'
+
+# pom note add
+complete -c pom -n '__pom_is \'pom note add\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom note add\'' -l customer -x -a '(__pom_ids customer)' -d 'Customer id, ref or name'
+complete -c pom -n '__pom_is \'pom note add\'' -l ticket -x -d 'The ticket it belongs to'
+complete -c pom -n '__pom_is \'pom note add\'' -l appt -x -d 'The appointment it belongs to'
+complete -c pom -n '__pom_is \'pom note add\'' -l callback -x -d 'The callback it belongs to'
+complete -c pom -n '__pom_is \'pom note add\'' -l kind -x -a 'meeting call transcript internal' -d 'meeting, call, transcript or internal'
+complete -c pom -n '__pom_is \'pom note add\'' -l text -x -d 'The note'
+complete -c pom -n '__pom_is \'pom note add\'' -l file -r -F -d 'Read the note from a file (- for standard input), e.g. a transcript'
+
+# pom note list
+complete -c pom -n '__pom_is \'pom note list\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom note list\'' -l customer -x -a '(__pom_ids customer)' -d 'Only this customer\'s'
+complete -c pom -n '__pom_is \'pom note list\'' -l ticket -x -d 'Only this ticket\'s'
+complete -c pom -n '__pom_is \'pom note list\'' -l appt -x -d 'Only this appointment\'s'
+complete -c pom -n '__pom_is \'pom note list\'' -l callback -x -d 'Only this callback\'s'
+complete -c pom -n '__pom_is \'pom note list\'' -l kind -x -a 'meeting call transcript internal' -d 'meeting, call, transcript or internal'
+complete -c pom -n '__pom_is \'pom note list\'' -l limit -x -d 'At most this many'
+
+# pom note show
+complete -c pom -n '__pom_is \'pom note show\'' -s h -l help -d 'Print this help message and exit'
+
+# pom note search
+complete -c pom -n '__pom_is \'pom note search\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom note search\'' -l customer -x -a '(__pom_ids customer)' -d 'Only this customer\'s notes'
+complete -c pom -n '__pom_is \'pom note search\'' -l limit -x -d 'At most this many (default 20; 0: all)'
 
 # pom batch
 complete -c pom -n '__pom_is \'pom batch\'' -s h -l help -d 'Print this help message and exit'

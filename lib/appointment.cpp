@@ -5,6 +5,7 @@
 #include "notice.h"
 #include "pool.h"
 #include "record.h"
+#include "tag.h"
 #include "worker.h"
 
 #include <SQLiteCpp/Statement.h>
@@ -338,6 +339,7 @@ int64_t add_appointment(Context& ctx, const VisitPlan& given, Date date) {
     // A visit booked with its technician is assigned from the start: the customer hears of it
     // as of one assigned later (occurrences of a series do not: they would mail every week).
     if (plan.worker_id) queue_appointment_notice(ctx, "assigned", id);
+    apply_tag_rules(ctx, "appointment_created", plan.customer_id, "appointment " + std::to_string(id));
     return id;
 }
 
@@ -358,6 +360,7 @@ SeriesCreated add_series(Context& ctx, const VisitPlan& given, const Recurrence&
         record_event(ctx, c.appointment_id, "", "scheduled", ctx.now(), "", "");
     }
     set_expanded_through(ctx, s, std::max(through, add_days(from, -1)), created);
+    apply_tag_rules(ctx, "appointment_created", plan.customer_id, "series " + std::to_string(id));
     return out;
 }
 

@@ -388,6 +388,106 @@ void read_billing(const std::string& path, const toml::table& t, BillingSettings
     }
 }
 
+std::vector<std::string> get_strings(const std::string& path, const toml::node& node, const std::string& key) {
+    auto* arr = node.as_array();
+    if (!arr) config_error(path, node, key + " must be an array of strings");
+    std::vector<std::string> out;
+    for (auto&& e : *arr) {
+        std::string s = get_string(path, e, key);
+        if (s.empty() || s.find_first_not_of(" \t") != 0 || s.back() == ' ' || s.back() == '\t')
+            config_error(path, e, key + ": '" + s + "' is not a valid name (empty or surrounded by spaces)");
+        out.push_back(s);
+    }
+    return out;
+}
+
+bool is_status(const std::string& s) { return s == "lead" || s == "active" || s == "inactive"; }
+
+void read_tags(const std::string& path, const toml::table& t, Config& cfg) {
+    for (auto&& [k, v] : t) {
+        std::string name(k.str());
+        auto* tt = v.as_table();
+        if (!tt) config_error(path, v, "tags.\"" + name + "\" must be a table");
+        if (name.empty() || name.front() == ' ' || name.back() == ' ') config_error(path, v, "tags: '" + name + "' is not a valid tag");
+        TagDefinition d = cfg.tags.count(name) ? cfg.tags[name] : TagDefinition{};
+        for (auto&& [kk, vv] : *tt) {
+            std::string key(kk.str());
+            if (key == "description") d.description = get_string(path, vv, "description");
+            else if (key == "colour" || key == "color") {
+                d.colour = get_string(path, vv, key);
+                bool ok = d.colour.size() == 7 && d.colour[0] == '#' &&
+                          d.colour.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string::npos;
+                if (!ok) config_error(path, vv, key + " must be a colour as #rrggbb");
+            } else config_error(path, vv, "unknown key '" + key + "' in tags.\"" + name + "\" (description, colour)");
+        }
+        cfg.tags[name] = d;
+    }
+}
+
+void read_tag_rules(const std::string& path, const toml::table& t, Config& cfg) {
+    for (auto&& [k, v] : t) {
+        std::string name(k.str());
+        auto* rt = v.as_table();
+        if (!rt) config_error(path, v, "tag_rules." + name + " must be a table");
+        bool known = cfg.tag_rules.count(name) > 0;
+        TagRule r = known ? cfg.tag_rules[name] : TagRule{};
+        r.name = name;
+        for (auto&& [kk, vv] : *rt) {
+            std::string key(kk.str());
+            std::string full = "tag_rules." + name + "." + key;
+            if (key == "on") {
+                r.on = get_string(path, vv, full);
+                const auto& events = tag_rule_events();
+                if (std::find(events.begin(), events.end(), r.on) == events.end()) {
+                    std::string list;
+                    for (const auto& e : events) list += (list.empty() ? "" : ", ") + e;
+                    config_error(path, vv, full + ": unknown event '" + r.on + "' (" + list + ")");
+                }
+            } else if (key == "if_status") {
+                r.if_status = get_strings(path, vv, full);
+                for (const auto& s : r.if_status)
+                    if (!is_status(s)) config_error(path, vv, full + ": '" + s + "' is not a customer status (lead, active, inactive)");
+            } else if (key == "if_tags") r.if_tags = get_strings(path, vv, full);
+            else if (key == "add") r.add = get_strings(path, vv, full);
+            else if (key == "remove") r.remove = get_strings(path, vv, full);
+            else if (key == "set_status") {
+                r.set_status = get_string(path, vv, full);
+                if (!is_status(r.set_status)) config_error(path, vv, full + ": '" + r.set_status + "' is not a customer status (lead, active, inactive)");
+            } else if (key == "enabled") {
+                auto b = vv.value_exact<bool>();
+                if (!b) config_error(path, vv, full + " must be true or false");
+                r.enabled = *b;
+            } else {
+                config_error(path, vv, "unknown key '" + full + "' (on, if_status, if_tags, add, remove, set_status, enabled)");
+            }
+        }
+        if (r.on.empty()) config_error(path, v, "tag_rules." + name + " needs on = \"EVENT\"");
+        if (r.add.empty() && r.remove.empty() && r.set_status.empty())
+            config_error(path, v, "tag_rules." + name + " does nothing: give add, remove or set_status");
+        for (const auto& a : r.add)
+            if (std::find(r.remove.begin(), r.remove.end(), a) != r.remove.end())
+                config_error(path, v, "tag_rules." + name + " both adds and removes '" + a + "'");
+        cfg.tag_rules[name] = r;
+    }
+}
+
+void read_sales(const std::string& path, const toml::table& t, SalesSettings& s) {
+    for (auto&& [k, v] : t) {
+        std::string key(k.str());
+        if (key == "quote_valid_days") s.quote_valid_days = static_cast<int>(get_int(path, v, "sales.quote_valid_days", 1, 365));
+        else if (key == "followup_limit") {
+            s.followup_limit = get_string(path, v, "sales.followup_limit");
+            try {
+                if (parse_duration(s.followup_limit, "sales.followup_limit").count() <= 0)
+                    config_error(path, v, "sales.followup_limit must be more than zero");
+            } catch (const Error& e) {
+                if (e.kind() == ErrorKind::Config) throw;
+                config_error(path, v, e.what());
+            }
+        } else config_error(path, v, "unknown key 'sales." + key + "' (quote_valid_days, followup_limit)");
+    }
+}
+
 }  // namespace
 
 int parse_terms_days(const std::string& terms) {
@@ -403,6 +503,31 @@ int parse_terms_days(const std::string& terms) {
         return n <= 365 ? n : -1;
     }
     return -1;
+}
+
+const std::vector<std::string>& tag_rule_events() {
+    static const std::vector<std::string> e{"customer_created",   "quote_sent",          "quote_accepted",
+                                            "quote_declined", "appointment_created", "followup_stale"};
+    return e;
+}
+
+std::map<std::string, TagDefinition> Config::default_tags() {
+    return {
+        {"Quote", {"Need to send a quote", "#1f77b4"}},
+        {"Sales Followup", {"Quote has been sent: solicit an answer, yes or no", "#ff7f0e"}},
+        {"Schedule", {"Quote signed: the customer needs to be scheduled by creating an appointment", "#2ca02c"}},
+    };
+}
+
+std::map<std::string, TagRule> Config::default_tag_rules() {
+    std::map<std::string, TagRule> r;
+    r["lead-needs-quote"] = {"lead-needs-quote", "customer_created", {"lead"}, {}, {"Quote"}, {}, "", true};
+    r["quote-sent-followup"] = {"quote-sent-followup", "quote_sent", {}, {}, {"Sales Followup"}, {"Quote"}, "", true};
+    r["quote-accepted-schedule"] = {"quote-accepted-schedule", "quote_accepted", {}, {}, {"Schedule"}, {"Sales Followup", "Quote"}, "", true};
+    r["quote-declined-inactive"] = {"quote-declined-inactive", "quote_declined", {"lead"}, {}, {}, {"Sales Followup", "Quote"}, "inactive", true};
+    r["scheduled-active"] = {"scheduled-active", "appointment_created", {}, {"Schedule"}, {}, {"Schedule"}, "active", true};
+    r["followup-stale-inactive"] = {"followup-stale-inactive", "followup_stale", {"lead"}, {}, {}, {"Sales Followup"}, "inactive", true};
+    return r;
 }
 
 std::vector<ServiceType> Config::default_service_types() {
@@ -436,6 +561,11 @@ std::map<std::string, NoticeTemplate> Config::default_notices() {
          {"email", "We could not service your pool on {date}",
           "Hello {first_name},\n\nWe could not complete your {service_type} visit on {date}: {reason}.\n"
           "We will be back on your next scheduled day, or call us at {company_phone}.\n\n{company}\n",
+          true}},
+        {"quote",
+         {"email", "Your quote from {company}",
+          "Hello {first_name},\n\nThank you for asking {company} for a quote. Here it is:\n\n{quote}\n"
+          "To accept it, reply to this email or call us at {company_phone}.\n\n{company}\n",
           true}},
     };
 }
@@ -549,6 +679,18 @@ Config load_config_file(const std::string& path) {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "chemicals must be a table");
             read_chemicals(path, *t, cfg);
+        } else if (key == "tags") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "tags must be a table");
+            read_tags(path, *t, cfg);
+        } else if (key == "tag_rules") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "tag_rules must be a table");
+            read_tag_rules(path, *t, cfg);
+        } else if (key == "sales") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "sales must be a table");
+            read_sales(path, *t, cfg.sales);
         } else if (key == "company") {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "company must be a table");
@@ -592,6 +734,14 @@ nlohmann::ordered_json config_to_json(const Config& c) {
     for (const auto& [name, r] : c.tax.rates) tax_rates[name] = format_rate(r);
     nlohmann::ordered_json items = nlohmann::ordered_json::object();
     for (const auto& [kind, name] : c.billing.items) items[kind] = name;
+    nlohmann::ordered_json tags = nlohmann::ordered_json::object();
+    for (const auto& [name, t] : c.tags)
+        tags[name] = {{"description", t.description}, {"colour", t.colour.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t.colour)}};
+    nlohmann::ordered_json rules = nlohmann::ordered_json::array();
+    for (const auto& [name, r] : c.tag_rules)
+        rules.push_back({{"name", name}, {"on", r.on}, {"if_status", r.if_status}, {"if_tags", r.if_tags}, {"add", r.add},
+                         {"remove", r.remove}, {"set_status", r.set_status.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.set_status)},
+                         {"enabled", r.enabled}});
     return {
         {"source", c.source.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(c.source)},
         {"db", c.db ? nlohmann::ordered_json(*c.db) : nlohmann::ordered_json(nullptr)},
@@ -639,6 +789,10 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"billing.monthly_taxable", c.billing.monthly_taxable},
         {"targets", targets},
         {"chemicals", chemicals},
+        {"tags", tags},
+        {"tag_rules", rules},
+        {"sales.quote_valid_days", c.sales.quote_valid_days},
+        {"sales.followup_limit", c.sales.followup_limit},
     };
 }
 

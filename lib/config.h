@@ -81,6 +81,33 @@ struct BillingSettings {
     bool monthly_taxable = false;               ///< flat monthly fees carry sales tax
 };
 
+/// A tag's optional definition (`[tags."Sales Followup"]`): tags are free-form, a definition only
+/// documents one and gives it a colour.
+struct TagDefinition {
+    std::string description;
+    std::string colour;  ///< "#rrggbb", or empty
+};
+
+/// A tag automation rule (`[tag_rules.NAME]`): when `on` happens to a customer who has every tag
+/// of `if_tags` and one of the statuses of `if_status` (any when empty), remove `remove`, add
+/// `add` and set `set_status`. Rules of one event run in name order.
+struct TagRule {
+    std::string name;
+    std::string on;  ///< customer_created, quote_sent, quote_accepted, quote_declined, appointment_created, followup_stale
+    std::vector<std::string> if_status;
+    std::vector<std::string> if_tags;
+    std::vector<std::string> add;
+    std::vector<std::string> remove;
+    std::string set_status;  ///< lead, active, inactive or empty (leave it)
+    bool enabled = true;
+};
+
+/// The sales pipeline (`[sales]`).
+struct SalesSettings {
+    int quote_valid_days = 30;          ///< default validity of a quote, counted from when it is sent
+    std::string followup_limit = "21d";  ///< `tag sweep`: how long a lead may wait in Sales Followup
+};
+
 /// The company's settings from pom.toml. Every field has a default, so no file means defaults.
 struct Config {
     std::string source;              ///< the file it was read from; empty when defaults
@@ -108,10 +135,18 @@ struct Config {
     std::map<std::string, std::map<std::string, Range>> targets;
     /// The products `service recommend` uses (`[chemicals.<name>]`), in the order given.
     std::vector<Chemical> chemicals = default_chemicals();
+    std::map<std::string, TagDefinition> tags = default_tags();
+    std::map<std::string, TagRule> tag_rules = default_tag_rules();
+    SalesSettings sales;
 
     static std::vector<ServiceType> default_service_types();
     static std::map<std::string, std::vector<ChecklistItem>> default_checklists();
     static std::map<std::string, NoticeTemplate> default_notices();
+    static std::map<std::string, TagDefinition> default_tags();
+    /// The company's documented sales process: a new lead gets Quote; a quote sent replaces Quote
+    /// with Sales Followup; a quote accepted replaces Sales Followup with Schedule; an appointment
+    /// for a customer tagged Schedule removes it and makes the customer active.
+    static std::map<std::string, TagRule> default_tag_rules();
     /// The service type of that name; throws BadInput listing the known ones.
     const ServiceType& service_type(const std::string& name) const;
     bool is_working_day(int weekday) const;
@@ -123,6 +158,8 @@ struct Config {
 int parse_terms_days(const std::string& terms);
 /// A tax rate in millionths as a percentage: 86000 → "8.6".
 std::string format_rate(int64_t rate_micro);
+/// The events a tag rule may name.
+const std::vector<std::string>& tag_rule_events();
 
 /// Reads a pom.toml. A syntax error, a wrong type, an unknown key or an invalid value throws
 /// ErrorKind::Config naming `FILE:LINE:COLUMN`. A missing file throws ErrorKind::NoInput.

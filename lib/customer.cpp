@@ -4,6 +4,7 @@
 #include "error.h"
 #include "output.h"
 #include "record.h"
+#include "tag.h"
 
 #include <SQLiteCpp/Statement.h>
 #include <algorithm>
@@ -364,6 +365,8 @@ int64_t add_customer(Context& ctx, const CustomerFields& f) {
     write_contacts(ctx.store, id, "email", merged_contacts({}, f.emails, f, true), true);
     write_contacts(ctx.store, id, "phone", merged_contacts({}, f.phones, f, false), true);
     add_tags(ctx, id, f.tags);
+    record_status_change(ctx, id, std::nullopt, f.status.value_or("lead"));
+    if (f.run_tag_rules) apply_tag_rules(ctx, "customer_created", id, "customer " + std::to_string(id));
     record_change(ctx, "customer", id, nullptr, customer_json(get_customer(ctx.store, id)));
     return id;
 }
@@ -436,6 +439,7 @@ bool edit_customer(Context& ctx, int64_t id, const CustomerFields& f) {
     add_tags(ctx, id, f.tags);
     Customer now = get_customer(ctx.store, id);
     if (snapshot(now) == snapshot(old)) return false;
+    record_status_change(ctx, id, old.status, now.status);
     record_change(ctx, "customer", id, before, customer_json(now));
     return true;
 }
@@ -546,6 +550,7 @@ ImportResult import_customers(Context& ctx, std::istream& in, const std::string&
         };
         auto where = [&](const char* name) { return at + ", column " + name; };
         CustomerFields f;
+        f.run_tag_rules = false;
         f.ref = cell("ref");
         if (f.ref->empty()) fail(ErrorKind::BadInput, where("ref") + ": empty (every row needs a ref)");
         check_ref(*f.ref, where("ref"));

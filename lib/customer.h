@@ -35,6 +35,9 @@ struct CustomerFields {
     std::vector<std::string> opt_in;   ///< addresses or numbers to opt in
     std::vector<std::string> opt_out;  ///< addresses or numbers to opt out
     std::vector<std::string> tags;     ///< tags to add
+    /// add_customer runs the customer_created tag rules (a new lead gets Quote); an import does
+    /// not, since its tags column says what each customer carries.
+    bool run_tag_rules = true;
 };
 
 struct CustomerFilter {

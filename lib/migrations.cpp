@@ -595,10 +595,190 @@ const char* k_v6 = R"SQL(
 CREATE INDEX service_started ON service (started_at);
 )SQL";
 
+// 7: sales and customer service — customer status history, tag rule audit, quotes and their
+// lines, callbacks, issue and warranty tickets with their routes and visits, notes with a full-text
+// index. Depends only on schema 1-3 (customer, worker, pool, appointment).
+const char* k_v7 = R"SQL(
+ALTER TABLE customer_tag ADD COLUMN added_rule TEXT;
+ALTER TABLE customer_tag ADD COLUMN removed_rule TEXT;
+
+CREATE TABLE customer_status_change (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customer (id) ON DELETE CASCADE,
+    from_status TEXT CHECK (from_status IS NULL OR from_status IN ('lead', 'active', 'inactive')),
+    to_status   TEXT NOT NULL CHECK (to_status IN ('lead', 'active', 'inactive')),
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    rule        TEXT,
+    CHECK (from_status IS NOT to_status)
+) STRICT;
+CREATE INDEX customer_status_change_customer ON customer_status_change (customer_id, at);
+-- Customers from before this schema: their history starts with the status they have now.
+INSERT INTO customer_status_change (customer_id, from_status, to_status, at, actor)
+SELECT id, NULL, status, created_at, 'schema 7' FROM customer;
+
+CREATE TABLE tag_rule_run (
+    id          INTEGER PRIMARY KEY,
+    rule        TEXT NOT NULL CHECK (length(rule) > 0),
+    event       TEXT NOT NULL CHECK (event IN ('customer_created', 'quote_sent', 'quote_accepted', 'quote_declined',
+                                               'appointment_created', 'followup_stale')),
+    customer_id INTEGER NOT NULL REFERENCES customer (id) ON DELETE CASCADE,
+    subject     TEXT,
+    added       TEXT NOT NULL CHECK (json_valid(added)),
+    removed     TEXT NOT NULL CHECK (json_valid(removed)),
+    status_from TEXT,
+    status_to   TEXT,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL
+) STRICT;
+CREATE INDEX tag_rule_run_customer ON tag_rule_run (customer_id, at);
+CREATE TRIGGER tag_rule_run_no_update BEFORE UPDATE ON tag_rule_run
+BEGIN SELECT RAISE(ABORT, 'the tag rule log is append-only'); END;
+
+CREATE TABLE quote (
+    id             INTEGER PRIMARY KEY,
+    customer_id    INTEGER NOT NULL REFERENCES customer (id),
+    status         TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'sent', 'accepted', 'declined', 'expired')),
+    valid_days     INTEGER NOT NULL CHECK (valid_days BETWEEN 1 AND 365),
+    valid_until    TEXT NOT NULL CHECK (date(valid_until) IS valid_until),
+    total_cents    INTEGER NOT NULL CHECK (total_cents >= 0),
+    terms          TEXT,
+    sent_at        TEXT,
+    accepted_at    TEXT,
+    declined_at    TEXT,
+    decline_reason TEXT,
+    expired_at     TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    CHECK (status = 'draft' OR status = 'expired' OR sent_at IS NOT NULL),
+    CHECK (status <> 'accepted' OR accepted_at IS NOT NULL),
+    CHECK (status <> 'declined' OR (declined_at IS NOT NULL AND length(trim(decline_reason)) > 0)),
+    CHECK (status <> 'expired' OR expired_at IS NOT NULL)
+) STRICT;
+CREATE INDEX quote_customer ON quote (customer_id, created_at);
+CREATE INDEX quote_open ON quote (status, customer_id) WHERE status IN ('draft', 'sent');
+
+CREATE TABLE quote_line (
+    id               INTEGER PRIMARY KEY,
+    quote_id         INTEGER NOT NULL REFERENCES quote (id),
+    position         INTEGER NOT NULL CHECK (position >= 1),
+    description      TEXT NOT NULL CHECK (length(trim(description)) > 0),
+    quantity_milli   INTEGER NOT NULL CHECK (quantity_milli > 0),
+    unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),
+    amount_cents     INTEGER NOT NULL CHECK (amount_cents >= 0),
+    UNIQUE (quote_id, position)
+) STRICT;
+-- What was sent is what the customer accepts: lines change only while the quote is a draft.
+CREATE TRIGGER quote_line_frozen_insert BEFORE INSERT ON quote_line
+WHEN (SELECT status FROM quote WHERE id = NEW.quote_id) <> 'draft'
+BEGIN SELECT RAISE(ABORT, 'the lines of a quote that was sent cannot change'); END;
+CREATE TRIGGER quote_line_frozen_update BEFORE UPDATE ON quote_line
+WHEN (SELECT status FROM quote WHERE id = OLD.quote_id) <> 'draft'
+BEGIN SELECT RAISE(ABORT, 'the lines of a quote that was sent cannot change'); END;
+CREATE TRIGGER quote_line_frozen_delete BEFORE DELETE ON quote_line
+WHEN (SELECT status FROM quote WHERE id = OLD.quote_id) <> 'draft'
+BEGIN SELECT RAISE(ABORT, 'the lines of a quote that was sent cannot change'); END;
+
+CREATE TABLE ticket (
+    id             INTEGER PRIMARY KEY,
+    customer_id    INTEGER NOT NULL REFERENCES customer (id),
+    pool_id        INTEGER REFERENCES pool (id),
+    category       TEXT NOT NULL CHECK (category IN ('question', 'communication', 'construction', 'service', 'warranty',
+                                                     'chemistry', 'route')),
+    severity       TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+    urgency        TEXT NOT NULL CHECK (urgency IN ('low', 'normal', 'high')),
+    summary        TEXT NOT NULL CHECK (length(trim(summary)) > 0),
+    told           TEXT NOT NULL CHECK (length(trim(told)) > 0),
+    owner_id       INTEGER NOT NULL REFERENCES worker (id),
+    source         TEXT NOT NULL CHECK (source IN ('phone', 'email', 'meeting', 'portal')),
+    warranty       TEXT CHECK (warranty IS NULL OR warranty IN ('in', 'out', 'unknown')),
+    warranty_until TEXT CHECK (warranty_until IS NULL OR date(warranty_until) IS warranty_until),
+    promise_s      INTEGER NOT NULL CHECK (promise_s > 0),
+    due_at         TEXT NOT NULL,
+    status         TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+    route          TEXT CHECK (route IS NULL OR route IN ('customer-service', 'construction', 'service', 'warranty',
+                                                          'service-plan', 'route-planning')),
+    next_action    TEXT,
+    outcome        TEXT,
+    notified_at    TEXT,
+    closed_at      TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    CHECK (warranty_until IS NULL OR warranty = 'in'),
+    -- the loop is closed only when the homeowner was told and the outcome is written down
+    CHECK (status <> 'closed' OR (closed_at IS NOT NULL AND notified_at IS NOT NULL AND length(trim(outcome)) > 0))
+) STRICT;
+CREATE INDEX ticket_open ON ticket (due_at) WHERE status = 'open';
+CREATE INDEX ticket_owner ON ticket (owner_id, status);
+CREATE INDEX ticket_customer ON ticket (customer_id, created_at);
+
+CREATE TABLE ticket_route (
+    id          INTEGER PRIMARY KEY,
+    ticket_id   INTEGER NOT NULL REFERENCES ticket (id),
+    route       TEXT NOT NULL,
+    next_action TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL
+) STRICT;
+CREATE INDEX ticket_route_ticket ON ticket_route (ticket_id);
+
+CREATE TABLE ticket_visit (
+    id             INTEGER PRIMARY KEY,
+    ticket_id      INTEGER NOT NULL REFERENCES ticket (id),
+    appointment_id INTEGER NOT NULL UNIQUE REFERENCES appointment (id)
+) STRICT;
+CREATE INDEX ticket_visit_ticket ON ticket_visit (ticket_id);
+
+CREATE TABLE callback (
+    id              INTEGER PRIMARY KEY,
+    customer_id     INTEGER NOT NULL REFERENCES customer (id),
+    contact         TEXT NOT NULL CHECK (contact IN ('phone', 'email', 'sms')),
+    reason          TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    owner_id        INTEGER NOT NULL REFERENCES worker (id),
+    due_at          TEXT NOT NULL,
+    first_due_at    TEXT NOT NULL,
+    summary         TEXT NOT NULL CHECK (length(trim(summary)) > 0),
+    ticket_id       INTEGER REFERENCES ticket (id),
+    appointment_id  INTEGER REFERENCES appointment (id),
+    status          TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+    outcome         TEXT,
+    done_at         TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    CHECK ((status = 'done') = (done_at IS NOT NULL)),
+    CHECK (status <> 'done' OR length(trim(outcome)) > 0)
+) STRICT;
+CREATE INDEX callback_open ON callback (due_at) WHERE status = 'open';
+CREATE INDEX callback_owner ON callback (owner_id, due_at) WHERE status = 'open';
+CREATE INDEX callback_customer ON callback (customer_id, created_at);
+CREATE INDEX callback_ticket ON callback (ticket_id) WHERE ticket_id IS NOT NULL;
+
+CREATE TABLE note (
+    id             INTEGER PRIMARY KEY,
+    customer_id    INTEGER NOT NULL REFERENCES customer (id),
+    ticket_id      INTEGER REFERENCES ticket (id),
+    appointment_id INTEGER REFERENCES appointment (id),
+    callback_id    INTEGER REFERENCES callback (id),
+    kind           TEXT NOT NULL CHECK (kind IN ('meeting', 'call', 'transcript', 'internal')),
+    text           TEXT NOT NULL CHECK (length(trim(text)) > 0),
+    source_file    TEXT,
+    author         TEXT NOT NULL,
+    created_at     TEXT NOT NULL
+) STRICT;
+CREATE INDEX note_customer ON note (customer_id, created_at);
+CREATE TRIGGER note_no_update BEFORE UPDATE ON note
+BEGIN SELECT RAISE(ABORT, 'notes are a record of what was said: add a new note instead'); END;
+CREATE VIRTUAL TABLE note_fts USING fts5 (text, content = 'note', content_rowid = 'id', tokenize = 'porter unicode61');
+CREATE TRIGGER note_fts_insert AFTER INSERT ON note
+BEGIN INSERT INTO note_fts (rowid, text) VALUES (NEW.id, NEW.text); END;
+CREATE TRIGGER note_fts_delete AFTER DELETE ON note
+BEGIN INSERT INTO note_fts (note_fts, rowid, text) VALUES ('delete', OLD.id, OLD.text); END;
+)SQL";
+
 }  // namespace
 
 const std::vector<std::string>& migrations() {
-    static const std::vector<std::string> all{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
+    static const std::vector<std::string> all{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7};
     return all;
 }
 

@@ -122,7 +122,7 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
 
     def test_bash_subcommands_at_every_depth(self):
         self.assertEqual(self.bash(["pom", "cust"]), ["customer"])
-        self.assertEqual(self.bash(["pom", "customer", ""]), ["add", "list", "show", "edit", "import"])
+        self.assertEqual(self.bash(["pom", "customer", ""]), ["add", "list", "show", "edit", "import", "timeline"])
         self.assertEqual(self.bash(["pom", "appt", "series", "s"]), ["show", "suspend"])
         self.assertEqual(self.bash(["pom", "--db", self.db, "-o", "json", "wor"]), ["worker"])
         self.assertEqual(self.bash(["pom", "completion", ""]), ["bash", "zsh", "fish"])  # not the hidden ids
@@ -171,7 +171,7 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
 
     def test_fish(self):
         self.assertEqual(self.fish("pom cust"), [("customer", "Customers: add, list, show, edit, import")])
-        self.assertEqual(self.values(self.fish("pom customer ")), ["add", "edit", "import", "list", "show"])
+        self.assertEqual(self.values(self.fish("pom customer ")), ["add", "edit", "import", "list", "show", "timeline"])
         self.assertEqual(self.values(self.fish("pom appt series su")), ["suspend"])
         self.assertEqual(self.values(self.fish("pom customer list --status ")), ["active", "inactive", "lead"])
         self.assertIn("--dry-run", self.values(self.fish("pom customer list --dr")))
@@ -202,7 +202,7 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
 
     def test_zsh(self):
         self.assertEqual(self.zsh("pom cust"), ["customer"])
-        self.assertEqual(sorted(self.zsh("pom customer ")), ["add", "edit", "import", "list", "show"])
+        self.assertEqual(sorted(self.zsh("pom customer ")), ["add", "edit", "import", "list", "show", "timeline"])
         self.assertEqual(sorted(self.zsh("pom appt series s")), ["show", "suspend"])
         self.assertEqual(sorted(self.zsh("pom customer list --status ")), ["active", "inactive", "lead"])
         self.assertIn("--dry-run", self.zsh("pom customer list --dr"))

@@ -38,7 +38,8 @@ class CustomerAdd(Refusals, PomTest):
         self.assertEqual(c["status"], "lead")
         for k in ("ref", "company", "email", "phone", "street", "city", "state", "zip", "notes"):
             self.assertIsNone(c[k], k)
-        self.assertEqual((c["emails"], c["phones"], c["tags"]), ([], [], []))
+        # A new lead joins the Quote queue (the default tag rule lead-needs-quote, see test_tag.py).
+        self.assertEqual((c["emails"], c["phones"], c["tags"]), ([], [], ["Quote"]))
 
     def test_add_is_audited(self):
         self.ok("customer", "add", "--name", "Ann Smith", "--ref", "C-1", "--as", "dana")
@@ -165,7 +166,8 @@ class CustomerEdit(Refusals, PomTest):
                       env={"POM_NOW": "2026-11-24T09:30:00"})
         self.validate("customer", c)
         c = c[0]
-        self.assertEqual((c["status"], c["city"], c["tags"]), ("active", "Mesa", ["Weekly"]))
+        # Quote came from the lead-needs-quote rule when the customer was added as a lead.
+        self.assertEqual((c["status"], c["city"], c["tags"]), ("active", "Mesa", ["Quote", "Weekly"]))
         self.assertEqual(c["created_at"], "2026-11-23T15:00:00Z")
         self.assertEqual(c["updated_at"], "2026-11-24T16:30:00Z")
         e = self.json("log", "--entity", "customer", "--id", "1")[-1]

@@ -69,7 +69,7 @@ TEST_CASE("add: the record, its contacts with their opt-ins, tags, and one audit
     CHECK_FALSE(got.emails[1].opt_in);
     CHECK_FALSE(got.phones[0].opt_in);  // phones are not opted in to SMS unless asked
     CHECK(got.phones[1].opt_in);
-    CHECK(got.tags == std::vector<std::string>{"weekly", "salt"});
+    CHECK(got.tags == std::vector<std::string>{"weekly", "salt", "Quote"});  // a new lead joins the Quote queue (default tag rule)
     CHECK(got.created_at == "2026-11-23T15:00:00Z");
 
     Json j = customer_json(got);
