@@ -196,7 +196,19 @@ int64_t parse_id(const std::string& text, const std::string& what) {
     return v;
 }
 
-std::unique_ptr<CLI::App> build_app(Cli& cli) {
+std::string command_word(const std::vector<std::string>& args) {
+    static const char* const with_value[] = {"--db", "--config", "--as", "--now", "-o", "--output", "--fields"};
+    for (size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
+        if (a.empty() || a[0] != '-') return a;
+        if (a == "--") return i + 1 < args.size() ? args[i + 1] : "";
+        for (const char* v : with_value)
+            if (a == v) ++i;  // its value follows
+    }
+    return "";
+}
+
+std::unique_ptr<CLI::App> build_app(Cli& cli, const std::string& only) {
     auto app = std::make_unique<CLI::App>("pom: operations for pool-service companies", "pom");
     app->fallthrough();
     app->require_subcommand(1);
@@ -211,7 +223,7 @@ std::unique_ptr<CLI::App> build_app(Cli& cli) {
     g->add_option("--fields", cli.g.fields, "Fields to show, in order: a,b,c");
     g->add_flag("--dry-run", cli.g.dry_run, "Show what a command would do; write nothing");
     cli.root = app.get();
-    register_commands(*app, cli);
+    register_commands(*app, cli, only);
     return app;
 }
 
@@ -255,7 +267,7 @@ Captured run_captured(const std::vector<std::string>& args, Session& session, st
     Cli cli(session, args);
     std::unique_ptr<CLI::App> app;
     try {
-        app = build_app(cli);
+        app = build_app(cli, command_word(args));
         std::vector<std::string> rev(args.rbegin(), args.rend());
         app->parse(rev);
         if (cli.result) {

@@ -108,8 +108,14 @@ private:
     void with_context(const std::function<void(Context&)>& body);
 };
 
-/// Registers every subcommand (cmd/main.cpp: the command table).
-void register_commands(CLI::App& app, Cli& cli);
+/// Registers the subcommands (cmd/main.cpp: the command table): with `only` naming a top-level
+/// command, just that one (what a command line needs; building all of them is a third of the
+/// start-up of a quick command); else every one.
+void register_commands(CLI::App& app, Cli& cli, const std::string& only = "");
+
+/// The top-level command word of a command line: its first word that is neither a global option
+/// nor that option's value; empty when there is none.
+std::string command_word(const std::vector<std::string>& args);
 
 /// The outcome of one command line, kept as data (what batch reports per line).
 struct Captured {
@@ -128,8 +134,9 @@ Captured run_captured(const std::vector<std::string>& args, Session& session, st
 /// rendered output to `out` and errors to `err`; returns the exit code.
 int run(const std::vector<std::string>& args, Session& session, std::ostream& out, std::ostream& err);
 
-/// Builds the CLI definition alone (for completion scripts).
-std::unique_ptr<CLI::App> build_app(Cli& cli);
+/// Builds the CLI definition: every command (for completion scripts and help), or with `only`
+/// just that top-level command.
+std::unique_ptr<CLI::App> build_app(Cli& cli, const std::string& only = "");
 
 /// Shorthand for lib records → Output.
 Output records(std::vector<Json> rows, std::vector<std::string> fields, std::vector<std::string> table_fields = {});

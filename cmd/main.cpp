@@ -28,30 +28,47 @@ void register_bill(CLI::App& app, Cli& cli);
 void register_help(CLI::App& app, Cli& cli);
 void register_completion(CLI::App& app, Cli& cli);
 
-void register_commands(CLI::App& app, Cli& cli) {
-    register_init(app, cli);        // init                    create a database
-    register_customer(app, cli);    // customer add|list|show|edit|import
-    register_pool(app, cli);        // pool add|list|show|edit
-    register_worker(app, cli);      // worker add|list|show|edit
-    register_appt(app, cli);        // appt add|list|show|assign|move|board|days-out|preview|expand|rollover|
-                                    //      on-my-way|start|pause|complete|skip|cancel|series ...
-    register_service(app, cli);     // service start|new|show|check|uncheck|reading|dose|use|note|photo|recommend|
-                                    //         submit|amend|list|report
-    register_inventory(app, cli);   // inventory add|list|show|receive|adjust
-    register_notify(app, cli);      // notify list|show|send|retry  the customer notice outbox
-    register_bill(app, cli);        // bill plan|extra|lines|run|issue|list|show|void|credit|pay|aging|export|batches
-    register_tag(app, cli);         // tag add|rm|list|history|sweep
-    register_quote(app, cli);       // quote add|send|accept|decline|list|show
-    register_callback(app, cli);    // callback add|list|show|done|reassign|snooze
-    register_ticket(app, cli);      // ticket add|list|show|route|schedule|close
-    register_note(app, cli);        // note add|list|show|search
-    register_timeline(app, cli);    // customer timeline       (after customer: adds to it)
-    register_batch(app, cli);       // batch FILE              many commands, one transaction
-    register_log(app, cli);         // log                     the audit log
-    register_db(app, cli);          // db check|backup|stats
-    register_config(app, cli);      // config show
-    register_completion(app, cli);  // completion bash|zsh|fish
-    register_help(app, cli);        // help exit-codes
+namespace {
+
+struct Command {
+    const char* name;
+    void (*add)(CLI::App&, Cli&);
+};
+
+// In the order `pom --help` lists them.
+constexpr Command k_commands[] = {
+    {"init", register_init},              // init                    create a database
+    {"customer", register_customer},      // customer add|list|show|edit|import
+    {"pool", register_pool},              // pool add|list|show|edit
+    {"worker", register_worker},          // worker add|list|show|edit
+    {"appt", register_appt},              // appt add|list|show|assign|move|board|days-out|preview|expand|rollover|
+                                          //      on-my-way|start|pause|complete|skip|cancel|series ...
+    {"service", register_service},        // service start|new|show|check|uncheck|reading|dose|use|note|photo|
+                                          //         recommend|submit|amend|list|report
+    {"inventory", register_inventory},    // inventory add|list|show|receive|adjust
+    {"notify", register_notify},          // notify list|show|send|retry  the customer notice outbox
+    {"bill", register_bill},              // bill plan|extra|lines|run|issue|list|show|void|credit|pay|aging|export|batches
+    {"tag", register_tag},                // tag add|rm|list|history|sweep
+    {"quote", register_quote},            // quote add|send|accept|decline|list|show
+    {"callback", register_callback},      // callback add|list|show|done|reassign|snooze
+    {"ticket", register_ticket},          // ticket add|list|show|route|schedule|close
+    {"note", register_note},              // note add|list|show|search
+    {"customer", register_timeline},      // customer timeline       (after customer: adds to it)
+    {"batch", register_batch},            // batch FILE              many commands, one transaction
+    {"log", register_log},                // log                     the audit log
+    {"db", register_db},                  // db check|backup|stats
+    {"config", register_config},          // config show
+    {"completion", register_completion},  // completion bash|zsh|fish
+    {"help", register_help},              // help exit-codes
+};
+
+}  // namespace
+
+void register_commands(CLI::App& app, Cli& cli, const std::string& only) {
+    bool known = false;
+    for (const auto& c : k_commands) known = known || (only == c.name && only != "help" && only != "completion");
+    for (const auto& c : k_commands)
+        if (!known || only == c.name) c.add(app, cli);
 }
 
 }  // namespace pom::cli
