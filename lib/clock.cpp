@@ -3,7 +3,8 @@
 #include "error.h"
 
 #include <charconv>
-#include <date/tz.h>
+#include <cstdlib>
+#include <ctime>
 #include <sys/stat.h>
 
 namespace pom {
@@ -18,29 +19,47 @@ bool time_zone_exists(const std::string& name) {
     return ::stat(("/usr/share/zoneinfo/" + name).c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-const date::time_zone* TimeZone::zone() const {
-    if (!m_zone) {
-        try {
-            m_zone = date::locate_zone(m_name);
-        } catch (const std::exception&) {
-            fail(ErrorKind::Config, "unknown time zone '" + m_name + "'");
-        }
-    }
-    return m_zone;
+namespace {
+
+/// Makes `name` glibc's zone (TZ) unless it already is.
+void use_zone(const std::string& name) {
+    static std::string active;  // glibc's own state is process-wide; this only mirrors it
+    if (active == name) return;
+    ::setenv("TZ", (":" + name).c_str(), 1);
+    ::tzset();
+    active = name;
 }
 
-LocalTime TimeZone::to_local(Instant t) const { return zone()->to_local(t); }
+}  // namespace
+
+std::chrono::seconds TimeZone::offset_at(Instant t) const {
+    if (!m_checked) {
+        // glibc reads a zone it cannot find as UTC, silently; refuse it instead.
+        if (!time_zone_exists(m_name)) fail(ErrorKind::Config, "unknown time zone '" + m_name + "'");
+        m_checked = true;
+    }
+    use_zone(m_name);
+    std::time_t x = static_cast<std::time_t>(t.time_since_epoch().count());
+    std::tm tm{};
+    if (!::localtime_r(&x, &tm)) fail(ErrorKind::BadInput, "time out of range: " + std::to_string(x));
+    return std::chrono::seconds(tm.tm_gmtoff);
+}
+
+LocalTime TimeZone::to_local(Instant t) const { return LocalTime{t.time_since_epoch() + offset_at(t)}; }
 
 Instant TimeZone::to_instant(LocalTime t) const {
-    auto info = zone()->get_info(t);
-    switch (info.result) {
-    case date::local_info::unique: return Instant{t.time_since_epoch() - info.first.offset};
-    case date::local_info::ambiguous: return Instant{t.time_since_epoch() - info.first.offset};
-    case date::local_info::nonexistent:
-        // The wall time is skipped by the change; keep the same elapsed time after the gap.
-        return Instant{t.time_since_epoch() - info.first.offset};
-    }
-    return Instant{t.time_since_epoch() - info.first.offset};
+    // The offsets two days either side bound the instant (zones change at most once in such a
+    // window). Each gives a candidate; a candidate is real when its own offset is the one it
+    // assumed. Two real ones: the wall time happens twice, take the earlier. None: it falls in a
+    // gap, keep the offset from before the gap (moves forward by the gap).
+    const std::chrono::seconds l = t.time_since_epoch();
+    const auto before = offset_at(Instant{l - std::chrono::hours(48)});
+    const auto after = offset_at(Instant{l + std::chrono::hours(48)});
+    const Instant a{l - before}, b{l - after};
+    const bool a_real = offset_at(a) == before, b_real = offset_at(b) == after;
+    if (a_real && b_real) return std::min(a, b);
+    if (b_real) return b;
+    return a;
 }
 
 Date TimeZone::local_date(Instant t) const {

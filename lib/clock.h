@@ -4,10 +4,6 @@
 #include <string>
 #include <string_view>
 
-namespace date {
-class time_zone;
-}
-
 namespace pom {
 
 /// A UTC instant, whole seconds. Stored and printed as RFC 3339 with `Z`.
@@ -37,7 +33,13 @@ private:
     Instant m_at;
 };
 
-/// An IANA time zone, resolved from the system tz database on first use.
+/// An IANA time zone of the system tz database (/usr/share/zoneinfo), checked on first use.
+///
+/// The arithmetic is glibc's: localtime_r over the zone's TZif file, with its POSIX rule for the
+/// years past the file's table. (date::locate_zone was used before; it stats every file under
+/// /usr/share/zoneinfo to build its zone list, 1.7 ms on each pom command.) glibc holds one zone
+/// per process, in TZ: pom uses one company zone per process, and a TimeZone that is not the
+/// current one (unit tests, `appt preview` in UTC) switches TZ back to it before converting.
 class TimeZone {
 public:
     explicit TimeZone(std::string name) : m_name(std::move(name)) {}
@@ -47,11 +49,12 @@ public:
     /// one that occurs twice takes the earlier instant.
     Instant to_instant(LocalTime t) const;
     Date local_date(Instant t) const;
+    /// The offset from UTC in effect at `t` (local = UTC + offset).
+    std::chrono::seconds offset_at(Instant t) const;
 
 private:
-    const date::time_zone* zone() const;
     std::string m_name;
-    mutable const date::time_zone* m_zone = nullptr;
+    mutable bool m_checked = false;
 };
 
 /// True when the system tz database has a zone of this name.
