@@ -121,7 +121,7 @@ TEST_CASE("an older schema is migrated step by step in one transaction") {
     std::string path = dir.file("old.db");
     {
         SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        db.exec(migrations()[0]);
+        db.exec(migrations()[0].sql);
         db.exec("PRAGMA application_id = 1347374385");  // "POM1"
         db.exec("PRAGMA user_version = 1");
         db.exec("INSERT INTO customer (name, status, created_at, updated_at) VALUES ('Kept', 'active', 'x', 'x')");
@@ -132,6 +132,52 @@ TEST_CASE("an older schema is migrated step by step in one transaction") {
     CHECK(s->schema_version() == latest_schema_version());
     CHECK(s->db().execAndGet("SELECT name FROM customer").getString() == "Kept");
     CHECK(s->db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+}
+
+TEST_CASE("migration 8: CHECK lists of three or more values become comparisons, same meaning") {
+    CHECK(in_lists_as_comparisons("status TEXT NOT NULL CHECK (status IN ('a', 'b', 'c'))") ==
+          "status TEXT NOT NULL CHECK ((status = 'a' OR status = 'b' OR status = 'c'))");
+    CHECK(in_lists_as_comparisons("n INTEGER CHECK (n IN (0, 1, -2))") == "n INTEGER CHECK ((n = 0 OR n = 1 OR n = -2))");
+    // Two values are compared already; subqueries, NOT IN and other text stay as they are.
+    CHECK(in_lists_as_comparisons("CHECK (kind IN ('email', 'phone'))") == "CHECK (kind IN ('email', 'phone'))");
+    CHECK(in_lists_as_comparisons("CHECK (x NOT IN ('a', 'b', 'c'))") == "CHECK (x NOT IN ('a', 'b', 'c'))");
+    CHECK(in_lists_as_comparisons("CHECK (x IN (SELECT y FROM t))") == "CHECK (x IN (SELECT y FROM t))");
+
+    // A database made by schema 7 with rows in it: after the upgrade no table keeps such a list,
+    // the rows are intact and the constraints still refuse what they refused.
+    TempDir dir;
+    std::string path = dir.file("v7.db");
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        for (size_t v = 0; v < 7; ++v) db.exec(migrations()[v].sql);
+        db.exec("PRAGMA application_id = 1347374385");
+        db.exec("PRAGMA user_version = 7");
+        db.exec("INSERT INTO customer (name, status, created_at, updated_at) VALUES ('Kept', 'lead', 'x', 'x')");
+        CHECK(db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%status IN (''lead'', ''active'', ''inactive'')%'")
+                  .getInt() > 0);
+    }
+    auto s = Store::open(path, Store::OpenOptions{});
+    CHECK(s->migrated_from() == 7);
+    SQLite::Statement q(s->db(), "SELECT sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE TABLE%'");
+    int tables = 0;
+    while (q.executeStep()) {
+        ++tables;
+        std::string sql = q.getColumn(0).getString();
+        CHECK(in_lists_as_comparisons(sql) == sql);
+    }
+    CHECK(tables > 30);
+    CHECK(s->db().execAndGet("PRAGMA integrity_check").getString() == "ok");
+    CHECK(s->db().execAndGet("SELECT name || ' ' || status FROM customer").getString() == "Kept lead");
+    CHECK_THROWS_AS(s->db().exec("UPDATE customer SET status = 'gone'"), SQLite::Exception);
+    CHECK_NOTHROW(s->db().exec("UPDATE customer SET status = 'inactive'"));
+    CHECK_THROWS_AS(s->db().exec("INSERT INTO audit_log (at, actor, command, entity, entity_id, action) "
+                                 "VALUES ('x', 'x', 'x', 'x', 1, 'erase')"),
+                    SQLite::Exception);
+    // A second connection reads the new schema.
+    SQLite::Database other(path, SQLite::OPEN_READWRITE);
+    CHECK(other.execAndGet("SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%status IN (''lead'', ''active'', ''inactive'')%'")
+              .getInt() == 0);
+    CHECK_THROWS_AS(other.exec("UPDATE customer SET status = 'gone'"), SQLite::Exception);
 }
 
 TEST_CASE("a database from a newer pom is refused and left untouched") {
