@@ -579,14 +579,16 @@ std::vector<int64_t> cancel_appointment(Context& ctx, int64_t id, const std::str
 
 std::vector<ExpandedOccurrence> expand_series(Context& ctx, Date through, std::optional<int64_t> only) {
     std::string sql = std::string(k_series_select) + " WHERE s.status != 'ended' AND (s.expanded_through IS NULL OR s.expanded_through < :through)";
-    if (only) sql += " AND s.id = :only";
-    sql += " ORDER BY s.id";
+    // Cron expands one series at a time (appt expand: a transaction per group of series), so the
+    // statement is prepared once and kept.
+    sql += only ? " AND s.id = :only" : " ORDER BY s.id";
     std::vector<Series> all;
     {
-        SQLite::Statement q(ctx.store.db(), sql);
+        auto& q = ctx.store.prepare(sql);
         q.bind(":through", format_date(through));
         if (only) q.bind(":only", *only);
         while (q.executeStep()) all.push_back(read_series(q));
+        q.reset();
     }
     std::vector<ExpandedOccurrence> out;
     Date today = ctx.today();
