@@ -57,8 +57,12 @@ Date from_ical(const icaltimetype& t) {
 }
 
 /// Walks the rule from `start`, calling `visit` with each occurrence until it returns false.
+/// With `skip_to` (after `start`), the walk begins there instead: libical jumps ahead rather than
+/// stepping through every earlier occurrence (a nightly expand of a series begun three years ago
+/// would otherwise walk 150 visits to add one). libical cannot jump in a rule with COUNT, which
+/// counts from the start; such a rule is walked from the start.
 template <class Visit>
-void walk(const std::string& rrule, icaltimetype start, Visit visit) {
+void walk(const std::string& rrule, icaltimetype start, Visit visit, std::optional<icaltimetype> skip_to = std::nullopt) {
     icalerror_set_errors_are_fatal(0);
     icalrecurrencetype r = icalrecurrencetype_from_string(rrule.c_str());
     icalrecur_iterator* it = icalrecur_iterator_new(r, start);
@@ -68,6 +72,12 @@ void walk(const std::string& rrule, icaltimetype start, Visit visit) {
         icalrecur_iterator* p;
         ~Free() { icalrecur_iterator_free(p); }
     } guard{it};
+    if (skip_to && r.count == 0 && icaltime_compare(*skip_to, start) > 0) {
+        if (!icalrecur_iterator_set_start(it, *skip_to)) {
+            icalerror_clear_errno();
+            return walk(rrule, start, visit);  // libical would not jump: walk it all
+        }
+    }
     for (;;) {
         icaltimetype t = icalrecur_iterator_next(it);
         if (icaltime_is_null_time(t)) return;
@@ -282,12 +292,15 @@ bool Recurrence::bounded() const {
 
 std::vector<Date> Recurrence::dates(Date start, Date from, Date through, size_t limit, const std::vector<Date>& except) const {
     std::vector<Date> out;
-    walk(m_rrule, to_ical(start), [&](const icaltimetype& t) {
-        Date d = from_ical(t);
-        if (d > through) return false;
-        if (d >= from && std::find(except.begin(), except.end(), d) == except.end()) out.push_back(d);
-        return limit == 0 || out.size() < limit;
-    });
+    walk(
+        m_rrule, to_ical(start),
+        [&](const icaltimetype& t) {
+            Date d = from_ical(t);
+            if (d > through) return false;
+            if (d >= from && std::find(except.begin(), except.end(), d) == except.end()) out.push_back(d);
+            return limit == 0 || out.size() < limit;
+        },
+        from > start ? std::optional(to_ical(from)) : std::nullopt);
     return out;
 }
 
