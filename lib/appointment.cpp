@@ -1,4 +1,5 @@
 #include "appointment.h"
+#include "json.h"
 
 #include "customer.h"
 #include "error.h"
@@ -824,7 +825,7 @@ const std::vector<std::string>& appointment_fields() {
 }
 
 Json appointment_json(const Appointment& a) {
-    return {
+    return object({
         {"id", a.id},
         {"date", a.date},
         {"window", a.window_start.empty() ? Json(nullptr) : Json(a.window_start + "-" + a.window_end)},
@@ -854,7 +855,7 @@ Json appointment_json(const Appointment& a) {
         {"follow_up_of", opt(a.follow_up_of)},
         {"created_at", a.created_at},
         {"updated_at", a.updated_at},
-    };
+    });
 }
 
 const std::vector<std::string>& series_fields() {
@@ -867,7 +868,7 @@ const std::vector<std::string>& series_fields() {
 }
 
 Json series_json(const Series& s) {
-    return {
+    return object({
         {"id", s.id},
         {"customer_id", s.customer_id},
         {"customer", s.customer_name},
@@ -890,7 +891,7 @@ Json series_json(const Series& s) {
         {"expanded_through", opt(s.expanded_through)},
         {"created_at", s.created_at},
         {"updated_at", s.updated_at},
-    };
+    });
 }
 
 }  // namespace pom

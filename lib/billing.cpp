@@ -1,4 +1,5 @@
 #include "billing.h"
+#include "json.h"
 
 #include "clock.h"
 #include "customer.h"
@@ -154,7 +155,7 @@ struct Line {
 };
 
 Json line_audit_json(const Line& l) {
-    return {{"id", l.id},
+    return object({{"id", l.id},
             {"position", l.position},
             {"billable_line_id", l.billable_line_id ? Json(*l.billable_line_id) : Json(nullptr)},
             {"credits_line_id", l.credits_line_id ? Json(*l.credits_line_id) : Json(nullptr)},
@@ -167,7 +168,7 @@ Json line_audit_json(const Line& l) {
             {"taxable", l.taxable ? 1 : 0},
             {"tax_cents", l.tax},
             {"included", l.included ? 1 : 0},
-            {"service_date", l.service_date}};
+            {"service_date", l.service_date}});
 }
 
 std::vector<Line> load_lines(Store& store, int64_t invoice_id) {
@@ -486,7 +487,7 @@ Json summary_json(SQLite::Statement& q, Date today) {
         auto d = (date::sys_days(today) - date::sys_days(parse_date(due, "due_date"))).count();
         if (d > 0) days_overdue = d;
     }
-    return {{"id", q.getColumn(0).getInt64()},
+    return object({{"id", q.getColumn(0).getInt64()},
             {"number", text_or_null(q.getColumn(2))},
             {"kind", kind},
             {"status", status},
@@ -509,7 +510,7 @@ Json summary_json(SQLite::Statement& q, Date today) {
             {"reason", text_or_null(q.getColumn(19))},
             {"lines", q.getColumn(18).getInt64()},
             {"issued_at", text_or_null(q.getColumn(20))},
-            {"created_at", q.getColumn(21).getString()}};
+            {"created_at", q.getColumn(21).getString()}});
 }
 
 }  // namespace
@@ -665,7 +666,7 @@ Json plan_json(Context& ctx, int64_t customer_id) {
                              {"source", it == p.prices.end() ? "company" : "plan"}});
     }
     std::string terms = p.terms.empty() ? canonical_terms(ctx.config.billing.terms, "billing.terms") : p.terms;
-    return {{"customer_id", customer_id},
+    return object({{"customer_id", customer_id},
             {"customer", c.name},
             {"plan", p.exists},
             {"monthly", p.monthly ? money(*p.monthly) : Json(nullptr)},
@@ -678,7 +679,7 @@ Json plan_json(Context& ctx, int64_t customer_id) {
             {"terms", terms},
             {"tax_exempt", p.tax_exempt},
             {"tax_rate", format_rate(plan_tax_rate(ctx.config, p, c.name))},
-            {"tax_rate_name", p.tax_rate.empty() ? Json(nullptr) : Json(p.tax_rate)}};
+            {"tax_rate_name", p.tax_rate.empty() ? Json(nullptr) : Json(p.tax_rate)}});
 }
 
 const std::vector<std::string>& plan_fields() {
@@ -735,7 +736,7 @@ const char* k_line_select =
     "LEFT JOIN invoice_line l ON l.billable_line_id = b.id LEFT JOIN invoice i ON i.id = l.invoice_id";
 
 Json line_row_json(SQLite::Statement& q) {
-    return {{"id", q.getColumn(0).getInt64()},
+    return object({{"id", q.getColumn(0).getInt64()},
             {"customer_id", q.getColumn(1).getInt64()},
             {"customer", q.getColumn(2).getString()},
             {"service_id", q.getColumn(3).isNull() ? Json(nullptr) : Json(q.getColumn(3).getInt64())},
@@ -749,7 +750,7 @@ Json line_row_json(SQLite::Statement& q) {
             {"source_key", q.getColumn(11).getString()},
             {"invoice_id", q.getColumn(12).isNull() ? Json(nullptr) : Json(q.getColumn(12).getInt64())},
             {"invoice", text_or_null(q.getColumn(13))},
-            {"created_at", q.getColumn(14).getString()}};
+            {"created_at", q.getColumn(14).getString()}});
 }
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "callback.h"
+#include "json.h"
 
 #include "customer.h"
 #include "error.h"
@@ -180,7 +181,7 @@ Callback get_callback(Context& ctx, int64_t id) {
 }
 
 Json callback_json(const Callback& k) {
-    return {{"id", k.id},
+    return object({{"id", k.id},
             {"customer_id", k.customer_id},
             {"customer", k.customer},
             {"contact", k.contact},
@@ -197,7 +198,7 @@ Json callback_json(const Callback& k) {
             {"outcome", opt(k.outcome)},
             {"done_at", opt(k.done_at)},
             {"created_at", k.created_at},
-            {"updated_at", k.updated_at}};
+            {"updated_at", k.updated_at}});
 }
 
 const std::vector<std::string>& callback_fields() {

@@ -1,4 +1,5 @@
 #include "inventory.h"
+#include "json.h"
 
 #include "error.h"
 #include "record.h"
@@ -207,7 +208,7 @@ const std::vector<std::string>& item_fields() {
 }
 
 Json item_json(const InventoryItem& i) {
-    return {
+    return object({
         {"id", i.id},
         {"sku", i.sku},
         {"name", i.name},
@@ -223,7 +224,7 @@ Json item_json(const InventoryItem& i) {
         {"active", i.active},
         {"created_at", i.created_at},
         {"updated_at", i.updated_at},
-    };
+    });
 }
 
 }  // namespace pom

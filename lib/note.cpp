@@ -1,4 +1,5 @@
 #include "note.h"
+#include "json.h"
 
 #include "customer.h"
 #include "error.h"
@@ -150,7 +151,7 @@ std::vector<NoteHit> search_notes(Store& store, const std::string& words, std::o
 }
 
 Json note_json(const Note& n) {
-    return {{"id", n.id},
+    return object({{"id", n.id},
             {"customer_id", n.customer_id},
             {"customer", n.customer},
             {"ticket_id", opt(n.ticket_id)},
@@ -160,7 +161,7 @@ Json note_json(const Note& n) {
             {"text", n.text},
             {"source_file", opt(n.source_file)},
             {"author", n.author},
-            {"created_at", n.created_at}};
+            {"created_at", n.created_at}});
 }
 
 const std::vector<std::string>& note_fields() {
@@ -170,7 +171,7 @@ const std::vector<std::string>& note_fields() {
 }
 
 Json note_hit_json(const NoteHit& h) {
-    return {{"rank", h.rank},
+    return object({{"rank", h.rank},
             {"id", h.note.id},
             {"customer_id", h.note.customer_id},
             {"customer", h.note.customer},
@@ -180,7 +181,7 @@ Json note_hit_json(const NoteHit& h) {
             {"callback_id", opt(h.note.callback_id)},
             {"author", h.note.author},
             {"created_at", h.note.created_at},
-            {"snippet", h.snippet}};
+            {"snippet", h.snippet}});
 }
 
 const std::vector<std::string>& note_hit_fields() {

@@ -1,4 +1,5 @@
 #include "notify.h"
+#include "json.h"
 
 #include "error.h"
 #include "record.h"
@@ -341,7 +342,7 @@ const std::vector<std::string>& notice_fields() {
 }
 
 Json notice_json(const Notice& n) {
-    return {
+    return object({
         {"id", n.id},
         {"kind", n.kind},
         {"channel", n.channel},
@@ -360,7 +361,7 @@ Json notice_json(const Notice& n) {
         {"claimed_at", opt(n.claimed_at)},
         {"claimed_by", opt(n.claimed_by)},
         {"sent_at", opt(n.sent_at)},
-    };
+    });
 }
 
 }  // namespace pom

@@ -1,4 +1,5 @@
 #include "pool.h"
+#include "json.h"
 
 #include "customer.h"
 #include "error.h"
@@ -159,7 +160,7 @@ const std::vector<std::string>& pool_fields() {
 }
 
 Json pool_json(const Pool& p) {
-    return {
+    return object({
         {"id", p.id},
         {"customer_id", p.customer_id},
         {"customer", p.customer_name},
@@ -180,7 +181,7 @@ Json pool_json(const Pool& p) {
         {"active", p.active},
         {"created_at", p.created_at},
         {"updated_at", p.updated_at},
-    };
+    });
 }
 
 }  // namespace pom

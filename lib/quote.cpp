@@ -1,4 +1,5 @@
 #include "quote.h"
+#include "json.h"
 
 #include "customer.h"
 #include "error.h"
@@ -259,7 +260,7 @@ Json quote_json(const Quote& q) {
                          {"quantity", format_milli(l.quantity_milli)},
                          {"unit_price", format_money(l.unit_price)},
                          {"amount", format_money(l.amount)}});
-    return {{"id", q.id},
+    return object({{"id", q.id},
             {"customer_id", q.customer_id},
             {"customer", q.customer},
             {"status", q.status},
@@ -274,7 +275,7 @@ Json quote_json(const Quote& q) {
             {"decline_reason", opt(q.decline_reason)},
             {"expired_at", opt(q.expired_at)},
             {"created_at", q.created_at},
-            {"updated_at", q.updated_at}};
+            {"updated_at", q.updated_at}});
 }
 
 const std::vector<std::string>& quote_fields() {

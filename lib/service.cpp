@@ -1,4 +1,5 @@
 #include "service.h"
+#include "json.h"
 
 #include "appointment.h"
 #include "chemistry.h"
@@ -593,7 +594,7 @@ Json service_json(const Service& s) {
     auto gps = [](const std::optional<double>& lat, const std::optional<double>& lon) {
         return lat && lon ? Json{{"lat", *lat}, {"lon", *lon}} : Json(nullptr);
     };
-    return {
+    return object({
         {"id", s.id},
         {"appointment_id", opt(s.appointment_id)},
         {"customer_id", s.customer_id},
@@ -613,7 +614,7 @@ Json service_json(const Service& s) {
         {"forced_reason", opt(s.forced_reason)},
         {"created_at", s.created_at},
         {"updated_at", s.updated_at},
-    };
+    });
 }
 
 namespace {

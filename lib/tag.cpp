@@ -1,4 +1,5 @@
 #include "tag.h"
+#include "json.h"
 
 #include "customer.h"
 #include "error.h"
@@ -270,9 +271,9 @@ std::vector<SweepItem> sweep_tags(Context& ctx, const std::string& tag, std::chr
 }
 
 Json tag_entry_json(const TagEntry& e) {
-    return {{"customer_id", e.customer_id}, {"customer", e.customer}, {"ref", e.ref ? Json(*e.ref) : Json(nullptr)},
+    return object({{"customer_id", e.customer_id}, {"customer", e.customer}, {"ref", e.ref ? Json(*e.ref) : Json(nullptr)},
             {"status", e.status},           {"tag", e.tag},           {"since", e.since},
-            {"age_days", e.age_days},       {"added_by", e.added_by}, {"rule", opt(e.rule)}};
+            {"age_days", e.age_days},       {"added_by", e.added_by}, {"rule", opt(e.rule)}});
 }
 
 const std::vector<std::string>& tag_entry_fields() {
@@ -281,8 +282,8 @@ const std::vector<std::string>& tag_entry_fields() {
 }
 
 Json tag_history_json(const TagHistoryEntry& e) {
-    return {{"at", e.at},     {"change", e.change}, {"tag", opt(e.tag)},   {"from", opt(e.from)},
-            {"to", opt(e.to)}, {"actor", e.actor},   {"rule", opt(e.rule)}};
+    return object({{"at", e.at},     {"change", e.change}, {"tag", opt(e.tag)},   {"from", opt(e.from)},
+            {"to", opt(e.to)}, {"actor", e.actor},   {"rule", opt(e.rule)}});
 }
 
 const std::vector<std::string>& tag_history_fields() {
@@ -291,7 +292,7 @@ const std::vector<std::string>& tag_history_fields() {
 }
 
 Json rule_applied_json(const RuleApplied& r) {
-    return {{"rule", r.rule},
+    return object({{"rule", r.rule},
             {"event", r.event},
             {"customer_id", r.customer_id},
             {"customer", r.customer},
@@ -299,7 +300,7 @@ Json rule_applied_json(const RuleApplied& r) {
             {"added", r.added},
             {"removed", r.removed},
             {"status_from", opt(r.status_from)},
-            {"status_to", opt(r.status_to)}};
+            {"status_to", opt(r.status_to)}});
 }
 
 const std::vector<std::string>& rule_applied_fields() {
@@ -308,7 +309,7 @@ const std::vector<std::string>& rule_applied_fields() {
 }
 
 Json sweep_item_json(const SweepItem& s) {
-    return {{"customer_id", s.customer_id},
+    return object({{"customer_id", s.customer_id},
             {"customer", s.customer},
             {"tag", s.tag},
             {"since", s.since},
@@ -317,7 +318,7 @@ Json sweep_item_json(const SweepItem& s) {
             {"removed", s.removed},
             {"status_from", opt(s.status_from)},
             {"status_to", opt(s.status_to)},
-            {"quotes_expired", s.quotes_expired}};
+            {"quotes_expired", s.quotes_expired}});
 }
 
 const std::vector<std::string>& sweep_item_fields() {

@@ -1,4 +1,5 @@
 #include "ticket.h"
+#include "json.h"
 
 #include "appointment.h"
 #include "customer.h"
@@ -283,7 +284,7 @@ Json ticket_json(const Ticket& t) {
     for (const auto& v : t.visits)
         visits.push_back({{"appointment_id", v.appointment_id}, {"date", v.date}, {"service_type", v.service_type},
                           {"worker", opt(v.worker)}, {"status", v.status}});
-    return {{"id", t.id},
+    return object({{"id", t.id},
             {"customer_id", t.customer_id},
             {"customer", t.customer},
             {"pool_id", t.pool_id ? Json(*t.pool_id) : Json(nullptr)},
@@ -309,7 +310,7 @@ Json ticket_json(const Ticket& t) {
             {"notified_at", opt(t.notified_at)},
             {"closed_at", opt(t.closed_at)},
             {"created_at", t.created_at},
-            {"updated_at", t.updated_at}};
+            {"updated_at", t.updated_at}});
 }
 
 const std::vector<std::string>& ticket_fields() {

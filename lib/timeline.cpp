@@ -1,4 +1,5 @@
 #include "timeline.h"
+#include "json.h"
 
 #include "customer.h"
 #include "money.h"
@@ -187,13 +188,13 @@ std::vector<TimelineEntry> customer_timeline(Store& store, int64_t customer_id) 
 }
 
 Json timeline_json(const TimelineEntry& e) {
-    return {{"at", e.at},
+    return object({{"at", e.at},
             {"kind", e.kind},
             {"entity", e.entity},
             {"entity_id", e.entity_id},
             {"event", e.event},
             {"summary", e.summary},
-            {"actor", e.actor.empty() ? Json(nullptr) : Json(e.actor)}};
+            {"actor", e.actor.empty() ? Json(nullptr) : Json(e.actor)}});
 }
 
 const std::vector<std::string>& timeline_fields() {

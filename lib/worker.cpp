@@ -1,4 +1,5 @@
 #include "worker.h"
+#include "json.h"
 
 #include "customer.h"
 #include "error.h"
@@ -126,11 +127,11 @@ const std::vector<std::string>& worker_fields() {
 }
 
 Json worker_json(const Worker& w) {
-    return {
+    return object({
         {"id", w.id},         {"name", w.name},           {"phone", opt(w.phone)},
         {"email", opt(w.email)}, {"role", w.role},         {"active", w.active},
         {"created_at", w.created_at}, {"updated_at", w.updated_at},
-    };
+    });
 }
 
 }  // namespace pom
