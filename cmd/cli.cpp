@@ -201,7 +201,7 @@ std::string command_word(const std::vector<std::string>& args) {
     for (size_t i = 0; i < args.size(); ++i) {
         const auto& a = args[i];
         if (a.empty() || a[0] != '-') return a;
-        if (a == "--") return i + 1 < args.size() ? args[i + 1] : "";
+        if (a == "--") return "";  // not a command line pom takes: let the whole tree say so
         for (const char* v : with_value)
             if (a == v) ++i;  // its value follows
     }

@@ -118,6 +118,25 @@ class UsageErrors(PomTest):
                 self.assertRefused(args, 64, message)
 
 
+    def test_only_the_named_command_is_built_but_messages_name_every_command(self):
+        # pom builds just the command tree a line names (cmd/main.cpp); global options before it,
+        # with their values, are skipped to find it.
+        every = "valid: init, customer, pool, worker, appt, service, inventory, notify, bill, tag, quote, callback, ticket"
+        self.assertRefused(["frobnicate", "list"], 64, "unknown command 'frobnicate' (" + every)
+        self.assertRefused(["--", "customer", "list"], 64, every)
+        self.assertRefused(["-o", "csv", "customer", "lst"], 64,
+                           "customer: unknown command 'lst' (valid: add, list, show, edit, import, timeline)")
+        self.ok("customer", "add", "--name", "Ann Lee")
+        for args in (["-o", "json", "--as", "list", "customer", "list"], ["--fields", "id,name", "-o", "json", "customer", "list"],
+                     ["--output=json", "customer", "list"], ["customer", "-o", "json", "list"]):
+            with self.subTest(args=args):
+                self.assertEqual(json.loads(self.ok(*args))[0]["name"], "Ann Lee")
+        # The customer command carries its timeline (registered by another file) too.
+        self.assertEqual(self.json("customer", "timeline", "Ann Lee")[0]["summary"], "customer created as lead")
+        top = self.ok("--help")
+        for command in ("customer", "appt", "service", "bill", "tag", "callback", "ticket", "note", "completion"):
+            self.assertIn("\n  " + command + " ", top)
+
 class InitErrors(PomTest):
     init_db = False
 
