@@ -252,39 +252,42 @@ std::string invoice_name(const InvoiceHead& h) {
 }
 
 /// Writes new lines (id 0) and changed taxes of existing ones, then the invoice's totals.
+/// Writes one new line of an invoice or credit note and sets its id.
+void insert_line(Context& ctx, int64_t invoice_id, Line& l) {
+    auto& ins = ctx.store.prepare(
+        "INSERT INTO invoice_line (invoice_id, position, billable_line_id, credits_line_id, kind, item, description, "
+        "quantity_milli, unit_price_cents, amount_cents, taxable, tax_cents, included, service_date) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, invoice_id);
+    ins.bind(2, l.position);
+    if (l.billable_line_id) ins.bind(3, *l.billable_line_id);
+    if (l.credits_line_id) ins.bind(4, *l.credits_line_id);
+    ins.bind(5, l.kind);
+    ins.bind(6, l.item);
+    ins.bind(7, l.description);
+    ins.bind(8, l.quantity_milli);
+    ins.bind(9, l.unit_price);
+    ins.bind(10, l.amount);
+    ins.bind(11, l.taxable ? 1 : 0);
+    ins.bind(12, l.tax);
+    ins.bind(13, l.included ? 1 : 0);
+    ins.bind(14, l.service_date);
+    ins.exec();
+    l.id = ctx.store.db().getLastInsertRowid();
+}
+
 void store_lines(Context& ctx, int64_t invoice_id, std::vector<Line>& lines, const std::vector<Cents>& old_tax,
                  int64_t rate, Rounding mode, bool invoice_level) {
     std::vector<TaxLine> tl;
     for (const auto& l : lines) tl.push_back({l.amount, l.taxable, 0});
     Cents tax = apply_tax(tl, rate, mode, invoice_level);
     Cents subtotal = 0;
-    auto& ins = ctx.store.prepare(
-        "INSERT INTO invoice_line (invoice_id, position, billable_line_id, credits_line_id, kind, item, description, "
-        "quantity_milli, unit_price_cents, amount_cents, taxable, tax_cents, included, service_date) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (size_t i = 0; i < lines.size(); ++i) {
         Line& l = lines[i];
         l.tax = tl[i].tax;
         subtotal += l.amount;
         if (l.id == 0) {
-            ins.reset();
-            ins.clearBindings();
-            ins.bind(1, invoice_id);
-            ins.bind(2, l.position);
-            if (l.billable_line_id) ins.bind(3, *l.billable_line_id);
-            if (l.credits_line_id) ins.bind(4, *l.credits_line_id);
-            ins.bind(5, l.kind);
-            ins.bind(6, l.item);
-            ins.bind(7, l.description);
-            ins.bind(8, l.quantity_milli);
-            ins.bind(9, l.unit_price);
-            ins.bind(10, l.amount);
-            ins.bind(11, l.taxable ? 1 : 0);
-            ins.bind(12, l.tax);
-            ins.bind(13, l.included ? 1 : 0);
-            ins.bind(14, l.service_date);
-            ins.exec();
-            l.id = ctx.store.db().getLastInsertRowid();
+            insert_line(ctx, invoice_id, l);
         } else if (i < old_tax.size() && old_tax[i] != l.tax) {
             auto& up = ctx.store.prepare("UPDATE invoice_line SET tax_cents = ? WHERE id = ?");
             up.bind(1, l.tax);
@@ -421,29 +424,10 @@ int64_t make_credit_note(Context& ctx, const InvoiceHead& inv, std::vector<Line>
     // Each credited line keeps the tax it carried on the invoice, so the credit note reverses the
     // invoice's numbers exactly rather than recomputing them.
     Cents subtotal = 0, tax = 0;
-    auto& ins = ctx.store.prepare(
-        "INSERT INTO invoice_line (invoice_id, position, credits_line_id, kind, item, description, quantity_milli, "
-        "unit_price_cents, amount_cents, taxable, tax_cents, included, service_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     int64_t pos = 0;
     for (auto& l : lines) {
         l.position = ++pos;
-        ins.reset();
-        ins.clearBindings();
-        ins.bind(1, id);
-        ins.bind(2, l.position);
-        if (l.credits_line_id) ins.bind(3, *l.credits_line_id);
-        ins.bind(4, l.kind);
-        ins.bind(5, l.item);
-        ins.bind(6, l.description);
-        ins.bind(7, l.quantity_milli);
-        ins.bind(8, l.unit_price);
-        ins.bind(9, l.amount);
-        ins.bind(10, l.taxable ? 1 : 0);
-        ins.bind(11, l.tax);
-        ins.bind(12, l.included ? 1 : 0);
-        ins.bind(13, l.service_date);
-        ins.exec();
-        l.id = ctx.store.db().getLastInsertRowid();
+        insert_line(ctx, id, l);
         subtotal += l.amount;
         tax += l.tax;
     }
