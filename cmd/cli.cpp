@@ -196,14 +196,40 @@ int64_t parse_id(const std::string& text, const std::string& what) {
     return v;
 }
 
+namespace {
+
+/// The global options that take a value: registered from this table, and skipped (with their
+/// value) by command_word, so the two cannot disagree.
+struct GlobalValueOption {
+    const char* names;
+    std::string Globals::*field;
+    const char* help;
+};
+
+const GlobalValueOption k_global_values[] = {
+    {"--db", &Globals::db, "Database file (else POM_DB, the config's db, ~/.local/share/pom/pom.db)"},
+    {"--config", &Globals::config, "Config file (else POM_CONFIG, ~/.config/pom/pom.toml)"},
+    {"--as", &Globals::as, "Who is acting, for the audit log (else POM_USER, the login name)"},
+    {"--now", &Globals::now, "Fix the clock: 2026-11-23T08:00:00 local, or RFC 3339 (else POM_NOW)"},
+    {"-o,--output", &Globals::output, "Output: table, json, jsonl, csv or id"},
+    {"--fields", &Globals::fields, "Fields to show, in order: a,b,c"},
+};
+
+bool takes_value(const std::string& arg) {
+    for (const auto& o : k_global_values)
+        for (const auto& name : CLI::detail::split(o.names, ','))
+            if (arg == name) return true;
+    return false;
+}
+
+}  // namespace
+
 std::string command_word(const std::vector<std::string>& args) {
-    static const char* const with_value[] = {"--db", "--config", "--as", "--now", "-o", "--output", "--fields"};
     for (size_t i = 0; i < args.size(); ++i) {
         const auto& a = args[i];
         if (a.empty() || a[0] != '-') return a;
         if (a == "--") return "";  // not a command line pom takes: let the whole tree say so
-        for (const char* v : with_value)
-            if (a == v) ++i;  // its value follows
+        if (takes_value(a)) ++i;   // its value follows
     }
     return "";
 }
@@ -214,13 +240,10 @@ std::unique_ptr<CLI::App> build_app(Cli& cli, const std::string& only) {
     app->require_subcommand(1);
     app->set_version_flag("--version", "pom " POM_VERSION);
     auto* g = app->add_option_group("Global options");
-    g->add_option("--db", cli.g.db, "Database file (else POM_DB, the config's db, ~/.local/share/pom/pom.db)");
-    g->add_option("--config", cli.g.config, "Config file (else POM_CONFIG, ~/.config/pom/pom.toml)");
-    g->add_option("--as", cli.g.as, "Who is acting, for the audit log (else POM_USER, the login name)");
-    g->add_option("--now", cli.g.now, "Fix the clock: 2026-11-23T08:00:00 local, or RFC 3339 (else POM_NOW)");
-    g->add_option("-o,--output", cli.g.output, "Output: table, json, jsonl, csv or id")
-        ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "id"}));
-    g->add_option("--fields", cli.g.fields, "Fields to show, in order: a,b,c");
+    for (const auto& o : k_global_values) {
+        auto* opt = g->add_option(o.names, cli.g.*o.field, o.help);
+        if (o.field == &Globals::output) opt->check(CLI::IsMember({"table", "json", "jsonl", "csv", "id"}));
+    }
     g->add_flag("--dry-run", cli.g.dry_run, "Show what a command would do; write nothing");
     cli.root = app.get();
     register_commands(*app, cli, only);
