@@ -459,11 +459,12 @@ void register_appt(CLI::App& app, Cli& cli) {
                     // year of 5,000 series).
                     using namespace std::chrono_literals;
                     auto due = series_due(ctx, t);
+                    WalkCache walks;
                     for (size_t i = 0; i < due.size();) {
                         WriteTx tx(ctx.store);
                         auto started = std::chrono::steady_clock::now();
                         do {
-                            auto c = expand_series(ctx, t, due[i++]);
+                            auto c = expand_series(ctx, t, due[i++], &walks);
                             created.insert(created.end(), c.begin(), c.end());
                         } while (i < due.size() && std::chrono::steady_clock::now() - started < 500ms);
                         tx.commit();

@@ -25,8 +25,9 @@ Json row_json(Store& store, const std::string& table, int64_t id) {
     return row;
 }
 
-void record_change(Context& ctx, const std::string& entity, int64_t id, const Json& before, const Json& after) {
-    if (!before.is_null() && before == after) return;  // nothing changed, nothing to record
+namespace {
+void insert_entry(Context& ctx, const std::string& entity, int64_t id, const char* action, const std::string* before,
+                  const std::string* after) {
     auto& q = ctx.store.prepare(
                         "INSERT INTO audit_log (at, actor, command, entity, entity_id, action, before, after) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -35,12 +36,26 @@ void record_change(Context& ctx, const std::string& entity, int64_t id, const Js
     q.bind(3, ctx.command);
     q.bind(4, entity);
     q.bind(5, id);
-    q.bind(6, before.is_null() ? "create" : after.is_null() ? "delete" : "update");
-    if (before.is_null()) q.bind(7);
-    else q.bind(7, to_json_text(before));
-    if (after.is_null()) q.bind(8);
-    else q.bind(8, to_json_text(after));
+    q.bind(6, action);
+    if (before) q.bind(7, *before);
+    else q.bind(7);
+    if (after) q.bind(8, *after);
+    else q.bind(8);
     q.exec();
+}
+}  // namespace
+
+void record_change(Context& ctx, const std::string& entity, int64_t id, const Json& before, const Json& after) {
+    if (!before.is_null() && before == after) return;  // nothing changed, nothing to record
+    std::string b = before.is_null() ? "" : to_json_text(before);
+    std::string a = after.is_null() ? "" : to_json_text(after);
+    insert_entry(ctx, entity, id, before.is_null() ? "create" : after.is_null() ? "delete" : "update",
+                 before.is_null() ? nullptr : &b, after.is_null() ? nullptr : &a);
+}
+
+void record_update_text(Context& ctx, const std::string& entity, int64_t id, const std::string& before,
+                        const std::string& after) {
+    insert_entry(ctx, entity, id, "update", &before, &after);
 }
 
 std::vector<AuditEntry> list_audit(Store& store, const AuditFilter& f) {

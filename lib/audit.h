@@ -16,6 +16,10 @@ Json row_json(Store& store, const std::string& table, int64_t id);
 
 /// Appends one entry to the audit log: `before` null for a creation, `after` null for a deletion.
 void record_change(Context& ctx, const std::string& entity, int64_t id, const Json& before, const Json& after);
+/// The same for an update whose before and after are already JSON text (compact, as
+/// record_change writes them), for callers that write many entries at once.
+void record_update_text(Context& ctx, const std::string& entity, int64_t id, const std::string& before,
+                        const std::string& after);
 
 struct AuditEntry {
     int64_t id = 0;

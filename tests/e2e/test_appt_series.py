@@ -1,5 +1,6 @@
 """pom appt add --repeat, expand, series edit/suspend/resume, cancel --series; daylight saving;
 expand killed mid-run and two expands at once."""
+import json
 import os
 import signal
 import sqlite3
@@ -110,6 +111,35 @@ class Series(Refusals, Company):
         self.assertEqual((s["status"], s["ended_on"]), ("ended", "2026-12-08"))
         self.assertEqual(self.json("appt", "expand", "--through", "+12w"), [])
         self.assertRefusedBoth(["appt", "cancel", "4", "--series", "--reason", "again"], 1, "series 1 has already ended")
+
+    def test_series_with_the_same_rule_and_start_each_keep_their_own_changes(self):
+        # expand walks a rule once for all series that share it and its first date; what each
+        # series has done since (suspended, cancelled, ended) must still be its own.
+        for name in ("Bob Smith", "Cara Diaz"):
+            self.ok("appt", "add", "--customer", name, "--date", "2026-11-24", "--repeat", "every tue",
+                    "--worker", "Tom Reed", "--through", "+4w")
+        self.json("appt", "series", "suspend", "2", "--from", "2026-12-22", "--until", "2027-01-05")
+        cara = self.json("appt", "list", "--series", "3")
+        self.ok("appt", "cancel", str(cara[1]["id"]), "--reason", "customer away")
+        self.json("appt", "cancel", str(cara[3]["id"]), "--series", "--reason", "moved away")
+        r = self.json("appt", "expand", "--through", "2027-01-19")
+        self.validate("expand-result", r)
+        self.assertEqual([(x["series_id"], x["date"]) for x in r],
+                         [(1, "2026-12-22"), (1, "2026-12-29"), (1, "2027-01-05"), (1, "2027-01-12"), (1, "2027-01-19"),
+                          (2, "2027-01-12"), (2, "2027-01-19")])
+        self.assertEqual([(a["date"], a["status"]) for a in self.json("appt", "list", "--series", "3")],
+                         [("2026-11-24", "scheduled"), ("2026-12-01", "cancelled"), ("2026-12-08", "scheduled"),
+                          ("2026-12-15", "cancelled")])
+        # Each series' audit entry names the visits made for it, and only those.
+        con = sqlite3.connect(self.db)
+        try:
+            rows = con.execute("SELECT entity_id, json_extract(after, '$.created_occurrences') FROM audit_log "
+                               "WHERE command LIKE '%appt expand%' ORDER BY id").fetchall()
+        finally:
+            con.close()
+        made = {sid: [(o["date"], o["appointment_id"]) for o in json.loads(occ)] for sid, occ in rows}
+        self.assertEqual(sorted(made), [1, 2])
+        self.assertEqual(made[2], [(x["date"], x["appointment_id"]) for x in r if x["series_id"] == 2])
 
     def test_move_future_shifts_the_rule(self):
         r = self.json("appt", "move", "2", "--date", "2026-12-03", "--future")
