@@ -39,6 +39,8 @@ std::string cell_text(const Json& v) {
     if (v.is_null()) return "";
     if (v.is_string()) return v.get<std::string>();
     if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+    // Integers as dump() writes them, without its serializer (which asks the locale each time).
+    if (v.is_number_integer()) return v.is_number_unsigned() ? std::to_string(v.get<uint64_t>()) : std::to_string(v.get<int64_t>());
     if (v.is_array()) {
         bool scalars = std::all_of(v.begin(), v.end(), [](const Json& e) { return !e.is_structured(); });
         if (scalars) {
@@ -153,7 +155,10 @@ std::string render_table(const Rows& rows) {
     for (const auto& r : rows.records) {
         std::vector<std::string> row;
         row.reserve(fields.size());
-        for (const auto& f : fields) row.push_back(one_line(cell_text(r.contains(f) ? r[f] : Json())));
+        for (const auto& f : fields) {
+            auto it = r.find(f);
+            row.push_back(it == r.end() ? std::string() : one_line(cell_text(*it)));
+        }
         cells.push_back(std::move(row));
     }
     return grid(header, cells);
@@ -310,7 +315,9 @@ std::string render(const Rows& rows, Format format) {
         for (const auto& r : rows.records) {
             for (size_t i = 0; i < rows.fields.size(); ++i) {
                 const auto& f = rows.fields[i];
-                out += (i ? "," : "") + csv_field(cell_text(r.contains(f) ? r[f] : Json()));
+                auto it = r.find(f);
+                if (i) out += ',';
+                if (it != r.end()) out += csv_field(cell_text(*it));
             }
             out += "\r\n";
         }

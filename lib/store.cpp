@@ -14,12 +14,22 @@ namespace pom {
 
 namespace {
 constexpr int k_application_id = 0x504F4D31;  // "POM1"
+
+/// Process-wide SQLite settings, which only take effect before its first use.
+const std::string& configured(const std::string& path) {
+    static const bool done = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    (void)done;
+    return path;
 }
+}  // namespace
 
 int latest_schema_version() { return static_cast<int>(migrations().size()); }
 
 Store::Store(const std::string& path, int flags, int busy_timeout_ms)
-    : m_path(path), m_db(path, flags, busy_timeout_ms) {}
+    : m_path(configured(path)), m_db(path, flags, busy_timeout_ms) {}
 
 std::unique_ptr<Store> Store::open(const std::string& path, const OpenOptions& options) {
     namespace fs = std::filesystem;
