@@ -127,7 +127,7 @@ void Cli::with_context(const std::function<void(Context&)>& body) {
 namespace {
 
 std::string finish(const Cli& cli, Output& o) {
-    if (o.text) return *o.text;
+    if (o.text) return std::move(*o.text);  // a list can be megabytes: not copied
     Format f = cli.session.batch ? Format::json : parse_format(cli.g.output);
     if (!cli.g.fields.empty()) select_fields(o.rows, split_fields(cli.g.fields));
     return render(o.rows, f);
@@ -163,6 +163,13 @@ void Cli::check_fields(const std::vector<std::string>& fields) const {
     Rows probe;
     probe.fields = fields;
     select_fields(probe, split_fields(g.fields));
+}
+
+std::optional<Format> Cli::json_text_format() const {
+    if (session.batch || !g.fields.empty()) return std::nullopt;
+    Format f = parse_format(g.output);
+    if (f == Format::json || f == Format::jsonl) return f;
+    return std::nullopt;
 }
 
 void Cli::plain(const std::function<Output()>& action) {

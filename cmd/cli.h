@@ -96,6 +96,9 @@ public:
     /// Refuses a --fields naming something outside `fields` (usage error), before any work: for
     /// commands that commit as they go.
     void check_fields(const std::vector<std::string>& fields) const;
+    /// json or jsonl when the output is whole records as JSON text (no --fields, not a batch
+    /// line): a list command may then write them with render_json rather than as documents.
+    std::optional<Format> json_text_format() const;
 
     Session& session;
     std::vector<std::string> args;

@@ -87,9 +87,15 @@ void register_customer(CLI::App& app, Cli& cli) {
         sub->callback([&cli, f] {
             cli.read([&](Context& ctx) {
                 auto list = list_customers(ctx.store, *f);
+                if (auto format = cli.json_text_format()) {
+                    // Thousands of customers: written as text, without a document each.
+                    Output o;
+                    o.text = render_json(list, *format, [](JsonWriter& w, const Customer& c) { write_customer(w, c); });
+                    return o;
+                }
                 std::vector<Json> rows;
                 rows.reserve(list.size());
-                for (auto& c : list) rows.push_back(customer_json(std::move(c)));
+                for (const auto& c : list) rows.push_back(customer_json(c));
                 return records(std::move(rows), customer_fields(), k_table);
             });
         });

@@ -1,5 +1,6 @@
 #pragma once
 #include "audit.h"
+#include "output.h"
 
 #include <istream>
 #include <optional>
@@ -57,8 +58,11 @@ std::vector<Customer> list_customers(Store& store, const CustomerFilter& filter)
 int64_t resolve_customer(Store& store, const std::string& key);
 
 Json customer_json(const Customer& c);
-/// The same, moving the customer's strings (for lists).
-Json customer_json(Customer&& c);
+/// Writes the record customer_json builds, field by field, to a JsonWriter (lists of thousands
+/// of customers as JSON text without a document per customer) or a JsonBuilder.
+template <class W>
+void write_customer(W& w, const Customer& c);
+extern template void write_customer(JsonWriter&, const Customer&);
 const std::vector<std::string>& customer_fields();
 
 /// Validators shared by every entry point (flags, CSV columns).

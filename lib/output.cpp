@@ -177,7 +177,7 @@ constexpr std::array<bool, 256> k_not_plain = [] {
     return t;
 }();
 
-bool plain_ascii(const std::string& s) {
+bool plain_ascii(std::string_view s) {
     for (char c : s)
         if (k_not_plain[static_cast<unsigned char>(c)]) return false;
     return true;
@@ -185,27 +185,25 @@ bool plain_ascii(const std::string& s) {
 
 void put(std::string& out, std::string_view text) { out.append(text.data(), text.size()); }
 
-void write_string(std::string& out, const std::string& s) {
+void write_string(std::string& out, std::string_view s) {
     if (plain_ascii(s)) {
-        size_t at = out.size();
-        out.resize(at + s.size() + 2);
-        char* p = out.data() + at;
-        *p = '"';
-        std::memcpy(p + 1, s.data(), s.size());
-        p[s.size() + 1] = '"';
+        char buf[128];
+        if (s.size() + 2 <= sizeof buf) {  // one append: this runs for every string of every record
+            buf[0] = '"';
+            std::memcpy(buf + 1, s.data(), s.size());
+            buf[s.size() + 1] = '"';
+            out.append(buf, s.size() + 2);
+        } else {
+            out += '"';
+            out.append(s.data(), s.size());
+            out += '"';
+        }
     } else {
-        put(out, Json(s).dump(-1, ' ', false, Json::error_handler_t::replace));
+        put(out, Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace));
     }
 }
 
-void indent_to(std::string& out, int columns) {
-    static const std::string spaces(256, ' ');
-    for (size_t n = static_cast<size_t>(columns); n > 0;) {
-        size_t k = std::min(n, spaces.size());
-        out.append(spaces.data(), k);
-        n -= k;
-    }
-}
+void indent_to(std::string& out, int columns) { out.append(static_cast<size_t>(columns), ' '); }
 
 void write_json(std::string& out, const Json& v, int indent, int level) {
     const bool pretty = indent >= 0;
@@ -274,6 +272,114 @@ void write_json(std::string& out, const Json& v, int indent, int level) {
 }
 
 }  // namespace
+
+void JsonWriter::newline(size_t depth) {
+    m_out += '\n';
+    indent_to(m_out, m_indent * (m_base + static_cast<int>(depth)));
+}
+
+void JsonWriter::before_value() {
+    if (m_after_key) {
+        m_after_key = false;
+        return;
+    }
+    if (m_count.empty()) return;  // the outermost value
+    if (m_count.back()++) m_out += ',';
+    if (m_indent >= 0) newline(m_count.size());
+}
+
+JsonWriter& JsonWriter::open(char c) {
+    before_value();
+    m_out += c;
+    m_count.push_back(0);
+    return *this;
+}
+
+JsonWriter& JsonWriter::close(char c) {
+    int members = m_count.back();
+    m_count.pop_back();
+    if (members && m_indent >= 0) newline(m_count.size());
+    m_out += c;
+    return *this;
+}
+
+JsonWriter& JsonWriter::key(const char* name) {
+    // The separator, the indentation and the key in one append: this runs for every field of
+    // every record. Keys are pom's own field names: plain ASCII, nothing to escape.
+    size_t len = std::strlen(name);
+    size_t indent = m_indent >= 0 ? static_cast<size_t>(m_indent * (m_base + static_cast<int>(m_count.size()))) : 0;
+    char buf[160];
+    if (len + indent + 8 > sizeof buf) {
+        if (m_count.back()++) m_out += ',';
+        if (m_indent >= 0) newline(m_count.size());
+        m_out += '"';
+        m_out.append(name, len);
+        put(m_out, m_indent >= 0 ? std::string_view("\": ") : std::string_view("\":"));
+    } else {
+        char* p = buf;
+        if (m_count.back()++) *p++ = ',';
+        if (m_indent >= 0) {
+            *p++ = '\n';
+            std::memset(p, ' ', indent);
+            p += indent;
+        }
+        *p++ = '"';
+        std::memcpy(p, name, len);
+        p += len;
+        *p++ = '"';
+        *p++ = ':';
+        if (m_indent >= 0) *p++ = ' ';
+        m_out.append(buf, static_cast<size_t>(p - buf));
+    }
+    m_after_key = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(int64_t v) {
+    before_value();
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    m_out.append(buf, r.ptr);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(bool v) {
+    before_value();
+    put(m_out, v ? std::string_view("true") : std::string_view("false"));
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(const std::string& v) {
+    before_value();
+    write_string(m_out, v);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::nullptr_t) {
+    before_value();
+    put(m_out, "null");
+    return *this;
+}
+
+JsonBuilder& JsonBuilder::put(Json v) {
+    if (m_open.empty()) {
+        m_root = std::move(v);
+    } else if (m_open.back()->is_array()) {
+        m_open.back()->get_ref<Json::array_t&>().push_back(std::move(v));
+    } else {
+        m_open.back()->get_ref<Json::object_t&>().emplace_back(m_key, std::move(v));
+    }
+    return *this;
+}
+
+JsonBuilder& JsonBuilder::open(Json v) {
+    put(std::move(v));
+    Json* at = m_open.empty()                ? &m_root
+               : m_open.back()->is_array() ? &m_open.back()->get_ref<Json::array_t&>().back()
+                                             : &m_open.back()->get_ref<Json::object_t&>().back().second;
+    m_open.push_back(at);
+    return *this;
+}
 
 std::string to_json_text(const Json& value, int indent) {
     std::string out;

@@ -33,6 +33,93 @@ std::string render(const Rows& rows, Format format);
 /// written faster.
 std::string to_json_text(const Json& value, int indent = -1);
 
+/// Writes JSON text as it goes, byte for byte as to_json_text would write the same value built
+/// as a document, without building it: for list commands whose records run to thousands.
+/// Calls must nest properly (key() before each value inside an object).
+class JsonWriter {
+public:
+    /// `indent` -1: compact; `level`: the nesting level the first value is written at.
+    JsonWriter(std::string& out, int indent, int level = 0) : m_out(out), m_indent(indent), m_base(level) {}
+    JsonWriter& begin_object() { return open('{'); }
+    JsonWriter& end_object() { return close('}'); }
+    JsonWriter& begin_array() { return open('['); }
+    JsonWriter& end_array() { return close(']'); }
+    /// `name`: a field name of pom's own (plain ASCII: written without escaping).
+    JsonWriter& key(const char* name);
+    JsonWriter& value(int64_t v);
+    JsonWriter& value(bool v);
+    JsonWriter& value(const std::string& v);
+    JsonWriter& value(std::nullptr_t);
+
+private:
+    JsonWriter& open(char c);
+    JsonWriter& close(char c);
+    void before_value();
+    void newline(size_t depth);
+    std::string& m_out;
+    int m_indent;
+    int m_base;
+    std::vector<int> m_count;  ///< members written so far, per open container
+    bool m_after_key = false;
+};
+
+/// Builds the same value as a document (the JsonWriter interface, for code that writes records
+/// either way).
+class JsonBuilder {
+public:
+    JsonBuilder& begin_object() { return open(Json::object()); }
+    JsonBuilder& end_object() { return close(); }
+    JsonBuilder& begin_array() { return open(Json::array()); }
+    JsonBuilder& end_array() { return close(); }
+    JsonBuilder& key(const char* name) {
+        m_key = name;
+        return *this;
+    }
+    JsonBuilder& value(int64_t v) { return put(Json(v)); }
+    JsonBuilder& value(bool v) { return put(Json(v)); }
+    JsonBuilder& value(const std::string& v) { return put(Json(v)); }
+    JsonBuilder& value(std::nullptr_t) { return put(Json(nullptr)); }
+    /// The finished value.
+    Json take() { return std::move(m_root); }
+
+private:
+    JsonBuilder& put(Json v);
+    JsonBuilder& open(Json v);
+    JsonBuilder& close() {
+        m_open.pop_back();
+        return *this;
+    }
+    Json m_root;
+    std::vector<Json*> m_open;
+    const char* m_key = nullptr;
+};
+
+/// `-o json` or `-o jsonl` text of `items`, each written by `write(JsonWriter&, const T&)`: the
+/// same bytes render() gives for the records as documents.
+template <class T, class Write>
+std::string render_json(const std::vector<T>& items, Format format, Write write) {
+    std::string out;
+    if (format == Format::json) {
+        if (items.empty()) return "[]\n";
+        out.reserve(items.size() * 1024);  // pages are only touched as they are written
+        out += "[\n";
+        for (const auto& item : items) {
+            out += &item == &items.front() ? "  " : ",\n  ";
+            JsonWriter w(out, 2, 1);
+            write(w, item);
+        }
+        out += "\n]\n";
+    } else {
+        out.reserve(items.size() * 512);
+        for (const auto& item : items) {
+            JsonWriter w(out, -1, 0);
+            write(w, item);
+            out += '\n';
+        }
+    }
+    return out;
+}
+
 /// Appends a field to a JSON object without looking for an existing one (the key must be new):
 /// how records of many fields are built quickly.
 inline void append_field(Json& object, std::string key, Json value) {

@@ -222,3 +222,52 @@ TEST_CASE("the fast JSON writer gives nlohmann's bytes for every kind of value")
     for (const auto& rec : r.records) lines += rec.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
     CHECK(render(r, Format::jsonl) == lines);
 }
+
+namespace {
+/// A record with every shape the writers handle, written through the JsonWriter interface.
+template <class W>
+void write_sample(W& w, int n) {
+    w.begin_object();
+    w.key("id").value(int64_t{n});
+    w.key("negative").value(int64_t{-9000000000});
+    w.key("none").value(nullptr);
+    w.key("yes").value(true);
+    w.key("text").value(std::string("q\"b\\n\nt\tc\x01 Zoë – 日本 \xff"));
+    w.key("long").value(std::string(300, 'x'));
+    w.key("empty_list").begin_array().end_array();
+    w.key("empty_object").begin_object().end_object();
+    w.key("list").begin_array();
+    for (int i = 0; i < n; ++i) w.begin_object().key("at").value(int64_t{i}).key("tags").begin_array().value(std::string("a")).end_array().end_object();
+    w.end_array();
+    w.key("nested").begin_array().begin_array().value(false).end_array().begin_object().end_object().end_array();
+    w.key(std::string(200, 'k').c_str()).value(std::string(""));
+    w.end_object();
+}
+}  // namespace
+
+TEST_CASE("JsonWriter writes the bytes the same record built as a document renders to") {
+    std::vector<int> items{0, 1, 3};
+    Rows rows;
+    rows.fields = {"id"};
+    for (int n : items) {
+        JsonBuilder b;
+        write_sample(b, n);
+        rows.records.push_back(b.take());
+    }
+    CHECK(rows.records[2]["list"][2]["at"] == 2);
+    CHECK(rows.records[1]["nested"] == Json::parse("[[false],{}]"));
+    auto write = [](JsonWriter& w, int n) { write_sample(w, n); };
+    CHECK(render_json(items, Format::json, write) == render(rows, Format::json));
+    CHECK(render_json(items, Format::jsonl, write) == render(rows, Format::jsonl));
+    CHECK(render_json(std::vector<int>{}, Format::json, write) == "[]\n");
+    CHECK(render_json(std::vector<int>{}, Format::jsonl, write).empty());
+    JsonBuilder b;
+    write_sample(b, 2);
+    Json two = b.take();
+    for (int indent : {-1, 0, 2, 4}) {
+        std::string text;
+        JsonWriter w(text, indent);
+        write_sample(w, 2);
+        CHECK(text == to_json_text(two, indent));
+    }
+}
