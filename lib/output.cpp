@@ -205,72 +205,6 @@ void write_string(std::string& out, std::string_view s) {
 
 void indent_to(std::string& out, int columns) { out.append(static_cast<size_t>(columns), ' '); }
 
-void write_json(std::string& out, const Json& v, int indent, int level) {
-    const bool pretty = indent >= 0;
-    switch (v.type()) {
-    case Json::value_t::object: {
-        const auto& obj = v.get_ref<const Json::object_t&>();
-        if (obj.empty()) {
-            put(out, "{}");
-            return;
-        }
-        put(out, pretty ? std::string_view("{\n") : std::string_view("{"));
-        bool first = true;
-        for (const auto& [key, value] : obj) {
-            if (!first) put(out, pretty ? std::string_view(",\n") : std::string_view(","));
-            first = false;
-            if (pretty) indent_to(out, indent * (level + 1));
-            write_string(out, key);
-            put(out, pretty ? std::string_view(": ") : std::string_view(":"));
-            write_json(out, value, indent, level + 1);
-        }
-        if (pretty) {
-            out += '\n';
-            indent_to(out, indent * level);
-        }
-        out += '}';
-        return;
-    }
-    case Json::value_t::array: {
-        const auto& arr = v.get_ref<const Json::array_t&>();
-        if (arr.empty()) {
-            put(out, "[]");
-            return;
-        }
-        put(out, pretty ? std::string_view("[\n") : std::string_view("["));
-        bool first = true;
-        for (const auto& e : arr) {
-            if (!first) put(out, pretty ? std::string_view(",\n") : std::string_view(","));
-            first = false;
-            if (pretty) indent_to(out, indent * (level + 1));
-            write_json(out, e, indent, level + 1);
-        }
-        if (pretty) {
-            out += '\n';
-            indent_to(out, indent * level);
-        }
-        out += ']';
-        return;
-    }
-    case Json::value_t::string: write_string(out, v.get_ref<const std::string&>()); return;
-    case Json::value_t::boolean: put(out, v.get<bool>() ? std::string_view("true") : std::string_view("false")); return;
-    case Json::value_t::null: put(out, "null"); return;
-    case Json::value_t::number_integer: {
-        char buf[24];
-        auto r = std::to_chars(buf, buf + sizeof buf, v.get<int64_t>());
-        out.append(buf, r.ptr);
-        return;
-    }
-    case Json::value_t::number_unsigned: {
-        char buf[24];
-        auto r = std::to_chars(buf, buf + sizeof buf, v.get<uint64_t>());
-        out.append(buf, r.ptr);
-        return;
-    }
-    default: put(out, v.dump(-1, ' ', false, Json::error_handler_t::replace)); return;
-    }
-}
-
 }  // namespace
 
 void JsonWriter::newline(size_t depth) {
@@ -303,18 +237,16 @@ JsonWriter& JsonWriter::close(char c) {
     return *this;
 }
 
-JsonWriter& JsonWriter::key(const char* name) {
+JsonWriter& JsonWriter::key(std::string_view name) {
     // The separator, the indentation and the key in one append: this runs for every field of
-    // every record. Keys are pom's own field names: plain ASCII, nothing to escape.
-    size_t len = std::strlen(name);
+    // every record.
     size_t indent = m_indent >= 0 ? static_cast<size_t>(m_indent * (m_base + static_cast<int>(m_count.size()))) : 0;
     char buf[160];
-    if (len + indent + 8 > sizeof buf) {
+    if (name.size() + indent + 8 > sizeof buf || !plain_ascii(name)) {
         if (m_count.back()++) m_out += ',';
         if (m_indent >= 0) newline(m_count.size());
-        m_out += '"';
-        m_out.append(name, len);
-        put(m_out, m_indent >= 0 ? std::string_view("\": ") : std::string_view("\":"));
+        write_string(m_out, name);
+        put(m_out, m_indent >= 0 ? std::string_view(": ") : std::string_view(":"));
     } else {
         char* p = buf;
         if (m_count.back()++) *p++ = ',';
@@ -324,8 +256,8 @@ JsonWriter& JsonWriter::key(const char* name) {
             p += indent;
         }
         *p++ = '"';
-        std::memcpy(p, name, len);
-        p += len;
+        std::memcpy(p, name.data(), name.size());
+        p += name.size();
         *p++ = '"';
         *p++ = ':';
         if (m_indent >= 0) *p++ = ' ';
@@ -336,6 +268,14 @@ JsonWriter& JsonWriter::key(const char* name) {
 }
 
 JsonWriter& JsonWriter::value(int64_t v) {
+    before_value();
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    m_out.append(buf, r.ptr);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(uint64_t v) {
     before_value();
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof buf, v);
@@ -361,13 +301,35 @@ JsonWriter& JsonWriter::value(std::nullptr_t) {
     return *this;
 }
 
+JsonWriter& JsonWriter::value(const Json& v) {
+    switch (v.type()) {
+    case Json::value_t::object:
+        begin_object();
+        for (const auto& [k, member] : v.get_ref<const Json::object_t&>()) key(k).value(member);
+        return end_object();
+    case Json::value_t::array:
+        begin_array();
+        for (const auto& e : v.get_ref<const Json::array_t&>()) value(e);
+        return end_array();
+    case Json::value_t::string: return value(v.get_ref<const std::string&>());
+    case Json::value_t::boolean: return value(v.get<bool>());
+    case Json::value_t::null: return value(nullptr);
+    case Json::value_t::number_integer: return value(v.get<int64_t>());
+    case Json::value_t::number_unsigned: return value(v.get<uint64_t>());
+    default:  // floating point (and binary): nlohmann's own digits
+        before_value();
+        put(m_out, v.dump(-1, ' ', false, Json::error_handler_t::replace));
+        return *this;
+    }
+}
+
 JsonBuilder& JsonBuilder::put(Json v) {
     if (m_open.empty()) {
         m_root = std::move(v);
     } else if (m_open.back()->is_array()) {
         m_open.back()->get_ref<Json::array_t&>().push_back(std::move(v));
     } else {
-        m_open.back()->get_ref<Json::object_t&>().emplace_back(m_key, std::move(v));
+        m_open.back()->get_ref<Json::object_t&>().emplace_back(std::string(m_key), std::move(v));
     }
     return *this;
 }
@@ -383,37 +345,15 @@ JsonBuilder& JsonBuilder::open(Json v) {
 
 std::string to_json_text(const Json& value, int indent) {
     std::string out;
-    write_json(out, value, indent, 0);
+    JsonWriter(out, indent).value(value);
     return out;
 }
 
 std::string render(const Rows& rows, Format format) {
     switch (format) {
     case Format::table: return render_table(rows);
-    case Format::json: {
-        if (rows.records.empty()) return "[]\n";
-        std::string out;
-        out.reserve(rows.records.size() * 1024);
-        out += "[\n";
-        bool first = true;
-        for (const auto& r : rows.records) {
-            if (!first) out += ",\n";
-            first = false;
-            out += "  ";
-            write_json(out, r, 2, 1);
-        }
-        out += "\n]\n";
-        return out;
-    }
-    case Format::jsonl: {
-        std::string out;
-        out.reserve(rows.records.size() * 256);
-        for (const auto& r : rows.records) {
-            write_json(out, r, -1, 0);
-            out += '\n';
-        }
-        return out;
-    }
+    case Format::json:
+    case Format::jsonl: return render_json(rows.records, format, [](JsonWriter& w, const Json& r) { w.value(r); });
     case Format::csv: {
         std::string out;
         for (size_t i = 0; i < rows.fields.size(); ++i) out += (i ? "," : "") + csv_field(rows.fields[i]);

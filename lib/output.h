@@ -33,8 +33,9 @@ std::string render(const Rows& rows, Format format);
 /// written faster.
 std::string to_json_text(const Json& value, int indent = -1);
 
-/// Writes JSON text as it goes, byte for byte as to_json_text would write the same value built
-/// as a document, without building it: for list commands whose records run to thousands.
+/// Writes JSON text as it goes: pom's one JSON formatter, byte for byte what nlohmann's
+/// `dump(indent, ' ', false, replace)` writes. Records written field by field need no document
+/// (list commands whose records run to thousands); documents are written with value(const Json&).
 /// Calls must nest properly (key() before each value inside an object).
 class JsonWriter {
 public:
@@ -44,12 +45,15 @@ public:
     JsonWriter& end_object() { return close('}'); }
     JsonWriter& begin_array() { return open('['); }
     JsonWriter& end_array() { return close(']'); }
-    /// `name`: a field name of pom's own (plain ASCII: written without escaping).
-    JsonWriter& key(const char* name);
+    JsonWriter& key(std::string_view name);
     JsonWriter& value(int64_t v);
+    JsonWriter& value(uint64_t v);
     JsonWriter& value(bool v);
     JsonWriter& value(const std::string& v);
+    JsonWriter& value(const char* v) = delete;  // would become a bool: pass a std::string
     JsonWriter& value(std::nullptr_t);
+    /// A whole document, written at the current place.
+    JsonWriter& value(const Json& v);
 
 private:
     JsonWriter& open(char c);
@@ -71,13 +75,14 @@ public:
     JsonBuilder& end_object() { return close(); }
     JsonBuilder& begin_array() { return open(Json::array()); }
     JsonBuilder& end_array() { return close(); }
-    JsonBuilder& key(const char* name) {
+    JsonBuilder& key(std::string_view name) {
         m_key = name;
         return *this;
     }
     JsonBuilder& value(int64_t v) { return put(Json(v)); }
     JsonBuilder& value(bool v) { return put(Json(v)); }
     JsonBuilder& value(const std::string& v) { return put(Json(v)); }
+    JsonBuilder& value(const char* v) = delete;  // as JsonWriter
     JsonBuilder& value(std::nullptr_t) { return put(Json(nullptr)); }
     /// The finished value.
     Json take() { return std::move(m_root); }
@@ -91,7 +96,7 @@ private:
     }
     Json m_root;
     std::vector<Json*> m_open;
-    const char* m_key = nullptr;
+    std::string_view m_key;
 };
 
 /// `-o json` or `-o jsonl` text of `items`, each written by `write(JsonWriter&, const T&)`: the
