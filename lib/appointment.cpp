@@ -151,8 +151,9 @@ Columns plan_columns(const VisitPlan& p) {
     return cols;
 }
 
-void record_event(Context& ctx, int64_t id, const std::string& from, const std::string& to, Instant at,
-                  const std::string& reason, const std::string& eta) {
+/// Appends a status change to a visit's history; `at` and `recorded_at` are RFC 3339 text.
+void insert_event(Context& ctx, int64_t id, const std::string& from, const std::string& to, const std::string& at,
+                  const std::string& recorded_at, const std::string& reason, const std::string& eta) {
     auto& q = ctx.store.prepare(
         "INSERT INTO appointment_event (appointment_id, from_status, to_status, at, recorded_at, actor, reason, eta) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -160,14 +161,19 @@ void record_event(Context& ctx, int64_t id, const std::string& from, const std::
     if (from.empty()) q.bind(2);
     else q.bind(2, from);
     q.bind(3, to);
-    q.bind(4, format_instant(at));
-    q.bind(5, format_instant(ctx.now()));
+    q.bind(4, at);
+    q.bind(5, recorded_at);
     q.bind(6, ctx.actor);
     if (reason.empty()) q.bind(7);
     else q.bind(7, reason);
     if (eta.empty()) q.bind(8);
     else q.bind(8, eta);
     q.exec();
+}
+
+void record_event(Context& ctx, int64_t id, const std::string& from, const std::string& to, Instant at,
+                  const std::string& reason, const std::string& eta) {
+    insert_event(ctx, id, from, to, format_instant(at), format_instant(ctx.now()), reason, eta);
 }
 
 Date to_date(const std::string& s) { return parse_date(s, "stored date"); }
@@ -188,9 +194,6 @@ std::vector<ExpandedOccurrence> materialise(Context& ctx, const Series& s, Date 
         "route_order, service_type, priority, tech_note, office_note, series_id, occurrence_date, created_at, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?4, ?14, ?14) "
         "ON CONFLICT (series_id, occurrence_date) DO NOTHING");
-    auto& event = ctx.store.prepare(
-        "INSERT INTO appointment_event (appointment_id, from_status, to_status, at, recorded_at, actor) "
-        "VALUES (?1, NULL, 'scheduled', ?2, ?2, ?3)");
     std::string now = format_instant(ctx.now());
     std::optional<Date> sus_from, sus_until;
     if (s.status == "suspended" && !s.suspended_from.empty()) {
@@ -218,9 +221,6 @@ std::vector<ExpandedOccurrence> materialise(Context& ctx, const Series& s, Date 
     else q.bind(12, s.office_note);
     q.bind(13, s.id);
     q.bind(14, now);
-    event.reset();
-    event.bind(2, now);
-    event.bind(3, ctx.actor);
     for (Date d : walks.dates(s, start, from, through)) {
         if (sus_from && d >= *sus_from && (!sus_until || d <= *sus_until)) continue;
         std::string ds = format_date(d);
@@ -228,9 +228,7 @@ std::vector<ExpandedOccurrence> materialise(Context& ctx, const Series& s, Date 
         q.bind(4, ds);
         if (q.exec() != 1) continue;  // the occurrence has its row (cancelled, moved, completed)
         int64_t id = ctx.store.db().getLastInsertRowid();
-        event.reset();
-        event.bind(1, id);
-        event.exec();
+        insert_event(ctx, id, "", "scheduled", now, now, "", "");
         out.push_back({s.id, std::move(ds), id});
     }
     return out;
@@ -238,28 +236,31 @@ std::vector<ExpandedOccurrence> materialise(Context& ctx, const Series& s, Date 
 
 void set_expanded_through(Context& ctx, const Series& s, Date through, const std::vector<ExpandedOccurrence>& created) {
     Json before = row_json(ctx.store, "series", s.id);
-    auto& q = ctx.store.prepare("UPDATE series SET expanded_through = ? WHERE id = ?");
     std::string through_text = format_date(through);
+    if (before["expanded_through"] == through_text && created.empty()) return;  // nothing changes
+    auto& q = ctx.store.prepare("UPDATE series SET expanded_through = ? WHERE id = ?");
     q.bind(1, through_text);
     q.bind(2, s.id);
     q.exec();
-    // The row after is the row before with the one column this changed.
-    Json after = before;
-    after["expanded_through"] = through_text;
-    if (before == after && created.empty()) return;
-    std::string after_text = to_json_text(after);
-    if (!created.empty()) {
-        // One audit entry per series names every occurrence it created, written as text: a year
-        // of a company's visits is 200,000 of them.
-        after_text.pop_back();
-        after_text += ",\"created_occurrences\":[";
-        for (const auto& c : created) {
-            if (&c != &created.front()) after_text += ',';
-            after_text += "{\"date\":\"" + c.date + "\",\"appointment_id\":" + std::to_string(c.appointment_id) + '}';
-        }
-        after_text += "]}";
+    // The row after is the row before with the one column this changed, and one audit entry per
+    // series names every occurrence it created: written straight as text, since a year of a
+    // company's visits is 200,000 of them.
+    std::string after;
+    JsonWriter w(after, -1);
+    w.begin_object();
+    for (const auto& [k, v] : before.get_ref<const Json::object_t&>()) {
+        w.key(k);
+        if (k == "expanded_through") w.value(through_text);
+        else w.value(v);
     }
-    record_update_text(ctx, "series", s.id, to_json_text(before), after_text);
+    if (!created.empty()) {
+        w.key("created_occurrences").begin_array();
+        for (const auto& c : created)
+            w.begin_object().key("date").value(c.date).key("appointment_id").value(c.appointment_id).end_object();
+        w.end_array();
+    }
+    w.end_object();
+    record_update_text(ctx, "series", s.id, to_json_text(before), after);
 }
 
 /// Materialises one series over [from, through], records the new expanded_through and its audit

@@ -119,8 +119,6 @@ struct ExpandedOccurrence {
     std::string date;
     int64_t appointment_id = 0;
 };
-/// Materialises every active series through `through`: idempotent (one row per series and
-/// occurrence date), never re-creating a cancelled, moved or completed occurrence.
 struct Series;
 /// Walks of the same stored rule from the same first date over the same days give the same
 /// dates. A company's series are mostly set up together (a route "weekly on tue" from the same
@@ -134,6 +132,9 @@ private:
     std::map<std::string, Recurrence> m_rules;
     std::map<std::tuple<std::string, Date, Date, Date>, std::vector<Date>> m_walks;
 };
+/// Materialises every active series through `through` (or only series `only`): idempotent (one
+/// row per series and occurrence date), never re-creating a cancelled, moved or completed
+/// occurrence. `walks`: a cache shared by the calls of one expand (else one of its own).
 std::vector<ExpandedOccurrence> expand_series(Context& ctx, Date through, std::optional<int64_t> only = std::nullopt,
                                               WalkCache* walks = nullptr);
 /// The series expand_series would work on, by id.
