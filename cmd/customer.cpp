@@ -86,13 +86,18 @@ void register_customer(CLI::App& app, Cli& cli) {
         sub->add_option("--limit", f->limit, "At most this many")->check(k_count);
         sub->callback([&cli, f] {
             cli.read([&](Context& ctx) {
-                auto list = list_customers(ctx.store, *f);
                 if (auto format = cli.json_text_format()) {
-                    // Thousands of customers: written as text, without a document each.
+                    // Thousands of customers: each written as text as it is read, without a copy
+                    // of the customer or a document.
+                    JsonRecords out(*format, static_cast<size_t>(f->limit > 0 ? f->limit : count_customers(ctx.store)));
+                    for_each_customer(ctx.store, *f, [&](const CustomerView& c) {
+                        out.add([&](JsonWriter& w) { write_customer(w, c); });
+                    });
                     Output o;
-                    o.text = render_json(list, *format, [](JsonWriter& w, const Customer& c) { write_customer(w, c); });
+                    o.text = out.take();
                     return o;
                 }
+                auto list = list_customers(ctx.store, *f);
                 std::vector<Json> rows;
                 rows.reserve(list.size());
                 for (const auto& c : list) rows.push_back(customer_json(c));

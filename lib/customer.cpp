@@ -218,7 +218,9 @@ Customer get_customer(Store& store, int64_t id) {
     return c;
 }
 
-std::vector<Customer> list_customers(Store& store, const CustomerFilter& f) {
+int64_t count_customers(Store& store) { return store.db().execAndGet("SELECT count(*) FROM customer").getInt64(); }
+
+void for_each_customer(Store& store, const CustomerFilter& f, const std::function<void(const CustomerView&)>& each) {
     std::string where = " WHERE 1";
     if (f.status) where += " AND c.status = :status";
     if (f.tag)
@@ -239,77 +241,115 @@ std::vector<Customer> list_customers(Store& store, const CustomerFilter& f) {
         }
     };
     std::string limit = f.limit > 0 ? " LIMIT " + std::to_string(f.limit) : "";
-    FastQuery q(store, std::string(k_select) + where + " ORDER BY c.name COLLATE NOCASE, c.id" + limit);
-    bind(q);
-    // Room for every customer up front: growing a vector of thousands of customers writes each
-    // of them two or three times over into fresh pages. Pages reserved and never used cost nothing.
-    size_t room = f.limit > 0 ? static_cast<size_t>(f.limit)
-                              : static_cast<size_t>(store.db().execAndGet("SELECT count(*) FROM customer").getInt64());
-    std::vector<Customer> out;
-    out.reserve(room);
-    std::unordered_map<int64_t, size_t> index;
-    index.reserve(room);
-    while (q.step()) {
-        index[q.integer(0)] = out.size();
-        out.push_back(read_row(q));
-    }
-    if (out.empty()) return out;
+    std::string order = " ORDER BY c.name COLLATE NOCASE, c.id" + limit;
     std::string subset = f.status || f.tag || f.search || f.limit > 0
-                             ? " WHERE customer_id IN (SELECT c.id FROM customer c" + where + " ORDER BY c.name COLLATE NOCASE, c.id" + limit + ")"
+                             ? " WHERE customer_id IN (SELECT c.id FROM customer c" + where + order + ")"
                              : "";
-    // Contacts and tags are read in table order (a sequential scan: no sorter, no index lookups),
-    // grouped by customer with a counting sort, and put in order within each customer: contacts by
-    // kind and position, tags by when they were added.
+
+    // Contacts and tags first, in table order (a sequential scan: no sorter, no index lookups),
+    // their text kept in one buffer; then sorted by customer and, within each customer, contacts
+    // by kind and position and tags by when they were added. The customers are then read in name
+    // order and handed out one at a time, with views of their contacts and tags.
     struct Row {
-        size_t customer;
+        int64_t customer;
         bool phone;
-        int64_t position;
-        std::string added_at;
+        int64_t position;  ///< contacts: position; tags: unused
+        size_t added_at, added_at_size;  ///< tags: when added, in `text`
         int64_t rowid;
-        std::string value;
+        size_t value, value_size;  ///< in `text`
         bool opt_in;
     };
-    auto distribute = [&](std::vector<Row>& rows, auto less, auto place) {
-        std::vector<size_t> start(out.size() + 1, 0);
-        for (const auto& r : rows) ++start[r.customer + 1];
-        for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-        std::vector<size_t> slot(start.begin(), start.end() - 1);
-        std::vector<size_t> order(rows.size());
-        for (size_t i = 0; i < rows.size(); ++i) order[slot[rows[i].customer]++] = i;
-        auto by = [&](size_t a, size_t b) { return less(rows[a], rows[b]); };
-        for (size_t c = 0; c < out.size(); ++c) {
-            auto b = order.begin() + static_cast<std::ptrdiff_t>(start[c]), e = order.begin() + static_cast<std::ptrdiff_t>(start[c + 1]);
-            if (!std::is_sorted(b, e, by)) std::sort(b, e, by);
-        }
-        for (size_t i : order) place(rows[i]);
+    std::string text;
+    auto keep = [&](std::string_view v) {
+        text.append(v);
+        return text.size() - v.size();
     };
-    std::vector<Row> rows;
-    rows.reserve(out.size() * 3);
+    std::vector<Row> contacts, tags;
     FastQuery cq(store, "SELECT customer_id, kind, value, opt_in, position, id FROM customer_contact" + subset);
     bind(cq);
     while (cq.step()) {
-        const FastQuery& r = cq;
-        auto it = index.find(r.integer(0));
-        if (it == index.end()) continue;
-        rows.push_back({it->second, r.text(1) == "phone", r.integer(4), {}, r.integer(5), r.text(2), r.integer(3) != 0});
+        auto v = cq.view(2);
+        contacts.push_back({cq.integer(0), cq.view(1) == "phone", cq.integer(4), 0, 0, cq.integer(5), keep(v), v.size(), cq.integer(3) != 0});
     }
-    distribute(
-        rows, [](const Row& a, const Row& b) { return std::tie(a.phone, a.position, a.rowid) < std::tie(b.phone, b.position, b.rowid); },
-        [&](Row& r) { (r.phone ? out[r.customer].phones : out[r.customer].emails).push_back({std::move(r.value), r.opt_in}); });
-
-    rows.clear();
-    FastQuery tq(store, "SELECT customer_id, tag, added_at, id FROM customer_tag" +
-                                         (subset.empty() ? std::string(" WHERE 1") : subset) + " AND removed_at IS NULL");
+    FastQuery tq(store, "SELECT customer_id, tag, added_at, id FROM customer_tag" + (subset.empty() ? std::string(" WHERE 1") : subset) +
+                            " AND removed_at IS NULL");
     bind(tq);
     while (tq.step()) {
-        const FastQuery& r = tq;
-        auto it = index.find(r.integer(0));
-        if (it == index.end()) continue;
-        rows.push_back({it->second, false, 0, r.text(2), r.integer(3), r.text(1), false});
+        auto v = tq.view(1), at = tq.view(2);
+        size_t value = keep(v);
+        tags.push_back({tq.integer(0), false, 0, keep(at), at.size(), tq.integer(3), value, v.size(), false});
     }
-    distribute(
-        rows, [](const Row& a, const Row& b) { return std::tie(a.added_at, a.rowid) < std::tie(b.added_at, b.rowid); },
-        [&](Row& r) { out[r.customer].tags.push_back(std::move(r.value)); });
+    auto view = [&](size_t at, size_t size) { return std::string_view(text).substr(at, size); };
+    auto contact_order = [](const Row& a, const Row& b) {
+        return std::tie(a.customer, a.phone, a.position, a.rowid) < std::tie(b.customer, b.phone, b.position, b.rowid);
+    };
+    auto tag_order = [&](const Row& a, const Row& b) {
+        return a.customer != b.customer ? a.customer < b.customer
+                                        : std::pair(view(a.added_at, a.added_at_size), a.rowid) < std::pair(view(b.added_at, b.added_at_size), b.rowid);
+    };
+    if (!std::is_sorted(contacts.begin(), contacts.end(), contact_order)) std::sort(contacts.begin(), contacts.end(), contact_order);
+    if (!std::is_sorted(tags.begin(), tags.end(), tag_order)) std::sort(tags.begin(), tags.end(), tag_order);
+    std::vector<ContactView> contact_views;
+    contact_views.reserve(contacts.size());
+    for (const auto& r : contacts) contact_views.push_back({view(r.value, r.value_size), r.opt_in});
+    std::vector<std::string_view> tag_views;
+    tag_views.reserve(tags.size());
+    for (const auto& r : tags) tag_views.push_back(view(r.value, r.value_size));
+    // The rows of one customer: [first, last) in a list sorted by customer.
+    auto rows_of = [](const std::vector<Row>& rows, int64_t id) {
+        auto first = std::lower_bound(rows.begin(), rows.end(), id, [](const Row& r, int64_t v) { return r.customer < v; });
+        auto last = first;
+        while (last != rows.end() && last->customer == id) ++last;
+        return std::pair(static_cast<size_t>(first - rows.begin()), static_cast<size_t>(last - rows.begin()));
+    };
+
+    FastQuery q(store, std::string(k_select) + where + order);
+    bind(q);
+    CustomerView c;
+    while (q.step()) {
+        c.id = q.integer(0);
+        c.ref = q.null(1) ? std::nullopt : std::optional(q.view(1));
+        c.name = q.view(2);
+        c.company = q.view(3);
+        c.status = q.view(4);
+        c.street = q.view(5);
+        c.city = q.view(6);
+        c.state = q.view(7);
+        c.zip = q.view(8);
+        c.notes = q.view(9);
+        c.created_at = q.view(10);
+        c.updated_at = q.view(11);
+        auto [first, last] = rows_of(contacts, c.id);
+        size_t phones = first;
+        while (phones < last && !contacts[phones].phone) ++phones;
+        c.emails = std::span(contact_views).subspan(first, phones - first);
+        c.phones = std::span(contact_views).subspan(phones, last - phones);
+        auto [tag_first, tag_last] = rows_of(tags, c.id);
+        c.tags = std::span(tag_views).subspan(tag_first, tag_last - tag_first);
+        each(c);
+    }
+}
+
+std::vector<Customer> list_customers(Store& store, const CustomerFilter& f) {
+    std::vector<Customer> out;
+    for_each_customer(store, f, [&](const CustomerView& v) {
+        Customer& c = out.emplace_back();
+        c.id = v.id;
+        if (v.ref) c.ref = std::string(*v.ref);
+        c.name = v.name;
+        c.company = v.company;
+        c.status = v.status;
+        c.street = v.street;
+        c.city = v.city;
+        c.state = v.state;
+        c.zip = v.zip;
+        c.notes = v.notes;
+        for (const auto& e : v.emails) c.emails.push_back({std::string(e.value), e.opt_in});
+        for (const auto& p : v.phones) c.phones.push_back({std::string(p.value), p.opt_in});
+        c.tags.assign(v.tags.begin(), v.tags.end());
+        c.created_at = v.created_at;
+        c.updated_at = v.updated_at;
+    });
     return out;
 }
 
@@ -456,12 +496,12 @@ const std::vector<std::string>& customer_fields() {
     return f;
 }
 
-template <class W>
-void write_customer(W& w, const Customer& c) {
-    auto text_or_null = [&](const char* key, const std::string* v) {
+template <class W, class C>
+void write_customer(W& w, const C& c) {
+    auto text_or_null = [&](const char* key, std::string_view v) {
         w.key(key);
-        if (!v || v->empty()) w.value(nullptr);
-        else w.value(*v);
+        if (v.empty()) w.value(nullptr);
+        else w.value(v);
     };
     w.begin_object();
     w.key("id").value(c.id);
@@ -469,21 +509,21 @@ void write_customer(W& w, const Customer& c) {
     if (c.ref) w.value(*c.ref);
     else w.value(nullptr);
     w.key("name").value(c.name);
-    text_or_null("company", &c.company);
+    text_or_null("company", c.company);
     w.key("status").value(c.status);
-    text_or_null("email", c.emails.empty() ? nullptr : &c.emails.front().value);
-    text_or_null("phone", c.phones.empty() ? nullptr : &c.phones.front().value);
+    text_or_null("email", c.emails.empty() ? std::string_view() : std::string_view(c.emails.front().value));
+    text_or_null("phone", c.phones.empty() ? std::string_view() : std::string_view(c.phones.front().value));
     w.key("emails").begin_array();
     for (const auto& e : c.emails) w.begin_object().key("address").value(e.value).key("opt_in").value(e.opt_in).end_object();
     w.end_array();
     w.key("phones").begin_array();
     for (const auto& p : c.phones) w.begin_object().key("number").value(p.value).key("sms_opt_in").value(p.opt_in).end_object();
     w.end_array();
-    text_or_null("street", &c.street);
-    text_or_null("city", &c.city);
-    text_or_null("state", &c.state);
-    text_or_null("zip", &c.zip);
-    text_or_null("notes", &c.notes);
+    text_or_null("street", c.street);
+    text_or_null("city", c.city);
+    text_or_null("state", c.state);
+    text_or_null("zip", c.zip);
+    text_or_null("notes", c.notes);
     w.key("tags").begin_array();
     for (const auto& t : c.tags) w.value(t);
     w.end_array();
@@ -491,6 +531,7 @@ void write_customer(W& w, const Customer& c) {
     w.key("updated_at").value(c.updated_at);
     w.end_object();
 }
+template void write_customer(JsonWriter&, const CustomerView&);
 template void write_customer(JsonWriter&, const Customer&);
 
 Json customer_json(const Customer& c) {

@@ -3,8 +3,11 @@
 #include "output.h"
 
 #include <istream>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pom {
@@ -26,6 +29,23 @@ struct Customer {
     std::vector<Contact> phones;
     std::vector<std::string> tags;  ///< current tags, oldest first
     std::string created_at, updated_at;
+};
+
+/// A contact as for_each_customer reads it: a view, valid only during the call it is passed to.
+struct ContactView {
+    std::string_view value;
+    bool opt_in = true;
+};
+
+/// A customer as for_each_customer reads it, without copies: views into the row being read and
+/// into the contacts and tags read before it; valid only during the call it is passed to.
+struct CustomerView {
+    int64_t id = 0;
+    std::optional<std::string_view> ref;
+    std::string_view name, company, status, street, city, state, zip, notes;
+    std::span<const ContactView> emails, phones;
+    std::span<const std::string_view> tags;
+    std::string_view created_at, updated_at;
 };
 
 /// Fields to set; an unset optional leaves the stored value alone.
@@ -54,14 +74,21 @@ int64_t add_customer(Context& ctx, const CustomerFields& fields);
 bool edit_customer(Context& ctx, int64_t id, const CustomerFields& fields);
 Customer get_customer(Store& store, int64_t id);
 std::vector<Customer> list_customers(Store& store, const CustomerFilter& filter);
+/// Calls `each` for every customer list_customers would return, in the same order, as it reads
+/// them: a list of thousands written out without being held.
+void for_each_customer(Store& store, const CustomerFilter& filter, const std::function<void(const CustomerView&)>& each);
+/// How many customers there are (room to reserve for a list).
+int64_t count_customers(Store& store);
 /// Finds a customer by id, ref or exact name; NotFound or Conflict (ambiguous name) otherwise.
 int64_t resolve_customer(Store& store, const std::string& key);
 
 Json customer_json(const Customer& c);
 /// Writes the record customer_json builds, field by field, to a JsonWriter (lists of thousands
-/// of customers as JSON text without a document per customer) or a JsonBuilder.
-template <class W>
-void write_customer(W& w, const Customer& c);
+/// of customers as JSON text without a document per customer) or a JsonBuilder; `C` is a
+/// Customer or a CustomerView.
+template <class W, class C>
+void write_customer(W& w, const C& c);
+extern template void write_customer(JsonWriter&, const CustomerView&);
 extern template void write_customer(JsonWriter&, const Customer&);
 const std::vector<std::string>& customer_fields();
 

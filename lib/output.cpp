@@ -267,19 +267,26 @@ JsonWriter& JsonWriter::key(std::string_view name) {
     return *this;
 }
 
-JsonWriter& JsonWriter::value(int64_t v) {
-    before_value();
+namespace {
+
+template <class Integer>
+void put_integer(std::string& out, Integer v) {
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof buf, v);
-    m_out.append(buf, r.ptr);
+    out.append(buf, r.ptr);
+}
+
+}  // namespace
+
+JsonWriter& JsonWriter::value(int64_t v) {
+    before_value();
+    put_integer(m_out, v);
     return *this;
 }
 
 JsonWriter& JsonWriter::value(uint64_t v) {
     before_value();
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    m_out.append(buf, r.ptr);
+    put_integer(m_out, v);
     return *this;
 }
 
@@ -289,7 +296,7 @@ JsonWriter& JsonWriter::value(bool v) {
     return *this;
 }
 
-JsonWriter& JsonWriter::value(const std::string& v) {
+JsonWriter& JsonWriter::value(std::string_view v) {
     before_value();
     write_string(m_out, v);
     return *this;
@@ -321,6 +328,16 @@ JsonWriter& JsonWriter::value(const Json& v) {
         put(m_out, v.dump(-1, ' ', false, Json::error_handler_t::replace));
         return *this;
     }
+}
+
+JsonRecords::JsonRecords(Format format, size_t expected) : m_format(format) {
+    m_out.reserve(expected * (format == Format::json ? 1024 : 512));
+}
+
+std::string JsonRecords::take() {
+    if (m_format == Format::json) m_out += m_count ? "\n]\n" : "[]\n";
+    m_count = 0;
+    return std::move(m_out);
 }
 
 JsonBuilder& JsonBuilder::put(Json v) {

@@ -49,8 +49,9 @@ public:
     JsonWriter& value(int64_t v);
     JsonWriter& value(uint64_t v);
     JsonWriter& value(bool v);
-    JsonWriter& value(const std::string& v);
-    JsonWriter& value(const char* v) = delete;  // would become a bool: pass a std::string
+    JsonWriter& value(std::string_view v);
+    JsonWriter& value(const std::string& v) { return value(std::string_view(v)); }  // not a Json
+    JsonWriter& value(const char* v) = delete;  // would become a bool: pass a string
     JsonWriter& value(std::nullptr_t);
     /// A whole document, written at the current place.
     JsonWriter& value(const Json& v);
@@ -81,7 +82,7 @@ public:
     }
     JsonBuilder& value(int64_t v) { return put(Json(v)); }
     JsonBuilder& value(bool v) { return put(Json(v)); }
-    JsonBuilder& value(const std::string& v) { return put(Json(v)); }
+    JsonBuilder& value(std::string_view v) { return put(Json(std::string(v))); }
     JsonBuilder& value(const char* v) = delete;  // as JsonWriter
     JsonBuilder& value(std::nullptr_t) { return put(Json(nullptr)); }
     /// The finished value.
@@ -99,30 +100,40 @@ private:
     std::string_view m_key;
 };
 
-/// `-o json` or `-o jsonl` text of `items`, each written by `write(JsonWriter&, const T&)`: the
-/// same bytes render() gives for the records as documents.
+/// `-o json` or `-o jsonl` text of records added one at a time, each written by a function of a
+/// JsonWriter: for lists that are never held whole (the records written as they are read).
+class JsonRecords {
+public:
+    /// `expected`: about how many records (room is reserved; pages are only touched as written).
+    JsonRecords(Format format, size_t expected);
+    template <class Write>
+    void add(Write write) {
+        if (m_format == Format::json) {
+            m_out += m_count ? ",\n  " : "[\n  ";
+            JsonWriter w(m_out, 2, 1);
+            write(w);
+        } else {
+            JsonWriter w(m_out, -1, 0);
+            write(w);
+            m_out += '\n';
+        }
+        ++m_count;
+    }
+    /// The finished text: the same bytes render() gives for the records as documents.
+    std::string take();
+
+private:
+    Format m_format;
+    std::string m_out;
+    size_t m_count = 0;
+};
+
+/// `-o json` or `-o jsonl` text of `items`, each written by `write(JsonWriter&, const T&)`.
 template <class T, class Write>
 std::string render_json(const std::vector<T>& items, Format format, Write write) {
-    std::string out;
-    if (format == Format::json) {
-        if (items.empty()) return "[]\n";
-        out.reserve(items.size() * 1024);  // pages are only touched as they are written
-        out += "[\n";
-        for (const auto& item : items) {
-            out += &item == &items.front() ? "  " : ",\n  ";
-            JsonWriter w(out, 2, 1);
-            write(w, item);
-        }
-        out += "\n]\n";
-    } else {
-        out.reserve(items.size() * 512);
-        for (const auto& item : items) {
-            JsonWriter w(out, -1, 0);
-            write(w, item);
-            out += '\n';
-        }
-    }
-    return out;
+    JsonRecords out(format, items.size());
+    for (const auto& item : items) out.add([&](JsonWriter& w) { write(w, item); });
+    return out.take();
 }
 
 /// Appends a field to a JSON object without looking for an existing one (the key must be new):

@@ -152,10 +152,12 @@ bool FastQuery::step() {
     throw SQLite::Exception(m_db, rc);
 }
 
-std::string FastQuery::text(int column) const {
+std::string FastQuery::text(int column) const { return std::string(view(column)); }
+
+std::string_view FastQuery::view(int column) const {
     const unsigned char* p = sqlite3_column_text(m_stmt, column);
     if (!p) return {};
-    return std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(m_stmt, column)));
+    return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(m_stmt, column))};
 }
 
 int64_t FastQuery::integer(int column) const { return sqlite3_column_int64(m_stmt, column); }

@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace SQLite {
 class Exception;
@@ -68,6 +69,8 @@ public:
     /// Steps to the next row; false at the end.
     bool step();
     std::string text(int column) const;
+    /// The column's text without a copy: valid until the next step().
+    std::string_view view(int column) const;
     int64_t integer(int column) const;
     bool null(int column) const;
 

@@ -271,3 +271,21 @@ TEST_CASE("JsonWriter writes the bytes the same record built as a document rende
         CHECK(text == to_json_text(two, indent));
     }
 }
+
+TEST_CASE("JsonWriter escapes every byte at every place in a string as nlohmann does") {
+    // Plain strings are copied as they are and the rest left to nlohmann: each byte value at
+    // each of 17 places must be told apart, and the text come out as dump() writes it.
+    int checked = 0;
+    for (int byte = 0; byte < 256; ++byte) {
+        for (size_t at = 0; at < 17; ++at) {
+            std::string s(17, 'a');
+            s[at] = static_cast<char>(byte);
+            std::string text;
+            JsonWriter(text, -1).value(s);
+            std::string want = Json(s).dump(-1, ' ', false, Json::error_handler_t::replace);
+            if (text != want) FAIL("byte " << byte << " at " << at << ": " << text << " != " << want);
+            ++checked;
+        }
+    }
+    CHECK(checked == 256 * 17);
+}
