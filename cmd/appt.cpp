@@ -471,8 +471,13 @@ void register_appt(CLI::App& app, Cli& cli) {
                     }
                 }
                 std::vector<Json> rows;
-                for (const auto& c : created)
-                    rows.push_back({{"appointment_id", c.appointment_id}, {"series_id", c.series_id}, {"date", c.date}});
+                rows.reserve(created.size());
+                for (auto& c : created) {
+                    Json& r = rows.emplace_back(Json::object());
+                    append_field(r, "appointment_id", c.appointment_id);
+                    append_field(r, "series_id", c.series_id);
+                    append_field(r, "date", std::move(c.date));
+                }
                 Output o = records(std::move(rows), {"appointment_id", "series_id", "date"});
                 o.rows.id_field = "appointment_id";
                 o.note = (cli.g.dry_run ? "dry run: nothing was written; would create " : "created ") + std::to_string(created.size()) +
