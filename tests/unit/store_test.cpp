@@ -180,6 +180,56 @@ TEST_CASE("migration 8: CHECK lists of three or more values become comparisons, 
     CHECK_THROWS_AS(other.exec("UPDATE customer SET status = 'gone'"), SQLite::Exception);
 }
 
+TEST_CASE("migration 9: open past visits are found through the date index, rolled ones through their own") {
+    TempDir dir;
+    std::string path = dir.file("v8.db");
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        for (size_t v = 0; v < 7; ++v) db.exec(migrations()[v].sql);
+        migrations()[7].apply(db);
+        db.exec("PRAGMA application_id = 1347374385");
+        db.exec("PRAGMA user_version = 8");
+        db.exec("INSERT INTO customer (id, name, status, created_at, updated_at) VALUES (1, 'Kept', 'active', 'x', 'x')");
+        db.exec("INSERT INTO pool (id, customer_id, created_at, updated_at) VALUES (1, 1, 'x', 'x')");
+        const char* insert = "INSERT INTO appointment (id, customer_id, pool_id, date, duration_min, service_type, status, "
+                             "rolled_count, created_at, updated_at) VALUES ";
+        db.exec(std::string(insert) +
+                "(1, 1, 1, '2026-11-20', 30, 'maintenance', 'scheduled', 0, 'x', 'x'),"
+                "(2, 1, 1, '2026-11-20', 30, 'maintenance', 'completed', 0, 'x', 'x'),"
+                "(3, 1, 1, '2026-11-21', 30, 'maintenance', 'en_route', 2, 'x', 'x'),"
+                "(4, 1, 1, '2026-11-30', 30, 'maintenance', 'scheduled', 0, 'x', 'x'),"
+                "(5, 1, 1, '2026-11-19', 30, 'maintenance', 'skipped', 1, 'x', 'x')");
+    }
+    auto s = Store::open(path, Store::OpenOptions{});
+    CHECK(s->migrated_from() == 8);
+    CHECK(s->db().execAndGet("PRAGMA integrity_check").getString() == "ok");
+    auto ids = [&](const std::string& sql) {
+        std::string out;
+        SQLite::Statement q(s->db(), sql);
+        while (q.executeStep()) out += (out.empty() ? "" : ",") + q.getColumn(0).getString();
+        return out;
+    };
+    auto plan = [&](const std::string& sql) {
+        std::string out;
+        SQLite::Statement q(s->db(), "EXPLAIN QUERY PLAN " + sql);
+        while (q.executeStep()) out += q.getColumn(3).getString() + "\n";
+        return out;
+    };
+    // What rollover and `appt list --rolled` ask (lib/appointment.cpp), answered from an index.
+    std::string open_past = "SELECT a.id FROM appointment a WHERE a.status IN ('scheduled', 'en_route') AND a.date < '2026-11-23' "
+                            "ORDER BY a.date, a.id";
+    std::string rolled = "SELECT a.id FROM appointment a WHERE 1 AND a.rolled_count > 0 ORDER BY a.date, a.id";
+    CHECK(ids(open_past) == "1,3");
+    CHECK(ids(rolled) == "5,3");
+    CHECK(plan(open_past).find("USING COVERING INDEX appointment_date (date<?)") != std::string::npos);
+    CHECK(plan(rolled).find("USING INDEX appointment_rolled") != std::string::npos);
+    CHECK(ids("SELECT name FROM sqlite_schema WHERE name = 'appointment_open'").empty());
+    // A visit that is expanded (open, never rolled) is in no partial index.
+    s->db().exec("INSERT INTO appointment (customer_id, pool_id, date, duration_min, service_type, created_at, updated_at) "
+                 "VALUES (1, 1, '2026-12-01', 30, 'maintenance', 'x', 'x')");
+    CHECK(ids(rolled) == "5,3");
+}
+
 TEST_CASE("a database from a newer pom is refused and left untouched") {
     TempDir dir;
     std::string path = dir.file("new.db");
