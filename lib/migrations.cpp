@@ -824,6 +824,16 @@ CREATE INDEX appointment_date ON appointment (date, worker_id, route_order, stat
 CREATE INDEX appointment_rolled ON appointment (date) WHERE rolled_count > 0;
 )SQL";
 
+// 10: the name index carries every column `customer list` reads, so the list (5,000 customers in
+// name order) is one pass over the index instead of a table look-up per customer in name order,
+// each on a different page: 45 -> 35 ms for 5,000 customers, 130 -> 126 M instructions. Writing a
+// customer costs one wider index entry (an import of 10,000: 851 -> 873 ms).
+const char* k_v10 = R"SQL(
+DROP INDEX customer_name;
+CREATE INDEX customer_name ON customer (name COLLATE NOCASE, id, ref, company, status, street, city, state, zip, notes,
+                                        created_at, updated_at);
+)SQL";
+
 }  // namespace
 
 std::string in_lists_as_comparisons(const std::string& sql) {
@@ -851,7 +861,7 @@ std::string in_lists_as_comparisons(const std::string& sql) {
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all{{k_v1}, {k_v2}, {k_v3}, {k_v4}, {k_v5}, {k_v6}, {k_v7},
-                                            {"", v8_checks_without_in_lists}, {k_v9}};
+                                            {"", v8_checks_without_in_lists}, {k_v9}, {k_v10}};
     return all;
 }
 
