@@ -151,29 +151,39 @@ Columns plan_columns(const VisitPlan& p) {
     return cols;
 }
 
-/// Appends a status change to a visit's history; `at` and `recorded_at` are RFC 3339 text.
-void insert_event(Context& ctx, int64_t id, const std::string& from, const std::string& to, const std::string& at,
-                  const std::string& recorded_at, const std::string& reason, const std::string& eta) {
-    auto& q = ctx.store.prepare(
-        "INSERT INTO appointment_event (appointment_id, from_status, to_status, at, recorded_at, actor, reason, eta) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    q.bind(1, id);
-    if (from.empty()) q.bind(2);
-    else q.bind(2, from);
-    q.bind(3, to);
-    q.bind(4, at);
-    q.bind(5, recorded_at);
-    q.bind(6, ctx.actor);
-    if (reason.empty()) q.bind(7);
-    else q.bind(7, reason);
-    if (eta.empty()) q.bind(8);
-    else q.bind(8, eta);
-    q.exec();
-}
+/// Appends a status change to visits' histories: the one INSERT of an event, with what is the
+/// same for every visit (expand's first events: 200,000 of them) bound once. `at` and
+/// `recorded_at` are RFC 3339 text.
+class EventInsert {
+public:
+    EventInsert(Context& ctx, const std::string& from, const std::string& to, const std::string& at,
+                const std::string& recorded_at, const std::string& reason, const std::string& eta)
+        : m_q(ctx.store.prepare("INSERT INTO appointment_event (appointment_id, from_status, to_status, at, recorded_at, "
+                                "actor, reason, eta) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        if (from.empty()) m_q.bind(2);
+        else m_q.bind(2, from);
+        m_q.bind(3, to);
+        m_q.bind(4, at);
+        m_q.bind(5, recorded_at);
+        m_q.bind(6, ctx.actor);
+        if (reason.empty()) m_q.bind(7);
+        else m_q.bind(7, reason);
+        if (eta.empty()) m_q.bind(8);
+        else m_q.bind(8, eta);
+    }
+    void add(int64_t appointment_id) {
+        m_q.reset();  // keeps the bindings
+        m_q.bind(1, appointment_id);
+        m_q.exec();
+    }
+
+private:
+    SQLite::Statement& m_q;
+};
 
 void record_event(Context& ctx, int64_t id, const std::string& from, const std::string& to, Instant at,
                   const std::string& reason, const std::string& eta) {
-    insert_event(ctx, id, from, to, format_instant(at), format_instant(ctx.now()), reason, eta);
+    EventInsert(ctx, from, to, format_instant(at), format_instant(ctx.now()), reason, eta).add(id);
 }
 
 Date to_date(const std::string& s) { return parse_date(s, "stored date"); }
@@ -221,6 +231,7 @@ std::vector<ExpandedOccurrence> materialise(Context& ctx, const Series& s, Date 
     else q.bind(12, s.office_note);
     q.bind(13, s.id);
     q.bind(14, now);
+    EventInsert first_event(ctx, "", "scheduled", now, now, "", "");
     for (Date d : walks.dates(s, start, from, through)) {
         if (sus_from && d >= *sus_from && (!sus_until || d <= *sus_until)) continue;
         std::string ds = format_date(d);
@@ -228,7 +239,7 @@ std::vector<ExpandedOccurrence> materialise(Context& ctx, const Series& s, Date 
         q.bind(4, ds);
         if (q.exec() != 1) continue;  // the occurrence has its row (cancelled, moved, completed)
         int64_t id = ctx.store.db().getLastInsertRowid();
-        insert_event(ctx, id, "", "scheduled", now, now, "", "");
+        first_event.add(id);
         out.push_back({s.id, std::move(ds), id});
     }
     return out;
