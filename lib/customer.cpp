@@ -49,27 +49,52 @@ void check_ref(const std::string& ref, const std::string& where) {
 /// The columns of a SQLiteCpp statement, read the way FastQuery reads them.
 struct StatementColumns {
     SQLite::Statement& q;
-    std::string text(int i) const { return q.getColumn(i).getString(); }
+    std::string_view view(int i) const {
+        SQLite::Column c = q.getColumn(i);
+        const char* text = c.getText("");
+        return {text, static_cast<size_t>(c.getBytes())};
+    }
     int64_t integer(int i) const { return q.getColumn(i).getInt64(); }
     bool null(int i) const { return q.getColumn(i).isNull(); }
 };
 
-/// One customer row of k_select (contacts and tags are read separately).
+/// One customer row of k_select, as views of the row (contacts and tags are read separately).
 template <class Row>
-Customer read_row(const Row& r) {
-    Customer c;
+CustomerView read_row(const Row& r) {
+    CustomerView c;
     c.id = r.integer(0);
-    if (!r.null(1)) c.ref = r.text(1);
-    c.name = r.text(2);
-    c.company = r.text(3);
-    c.status = r.text(4);
-    c.street = r.text(5);
-    c.city = r.text(6);
-    c.state = r.text(7);
-    c.zip = r.text(8);
-    c.notes = r.text(9);
-    c.created_at = r.text(10);
-    c.updated_at = r.text(11);
+    if (!r.null(1)) c.ref = r.view(1);
+    c.name = r.view(2);
+    c.company = r.view(3);
+    c.status = r.view(4);
+    c.street = r.view(5);
+    c.city = r.view(6);
+    c.state = r.view(7);
+    c.zip = r.view(8);
+    c.notes = r.view(9);
+    c.created_at = r.view(10);
+    c.updated_at = r.view(11);
+    return c;
+}
+
+/// A customer that owns its text, from a view.
+Customer to_customer(const CustomerView& v) {
+    Customer c;
+    c.id = v.id;
+    if (v.ref) c.ref = std::string(*v.ref);
+    c.name = v.name;
+    c.company = v.company;
+    c.status = v.status;
+    c.street = v.street;
+    c.city = v.city;
+    c.state = v.state;
+    c.zip = v.zip;
+    c.notes = v.notes;
+    for (const auto& e : v.emails) c.emails.push_back({std::string(e.value), e.opt_in});
+    for (const auto& p : v.phones) c.phones.push_back({std::string(p.value), p.opt_in});
+    c.tags.assign(v.tags.begin(), v.tags.end());
+    c.created_at = v.created_at;
+    c.updated_at = v.updated_at;
     return c;
 }
 
@@ -204,7 +229,7 @@ Customer get_customer(Store& store, int64_t id) {
     auto& q = store.prepare(std::string(k_select) + " WHERE c.id = ?");
     q.bind(1, id);
     if (!q.executeStep()) fail(ErrorKind::NotFound, "no customer with id " + std::to_string(id));
-    Customer c = read_row(StatementColumns{q});
+    Customer c = to_customer(read_row(StatementColumns{q}));
     q.reset();
     auto& cq = store.prepare("SELECT kind, value, opt_in FROM customer_contact WHERE customer_id = ? ORDER BY kind, position");
     cq.bind(1, id);
@@ -306,20 +331,8 @@ void for_each_customer(Store& store, const CustomerFilter& f, const std::functio
 
     FastQuery q(store, std::string(k_select) + where + order);
     bind(q);
-    CustomerView c;
     while (q.step()) {
-        c.id = q.integer(0);
-        c.ref = q.null(1) ? std::nullopt : std::optional(q.view(1));
-        c.name = q.view(2);
-        c.company = q.view(3);
-        c.status = q.view(4);
-        c.street = q.view(5);
-        c.city = q.view(6);
-        c.state = q.view(7);
-        c.zip = q.view(8);
-        c.notes = q.view(9);
-        c.created_at = q.view(10);
-        c.updated_at = q.view(11);
+        CustomerView c = read_row(q);
         auto [first, last] = rows_of(contacts, c.id);
         size_t phones = first;
         while (phones < last && !contacts[phones].phone) ++phones;
@@ -333,24 +346,7 @@ void for_each_customer(Store& store, const CustomerFilter& f, const std::functio
 
 std::vector<Customer> list_customers(Store& store, const CustomerFilter& f) {
     std::vector<Customer> out;
-    for_each_customer(store, f, [&](const CustomerView& v) {
-        Customer& c = out.emplace_back();
-        c.id = v.id;
-        if (v.ref) c.ref = std::string(*v.ref);
-        c.name = v.name;
-        c.company = v.company;
-        c.status = v.status;
-        c.street = v.street;
-        c.city = v.city;
-        c.state = v.state;
-        c.zip = v.zip;
-        c.notes = v.notes;
-        for (const auto& e : v.emails) c.emails.push_back({std::string(e.value), e.opt_in});
-        for (const auto& p : v.phones) c.phones.push_back({std::string(p.value), p.opt_in});
-        c.tags.assign(v.tags.begin(), v.tags.end());
-        c.created_at = v.created_at;
-        c.updated_at = v.updated_at;
-    });
+    for_each_customer(store, f, [&](const CustomerView& v) { out.push_back(to_customer(v)); });
     return out;
 }
 
