@@ -216,28 +216,41 @@ void write_string(std::string& out, std::string_view s) {
     }
 }
 
-void indent_to(std::string& out, int columns) { out.append(static_cast<size_t>(columns), ' '); }
-
 }  // namespace
 
+char* JsonWriter::room(size_t n) {
+    if (m_pending_size + n > sizeof m_pending) flush();
+    return m_pending + m_pending_size;
+}
+
 void JsonWriter::newline(size_t depth) {
-    m_out += '\n';
-    indent_to(m_out, m_indent * (m_base + static_cast<int>(depth)));
+    size_t spaces = static_cast<size_t>(m_indent * (m_base + static_cast<int>(depth)));
+    if (spaces + 1 > sizeof m_pending) {  // deeper than anything pom writes
+        flush();
+        m_out += '\n';
+        m_out.append(spaces, ' ');
+        return;
+    }
+    char* p = room(spaces + 1);
+    *p++ = '\n';
+    std::memset(p, ' ', spaces);
+    m_pending_size += spaces + 1;
 }
 
 void JsonWriter::before_value() {
-    if (m_after_key) {
+    if (m_after_key) {  // the key is pending
         m_after_key = false;
         return;
     }
     if (m_count.empty()) return;  // the outermost value
-    if (m_count.back()++) m_out += ',';
+    if (m_count.back()++) pending(',');
     if (m_indent >= 0) newline(m_count.size());
 }
 
 JsonWriter& JsonWriter::open(char c) {
     before_value();
-    m_out += c;
+    pending(c);
+    flush();
     m_count.push_back(0);
     return *this;
 }
@@ -246,78 +259,79 @@ JsonWriter& JsonWriter::close(char c) {
     int members = m_count.back();
     m_count.pop_back();
     if (members && m_indent >= 0) newline(m_count.size());
-    m_out += c;
+    pending(c);
+    flush();
     return *this;
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-    // The separator, the indentation and the key in one append: this runs for every field of
-    // every record.
-    size_t indent = m_indent >= 0 ? static_cast<size_t>(m_indent * (m_base + static_cast<int>(m_count.size()))) : 0;
-    char buf[160];
-    if (name.size() + indent + 8 > sizeof buf || !plain_ascii(name)) {
-        if (m_count.back()++) m_out += ',';
-        if (m_indent >= 0) newline(m_count.size());
-        write_string(m_out, name);
-        put(m_out, m_indent >= 0 ? std::string_view(": ") : std::string_view(":"));
-    } else {
-        char* p = buf;
-        if (m_count.back()++) *p++ = ',';
-        if (m_indent >= 0) {
-            *p++ = '\n';
-            std::memset(p, ' ', indent);
-            p += indent;
-        }
+    // The separator, the indentation and the key stay pending: they go out with the value.
+    if (m_count.back()++) pending(',');
+    if (m_indent >= 0) newline(m_count.size());
+    if (name.size() + 4 <= sizeof m_pending && plain_ascii(name)) {
+        char* p = room(name.size() + 4);
         *p++ = '"';
         std::memcpy(p, name.data(), name.size());
         p += name.size();
         *p++ = '"';
         *p++ = ':';
         if (m_indent >= 0) *p++ = ' ';
-        m_out.append(buf, static_cast<size_t>(p - buf));
+        m_pending_size = static_cast<size_t>(p - m_pending);
+    } else {
+        flush();
+        write_string(m_out, name);
+        put(m_out, m_indent >= 0 ? std::string_view(": ") : std::string_view(":"));
     }
     m_after_key = true;
     return *this;
 }
 
-namespace {
-
-template <class Integer>
-void put_integer(std::string& out, Integer v) {
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, r.ptr);
-}
-
-}  // namespace
-
 JsonWriter& JsonWriter::value(int64_t v) {
     before_value();
-    put_integer(m_out, v);
+    char* p = room(24);
+    m_pending_size = static_cast<size_t>(std::to_chars(p, p + 24, v).ptr - m_pending);
+    flush();
     return *this;
 }
 
 JsonWriter& JsonWriter::value(uint64_t v) {
     before_value();
-    put_integer(m_out, v);
+    char* p = room(24);
+    m_pending_size = static_cast<size_t>(std::to_chars(p, p + 24, v).ptr - m_pending);
+    flush();
     return *this;
 }
 
 JsonWriter& JsonWriter::value(bool v) {
     before_value();
-    put(m_out, v ? std::string_view("true") : std::string_view("false"));
+    std::string_view text = v ? "true" : "false";
+    std::memcpy(room(text.size()), text.data(), text.size());
+    m_pending_size += text.size();
+    flush();
     return *this;
 }
 
 JsonWriter& JsonWriter::value(std::string_view v) {
     before_value();
-    write_string(m_out, v);
+    if (v.size() + 2 <= sizeof m_pending && plain_ascii(v)) {
+        char* p = room(v.size() + 2);
+        *p++ = '"';
+        std::memcpy(p, v.data(), v.size());
+        p[v.size()] = '"';
+        m_pending_size += v.size() + 2;
+        flush();
+    } else {
+        flush();
+        write_string(m_out, v);
+    }
     return *this;
 }
 
 JsonWriter& JsonWriter::value(std::nullptr_t) {
     before_value();
-    put(m_out, "null");
+    std::memcpy(room(4), "null", 4);
+    m_pending_size += 4;
+    flush();
     return *this;
 }
 
@@ -338,12 +352,14 @@ JsonWriter& JsonWriter::value(const Json& v) {
     case Json::value_t::number_unsigned: return value(v.get<uint64_t>());
     default:  // floating point (and binary): nlohmann's own digits
         before_value();
+        flush();
         put(m_out, v.dump(-1, ' ', false, Json::error_handler_t::replace));
         return *this;
     }
 }
 
-JsonRecords::JsonRecords(Format format, size_t expected) : m_format(format) {
+JsonRecords::JsonRecords(Format format, size_t expected)
+    : m_format(format), m_writer(m_out, format == Format::json ? 2 : -1, format == Format::json ? 1 : 0) {
     m_out.reserve(expected * (format == Format::json ? 1024 : 512));
 }
 

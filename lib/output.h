@@ -61,11 +61,25 @@ private:
     JsonWriter& close(char c);
     void before_value();
     void newline(size_t depth);
+    /// Room for `n` more bytes in m_pending (writing out what is there first when needed).
+    char* room(size_t n);
+    void pending(char c) {
+        *room(1) = c;
+        ++m_pending_size;
+    }
+    void flush() {
+        m_out.append(m_pending, m_pending_size);
+        m_pending_size = 0;
+    }
     std::string& m_out;
     int m_indent;
     int m_base;
     std::vector<int> m_count;  ///< members written so far, per open container
     bool m_after_key = false;
+    /// What comes before the next value (comma, line break, indentation, key) and then the value
+    /// itself, written to m_out in one append: a record's fields are most of a list's output.
+    char m_pending[320];
+    size_t m_pending_size = 0;
 };
 
 /// Builds the same value as a document (the JsonWriter interface, for code that writes records
@@ -110,11 +124,9 @@ public:
     void add(Write write) {
         if (m_format == Format::json) {
             m_out += m_count ? ",\n  " : "[\n  ";
-            JsonWriter w(m_out, 2, 1);
-            write(w);
+            write(m_writer);
         } else {
-            JsonWriter w(m_out, -1, 0);
-            write(w);
+            write(m_writer);
             m_out += '\n';
         }
         ++m_count;
@@ -126,6 +138,7 @@ private:
     Format m_format;
     std::string m_out;
     size_t m_count = 0;
+    JsonWriter m_writer;  ///< one for every record (each leaves it as it found it)
 };
 
 /// `-o json` or `-o jsonl` text of `items`, each written by `write(JsonWriter&, const T&)`.
