@@ -529,7 +529,6 @@ void write_customer(W& w, const C& c) {
     w.end_object();
 }
 template void write_customer(JsonWriter&, const CustomerView&);
-template void write_customer(JsonWriter&, const Customer&);
 
 Json customer_json(const Customer& c) {
     JsonBuilder b;

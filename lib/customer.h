@@ -89,7 +89,6 @@ Json customer_json(const Customer& c);
 template <class W, class C>
 void write_customer(W& w, const C& c);
 extern template void write_customer(JsonWriter&, const CustomerView&);
-extern template void write_customer(JsonWriter&, const Customer&);
 const std::vector<std::string>& customer_fields();
 
 /// Validators shared by every entry point (flags, CSV columns).

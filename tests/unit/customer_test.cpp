@@ -257,6 +257,24 @@ TEST_CASE("list: by name regardless of case, filters, limit, each with its own c
     none.status = "lead";
     none.tag = "salt";
     CHECK(list_customers(*f.store, none).empty());
+
+    // -o json|jsonl text written from the views as they are read is what the documents render to,
+    // for every filter.
+    for (const CustomerFilter& filter : {CustomerFilter{}, active, tag, search, limit, none}) {
+        for (Format format : {Format::json, Format::jsonl}) {
+            JsonRecords text(format, 0);
+            int seen = 0;
+            for_each_customer(*f.store, filter, [&](const CustomerView& c) {
+                text.add([&](JsonWriter& w) { write_customer(w, c); });
+                ++seen;
+            });
+            Rows rows;
+            rows.fields = customer_fields();
+            for (const auto& c : list_customers(*f.store, filter)) rows.records.push_back(customer_json(c));
+            CHECK(seen == static_cast<int>(rows.records.size()));
+            CHECK(text.take() == render(rows, format));
+        }
+    }
 }
 
 TEST_CASE("import: creates, then the same file changes nothing, then a changed row updates") {
