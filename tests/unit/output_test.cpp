@@ -289,3 +289,17 @@ TEST_CASE("JsonWriter escapes every byte at every place in a string as nlohmann 
     }
     CHECK(checked == 256 * 17);
 }
+
+TEST_CASE("JsonWriter writes keys and values longer than its buffer as nlohmann does") {
+    // A field's pieces wait in a buffer of a few hundred bytes; longer ones go out on their own.
+    for (size_t size : {size_t{300}, size_t{317}, size_t{318}, size_t{319}, size_t{320}, size_t{1000}}) {
+        Json record = Json::object();
+        record[std::string(size, 'k')] = std::string(size, 'v');
+        record["n"] = Json::array({std::string(size, 'w'), int64_t{-1}, nullptr});
+        for (int indent : {-1, 2, 200}) {
+            std::string text;
+            JsonWriter(text, indent).value(record);
+            CHECK(text == record.dump(indent, ' ', false, Json::error_handler_t::replace));
+        }
+    }
+}
