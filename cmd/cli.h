@@ -97,7 +97,7 @@ public:
     /// commands that commit as they go.
     void check_fields(const std::vector<std::string>& fields) const;
     /// json or jsonl when the output is whole records as JSON text (no --fields, not a batch
-    /// line): a list command may then write them with render_json rather than as documents.
+    /// line): a list command may then write them with JsonRecords rather than as documents.
     std::optional<Format> json_text_format() const;
 
     Session& session;

@@ -198,19 +198,12 @@ bool plain_ascii(std::string_view s) {
 
 void put(std::string& out, std::string_view text) { out.append(text.data(), text.size()); }
 
+/// A string too long for JsonWriter's field buffer, or one to escape.
 void write_string(std::string& out, std::string_view s) {
     if (plain_ascii(s)) {
-        char buf[128];
-        if (s.size() + 2 <= sizeof buf) {  // one append: this runs for every string of every record
-            buf[0] = '"';
-            std::memcpy(buf + 1, s.data(), s.size());
-            buf[s.size() + 1] = '"';
-            out.append(buf, s.size() + 2);
-        } else {
-            out += '"';
-            out.append(s.data(), s.size());
-            out += '"';
-        }
+        out += '"';
+        out.append(s.data(), s.size());
+        out += '"';
     } else {
         put(out, Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace));
     }
@@ -286,7 +279,8 @@ JsonWriter& JsonWriter::key(std::string_view name) {
     return *this;
 }
 
-JsonWriter& JsonWriter::value(int64_t v) {
+template <class Integer>
+JsonWriter& JsonWriter::integer(Integer v) {
     before_value();
     char* p = room(24);
     m_pending_size = static_cast<size_t>(std::to_chars(p, p + 24, v).ptr - m_pending);
@@ -294,13 +288,9 @@ JsonWriter& JsonWriter::value(int64_t v) {
     return *this;
 }
 
-JsonWriter& JsonWriter::value(uint64_t v) {
-    before_value();
-    char* p = room(24);
-    m_pending_size = static_cast<size_t>(std::to_chars(p, p + 24, v).ptr - m_pending);
-    flush();
-    return *this;
-}
+JsonWriter& JsonWriter::value(int64_t v) { return integer(v); }
+
+JsonWriter& JsonWriter::value(uint64_t v) { return integer(v); }
 
 JsonWriter& JsonWriter::value(bool v) {
     before_value();

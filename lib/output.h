@@ -61,6 +61,8 @@ private:
     JsonWriter& close(char c);
     void before_value();
     void newline(size_t depth);
+    template <class Integer>
+    JsonWriter& integer(Integer v);
     /// Room for `n` more bytes in m_pending (writing out what is there first when needed).
     char* room(size_t n);
     void pending(char c) {

@@ -152,8 +152,6 @@ bool FastQuery::step() {
     throw SQLite::Exception(m_db, rc);
 }
 
-std::string FastQuery::text(int column) const { return std::string(view(column)); }
-
 std::string_view FastQuery::view(int column) const {
     const unsigned char* p = sqlite3_column_text(m_stmt, column);
     if (!p) return {};

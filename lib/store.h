@@ -68,7 +68,6 @@ public:
     void bind(const char* name, const std::string& value);
     /// Steps to the next row; false at the end.
     bool step();
-    std::string text(int column) const;
     /// The column's text without a copy: valid until the next step().
     std::string_view view(int column) const;
     int64_t integer(int column) const;
