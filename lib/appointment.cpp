@@ -271,6 +271,7 @@ void set_expanded_through(Context& ctx, const Series& s, Date through, const std
         w.end_array();
     }
     w.end_object();
+    w.finish();
     record_update_text(ctx, "series", s.id, to_json_text(before), after);
 }
 

@@ -182,109 +182,162 @@ std::string render_table(const Rows& rows) {
 // thousands of records is the hot path. Strings that need escaping and floating-point numbers are
 // left to nlohmann itself, so the bytes stay the same.
 
-/// Bytes a JSON string cannot hold as they are (control characters, '"', '\\'), and non-ASCII
-/// bytes, which are left to nlohmann so that invalid UTF-8 is replaced exactly as it does.
-constexpr std::array<bool, 256> k_not_plain = [] {
-    std::array<bool, 256> t{};
-    for (size_t c = 0; c < 256; ++c) t[c] = c < 0x20 || c > 0x7E || c == '"' || c == '\\';
-    return t;
-}();
-
-bool plain_ascii(std::string_view s) {
-    for (char c : s)
-        if (k_not_plain[static_cast<unsigned char>(c)]) return false;
-    return true;
+/// Copies `n` bytes with a few fixed-size moves (the strings of a record are short).
+char* copy(char* to, const char* from, size_t n) {
+    if (n <= 16) {
+        if (n >= 8) {
+            uint64_t a, b;
+            std::memcpy(&a, from, 8);
+            std::memcpy(&b, from + n - 8, 8);
+            std::memcpy(to, &a, 8);
+            std::memcpy(to + n - 8, &b, 8);
+        } else if (n >= 4) {
+            uint32_t a, b;
+            std::memcpy(&a, from, 4);
+            std::memcpy(&b, from + n - 4, 4);
+            std::memcpy(to, &a, 4);
+            std::memcpy(to + n - 4, &b, 4);
+        } else if (n > 0) {
+            to[0] = from[0];
+            to[n / 2] = from[n / 2];
+            to[n - 1] = from[n - 1];
+        }
+    } else if (n <= 32) {
+        char a[16], b[16];
+        std::memcpy(a, from, 16);
+        std::memcpy(b, from + n - 16, 16);
+        std::memcpy(to, a, 16);
+        std::memcpy(to + n - 16, b, 16);
+    } else {
+        std::memcpy(to, from, n);
+    }
+    return to + n;
 }
 
-void put(std::string& out, std::string_view text) { out.append(text.data(), text.size()); }
+/// Sixteen bytes at once (SSE2 on x86-64, NEON on arm64: GCC's portable vector extension).
+using Lanes = signed char __attribute__((vector_size(16)));
+constexpr Lanes k_lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
-/// A string too long for JsonWriter's field buffer, or one to escape.
-void write_string(std::string& out, std::string_view s) {
-    if (plain_ascii(s)) {
-        out += '"';
-        out.append(s.data(), s.size());
-        out += '"';
-    } else {
-        put(out, Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace));
+/// Whether the `n` bytes at `p` can stand in a JSON string as they are: no control character,
+/// '"' or '\\', and only ASCII (other bytes are left to nlohmann, so that invalid UTF-8 is
+/// replaced exactly as it does). Reads up to 15 bytes past the end: `p` points into the writer's
+/// own text, whose room runs at least that far.
+bool plain(const char* p, size_t n) {
+    for (;;) {
+        Lanes v;
+        std::memcpy(&v, p, 16);
+        // Signed bytes: everything from 0x80 up is negative, so `< 0x20` takes non-ASCII too.
+        Lanes bad = (v < 0x20) | (v == 0x7F) | (v == '"') | (v == '\\');
+        if (n < 16) bad &= k_lane < static_cast<signed char>(n);
+        uint64_t half[2];
+        std::memcpy(half, &bad, 16);
+        if (half[0] | half[1]) return false;
+        if (n <= 16) return true;
+        p += 16;
+        n -= 16;
     }
 }
+
+constexpr char k_spaces[16] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 
 }  // namespace
 
-char* JsonWriter::room(size_t n) {
-    if (m_pending_size + n > sizeof m_pending) flush();
-    return m_pending + m_pending_size;
+JsonWriter::JsonWriter(std::string& out, int indent, int level)
+    : m_out(out), m_at(out.data() + out.size()), m_end(m_at), m_indent(indent), m_base(level) {}
+
+void JsonWriter::finish() {
+    m_out.resize(static_cast<size_t>(m_at - m_out.data()));
+    m_at = m_out.data() + m_out.size();
+    m_end = m_at;
 }
 
-void JsonWriter::newline(size_t depth) {
-    size_t spaces = static_cast<size_t>(m_indent * (m_base + static_cast<int>(depth)));
-    if (spaces + 1 > sizeof m_pending) {  // deeper than anything pom writes
-        flush();
-        m_out += '\n';
-        m_out.append(spaces, ' ');
-        return;
-    }
-    char* p = room(spaces + 1);
-    *p++ = '\n';
-    std::memset(p, ' ', spaces);
-    m_pending_size += spaces + 1;
+std::string JsonWriter::take() {
+    finish();
+    std::string text = std::move(m_out);
+    m_out.clear();
+    m_at = m_out.data();
+    m_end = m_at;
+    return text;
 }
 
-void JsonWriter::before_value() {
-    if (m_after_key) {  // the key is pending
+char* JsonWriter::grow(size_t n) {
+    // The bytes ahead are zeroed by resize(): in steps, so that a big list's pages are touched
+    // about once (a reserved string keeps its place; one that is not doubles as strings do).
+    size_t used = static_cast<size_t>(m_at - m_out.data());
+    size_t step = std::clamp(m_out.size(), size_t{256}, size_t{256} << 10);
+    m_out.resize(std::max(used + n + k_slack, m_out.size() + step));
+    m_at = m_out.data() + used;
+    m_end = m_out.data() + m_out.size();
+    return m_at;
+}
+
+char* JsonWriter::newline(char* at, size_t depth) const {
+    size_t spaces = static_cast<size_t>(m_indent) * (static_cast<size_t>(m_base) + depth);
+    *at++ = '\n';
+    for (size_t i = 0; i < spaces; i += 16) std::memcpy(at + i, k_spaces, 16);  // room has slack
+    return at + spaces;
+}
+
+char* JsonWriter::before_value(char* at) {
+    if (m_after_key) {  // the key is written
         m_after_key = false;
-        return;
+        return at;
     }
-    if (m_count.empty()) return;  // the outermost value
-    if (m_count.back()++) pending(',');
-    if (m_indent >= 0) newline(m_count.size());
+    if (m_count.empty()) return at;  // the outermost value
+    if (m_count.back()++) *at++ = ',';
+    if (m_indent >= 0) at = newline(at, m_count.size());
+    return at;
+}
+
+char* JsonWriter::write_string(char* at, std::string_view s) {
+    std::string text = Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
+    m_at = at;
+    return copy(room(text.size()), text.data(), text.size());
 }
 
 JsonWriter& JsonWriter::open(char c) {
-    before_value();
-    pending(c);
-    flush();
+    char* at = before_value(room(1 + lead()));
+    *at++ = c;
+    m_at = at;
     m_count.push_back(0);
     return *this;
 }
 
 JsonWriter& JsonWriter::close(char c) {
+    char* at = room(1 + lead());
     int members = m_count.back();
     m_count.pop_back();
-    if (members && m_indent >= 0) newline(m_count.size());
-    pending(c);
-    flush();
+    if (members && m_indent >= 0) at = newline(at, m_count.size());
+    *at++ = c;
+    m_at = at;
     return *this;
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-    // The separator, the indentation and the key stay pending: they go out with the value.
-    if (m_count.back()++) pending(',');
-    if (m_indent >= 0) newline(m_count.size());
-    if (name.size() + 4 <= sizeof m_pending && plain_ascii(name)) {
-        char* p = room(name.size() + 4);
-        *p++ = '"';
-        std::memcpy(p, name.data(), name.size());
-        p += name.size();
-        *p++ = '"';
-        *p++ = ':';
-        if (m_indent >= 0) *p++ = ' ';
-        m_pending_size = static_cast<size_t>(p - m_pending);
+    char* at = room(name.size() + 4 + lead());
+    if (m_count.back()++) *at++ = ',';
+    if (m_indent >= 0) at = newline(at, m_count.size());
+    *at = '"';
+    copy(at + 1, name.data(), name.size());
+    if (plain(at + 1, name.size())) {
+        at += name.size() + 1;
+        *at++ = '"';
     } else {
-        flush();
-        write_string(m_out, name);
-        put(m_out, m_indent >= 0 ? std::string_view(": ") : std::string_view(":"));
+        at = write_string(at, name);
+        m_at = at;
+        at = room(2);
     }
+    *at++ = ':';
+    if (m_indent >= 0) *at++ = ' ';
+    m_at = at;
     m_after_key = true;
     return *this;
 }
 
 template <class Integer>
 JsonWriter& JsonWriter::integer(Integer v) {
-    before_value();
-    char* p = room(24);
-    m_pending_size = static_cast<size_t>(std::to_chars(p, p + 24, v).ptr - m_pending);
-    flush();
+    char* at = before_value(room(24 + lead()));
+    m_at = std::to_chars(at, at + 24, v).ptr;
     return *this;
 }
 
@@ -293,35 +346,34 @@ JsonWriter& JsonWriter::value(int64_t v) { return integer(v); }
 JsonWriter& JsonWriter::value(uint64_t v) { return integer(v); }
 
 JsonWriter& JsonWriter::value(bool v) {
-    before_value();
-    std::string_view text = v ? "true" : "false";
-    std::memcpy(room(text.size()), text.data(), text.size());
-    m_pending_size += text.size();
-    flush();
+    char* at = before_value(room(5 + lead()));
+    std::memcpy(at, v ? "true " : "false", 5);
+    m_at = at + (v ? 4 : 5);
     return *this;
 }
 
 JsonWriter& JsonWriter::value(std::string_view v) {
-    before_value();
-    if (v.size() + 2 <= sizeof m_pending && plain_ascii(v)) {
-        char* p = room(v.size() + 2);
-        *p++ = '"';
-        std::memcpy(p, v.data(), v.size());
-        p[v.size()] = '"';
-        m_pending_size += v.size() + 2;
-        flush();
+    char* at = before_value(room(v.size() + 2 + lead()));
+    *at = '"';
+    copy(at + 1, v.data(), v.size());
+    if (plain(at + 1, v.size())) {
+        at[v.size() + 1] = '"';
+        m_at = at + v.size() + 2;
     } else {
-        flush();
-        write_string(m_out, v);
+        m_at = write_string(at, v);
     }
     return *this;
 }
 
 JsonWriter& JsonWriter::value(std::nullptr_t) {
-    before_value();
-    std::memcpy(room(4), "null", 4);
-    m_pending_size += 4;
-    flush();
+    char* at = before_value(room(4 + lead()));
+    std::memcpy(at, "null", 4);
+    m_at = at + 4;
+    return *this;
+}
+
+JsonWriter& JsonWriter::raw(std::string_view text) {
+    m_at = copy(room(text.size()), text.data(), text.size());
     return *this;
 }
 
@@ -340,23 +392,33 @@ JsonWriter& JsonWriter::value(const Json& v) {
     case Json::value_t::null: return value(nullptr);
     case Json::value_t::number_integer: return value(v.get<int64_t>());
     case Json::value_t::number_unsigned: return value(v.get<uint64_t>());
-    default:  // floating point (and binary): nlohmann's own digits
-        before_value();
-        flush();
-        put(m_out, v.dump(-1, ' ', false, Json::error_handler_t::replace));
-        return *this;
+    default: {  // floating point (and binary): nlohmann's own digits
+        std::string text = v.dump(-1, ' ', false, Json::error_handler_t::replace);
+        m_at = before_value(room(lead()));
+        return raw(text);
+    }
     }
 }
 
+namespace {
+/// A string with room for `n` bytes that are not yet touched.
+std::string reserved(size_t n) {
+    std::string s;
+    s.reserve(n);
+    return s;
+}
+}  // namespace
+
 JsonRecords::JsonRecords(Format format, size_t expected)
-    : m_format(format), m_writer(m_out, format == Format::json ? 2 : -1, format == Format::json ? 1 : 0) {
-    m_out.reserve(expected * (format == Format::json ? 1024 : 512));
+    : m_format(format),
+      m_out(reserved(expected * (format == Format::json ? 1024 : 512))),
+      m_writer(m_out, format == Format::json ? 2 : -1) {
+    if (m_format == Format::json) m_writer.begin_array();
 }
 
 std::string JsonRecords::take() {
-    if (m_format == Format::json) m_out += m_count ? "\n]\n" : "[]\n";
-    m_count = 0;
-    return std::move(m_out);
+    if (m_format == Format::json) m_writer.end_array().raw("\n");
+    return m_writer.take();
 }
 
 JsonBuilder& JsonBuilder::put(Json v) {

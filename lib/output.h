@@ -37,10 +37,16 @@ std::string to_json_text(const Json& value, int indent = -1);
 /// `dump(indent, ' ', false, replace)` writes. Records written field by field need no document
 /// (list commands whose records run to thousands); documents are written with value(const Json&).
 /// Calls must nest properly (key() before each value inside an object).
+///
+/// The text is written straight into `out`'s bytes, which run ahead of the text in steps: `out`
+/// holds exactly the text written once finish() is called or the writer is gone.
 class JsonWriter {
 public:
     /// `indent` -1: compact; `level`: the nesting level the first value is written at.
-    JsonWriter(std::string& out, int indent, int level = 0) : m_out(out), m_indent(indent), m_base(level) {}
+    JsonWriter(std::string& out, int indent, int level = 0);
+    ~JsonWriter() { finish(); }
+    JsonWriter(const JsonWriter&) = delete;
+    JsonWriter& operator=(const JsonWriter&) = delete;
     JsonWriter& begin_object() { return open('{'); }
     JsonWriter& end_object() { return close('}'); }
     JsonWriter& begin_array() { return open('['); }
@@ -55,33 +61,38 @@ public:
     JsonWriter& value(std::nullptr_t);
     /// A whole document, written at the current place.
     JsonWriter& value(const Json& v);
+    /// Text written as it is, between values (the line break after a JSONL record).
+    JsonWriter& raw(std::string_view text);
+    /// Cuts `out` to the text written (the writer may go on writing after it).
+    void finish();
+    /// The text written, moved out of `out`, which is left empty for what is written next.
+    std::string take();
 
 private:
     JsonWriter& open(char c);
     JsonWriter& close(char c);
-    void before_value();
-    void newline(size_t depth);
+    /// Writes what comes before a value: nothing after a key, else a comma and a new line.
+    char* before_value(char* at);
+    char* newline(char* at, size_t depth) const;
+    /// The room before_value() needs at the current depth, or close() one level up.
+    size_t lead() const {
+        return m_indent >= 0 ? 2 + static_cast<size_t>(m_indent) * (static_cast<size_t>(m_base) + m_count.size() + 1) : 1;
+    }
     template <class Integer>
     JsonWriter& integer(Integer v);
-    /// Room for `n` more bytes in m_pending (writing out what is there first when needed).
-    char* room(size_t n);
-    void pending(char c) {
-        *room(1) = c;
-        ++m_pending_size;
-    }
-    void flush() {
-        m_out.append(m_pending, m_pending_size);
-        m_pending_size = 0;
-    }
+    /// A place for `n` bytes (and a few more, which later ones may overwrite) at the end of the text.
+    char* room(size_t n) { return static_cast<size_t>(m_end - m_at) >= n + k_slack ? m_at : grow(n); }
+    char* grow(size_t n);
+    /// A string that does not fit its field's room or needs escaping, written as nlohmann does.
+    char* write_string(char* at, std::string_view s);
+    static constexpr size_t k_slack = 64;
     std::string& m_out;
+    char* m_at;   ///< where the next byte goes, in m_out
+    char* m_end;  ///< the end of m_out's bytes
     int m_indent;
     int m_base;
     std::vector<int> m_count;  ///< members written so far, per open container
     bool m_after_key = false;
-    /// What comes before the next value (comma, line break, indentation, key) and then the value
-    /// itself, written to m_out in one append: a record's fields are most of a list's output.
-    char m_pending[320];
-    size_t m_pending_size = 0;
 };
 
 /// Builds the same value as a document (the JsonWriter interface, for code that writes records
@@ -124,14 +135,8 @@ public:
     JsonRecords(Format format, size_t expected);
     template <class Write>
     void add(Write write) {
-        if (m_format == Format::json) {
-            m_out += m_count ? ",\n  " : "[\n  ";
-            write(m_writer);
-        } else {
-            write(m_writer);
-            m_out += '\n';
-        }
-        ++m_count;
+        write(m_writer);
+        if (m_format == Format::jsonl) m_writer.raw("\n");
     }
     /// The finished text: the same bytes render() gives for the records as documents.
     std::string take();
@@ -139,8 +144,7 @@ public:
 private:
     Format m_format;
     std::string m_out;
-    size_t m_count = 0;
-    JsonWriter m_writer;  ///< one for every record (each leaves it as it found it)
+    JsonWriter m_writer;  ///< one for every record: -o json's records are the members of one array
 };
 
 /// `-o json` or `-o jsonl` text of `items`, each written by `write(JsonWriter&, const T&)`.

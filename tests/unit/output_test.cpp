@@ -268,6 +268,7 @@ TEST_CASE("JsonWriter writes the bytes the same record built as a document rende
         std::string text;
         JsonWriter w(text, indent);
         write_sample(w, 2);
+        w.finish();
         CHECK(text == to_json_text(two, indent));
     }
 }
