@@ -275,26 +275,40 @@ void for_each_customer(Store& store, const CustomerFilter& f, const std::functio
     // their text kept in one buffer; then sorted by customer and, within each customer, contacts
     // by kind and position and tags by when they were added. The customers are then read in name
     // order and handed out one at a time, with views of their contacts and tags.
-    struct Row {
-        int64_t customer;
-        bool phone;
-        int64_t position;  ///< contacts: position; tags: unused
-        size_t added_at, added_at_size;  ///< tags: when added, in `text`
-        int64_t rowid;
-        size_t value, value_size;  ///< in `text`
-        bool opt_in;
+    // Rows are small and their lists reserved up front (the largest id bounds how many there are:
+    // room reserved but not written costs no memory), so that each page of them is touched once.
+    struct ContactRow {
+        int64_t customer, position, rowid;
+        uint32_t value, value_size;  ///< in `text`
+        bool phone, opt_in;
+    };
+    struct TagRow {
+        int64_t customer, rowid;
+        uint32_t value, value_size, added_at, added_at_size;  ///< in `text`
     };
     std::string text;
     auto keep = [&](std::string_view v) {
+        if (text.size() + v.size() > UINT32_MAX) fail(ErrorKind::Internal, "customer list: contacts and tags over 4 GB");
         text.append(v);
-        return text.size() - v.size();
+        return static_cast<uint32_t>(text.size() - v.size());
     };
-    std::vector<Row> contacts, tags;
+    std::vector<ContactRow> contacts;
+    std::vector<TagRow> tags;
+    if (subset.empty()) {
+        auto most = [&](const char* table) {
+            return static_cast<size_t>(store.db().execAndGet(std::string("SELECT coalesce(max(id), 0) FROM ") + table).getInt64());
+        };
+        size_t most_contacts = most("customer_contact"), most_tags = most("customer_tag");
+        contacts.reserve(most_contacts);
+        tags.reserve(most_tags);
+        text.reserve(most_contacts * 32 + most_tags * 40);
+    }
     FastQuery cq(store, "SELECT customer_id, kind, value, opt_in, position, id FROM customer_contact" + subset);
     bind(cq);
     while (cq.step()) {
         auto v = cq.view(2);
-        contacts.push_back({cq.integer(0), cq.view(1) == "phone", cq.integer(4), 0, 0, cq.integer(5), keep(v), v.size(), cq.integer(3) != 0});
+        contacts.push_back({cq.integer(0), cq.integer(4), cq.integer(5), keep(v), static_cast<uint32_t>(v.size()),
+                            cq.view(1) == "phone", cq.integer(3) != 0});
     }
     // NOT INDEXED: the index of current tags would send each row to a table look-up of its own.
     FastQuery tq(store, "SELECT customer_id, tag, added_at, id FROM customer_tag NOT INDEXED" +
@@ -302,14 +316,14 @@ void for_each_customer(Store& store, const CustomerFilter& f, const std::functio
     bind(tq);
     while (tq.step()) {
         auto v = tq.view(1), at = tq.view(2);
-        size_t value = keep(v);
-        tags.push_back({tq.integer(0), false, 0, keep(at), at.size(), tq.integer(3), value, v.size(), false});
+        uint32_t value = keep(v);
+        tags.push_back({tq.integer(0), tq.integer(3), value, static_cast<uint32_t>(v.size()), keep(at), static_cast<uint32_t>(at.size())});
     }
-    auto view = [&](size_t at, size_t size) { return std::string_view(text).substr(at, size); };
-    auto contact_order = [](const Row& a, const Row& b) {
+    auto view = [&](uint32_t at, uint32_t size) { return std::string_view(text).substr(at, size); };
+    auto contact_order = [](const ContactRow& a, const ContactRow& b) {
         return std::tie(a.customer, a.phone, a.position, a.rowid) < std::tie(b.customer, b.phone, b.position, b.rowid);
     };
-    auto tag_order = [&](const Row& a, const Row& b) {
+    auto tag_order = [&](const TagRow& a, const TagRow& b) {
         return a.customer != b.customer ? a.customer < b.customer
                                         : std::pair(view(a.added_at, a.added_at_size), a.rowid) < std::pair(view(b.added_at, b.added_at_size), b.rowid);
     };
@@ -322,8 +336,8 @@ void for_each_customer(Store& store, const CustomerFilter& f, const std::functio
     tag_views.reserve(tags.size());
     for (const auto& r : tags) tag_views.push_back(view(r.value, r.value_size));
     // The rows of one customer: [first, last) in a list sorted by customer.
-    auto rows_of = [](const std::vector<Row>& rows, int64_t id) {
-        auto first = std::lower_bound(rows.begin(), rows.end(), id, [](const Row& r, int64_t v) { return r.customer < v; });
+    auto rows_of = [](const auto& rows, int64_t id) {
+        auto first = std::lower_bound(rows.begin(), rows.end(), id, [](const auto& r, int64_t v) { return r.customer < v; });
         auto last = first;
         while (last != rows.end() && last->customer == id) ++last;
         return std::pair(static_cast<size_t>(first - rows.begin()), static_cast<size_t>(last - rows.begin()));
