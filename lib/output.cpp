@@ -177,70 +177,12 @@ std::string render_table(const Rows& rows) {
     return grid(header, cells);
 }
 
+}  // namespace
+
 // JSON text exactly as nlohmann's dump(indent, ' ', false, replace) writes it, without copying
 // the records into one array first and without its per-character stream writes: list output of
 // thousands of records is the hot path. Strings that need escaping and floating-point numbers are
 // left to nlohmann itself, so the bytes stay the same.
-
-/// Copies `n` bytes with a few fixed-size moves (the strings of a record are short).
-char* copy(char* to, const char* from, size_t n) {
-    if (n <= 16) {
-        if (n >= 8) {
-            uint64_t a, b;
-            std::memcpy(&a, from, 8);
-            std::memcpy(&b, from + n - 8, 8);
-            std::memcpy(to, &a, 8);
-            std::memcpy(to + n - 8, &b, 8);
-        } else if (n >= 4) {
-            uint32_t a, b;
-            std::memcpy(&a, from, 4);
-            std::memcpy(&b, from + n - 4, 4);
-            std::memcpy(to, &a, 4);
-            std::memcpy(to + n - 4, &b, 4);
-        } else if (n > 0) {
-            to[0] = from[0];
-            to[n / 2] = from[n / 2];
-            to[n - 1] = from[n - 1];
-        }
-    } else if (n <= 32) {
-        char a[16], b[16];
-        std::memcpy(a, from, 16);
-        std::memcpy(b, from + n - 16, 16);
-        std::memcpy(to, a, 16);
-        std::memcpy(to + n - 16, b, 16);
-    } else {
-        std::memcpy(to, from, n);
-    }
-    return to + n;
-}
-
-/// Sixteen bytes at once (SSE2 on x86-64, NEON on arm64: GCC's portable vector extension).
-using Lanes = signed char __attribute__((vector_size(16)));
-constexpr Lanes k_lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-
-/// Whether the `n` bytes at `p` can stand in a JSON string as they are: no control character,
-/// '"' or '\\', and only ASCII (other bytes are left to nlohmann, so that invalid UTF-8 is
-/// replaced exactly as it does). Reads up to 15 bytes past the end: `p` points into the writer's
-/// own text, whose room runs at least that far.
-bool plain(const char* p, size_t n) {
-    for (;;) {
-        Lanes v;
-        std::memcpy(&v, p, 16);
-        // Signed bytes: everything from 0x80 up is negative, so `< 0x20` takes non-ASCII too.
-        Lanes bad = (v < 0x20) | (v == 0x7F) | (v == '"') | (v == '\\');
-        if (n < 16) bad &= k_lane < static_cast<signed char>(n);
-        uint64_t half[2];
-        std::memcpy(half, &bad, 16);
-        if (half[0] | half[1]) return false;
-        if (n <= 16) return true;
-        p += 16;
-        n -= 16;
-    }
-}
-
-constexpr char k_spaces[16] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
-
-}  // namespace
 
 JsonWriter::JsonWriter(std::string& out, int indent, int level)
     : m_out(out), m_at(out.data() + out.size()), m_end(m_at), m_indent(indent), m_base(level) {}
@@ -271,28 +213,10 @@ char* JsonWriter::grow(size_t n) {
     return m_at;
 }
 
-char* JsonWriter::newline(char* at, size_t depth) const {
-    size_t spaces = static_cast<size_t>(m_indent) * (static_cast<size_t>(m_base) + depth);
-    *at++ = '\n';
-    for (size_t i = 0; i < spaces; i += 16) std::memcpy(at + i, k_spaces, 16);  // room has slack
-    return at + spaces;
-}
-
-char* JsonWriter::before_value(char* at) {
-    if (m_after_key) {  // the key is written
-        m_after_key = false;
-        return at;
-    }
-    if (m_count.empty()) return at;  // the outermost value
-    if (m_count.back()++) *at++ = ',';
-    if (m_indent >= 0) at = newline(at, m_count.size());
-    return at;
-}
-
 char* JsonWriter::write_string(char* at, std::string_view s) {
     std::string text = Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
     m_at = at;
-    return copy(room(text.size()), text.data(), text.size());
+    return json_text::copy(room(text.size()), text.data(), text.size());
 }
 
 JsonWriter& JsonWriter::open(char c) {
@@ -313,20 +237,9 @@ JsonWriter& JsonWriter::close(char c) {
     return *this;
 }
 
-JsonWriter& JsonWriter::key(std::string_view name) {
-    char* at = room(name.size() + 4 + lead());
-    if (m_count.back()++) *at++ = ',';
-    if (m_indent >= 0) at = newline(at, m_count.size());
-    *at = '"';
-    copy(at + 1, name.data(), name.size());
-    if (plain(at + 1, name.size())) {
-        at += name.size() + 1;
-        *at++ = '"';
-    } else {
-        at = write_string(at, name);
-        m_at = at;
-        at = room(2);
-    }
+JsonWriter& JsonWriter::escaped_key(char* at, std::string_view name) {
+    m_at = write_string(at, name);
+    at = room(2);
     *at++ = ':';
     if (m_indent >= 0) *at++ = ' ';
     m_at = at;
@@ -352,19 +265,6 @@ JsonWriter& JsonWriter::value(bool v) {
     return *this;
 }
 
-JsonWriter& JsonWriter::value(std::string_view v) {
-    char* at = before_value(room(v.size() + 2 + lead()));
-    *at = '"';
-    copy(at + 1, v.data(), v.size());
-    if (plain(at + 1, v.size())) {
-        at[v.size() + 1] = '"';
-        m_at = at + v.size() + 2;
-    } else {
-        m_at = write_string(at, v);
-    }
-    return *this;
-}
-
 JsonWriter& JsonWriter::value(std::nullptr_t) {
     char* at = before_value(room(4 + lead()));
     std::memcpy(at, "null", 4);
@@ -373,7 +273,7 @@ JsonWriter& JsonWriter::value(std::nullptr_t) {
 }
 
 JsonWriter& JsonWriter::raw(std::string_view text) {
-    m_at = copy(room(text.size()), text.data(), text.size());
+    m_at = json_text::copy(room(text.size()), text.data(), text.size());
     return *this;
 }
 

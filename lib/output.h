@@ -1,5 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +35,65 @@ std::string render(const Rows& rows, Format format);
 /// written faster.
 std::string to_json_text(const Json& value, int indent = -1);
 
+namespace json_text {
+/// Copies `n` bytes with a few fixed-size moves (a record's strings are short; with `n` known
+/// where it is inlined, a key is one or two moves).
+[[gnu::always_inline]] inline char* copy(char* to, const char* from, size_t n) {
+    if (n <= 16) {
+        if (n >= 8) {
+            uint64_t a, b;
+            std::memcpy(&a, from, 8);
+            std::memcpy(&b, from + n - 8, 8);
+            std::memcpy(to, &a, 8);
+            std::memcpy(to + n - 8, &b, 8);
+        } else if (n >= 4) {
+            uint32_t a, b;
+            std::memcpy(&a, from, 4);
+            std::memcpy(&b, from + n - 4, 4);
+            std::memcpy(to, &a, 4);
+            std::memcpy(to + n - 4, &b, 4);
+        } else if (n > 0) {
+            to[0] = from[0];
+            to[n / 2] = from[n / 2];
+            to[n - 1] = from[n - 1];
+        }
+    } else if (n <= 32) {
+        char a[16], b[16];
+        std::memcpy(a, from, 16);
+        std::memcpy(b, from + n - 16, 16);
+        std::memcpy(to, a, 16);
+        std::memcpy(to + n - 16, b, 16);
+    } else {
+        std::memcpy(to, from, n);
+    }
+    return to + n;
+}
+
+/// Sixteen bytes at once (SSE2 on x86-64, NEON on arm64: GCC's portable vector extension).
+using Lanes = signed char __attribute__((vector_size(16)));
+
+/// Whether the `n` bytes at `p` can stand in a JSON string as they are: no control character,
+/// '"' or '\\', and only ASCII (other bytes are left to nlohmann, so that invalid UTF-8 is
+/// replaced exactly as it does). Reads up to 15 bytes past the end: `p` points into a
+/// JsonWriter's own text, whose room runs at least that far.
+[[gnu::always_inline]] inline bool plain(const char* p, size_t n) {
+    constexpr Lanes lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    for (;;) {
+        Lanes v;
+        std::memcpy(&v, p, 16);
+        // Signed bytes: everything from 0x80 up is negative, so `< 0x20` takes non-ASCII too.
+        Lanes bad = (v < 0x20) | (v == 0x7F) | (v == '"') | (v == '\\');
+        if (n < 16) bad &= lane < static_cast<signed char>(n);
+        uint64_t half[2];
+        std::memcpy(half, &bad, 16);
+        if (half[0] | half[1]) return false;
+        if (n <= 16) return true;
+        p += 16;
+        n -= 16;
+    }
+}
+}  // namespace json_text
+
 /// Writes JSON text as it goes: pom's one JSON formatter, byte for byte what nlohmann's
 /// `dump(indent, ' ', false, replace)` writes. Records written field by field need no document
 /// (list commands whose records run to thousands); documents are written with value(const Json&).
@@ -51,11 +112,38 @@ public:
     JsonWriter& end_object() { return close('}'); }
     JsonWriter& begin_array() { return open('['); }
     JsonWriter& end_array() { return close(']'); }
-    JsonWriter& key(std::string_view name);
+    // key() and value(string_view) are most of what a list of records writes: inlined wherever
+    // they are called, so that a key's length is known there (its copy becomes one or two moves).
+    [[gnu::always_inline]] JsonWriter& key(std::string_view name) {
+        char* at = room(name.size() + 4 + lead());
+        if (m_count.back()++) *at++ = ',';
+        if (m_indent >= 0) at = newline(at, m_count.size());
+        *at = '"';
+        json_text::copy(at + 1, name.data(), name.size());
+        if (!json_text::plain(at + 1, name.size())) return escaped_key(at, name);
+        at += name.size() + 1;
+        at[0] = '"';
+        at[1] = ':';
+        at[2] = ' ';
+        m_at = at + (m_indent >= 0 ? 3 : 2);
+        m_after_key = true;
+        return *this;
+    }
     JsonWriter& value(int64_t v);
     JsonWriter& value(uint64_t v);
     JsonWriter& value(bool v);
-    JsonWriter& value(std::string_view v);
+    [[gnu::always_inline]] JsonWriter& value(std::string_view v) {
+        char* at = before_value(room(v.size() + 2 + lead()));
+        *at = '"';
+        json_text::copy(at + 1, v.data(), v.size());
+        if (!json_text::plain(at + 1, v.size())) {
+            m_at = write_string(at, v);
+            return *this;
+        }
+        at[v.size() + 1] = '"';
+        m_at = at + v.size() + 2;
+        return *this;
+    }
     JsonWriter& value(const std::string& v) { return value(std::string_view(v)); }  // not a Json
     JsonWriter& value(const char* v) = delete;  // would become a bool: pass a string
     JsonWriter& value(std::nullptr_t);
@@ -72,16 +160,33 @@ private:
     JsonWriter& open(char c);
     JsonWriter& close(char c);
     /// Writes what comes before a value: nothing after a key, else a comma and a new line.
-    char* before_value(char* at);
-    char* newline(char* at, size_t depth) const;
+    [[gnu::always_inline]] char* before_value(char* at) {
+        if (m_after_key) {  // the key is written
+            m_after_key = false;
+            return at;
+        }
+        if (m_count.empty()) return at;  // the outermost value
+        if (m_count.back()++) *at++ = ',';
+        if (m_indent >= 0) at = newline(at, m_count.size());
+        return at;
+    }
+    [[gnu::always_inline]] char* newline(char* at, size_t depth) const {
+        static constexpr char spaces16[16] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+        size_t spaces = static_cast<size_t>(m_indent) * (static_cast<size_t>(m_base) + depth);
+        *at++ = '\n';
+        for (size_t i = 0; i < spaces; i += 16) std::memcpy(at + i, spaces16, 16);  // room has slack
+        return at + spaces;
+    }
+    /// The rest of key() for a name that needs escaping.
+    JsonWriter& escaped_key(char* at, std::string_view name);
     /// The room before_value() needs at the current depth, or close() one level up.
-    size_t lead() const {
+    [[gnu::always_inline]] size_t lead() const {
         return m_indent >= 0 ? 2 + static_cast<size_t>(m_indent) * (static_cast<size_t>(m_base) + m_count.size() + 1) : 1;
     }
     template <class Integer>
     JsonWriter& integer(Integer v);
     /// A place for `n` bytes (and a few more, which later ones may overwrite) at the end of the text.
-    char* room(size_t n) { return static_cast<size_t>(m_end - m_at) >= n + k_slack ? m_at : grow(n); }
+    [[gnu::always_inline]] char* room(size_t n) { return static_cast<size_t>(m_end - m_at) >= n + k_slack ? m_at : grow(n); }
     char* grow(size_t n);
     /// A string that does not fit its field's room or needs escaping, written as nlohmann does.
     char* write_string(char* at, std::string_view s);
