@@ -245,7 +245,60 @@ Customer get_customer(Store& store, int64_t id) {
 
 int64_t count_customers(Store& store) { return store.db().execAndGet("SELECT count(*) FROM customer").getInt64(); }
 
-void for_each_customer(Store& store, const CustomerFilter& f, const std::function<void(const CustomerView&)>& each) {
+namespace {
+
+/// Customers in name order, one at a time, with views of their contacts and tags.
+///
+/// Contacts and tags are read first, in table order (a sequential scan: no sorter, no index
+/// look-ups), their text kept in one buffer; then sorted by customer and, within each customer,
+/// contacts by kind and position and tags by when they were added. The customers are then read
+/// in name order, one per next().
+class CustomerScan {
+public:
+    CustomerScan(Store& store, const CustomerFilter& f);
+    /// The next customer, or nullptr after the last. Its row's text is valid until the next call;
+    /// its contacts and tags as long as the scan.
+    const CustomerView* next();
+
+private:
+    /// The scan's queries read one snapshot: a deferred transaction (or a savepoint inside one
+    /// already open), so that a write between them cannot pair a customer with contacts or tags
+    /// of another moment. First member: released after the query is finalised.
+    struct Snapshot {
+        Store& store;
+        explicit Snapshot(Store& s) : store(s) { s.db().exec("SAVEPOINT pom_customer_scan"); }
+        ~Snapshot() {
+            try {
+                store.db().exec("RELEASE pom_customer_scan");
+            } catch (...) {
+                // Nothing was written: the read ends when the connection closes.
+            }
+        }
+        Snapshot(const Snapshot&) = delete;
+        Snapshot& operator=(const Snapshot&) = delete;
+    } m_snapshot;
+    // Rows are small and their lists reserved up front (the largest id bounds how many there
+    // are: room reserved but not written costs no memory), so that each page of them is touched
+    // once.
+    struct ContactRow {
+        int64_t customer, position, rowid;
+        uint32_t value, value_size;  ///< in m_text
+        bool phone, opt_in;
+    };
+    struct TagRow {
+        int64_t customer, rowid;
+        uint32_t value, value_size, added_at, added_at_size;  ///< in m_text
+    };
+    std::string m_text;
+    std::vector<ContactRow> m_contacts;
+    std::vector<TagRow> m_tags;
+    std::vector<ContactView> m_contact_views;
+    std::vector<std::string_view> m_tag_views;
+    std::optional<FastQuery> m_query;
+    CustomerView m_current;
+};
+
+CustomerScan::CustomerScan(Store& store, const CustomerFilter& f) : m_snapshot(store) {
     std::string where = " WHERE 1";
     if (f.status) where += " AND c.status = :status";
     if (f.tag)
@@ -271,55 +324,41 @@ void for_each_customer(Store& store, const CustomerFilter& f, const std::functio
                              ? " WHERE customer_id IN (SELECT c.id FROM customer c" + where + order + ")"
                              : "";
 
-    // Contacts and tags first, in table order (a sequential scan: no sorter, no index lookups),
-    // their text kept in one buffer; then sorted by customer and, within each customer, contacts
-    // by kind and position and tags by when they were added. The customers are then read in name
-    // order and handed out one at a time, with views of their contacts and tags.
-    // Rows are small and their lists reserved up front (the largest id bounds how many there are:
-    // room reserved but not written costs no memory), so that each page of them is touched once.
-    struct ContactRow {
-        int64_t customer, position, rowid;
-        uint32_t value, value_size;  ///< in `text`
-        bool phone, opt_in;
-    };
-    struct TagRow {
-        int64_t customer, rowid;
-        uint32_t value, value_size, added_at, added_at_size;  ///< in `text`
-    };
-    std::string text;
     auto keep = [&](std::string_view v) {
-        if (text.size() + v.size() > UINT32_MAX) fail(ErrorKind::Internal, "customer list: contacts and tags over 4 GB");
-        text.append(v);
-        return static_cast<uint32_t>(text.size() - v.size());
+        if (m_text.size() + v.size() > UINT32_MAX) fail(ErrorKind::Internal, "customer list: contacts and tags over 4 GB");
+        m_text.append(v);
+        return static_cast<uint32_t>(m_text.size() - v.size());
     };
-    std::vector<ContactRow> contacts;
-    std::vector<TagRow> tags;
     if (subset.empty()) {
         auto most = [&](const char* table) {
             return static_cast<size_t>(store.db().execAndGet(std::string("SELECT coalesce(max(id), 0) FROM ") + table).getInt64());
         };
         size_t most_contacts = most("customer_contact"), most_tags = most("customer_tag");
-        contacts.reserve(most_contacts);
-        tags.reserve(most_tags);
-        text.reserve(most_contacts * 32 + most_tags * 40);
+        m_contacts.reserve(most_contacts);
+        m_tags.reserve(most_tags);
+        m_text.reserve(most_contacts * 32 + most_tags * 40);
     }
-    FastQuery cq(store, "SELECT customer_id, kind, value, opt_in, position, id FROM customer_contact" + subset);
-    bind(cq);
-    while (cq.step()) {
-        auto v = cq.view(2);
-        contacts.push_back({cq.integer(0), cq.integer(4), cq.integer(5), keep(v), static_cast<uint32_t>(v.size()),
-                            cq.view(1) == "phone", cq.integer(3) != 0});
+    {
+        FastQuery cq(store, "SELECT customer_id, kind, value, opt_in, position, id FROM customer_contact" + subset);
+        bind(cq);
+        while (cq.step()) {
+            auto v = cq.view(2);
+            m_contacts.push_back({cq.integer(0), cq.integer(4), cq.integer(5), keep(v), static_cast<uint32_t>(v.size()),
+                                  cq.view(1) == "phone", cq.integer(3) != 0});
+        }
     }
-    // NOT INDEXED: the index of current tags would send each row to a table look-up of its own.
-    FastQuery tq(store, "SELECT customer_id, tag, added_at, id FROM customer_tag NOT INDEXED" +
-                            (subset.empty() ? std::string(" WHERE 1") : subset) + " AND removed_at IS NULL");
-    bind(tq);
-    while (tq.step()) {
-        auto v = tq.view(1), at = tq.view(2);
-        uint32_t value = keep(v);
-        tags.push_back({tq.integer(0), tq.integer(3), value, static_cast<uint32_t>(v.size()), keep(at), static_cast<uint32_t>(at.size())});
+    {
+        // NOT INDEXED: the index of current tags would send each row to a table look-up of its own.
+        FastQuery tq(store, "SELECT customer_id, tag, added_at, id FROM customer_tag NOT INDEXED" +
+                                (subset.empty() ? std::string(" WHERE 1") : subset) + " AND removed_at IS NULL");
+        bind(tq);
+        while (tq.step()) {
+            auto v = tq.view(1), at = tq.view(2);
+            uint32_t value = keep(v);
+            m_tags.push_back({tq.integer(0), tq.integer(3), value, static_cast<uint32_t>(v.size()), keep(at), static_cast<uint32_t>(at.size())});
+        }
     }
-    auto view = [&](uint32_t at, uint32_t size) { return std::string_view(text).substr(at, size); };
+    auto view = [&](uint32_t at, uint32_t size) { return std::string_view(m_text).substr(at, size); };
     auto contact_order = [](const ContactRow& a, const ContactRow& b) {
         return std::tie(a.customer, a.phone, a.position, a.rowid) < std::tie(b.customer, b.phone, b.position, b.rowid);
     };
@@ -327,14 +366,19 @@ void for_each_customer(Store& store, const CustomerFilter& f, const std::functio
         return a.customer != b.customer ? a.customer < b.customer
                                         : std::pair(view(a.added_at, a.added_at_size), a.rowid) < std::pair(view(b.added_at, b.added_at_size), b.rowid);
     };
-    if (!std::is_sorted(contacts.begin(), contacts.end(), contact_order)) std::sort(contacts.begin(), contacts.end(), contact_order);
-    if (!std::is_sorted(tags.begin(), tags.end(), tag_order)) std::sort(tags.begin(), tags.end(), tag_order);
-    std::vector<ContactView> contact_views;
-    contact_views.reserve(contacts.size());
-    for (const auto& r : contacts) contact_views.push_back({view(r.value, r.value_size), r.opt_in});
-    std::vector<std::string_view> tag_views;
-    tag_views.reserve(tags.size());
-    for (const auto& r : tags) tag_views.push_back(view(r.value, r.value_size));
+    if (!std::is_sorted(m_contacts.begin(), m_contacts.end(), contact_order)) std::sort(m_contacts.begin(), m_contacts.end(), contact_order);
+    if (!std::is_sorted(m_tags.begin(), m_tags.end(), tag_order)) std::sort(m_tags.begin(), m_tags.end(), tag_order);
+    m_contact_views.reserve(m_contacts.size());
+    for (const auto& r : m_contacts) m_contact_views.push_back({view(r.value, r.value_size), r.opt_in});
+    m_tag_views.reserve(m_tags.size());
+    for (const auto& r : m_tags) m_tag_views.push_back(view(r.value, r.value_size));
+
+    m_query.emplace(store, std::string(k_select) + where + order);
+    bind(*m_query);
+}
+
+const CustomerView* CustomerScan::next() {
+    if (!m_query->step()) return nullptr;
     // The rows of one customer: [first, last) in a list sorted by customer.
     auto rows_of = [](const auto& rows, int64_t id) {
         auto first = std::lower_bound(rows.begin(), rows.end(), id, [](const auto& r, int64_t v) { return r.customer < v; });
@@ -342,20 +386,23 @@ void for_each_customer(Store& store, const CustomerFilter& f, const std::functio
         while (last != rows.end() && last->customer == id) ++last;
         return std::pair(static_cast<size_t>(first - rows.begin()), static_cast<size_t>(last - rows.begin()));
     };
+    CustomerView& c = m_current;
+    c = read_row(*m_query);
+    auto [first, last] = rows_of(m_contacts, c.id);
+    size_t phones = first;
+    while (phones < last && !m_contacts[phones].phone) ++phones;
+    c.emails = std::span(m_contact_views).subspan(first, phones - first);
+    c.phones = std::span(m_contact_views).subspan(phones, last - phones);
+    auto [tag_first, tag_last] = rows_of(m_tags, c.id);
+    c.tags = std::span(m_tag_views).subspan(tag_first, tag_last - tag_first);
+    return &c;
+}
 
-    FastQuery q(store, std::string(k_select) + where + order);
-    bind(q);
-    while (q.step()) {
-        CustomerView c = read_row(q);
-        auto [first, last] = rows_of(contacts, c.id);
-        size_t phones = first;
-        while (phones < last && !contacts[phones].phone) ++phones;
-        c.emails = std::span(contact_views).subspan(first, phones - first);
-        c.phones = std::span(contact_views).subspan(phones, last - phones);
-        auto [tag_first, tag_last] = rows_of(tags, c.id);
-        c.tags = std::span(tag_views).subspan(tag_first, tag_last - tag_first);
-        each(c);
-    }
+}  // namespace
+
+void for_each_customer(Store& store, const CustomerFilter& f, const std::function<void(const CustomerView&)>& each) {
+    CustomerScan scan(store, f);
+    while (const CustomerView* c = scan.next()) each(*c);
 }
 
 std::vector<Customer> list_customers(Store& store, const CustomerFilter& f) {

@@ -275,6 +275,21 @@ TEST_CASE("list: by name regardless of case, filters, limit, each with its own c
             CHECK(text.take() == render(rows, format));
         }
     }
+
+    // Inside a write transaction (a batch): the list reads it in the same snapshot as the rest,
+    // and leaves the transaction open and usable.
+    auto listed = [&] {
+        std::string text;
+        for_each_customer(*f.store, {}, [&](const CustomerView& c) { text += std::string(c.name) + ";"; });
+        return text;
+    };
+    WriteTx tx(*f.store);
+    add_customer(f.ctx, named("Eve"));
+    CHECK(listed() == "Alice;bob;Carol 100%;Dave_;Eve;");
+    CHECK(f.store->in_transaction());
+    tx.rollback();
+    CHECK(listed() == "Alice;bob;Carol 100%;Dave_;");
+    CHECK_FALSE(f.store->in_transaction());
 }
 
 TEST_CASE("import: creates, then the same file changes nothing, then a changed row updates") {
