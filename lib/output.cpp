@@ -3,7 +3,6 @@
 #include "error.h"
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <cstring>
 

@@ -188,7 +188,7 @@ private:
     /// A place for `n` bytes (and a few more, which later ones may overwrite) at the end of the text.
     [[gnu::always_inline]] char* room(size_t n) { return static_cast<size_t>(m_end - m_at) >= n + k_slack ? m_at : grow(n); }
     char* grow(size_t n);
-    /// A string that does not fit its field's room or needs escaping, written as nlohmann does.
+    /// A string that needs escaping (or is not ASCII), written at `at` as nlohmann writes it.
     char* write_string(char* at, std::string_view s);
     static constexpr size_t k_slack = 64;
     std::string& m_out;

@@ -291,9 +291,10 @@ TEST_CASE("JsonWriter escapes every byte at every place in a string as nlohmann 
     CHECK(checked == 256 * 17);
 }
 
-TEST_CASE("JsonWriter writes keys and values longer than its buffer as nlohmann does") {
-    // A field's pieces wait in a buffer of a few hundred bytes; longer ones go out on their own.
-    for (size_t size : {size_t{300}, size_t{317}, size_t{318}, size_t{319}, size_t{320}, size_t{1000}}) {
+TEST_CASE("JsonWriter writes long keys and values and deep indentation as nlohmann does") {
+    // Each piece is written into room made for it ahead of the text, which grows in steps: sizes
+    // around and across the steps, and indentation of hundreds of spaces.
+    for (size_t size : {size_t{300}, size_t{317}, size_t{318}, size_t{319}, size_t{320}, size_t{1000}, size_t{300000}}) {
         Json record = Json::object();
         record[std::string(size, 'k')] = std::string(size, 'v');
         record["n"] = Json::array({std::string(size, 'w'), int64_t{-1}, nullptr});
