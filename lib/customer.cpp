@@ -261,22 +261,10 @@ public:
     const CustomerView* next();
 
 private:
-    /// The scan's queries read one snapshot: a deferred transaction (or a savepoint inside one
-    /// already open), so that a write between them cannot pair a customer with contacts or tags
-    /// of another moment. First member: released after the query is finalised.
-    struct Snapshot {
-        Store& store;
-        explicit Snapshot(Store& s) : store(s) { s.db().exec("SAVEPOINT pom_customer_scan"); }
-        ~Snapshot() {
-            try {
-                store.db().exec("RELEASE pom_customer_scan");
-            } catch (...) {
-                // Nothing was written: the read ends when the connection closes.
-            }
-        }
-        Snapshot(const Snapshot&) = delete;
-        Snapshot& operator=(const Snapshot&) = delete;
-    } m_snapshot;
+    /// The scan's queries read one snapshot, so that a write between them cannot pair a
+    /// customer with contacts or tags of another moment. First member: released after the query
+    /// is finalised.
+    ReadTx m_snapshot;
     // Rows are small and their lists reserved up front (the largest id bounds how many there
     // are: room reserved but not written costs no memory), so that each page of them is touched
     // once.

@@ -166,6 +166,19 @@ int Store::schema_version() { return m_db.execAndGet("PRAGMA user_version").getI
 
 bool Store::in_transaction() const { return sqlite3_get_autocommit(m_db.getHandle()) == 0; }
 
+ReadTx::ReadTx(Store& store) : m_store(store), m_savepoint("pom_sp" + std::to_string(store.next_savepoint())) {
+    // A savepoint outside a transaction begins a deferred one, which its release ends.
+    store.db().exec("SAVEPOINT " + m_savepoint);
+}
+
+ReadTx::~ReadTx() {
+    try {
+        m_store.db().exec("RELEASE " + m_savepoint);
+    } catch (...) {
+        // Nothing was written: the read ends when the connection closes.
+    }
+}
+
 WriteTx::WriteTx(Store& store) : m_store(store) {
     if (store.in_transaction()) {
         m_savepoint = "pom_sp" + std::to_string(store.next_savepoint());

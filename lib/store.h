@@ -95,6 +95,21 @@ private:
     bool m_done = false;
 };
 
+/// One snapshot for a read of several queries that must agree (a list of customers with their
+/// contacts and tags): a deferred transaction, or a savepoint inside one already open (batch),
+/// released by the destructor. Nothing is written through it.
+class ReadTx {
+public:
+    explicit ReadTx(Store& store);
+    ~ReadTx();
+    ReadTx(const ReadTx&) = delete;
+    ReadTx& operator=(const ReadTx&) = delete;
+
+private:
+    Store& m_store;
+    std::string m_savepoint;
+};
+
 /// The newest schema version this pom knows.
 int latest_schema_version();
 

@@ -317,6 +317,37 @@ TEST_CASE("WriteTx: commit keeps, rollback and an exception undo everything") {
     CHECK(workers() == 1);
 }
 
+TEST_CASE("ReadTx: its queries see one snapshot while another connection writes; inside a WriteTx it leaves it open") {
+    TempDir dir;
+    std::string path = dir.file("pom.db");
+    auto reader = Store::open(path, create());
+    auto writer = Store::open(path, create());
+    auto workers = [&] { return scalar(*reader, "SELECT count(*) FROM worker"); };
+    auto add = [&](Store& s, const std::string& name) {
+        s.db().exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('" + name + "', 'x', 'x')");
+    };
+    {
+        ReadTx snapshot(*reader);
+        CHECK(reader->in_transaction());
+        CHECK(workers() == 0);
+        add(*writer, "A");  // committed by the other connection in the middle of the read
+        CHECK(workers() == 0);
+    }
+    CHECK_FALSE(reader->in_transaction());
+    CHECK(workers() == 1);
+    {
+        WriteTx tx(*reader);
+        add(*reader, "B");
+        {
+            ReadTx snapshot(*reader);
+            CHECK(workers() == 2);
+        }
+        CHECK(reader->in_transaction());
+        tx.rollback();
+    }
+    CHECK(workers() == 1);
+}
+
 TEST_CASE("WriteTx inside another is a savepoint: its rollback keeps the outer work") {
     auto s = Store::open_memory();
     auto add = [&](const std::string& name) {
