@@ -7,7 +7,6 @@
 #include "pool.h"
 #include "worker.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <algorithm>
 #include <map>
 
@@ -271,33 +270,8 @@ void register_appt(CLI::App& app, Cli& cli) {
                                     {"gate_code", p.gate_code.empty() ? Json(nullptr) : Json(p.gate_code)},
                                     {"access_notes", p.access_notes.empty() ? Json(nullptr) : Json(p.access_notes)},
                                     {"dog", p.dog}};
-                Json events = Json::array();
-                SQLite::Statement q(ctx.store.db(), "SELECT from_status, to_status, at, recorded_at, actor, reason, eta "
-                                                    "FROM appointment_event WHERE appointment_id = ? ORDER BY id");
-                q.bind(1, a.id);
-                while (q.executeStep())
-                    events.push_back({{"from", q.getColumn(0).isNull() ? Json(nullptr) : Json(q.getColumn(0).getString())},
-                                      {"to", q.getColumn(1).getString()},
-                                      {"at", q.getColumn(2).getString()},
-                                      {"recorded_at", q.getColumn(3).getString()},
-                                      {"by", q.getColumn(4).getString()},
-                                      {"reason", q.getColumn(5).isNull() ? Json(nullptr) : Json(q.getColumn(5).getString())}});
-                j["events"] = events;
-                Json last = Json::array();
-                SQLite::Statement l(ctx.store.db(),
-                                    "SELECT a.id, a.date, a.service_type, a.status, w.name FROM appointment a LEFT JOIN worker w "
-                                    "ON w.id = a.worker_id WHERE a.pool_id = ? AND a.id != ? AND a.date <= ? AND a.status IN "
-                                    "('completed', 'skipped', 'paused') ORDER BY a.date DESC, a.id DESC LIMIT 5");
-                l.bind(1, a.pool_id);
-                l.bind(2, a.id);
-                l.bind(3, a.date);
-                while (l.executeStep())
-                    last.push_back({{"id", l.getColumn(0).getInt64()},
-                                    {"date", l.getColumn(1).getString()},
-                                    {"service_type", l.getColumn(2).getString()},
-                                    {"status", l.getColumn(3).getString()},
-                                    {"worker", l.getColumn(4).isNull() ? Json(nullptr) : Json(l.getColumn(4).getString())}});
-                j["last_visits"] = last;
+                j["events"] = appointment_events_json(ctx.store, a.id);
+                j["last_visits"] = recent_visits_json(ctx.store, a);
                 auto fields = appointment_fields();
                 fields.insert(fields.end(), {"pool_detail", "events", "last_visits"});
                 return detail(std::move(j), fields);

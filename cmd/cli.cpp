@@ -2,7 +2,6 @@
 
 #include "error.h"
 
-#include <SQLiteCpp/Exception.h>
 #include <cstdlib>
 #include <filesystem>
 #include <ostream>
@@ -334,9 +333,6 @@ Captured run_captured(const std::vector<std::string>& args, Session& session, st
         c.failure = Failure{ErrorKind::Usage, e.what()};
     } catch (const Error& e) {
         c.failure = Failure{e.kind(), e.what()};
-    } catch (const SQLite::Exception& e) {
-        Error pe = translate_sqlite_error(e);
-        c.failure = Failure{pe.kind(), pe.what()};
     } catch (const std::filesystem::filesystem_error& e) {
         c.failure = Failure{ErrorKind::Io, e.what()};
     } catch (const std::exception& e) {

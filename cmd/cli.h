@@ -7,7 +7,7 @@
 #include "error.h"
 #include "context.h"
 #include "output.h"
-#include "store.h"
+#include "store/store.h"
 #include "clock.h"
 
 #include <CLI/CLI.hpp>

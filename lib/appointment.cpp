@@ -10,7 +10,6 @@
 #include "tag.h"
 #include "worker.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <algorithm>
 #include <map>
 #include <set>
@@ -27,12 +26,12 @@ const char* k_select =
     "FROM appointment a JOIN customer c ON c.id = a.customer_id JOIN pool p ON p.id = a.pool_id "
     "LEFT JOIN worker w ON w.id = a.worker_id";
 
-std::optional<int64_t> opt_int(const SQLite::Column& c) {
+std::optional<int64_t> opt_int(const Column& c) {
     if (c.isNull()) return std::nullopt;
     return c.getInt64();
 }
 
-Appointment read_row(SQLite::Statement& q) {
+Appointment read_row(Statement& q) {
     Appointment a;
     a.id = q.getColumn(0).getInt64();
     a.customer_id = q.getColumn(1).getInt64();
@@ -72,7 +71,7 @@ const char* k_series_select =
     "s.suspended_from, s.suspended_until, s.ended_on, s.expanded_through, s.created_at, s.updated_at "
     "FROM series s JOIN customer c ON c.id = s.customer_id LEFT JOIN worker w ON w.id = s.worker_id";
 
-Series read_series(SQLite::Statement& q) {
+Series read_series(Statement& q) {
     Series s;
     s.id = q.getColumn(0).getInt64();
     s.customer_id = q.getColumn(1).getInt64();
@@ -178,7 +177,7 @@ public:
     }
 
 private:
-    SQLite::Statement& m_q;
+    Statement& m_q;
 };
 
 void record_event(Context& ctx, int64_t id, const std::string& from, const std::string& to, Instant at,
@@ -238,7 +237,7 @@ std::vector<ExpandedOccurrence> materialise(Context& ctx, const Series& s, Date 
         q.reset();
         q.bind(4, ds);
         if (q.exec() != 1) continue;  // the occurrence has its row (cancelled, moved, completed)
-        int64_t id = ctx.store.db().getLastInsertRowid();
+        int64_t id = ctx.store.last_insert_id();
         first_event.add(id);
         out.push_back({s.id, std::move(ds), id});
     }
@@ -426,7 +425,7 @@ std::vector<Appointment> list_appointments(Store& store, const AppointmentFilter
     sql += " ORDER BY a.date, a.worker_id IS NULL, w.name COLLATE NOCASE, a.route_order IS NULL, a.route_order, "
            "a.window_start IS NULL, a.window_start, a.id";
     if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
-    SQLite::Statement q(store.db(), sql);
+    Statement q(store, sql);
     if (f.from) q.bind(":from", format_date(*f.from));
     if (f.to) q.bind(":to", format_date(*f.to));
     if (f.worker) q.bind(":worker", *f.worker);
@@ -494,7 +493,7 @@ std::vector<int64_t> move_appointment(Context& ctx, int64_t id, Date to, bool fu
                                       " days; change it with: pom appt series edit " + std::to_string(s.id) + " --rule");
     Recurrence::parse(*rule, "shifted rule");
     // Shift in an order that never makes two rows meet on the same occurrence date.
-    SQLite::Statement q(ctx.store.db(), std::string("SELECT id, detached, occurrence_date, date FROM appointment WHERE series_id = ? "
+    Statement q(ctx.store, std::string("SELECT id, detached, occurrence_date, date FROM appointment WHERE series_id = ? "
                                                     "AND date >= ? AND status IN ('scheduled', 'paused') ORDER BY occurrence_date ") +
                                             (delta > 0 ? "DESC" : "ASC"));
     q.bind(1, *a.series_id);
@@ -608,7 +607,7 @@ std::vector<int64_t> cancel_appointment(Context& ctx, int64_t id, const std::str
     if (!a.series_id) fail(ErrorKind::Usage, "--series: appointment " + std::to_string(id) + " is not part of a series");
     Series s = get_series(ctx.store, *a.series_id);
     if (s.status == "ended") fail(ErrorKind::Transition, "series " + std::to_string(s.id) + " has already ended");
-    SQLite::Statement q(ctx.store.db(),
+    Statement q(ctx.store,
                         "SELECT id FROM appointment WHERE series_id = ? AND date >= ? AND status IN ('scheduled', 'en_route', 'paused') "
                         "ORDER BY date, id");
     q.bind(1, s.id);
@@ -660,7 +659,7 @@ std::vector<ExpandedOccurrence> expand_series(Context& ctx, Date through, std::o
 }
 
 std::vector<int64_t> series_due(Context& ctx, Date through) {
-    SQLite::Statement q(ctx.store.db(), "SELECT id FROM series WHERE status != 'ended' AND (expanded_through IS NULL OR "
+    Statement q(ctx.store, "SELECT id FROM series WHERE status != 'ended' AND (expanded_through IS NULL OR "
                                         "expanded_through < ?) ORDER BY id");
     q.bind(1, format_date(through));
     std::vector<int64_t> ids;
@@ -683,7 +682,7 @@ std::vector<RolledVisit> rollover(Context& ctx, std::optional<Date> from) {
                       "JOIN customer c ON c.id = a.customer_id WHERE a.status IN ('scheduled', 'en_route') AND a.date < :today";
     if (from) sql += " AND a.date >= :from";
     sql += " ORDER BY a.date, a.id";
-    SQLite::Statement q(ctx.store.db(), sql);
+    Statement q(ctx.store, sql);
     q.bind(":today", format_date(today));
     if (from) q.bind(":from", format_date(*from));
     std::vector<RolledVisit> out;
@@ -728,7 +727,7 @@ void set_days_out(Context& ctx, int value) {
 }
 
 std::vector<DaysOutEntry> days_out_history(Store& store) {
-    SQLite::Statement q(store.db(), "SELECT value, set_at, set_by FROM days_out ORDER BY id");
+    Statement q(store, "SELECT value, set_at, set_by FROM days_out ORDER BY id");
     std::vector<DaysOutEntry> out;
     while (q.executeStep()) out.push_back({q.getColumn(0).getInt(), q.getColumn(1).getString(), q.getColumn(2).getString()});
     return out;
@@ -748,7 +747,7 @@ std::vector<Series> list_series(Store& store, std::optional<int64_t> customer, b
     if (customer) sql += " AND s.customer_id = :c";
     if (!include_ended) sql += " AND s.status != 'ended'";
     sql += " ORDER BY s.id";
-    SQLite::Statement q(store.db(), sql);
+    Statement q(store, sql);
     if (customer) q.bind(":c", *customer);
     std::vector<Series> out;
     while (q.executeStep()) out.push_back(read_series(q));
@@ -794,7 +793,7 @@ std::vector<int64_t> edit_series(Context& ctx, int64_t id, const SeriesEdit& e) 
         acols.emplace_back("tech_note", v);
     }
     std::vector<int64_t> touched;
-    SQLite::Statement q(ctx.store.db(), "SELECT id FROM appointment WHERE series_id = ? AND date >= ? AND detached = 0 "
+    Statement q(ctx.store, "SELECT id FROM appointment WHERE series_id = ? AND date >= ? AND detached = 0 "
                                         "AND status = 'scheduled' ORDER BY date, id");
     q.bind(1, id);
     q.bind(2, format_date(from));
@@ -836,7 +835,7 @@ std::vector<int64_t> suspend_series(Context& ctx, int64_t id, Date from, std::op
     if (until && *until < from) fail(ErrorKind::BadInput, "--until: ends before --from");
     std::string sql = "SELECT id FROM appointment WHERE series_id = ? AND date >= ? AND detached = 0 AND status = 'scheduled'";
     if (until) sql += " AND date <= ?";
-    SQLite::Statement q(ctx.store.db(), sql + " ORDER BY date, id");
+    Statement q(ctx.store, sql + " ORDER BY date, id");
     q.bind(1, id);
     q.bind(2, format_date(from));
     if (until) q.bind(3, format_date(*until));
@@ -947,6 +946,39 @@ Json series_json(const Series& s) {
         {"created_at", s.created_at},
         {"updated_at", s.updated_at},
     });
+}
+
+Json appointment_events_json(Store& store, int64_t id) {
+    Json events = Json::array();
+    Statement q(store, "SELECT from_status, to_status, at, recorded_at, actor, reason, eta "
+                                        "FROM appointment_event WHERE appointment_id = ? ORDER BY id");
+    q.bind(1, id);
+    while (q.executeStep())
+        events.push_back({{"from", q.getColumn(0).isNull() ? Json(nullptr) : Json(q.getColumn(0).getString())},
+                          {"to", q.getColumn(1).getString()},
+                          {"at", q.getColumn(2).getString()},
+                          {"recorded_at", q.getColumn(3).getString()},
+                          {"by", q.getColumn(4).getString()},
+                          {"reason", q.getColumn(5).isNull() ? Json(nullptr) : Json(q.getColumn(5).getString())}});
+    return events;
+}
+
+Json recent_visits_json(Store& store, const Appointment& a) {
+    Json last = Json::array();
+    Statement l(store,
+                        "SELECT a.id, a.date, a.service_type, a.status, w.name FROM appointment a LEFT JOIN worker w "
+                        "ON w.id = a.worker_id WHERE a.pool_id = ? AND a.id != ? AND a.date <= ? AND a.status IN "
+                        "('completed', 'skipped', 'paused') ORDER BY a.date DESC, a.id DESC LIMIT 5");
+    l.bind(1, a.pool_id);
+    l.bind(2, a.id);
+    l.bind(3, a.date);
+    while (l.executeStep())
+        last.push_back({{"id", l.getColumn(0).getInt64()},
+                        {"date", l.getColumn(1).getString()},
+                        {"service_type", l.getColumn(2).getString()},
+                        {"status", l.getColumn(3).getString()},
+                        {"worker", l.getColumn(4).isNull() ? Json(nullptr) : Json(l.getColumn(4).getString())}});
+    return last;
 }
 
 }  // namespace pom

@@ -197,6 +197,10 @@ std::vector<int64_t> suspend_series(Context& ctx, int64_t id, Date from, std::op
 std::vector<ExpandedOccurrence> resume_series(Context& ctx, int64_t id);
 
 Json appointment_json(const Appointment& a);
+/// A visit's status events, oldest first, as `appt show` lists them.
+Json appointment_events_json(Store& store, int64_t id);
+/// The pool's last five finished visits up to this one's day, newest first.
+Json recent_visits_json(Store& store, const Appointment& a);
 const std::vector<std::string>& appointment_fields();
 Json series_json(const Series& s);
 const std::vector<std::string>& series_fields();

@@ -2,12 +2,11 @@
 
 #include "output.h"
 
-#include <SQLiteCpp/Statement.h>
 
 namespace pom {
 
 namespace {
-Json column_json(const SQLite::Column& c) {
+Json column_json(const Column& c) {
     if (c.isNull()) return nullptr;
     if (c.isInteger()) return c.getInt64();
     if (c.isFloat()) return c.getDouble();
@@ -67,7 +66,7 @@ std::vector<AuditEntry> list_audit(Store& store, const AuditFilter& f) {
     if (f.actor) sql += " AND actor = :actor";
     sql += " ORDER BY id";
     if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
-    SQLite::Statement q(store.db(), sql);
+    Statement q(store, sql);
     if (f.entity) q.bind(":entity", *f.entity);
     if (f.entity_id) q.bind(":eid", *f.entity_id);
     if (f.from) q.bind(":from", format_instant(*f.from));

@@ -6,7 +6,6 @@
 #include "error.h"
 #include "record.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <algorithm>
 #include <map>
 
@@ -17,7 +16,7 @@ namespace {
 constexpr int64_t k_million = 1000000;
 
 Json money(Cents c) { return format_money(c); }
-Json text_or_null(const SQLite::Column& c) {
+Json text_or_null(const Column& c) {
     if (c.isNull()) return nullptr;
     std::string s = c.getString();
     return s.empty() ? Json(nullptr) : Json(s);
@@ -95,7 +94,7 @@ const char* k_plan_select =
     "SELECT id, customer_id, monthly_cents, monthly_timing, monthly_description, starts_on, chemicals, parts, terms, "
     "tax_exempt, tax_rate FROM billing_plan";
 
-Plan read_plan(SQLite::Statement& q) {
+Plan read_plan(Statement& q) {
     Plan p;
     p.exists = true;
     p.id = q.getColumn(0).getInt64();
@@ -114,11 +113,11 @@ Plan read_plan(SQLite::Statement& q) {
 std::map<int64_t, Plan> load_plans(Store& store, std::optional<int64_t> customer_id) {
     std::map<int64_t, Plan> plans;
     {
-        SQLite::Statement q(store.db(), std::string(k_plan_select) + (customer_id ? " WHERE customer_id = ?" : ""));
+        Statement q(store, std::string(k_plan_select) + (customer_id ? " WHERE customer_id = ?" : ""));
         if (customer_id) q.bind(1, *customer_id);
         while (q.executeStep()) plans[q.getColumn(1).getInt64()] = read_plan(q);
     }
-    SQLite::Statement q(store.db(), std::string("SELECT customer_id, service_type, price_cents FROM billing_plan_price") +
+    Statement q(store, std::string("SELECT customer_id, service_type, price_cents FROM billing_plan_price") +
                                         (customer_id ? " WHERE customer_id = ?" : "") + " ORDER BY service_type");
     if (customer_id) q.bind(1, *customer_id);
     while (q.executeStep()) plans[q.getColumn(0).getInt64()].prices[q.getColumn(1).getString()] = q.getColumn(2).getInt64();
@@ -273,7 +272,7 @@ void insert_line(Context& ctx, int64_t invoice_id, Line& l) {
     ins.bind(13, l.included ? 1 : 0);
     ins.bind(14, l.service_date);
     ins.exec();
-    l.id = ctx.store.db().getLastInsertRowid();
+    l.id = ctx.store.last_insert_id();
 }
 
 void store_lines(Context& ctx, int64_t invoice_id, std::vector<Line>& lines, const std::vector<Cents>& old_tax,
@@ -342,7 +341,7 @@ int64_t insert_invoice(Context& ctx, const NewInvoice& n) {
     q.bind(15, now);
     q.bind(16, now);
     q.exec();
-    return ctx.store.db().getLastInsertRowid();
+    return ctx.store.last_insert_id();
 }
 
 std::string format_number(const Config& cfg, const std::string& kind, int64_t seq) {
@@ -458,7 +457,7 @@ const char* k_status_expr =
     "CASE WHEN seq IS NULL THEN 'draft' WHEN kind = 'credit' THEN 'issued' WHEN voided THEN 'void' "
     "WHEN total_cents - paid - credited <= 0 THEN 'paid' ELSE 'open' END";
 
-Json summary_json(SQLite::Statement& q, Date today) {
+Json summary_json(Statement& q, Date today) {
     Cents total = q.getColumn(13).getInt64(), paid = q.getColumn(14).getInt64(), credited = q.getColumn(15).getInt64();
     bool issued = !q.getColumn(22).isNull();
     std::string kind = q.getColumn(1).getString();
@@ -696,7 +695,7 @@ std::pair<int64_t, bool> add_extra(Context& ctx, const ExtraFields& f) {
         }
     } else {
         // Inside the write transaction nobody else inserts, so the next rowid is ours.
-        int64_t next = ctx.store.db().execAndGet("SELECT coalesce(max(id), 0) + 1 FROM billable_line").getInt64();
+        int64_t next = ctx.store.query_int("SELECT coalesce(max(id), 0) + 1 FROM billable_line");
         key = "extra:" + std::to_string(next);
     }
     Columns cols{{"customer_id", f.customer_id},
@@ -719,7 +718,7 @@ const char* k_line_select =
     "FROM billable_line b JOIN customer c ON c.id = b.customer_id "
     "LEFT JOIN invoice_line l ON l.billable_line_id = b.id LEFT JOIN invoice i ON i.id = l.invoice_id";
 
-Json line_row_json(SQLite::Statement& q) {
+Json line_row_json(Statement& q) {
     return object({{"id", q.getColumn(0).getInt64()},
             {"customer_id", q.getColumn(1).getInt64()},
             {"customer", q.getColumn(2).getString()},
@@ -744,7 +743,7 @@ std::vector<Json> list_billable_lines(Store& store, const LineFilter& f) {
     if (f.unbilled) sql += " AND l.id IS NULL";
     sql += " ORDER BY b.service_date, b.id";
     if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
-    SQLite::Statement q(store.db(), sql);
+    Statement q(store, sql);
     if (f.customer_id) q.bind(1, *f.customer_id);
     std::vector<Json> out;
     while (q.executeStep()) out.push_back(line_row_json(q));
@@ -752,7 +751,7 @@ std::vector<Json> list_billable_lines(Store& store, const LineFilter& f) {
 }
 
 Json billable_line_json(Store& store, int64_t id) {
-    SQLite::Statement q(store.db(), std::string(k_line_select) + " WHERE b.id = ?");
+    Statement q(store, std::string(k_line_select) + " WHERE b.id = ?");
     q.bind(1, id);
     if (!q.executeStep()) fail(ErrorKind::NotFound, "no billable line with id " + std::to_string(id));
     return line_row_json(q);
@@ -823,7 +822,7 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o) {
         "AND (b.service_date <= ? OR (b.kind = 'monthly' AND b.service_date <= ?))";
     if (o.customer_id) sql += " AND b.customer_id = ?";
     sql += " ORDER BY b.customer_id, b.service_date, b.id";
-    SQLite::Statement q(ctx.store.db(), sql);
+    Statement q(ctx.store, sql);
     q.bind(1, format_date(end));
     q.bind(2, format_date(last_day(ym + date::months{1})));
     if (o.customer_id) q.bind(3, *o.customer_id);
@@ -870,7 +869,7 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o) {
     // 3. One draft per customer and period: added to when it exists, made otherwise.
     std::map<int64_t, int64_t> drafts;  // customer → the oldest draft of this period
     {
-        SQLite::Statement d(ctx.store.db(),
+        Statement d(ctx.store,
                             "SELECT customer_id, min(id) FROM invoice WHERE seq IS NULL AND kind = 'invoice' AND period_end = ? "
                             "AND period IS ? GROUP BY customer_id");
         d.bind(1, format_date(end));
@@ -936,7 +935,7 @@ void issue_invoices(Context& ctx, const std::vector<int64_t>& ids) {
 }
 
 std::vector<int64_t> draft_ids(Store& store, std::optional<int64_t> customer_id) {
-    SQLite::Statement q(store.db(), std::string("SELECT id FROM invoice WHERE seq IS NULL AND kind = 'invoice'") +
+    Statement q(store, std::string("SELECT id FROM invoice WHERE seq IS NULL AND kind = 'invoice'") +
                                         (customer_id ? " AND customer_id = ?" : "") + " ORDER BY id");
     if (customer_id) q.bind(1, *customer_id);
     std::vector<int64_t> ids;
@@ -1132,7 +1131,7 @@ std::vector<Json> list_invoices(Context& ctx, const InvoiceFilter& f) {
     }
     sql += " ORDER BY seq IS NULL, kind DESC, seq, id";
     if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
-    SQLite::Statement q(ctx.store.db(), sql);
+    Statement q(ctx.store, sql);
     int i = 1;
     for (const auto& b : binds) bind_value(q, i++, b);
     std::vector<Json> out;
@@ -1195,7 +1194,7 @@ Json invoice_detail(Context& ctx, int64_t id) {
                          {"included", l.included}});
     Json payments = Json::array();
     {
-        SQLite::Statement p(ctx.store.db(), "SELECT id FROM payment WHERE invoice_id = ? ORDER BY paid_on, id");
+        Statement p(ctx.store, "SELECT id FROM payment WHERE invoice_id = ? ORDER BY paid_on, id");
         p.bind(1, id);
         while (p.executeStep()) {
             Json pj = payment_json(ctx.store, p.getColumn(0).getInt64());
@@ -1205,7 +1204,7 @@ Json invoice_detail(Context& ctx, int64_t id) {
     }
     Json credits = Json::array();
     {
-        SQLite::Statement c(ctx.store.db(),
+        Statement c(ctx.store,
                             "SELECT number, issue_date, total_cents, reason FROM invoice WHERE credits_invoice_id = ? AND seq IS NOT NULL ORDER BY seq");
         c.bind(1, id);
         while (c.executeStep())
@@ -1235,7 +1234,7 @@ const std::vector<std::string>& invoice_detail_fields() {
 std::vector<Json> aging(Context& ctx, const std::string& as_of_text) {
     Date as_of = parse_day(as_of_text, ctx.today(), "--as-of");
     std::string day = format_date(as_of);
-    SQLite::Statement q(ctx.store.db(),
+    Statement q(ctx.store,
                         "SELECT i.customer_id, c.name, i.due_date, i.total_cents "
                         " - (SELECT coalesce(sum(p.applied_cents), 0) FROM payment p WHERE p.invoice_id = i.id AND p.paid_on <= ?1) "
                         " - (SELECT coalesce(sum(k.total_cents), 0) FROM invoice k WHERE k.credits_invoice_id = i.id "
@@ -1262,7 +1261,7 @@ std::vector<Json> aging(Context& ctx, const std::string& as_of_text) {
         int bucket = late <= 0 ? 0 : late <= 30 ? 1 : late <= 60 ? 2 : late <= 90 ? 3 : 4;
         r.b[bucket] += bal;
     }
-    SQLite::Statement c(ctx.store.db(),
+    Statement c(ctx.store,
                         "SELECT p.customer_id, c.name, sum(p.amount_cents - p.applied_cents) FROM payment p "
                         "JOIN customer c ON c.id = p.customer_id WHERE p.paid_on <= ? GROUP BY p.customer_id HAVING sum(p.amount_cents - p.applied_cents) > 0");
     c.bind(1, day);

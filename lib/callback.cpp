@@ -6,7 +6,6 @@
 #include "record.h"
 #include "worker.h"
 
-#include <SQLiteCpp/Statement.h>
 
 namespace pom {
 
@@ -17,12 +16,12 @@ const char* k_select =
     "k.ticket_id, k.appointment_id, k.status, k.outcome, k.done_at, k.created_at, k.updated_at "
     "FROM callback k JOIN customer c ON c.id = k.customer_id JOIN worker w ON w.id = k.owner_id";
 
-std::optional<int64_t> opt_int(const SQLite::Column& c) {
+std::optional<int64_t> opt_int(const Column& c) {
     if (c.isNull()) return std::nullopt;
     return c.getInt64();
 }
 
-Callback read_row(SQLite::Statement& q, const std::string& now) {
+Callback read_row(Statement& q, const std::string& now) {
     Callback k;
     k.id = q.getColumn(0).getInt64();
     k.customer_id = q.getColumn(1).getInt64();
@@ -67,7 +66,7 @@ Callback open_callback(Context& ctx, int64_t id) {
 
 /// The customer a linked record belongs to, or NotFound.
 int64_t owner_customer(Store& store, const std::string& table, int64_t id, const std::string& what) {
-    SQLite::Statement q(store.db(), "SELECT customer_id FROM " + table + " WHERE id = ?");
+    Statement q(store, "SELECT customer_id FROM " + table + " WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) fail(ErrorKind::NotFound, what + ": no " + table + " with id " + std::to_string(id));
     return q.getColumn(0).getInt64();
@@ -155,7 +154,7 @@ std::vector<Callback> list_callbacks(Context& ctx, const CallbackFilter& f) {
     if (f.due_on) sql += " AND k.due_at >= :from AND k.due_at < :to";
     sql += " ORDER BY k.due_at, k.id";
     if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
-    SQLite::Statement q(ctx.store.db(), sql);
+    Statement q(ctx.store, sql);
     if (f.overdue) q.bind(":now", now);
     if (f.owner) q.bind(":owner", *f.owner);
     if (f.customer) q.bind(":customer", *f.customer);

@@ -2,7 +2,6 @@
 
 #include "error.h"
 
-#include <SQLiteCpp/Statement.h>
 
 namespace pom {
 
@@ -24,7 +23,7 @@ std::vector<Candidate> completion_candidates(Store& store, const std::string& ki
               "FROM pool p JOIN customer c ON c.id = p.customer_id ORDER BY p.active DESC, c.name COLLATE NOCASE, p.id";
     else
         fail(ErrorKind::Usage, "completion ids: unknown kind '" + kind + "' (valid: customer, worker, pool)");
-    SQLite::Statement q(store.db(), sql);
+    Statement q(store, sql);
     std::vector<Candidate> out;
     while (q.executeStep()) out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString()});
     return out;

@@ -1,7 +1,7 @@
 #pragma once
 // Values a shell completes from the database: customers, workers and pools, each with a few words
 // that say which one it is.
-#include "store.h"
+#include "store/store.h"
 
 #include <string>
 #include <vector>

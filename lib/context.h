@@ -1,6 +1,6 @@
 #pragma once
 #include "config.h"
-#include "store.h"
+#include "store/store.h"
 #include "clock.h"
 
 #include <string>

@@ -6,7 +6,6 @@
 #include "record.h"
 #include "tag.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <algorithm>
 #include <map>
 #include <set>
@@ -46,14 +45,10 @@ void check_ref(const std::string& ref, const std::string& where) {
         fail(ErrorKind::BadInput, where + ": '" + ref + "' is not a valid ref (1-64 characters, no surrounding spaces)");
 }
 
-/// The columns of a SQLiteCpp statement, read the way FastQuery reads them.
+/// The columns of a cached statement, read the way FastQuery reads them.
 struct StatementColumns {
-    SQLite::Statement& q;
-    std::string_view view(int i) const {
-        SQLite::Column c = q.getColumn(i);
-        const char* text = c.getText("");
-        return {text, static_cast<size_t>(c.getBytes())};
-    }
+    Statement& q;
+    std::string_view view(int i) const { return q.getColumn(i).view(); }
     int64_t integer(int i) const { return q.getColumn(i).getInt64(); }
     bool null(int i) const { return q.getColumn(i).isNull(); }
 };
@@ -243,7 +238,7 @@ Customer get_customer(Store& store, int64_t id) {
     return c;
 }
 
-int64_t count_customers(Store& store) { return store.db().execAndGet("SELECT count(*) FROM customer").getInt64(); }
+int64_t count_customers(Store& store) { return store.query_int("SELECT count(*) FROM customer"); }
 
 namespace {
 
@@ -319,7 +314,7 @@ CustomerScan::CustomerScan(Store& store, const CustomerFilter& f) : m_snapshot(s
     };
     if (subset.empty()) {
         auto most = [&](const char* table) {
-            return static_cast<size_t>(store.db().execAndGet(std::string("SELECT coalesce(max(id), 0) FROM ") + table).getInt64());
+            return static_cast<size_t>(store.query_int(std::string("SELECT coalesce(max(id), 0) FROM ") + table));
         };
         size_t most_contacts = most("customer_contact"), most_tags = most("customer_tag");
         m_contacts.reserve(most_contacts);
@@ -452,7 +447,7 @@ int64_t add_customer(Context& ctx, const CustomerFields& f) {
     int i = 1;
     for (const auto& c : cols) bind_value(q, i++, c.second);
     q.exec();
-    int64_t id = ctx.store.db().getLastInsertRowid();
+    int64_t id = ctx.store.last_insert_id();
     write_contacts(ctx.store, id, "email", merged_contacts({}, f.emails, f, true), true);
     write_contacts(ctx.store, id, "phone", merged_contacts({}, f.phones, f, false), true);
     add_tags(ctx, id, f.tags);
@@ -508,7 +503,7 @@ bool edit_customer(Context& ctx, int64_t id, const CustomerFields& f) {
             changed.emplace_back("updated_at", format_instant(ctx.now()));
             std::string set;
             for (const auto& c : changed) set += (set.empty() ? "" : ", ") + c.first + " = ?";
-            SQLite::Statement q(ctx.store.db(), "UPDATE customer SET " + set + " WHERE id = ?");
+            Statement q(ctx.store, "UPDATE customer SET " + set + " WHERE id = ?");
             int i = 1;
             for (const auto& c : changed) bind_value(q, i++, c.second);
             q.bind(i, id);

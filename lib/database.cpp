@@ -2,26 +2,11 @@
 
 #include "error.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <filesystem>
 
 namespace pom {
 
-std::vector<std::string> check_database(Store& store) {
-    std::vector<std::string> problems;
-    SQLite::Statement ic(store.db(), "PRAGMA integrity_check");
-    while (ic.executeStep()) {
-        std::string line = ic.getColumn(0).getString();
-        if (line != "ok") problems.push_back("integrity: " + line);
-    }
-    SQLite::Statement fk(store.db(), "PRAGMA foreign_key_check");
-    while (fk.executeStep()) {
-        problems.push_back("foreign key: " + fk.getColumn(0).getString() + " row " +
-                           std::to_string(fk.getColumn(1).getInt64()) + " refers to a missing " +
-                           fk.getColumn(2).getString());
-    }
-    return problems;
-}
+std::vector<std::string> check_database(Store& store) { return store.check(); }
 
 void backup_database(Store& store, const std::string& dest) {
     std::error_code ec;
@@ -29,29 +14,11 @@ void backup_database(Store& store, const std::string& dest) {
     auto parent = std::filesystem::path(dest).parent_path();
     if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
         fail(ErrorKind::NoInput, "folder " + parent.string() + " does not exist");
-    SQLite::Statement q(store.db(), "VACUUM INTO ?");
-    q.bind(1, dest);
-    q.exec();
+    store.backup(dest);
     std::filesystem::permissions(dest, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
                                  std::filesystem::perm_options::replace, ec);
 }
 
-DatabaseStats database_stats(Store& store) {
-    DatabaseStats s;
-    s.path = store.path();
-    s.schema_version = store.schema_version();
-    s.page_size = store.db().execAndGet("PRAGMA page_size").getInt64();
-    s.page_count = store.db().execAndGet("PRAGMA page_count").getInt64();
-    s.freelist_count = store.db().execAndGet("PRAGMA freelist_count").getInt64();
-    s.journal_mode = store.db().execAndGet("PRAGMA journal_mode").getString();
-    SQLite::Statement t(store.db(),
-                        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                        "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name");
-    std::vector<std::string> names;
-    while (t.executeStep()) names.push_back(t.getColumn(0).getString());
-    for (const auto& n : names)
-        s.tables.push_back({n, store.db().execAndGet("SELECT count(*) FROM \"" + n + "\"").getInt64()});
-    return s;
-}
+DatabaseStats database_stats(Store& store) { return store.stats(); }
 
 }  // namespace pom

@@ -4,7 +4,6 @@
 #include "error.h"
 #include "record.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <algorithm>
 
 namespace pom {
@@ -15,7 +14,7 @@ const char* k_select =
     "SELECT id, sku, name, unit, cost_cents, price_cents, stock_milli, reorder_milli, chemical, billable, taxable, active, "
     "created_at, updated_at FROM inventory_item";
 
-InventoryItem read_row(SQLite::Statement& q) {
+InventoryItem read_row(Statement& q) {
     InventoryItem i;
     i.id = q.getColumn(0).getInt64();
     i.sku = q.getColumn(1).getString();
@@ -158,7 +157,7 @@ std::vector<InventoryItem> list_items(Store& store, bool low_only, bool include_
     if (!include_inactive) sql += " AND active = 1";
     if (low_only) sql += " AND stock_milli <= reorder_milli";
     sql += " ORDER BY sku";
-    SQLite::Statement q(store.db(), sql);
+    Statement q(store, sql);
     std::vector<InventoryItem> out;
     while (q.executeStep()) out.push_back(read_row(q));
     return out;
@@ -180,7 +179,7 @@ void use_item(Context& ctx, int64_t id, int64_t quantity_milli, int64_t service_
 }
 
 std::vector<InventoryMove> item_moves(Store& store, int64_t id, int64_t limit) {
-    SQLite::Statement q(store.db(), "SELECT id, kind, quantity_milli, cost_cents, service_id, note, at, actor FROM inventory_move "
+    Statement q(store, "SELECT id, kind, quantity_milli, cost_cents, service_id, note, at, actor FROM inventory_move "
                                     "WHERE item_id = ? ORDER BY at DESC, id DESC LIMIT ?");
     q.bind(1, id);
     q.bind(2, limit);

@@ -7,7 +7,6 @@
 #include "output.h"
 #include "record.h"
 
-#include <SQLiteCpp/Statement.h>
 
 namespace pom {
 
@@ -295,7 +294,7 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
 
     int64_t count = 0;
     for (const auto& kind : kinds) {
-        SQLite::Statement c(ctx.store.db(), "SELECT count(*) FROM invoice i " + where);
+        Statement c(ctx.store, "SELECT count(*) FROM invoice i " + where);
         c.bind(1, kind);
         int i = 2;
         for (const auto& b : binds) bind_value(c, i++, b);
@@ -355,7 +354,7 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
         if (chunk.size() > (1 << 16)) flush();
     };
     for (const auto& kind : kinds) {
-        SQLite::Statement q(ctx.store.db(), std::string(k_export_select) + where + " ORDER BY i.seq, l.position");
+        Statement q(ctx.store, std::string(k_export_select) + where + " ORDER BY i.seq, l.position");
         q.bind(1, kind);
         int i = 2;
         for (const auto& b : binds) bind_value(q, i++, b);
@@ -465,7 +464,7 @@ Json batch_json(Store& store, int64_t id) {
 std::vector<Json> list_batches(Store& store) {
     std::vector<int64_t> ids;
     {
-        SQLite::Statement q(store.db(), "SELECT id FROM export_batch ORDER BY id");
+        Statement q(store, "SELECT id FROM export_batch ORDER BY id");
         while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
     }
     std::vector<Json> out;

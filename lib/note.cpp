@@ -5,7 +5,6 @@
 #include "error.h"
 #include "record.h"
 
-#include <SQLiteCpp/Statement.h>
 
 namespace pom {
 
@@ -15,12 +14,12 @@ const char* k_columns =
     "n.id, n.customer_id, c.name, n.ticket_id, n.appointment_id, n.callback_id, n.kind, n.text, n.source_file, n.author, "
     "n.created_at";
 
-std::optional<int64_t> opt_int(const SQLite::Column& c) {
+std::optional<int64_t> opt_int(const Column& c) {
     if (c.isNull()) return std::nullopt;
     return c.getInt64();
 }
 
-Note read_row(SQLite::Statement& q) {
+Note read_row(Statement& q) {
     Note n;
     n.id = q.getColumn(0).getInt64();
     n.customer_id = q.getColumn(1).getInt64();
@@ -41,7 +40,7 @@ Json opt(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr);
 
 void same_customer(Store& store, const char* table, const std::optional<int64_t>& id, int64_t customer, const std::string& what) {
     if (!id) return;
-    SQLite::Statement q(store.db(), std::string("SELECT customer_id FROM ") + table + " WHERE id = ?");
+    Statement q(store, std::string("SELECT customer_id FROM ") + table + " WHERE id = ?");
     q.bind(1, *id);
     if (!q.executeStep()) fail(ErrorKind::NotFound, what + ": no " + table + " with id " + std::to_string(*id));
     if (q.getColumn(0).getInt64() != customer)
@@ -91,7 +90,7 @@ std::vector<Note> list_notes(Store& store, const NoteFilter& f) {
     if (f.kind) sql += " AND n.kind = :kind";
     sql += " ORDER BY n.created_at, n.id";
     if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
-    SQLite::Statement q(store.db(), sql);
+    Statement q(store, sql);
     if (f.customer) q.bind(":customer", *f.customer);
     if (f.ticket) q.bind(":ticket", *f.ticket);
     if (f.appointment) q.bind(":appt", *f.appointment);
@@ -136,7 +135,7 @@ std::vector<NoteHit> search_notes(Store& store, const std::string& words, std::o
     if (limit > 0) inner += " LIMIT " + std::to_string(limit);
     std::string sql = std::string("SELECT ") + k_columns + ", h.snip FROM (" + inner +
                       ") h JOIN note n ON n.id = h.id JOIN customer c ON c.id = n.customer_id ORDER BY h.rank, n.id";
-    SQLite::Statement q(store.db(), sql);
+    Statement q(store, sql);
     q.bind(":q", query);
     if (customer) q.bind(":customer", *customer);
     std::vector<NoteHit> out;

@@ -5,7 +5,6 @@
 #include "error.h"
 #include "record.h"
 
-#include <SQLiteCpp/Statement.h>
 
 namespace pom {
 
@@ -90,7 +89,7 @@ std::vector<int64_t> queue_customer_notice(Context& ctx, const std::string& kind
         if (skip.empty()) q.bind(12);
         else q.bind(12, skip);
         if (q.exec() == 1) {
-            int64_t id = ctx.store.db().getLastInsertRowid();
+            int64_t id = ctx.store.last_insert_id();
             record_change(ctx, "notice", id, nullptr, row_json(ctx.store, "notice", id));
             if (skip.empty()) ids.push_back(id);
         }

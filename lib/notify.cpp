@@ -4,7 +4,6 @@
 #include "error.h"
 #include "record.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -24,13 +23,13 @@ const char* k_select =
     "n.attempts, n.next_attempt_at, n.last_error, n.skip_reason, n.created_at, n.claimed_at, n.claimed_by, n.sent_at "
     "FROM notice n LEFT JOIN customer c ON c.id = n.customer_id";
 
-std::string text(const SQLite::Column& c) { return c.isNull() ? std::string() : c.getString(); }
-std::optional<int64_t> opt_int(const SQLite::Column& c) {
+std::string text(const Column& c) { return c.isNull() ? std::string() : c.getString(); }
+std::optional<int64_t> opt_int(const Column& c) {
     if (c.isNull()) return std::nullopt;
     return c.getInt64();
 }
 
-Notice read_row(SQLite::Statement& q) {
+Notice read_row(Statement& q) {
     Notice n;
     n.id = q.getColumn(0).getInt64();
     n.kind = text(q.getColumn(1));
@@ -116,7 +115,7 @@ std::vector<Notice> list_notices(Store& store, const NoticeFilter& f) {
     if (f.appointment) sql += " AND n.appointment_id = :appointment";
     sql += " ORDER BY n.id";
     if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
-    SQLite::Statement q(store.db(), sql);
+    Statement q(store, sql);
     if (f.status) q.bind(":status", *f.status);
     if (f.customer) q.bind(":customer", *f.customer);
     if (f.appointment) q.bind(":appointment", *f.appointment);
@@ -250,7 +249,7 @@ std::vector<Notice> due_notices(Context& ctx, int64_t limit) {
     for (size_t i = 0; i < channels.size(); ++i) sql += (i ? ", '" : "'") + channels[i] + "'";
     sql += ") ORDER BY n.next_attempt_at, n.id";
     if (limit > 0) sql += " LIMIT " + std::to_string(limit);
-    SQLite::Statement q(ctx.store.db(), sql);
+    Statement q(ctx.store, sql);
     q.bind(":now", format_instant(ctx.now()));
     while (q.executeStep()) out.push_back(read_row(q));
     return out;
@@ -268,7 +267,7 @@ std::vector<SendOutcome> send_notices(Context& ctx, int64_t limit, const Deliver
         auto stale = std::chrono::seconds(std::max(600, 2 * ctx.config.notify.timeout_s + 60));
         std::vector<Notice> abandoned;
         {
-            SQLite::Statement q(ctx.store.db(), std::string(k_select) + " WHERE n.status = 'sending' AND n.claimed_at < ? ORDER BY n.id");
+            Statement q(ctx.store, std::string(k_select) + " WHERE n.status = 'sending' AND n.claimed_at < ? ORDER BY n.id");
             q.bind(1, format_instant(ctx.now() - stale));
             while (q.executeStep()) abandoned.push_back(read_row(q));
         }

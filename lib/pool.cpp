@@ -5,7 +5,6 @@
 #include "error.h"
 #include "record.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <algorithm>
 
 namespace pom {
@@ -17,7 +16,7 @@ const char* k_select =
     "p.access_notes, p.dog, p.body, p.gallons, p.surface, p.sanitizer, p.active, p.created_at, p.updated_at "
     "FROM pool p JOIN customer c ON c.id = p.customer_id";
 
-Pool read_row(SQLite::Statement& q) {
+Pool read_row(Statement& q) {
     Pool p;
     p.id = q.getColumn(0).getInt64();
     p.customer_id = q.getColumn(1).getInt64();
@@ -121,7 +120,7 @@ std::vector<Pool> list_pools(Store& store, std::optional<int64_t> customer_id, b
     if (customer_id) sql += " AND p.customer_id = :cid";
     if (!include_inactive) sql += " AND p.active = 1";
     sql += " ORDER BY p.customer_id, p.id";
-    SQLite::Statement q(store.db(), sql);
+    Statement q(store, sql);
     if (customer_id) q.bind(":cid", *customer_id);
     std::vector<Pool> out;
     while (q.executeStep()) out.push_back(read_row(q));

@@ -6,7 +6,6 @@
 #include "notice.h"
 #include "record.h"
 
-#include <SQLiteCpp/Statement.h>
 
 namespace pom {
 
@@ -17,7 +16,7 @@ const char* k_select =
     "q.accepted_at, q.declined_at, q.decline_reason, q.expired_at, q.created_at, q.updated_at "
     "FROM quote q JOIN customer c ON c.id = q.customer_id";
 
-Quote read_row(SQLite::Statement& q) {
+Quote read_row(Statement& q) {
     Quote r;
     r.id = q.getColumn(0).getInt64();
     r.customer_id = q.getColumn(1).getInt64();
@@ -195,7 +194,7 @@ std::vector<Quote> list_quotes(Store& store, const QuoteFilter& f) {
     if (f.open) sql += " AND q.status IN ('draft', 'sent')";
     sql += " ORDER BY q.created_at, q.id";
     if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
-    SQLite::Statement s(store.db(), sql);
+    Statement s(store, sql);
     if (f.customer) s.bind(":customer", *f.customer);
     if (f.status) s.bind(":status", *f.status);
     std::vector<Quote> out;

@@ -2,11 +2,10 @@
 
 #include "error.h"
 
-#include <SQLiteCpp/Statement.h>
 
 namespace pom {
 
-void bind_value(SQLite::Statement& q, int index, const Value& v) {
+void bind_value(Statement& q, int index, const Value& v) {
     std::visit(
         [&](const auto& x) {
             using T = std::decay_t<decltype(x)>;
@@ -27,11 +26,11 @@ int64_t insert_record(Context& ctx, const std::string& table, Columns cols, bool
         names += (names.empty() ? "" : ", ") + name;
         marks += marks.empty() ? "?" : ", ?";
     }
-    SQLite::Statement q(ctx.store.db(), "INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")");
+    Statement q(ctx.store, "INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")");
     int i = 1;
     for (const auto& c : cols) bind_value(q, i++, c.second);
     q.exec();
-    int64_t id = ctx.store.db().getLastInsertRowid();
+    int64_t id = ctx.store.last_insert_id();
     record_change(ctx, table, id, nullptr, row_json(ctx.store, table, id));
     return id;
 }
@@ -57,7 +56,7 @@ bool update_record(Context& ctx, const std::string& table, int64_t id, const Col
     if (timestamps) changed.emplace_back("updated_at", format_instant(ctx.now()));
     std::string set;
     for (const auto& c : changed) set += (set.empty() ? "" : ", ") + c.first + " = ?";
-    SQLite::Statement q(ctx.store.db(), "UPDATE " + table + " SET " + set + " WHERE id = ?");
+    Statement q(ctx.store, "UPDATE " + table + " SET " + set + " WHERE id = ?");
     int i = 1;
     for (const auto& c : changed) bind_value(q, i++, c.second);
     q.bind(i, id);

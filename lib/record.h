@@ -7,10 +7,6 @@
 #include <variant>
 #include <vector>
 
-namespace SQLite {
-class Statement;
-}
-
 namespace pom {
 
 /// One stored value.
@@ -18,7 +14,7 @@ using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
 /// Column name and value, in order.
 using Columns = std::vector<std::pair<std::string, Value>>;
 
-void bind_value(SQLite::Statement& q, int index, const Value& v);
+void bind_value(Statement& q, int index, const Value& v);
 
 /// Inserts a row, stamping created_at/updated_at when `timestamps`, and audits its creation.
 int64_t insert_record(Context& ctx, const std::string& table, Columns cols, bool timestamps = true);

@@ -12,7 +12,6 @@
 #include "service_report.h"
 #include "worker.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -31,16 +30,16 @@ const char* k_select =
     "s.created_at, s.updated_at FROM service s JOIN customer c ON c.id = s.customer_id JOIN pool p ON p.id = s.pool_id "
     "LEFT JOIN worker w ON w.id = s.worker_id";
 
-std::optional<double> opt_real(const SQLite::Column& c) {
+std::optional<double> opt_real(const Column& c) {
     if (c.isNull()) return std::nullopt;
     return c.getDouble();
 }
-std::optional<int64_t> opt_int(const SQLite::Column& c) {
+std::optional<int64_t> opt_int(const Column& c) {
     if (c.isNull()) return std::nullopt;
     return c.getInt64();
 }
 
-Service read_row(SQLite::Statement& q) {
+Service read_row(Statement& q) {
     Service s;
     s.id = q.getColumn(0).getInt64();
     s.appointment_id = opt_int(q.getColumn(1));
@@ -247,7 +246,7 @@ namespace {
 void set_checks(Context& ctx, int64_t id, const std::vector<std::string>& items, bool all, bool done) {
     std::vector<std::string> names;
     {
-        SQLite::Statement q(ctx.store.db(), "SELECT item FROM service_check WHERE service_id = ? ORDER BY position");
+        Statement q(ctx.store, "SELECT item FROM service_check WHERE service_id = ? ORDER BY position");
         q.bind(1, id);
         while (q.executeStep()) names.push_back(q.getColumn(0).getString());
     }
@@ -416,7 +415,7 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
     std::vector<std::string> open_items;
     bool photo_needed = false;
     {
-        SQLite::Statement q(ctx.store.db(), "SELECT item, required, photo_required, done_at IS NOT NULL FROM service_check "
+        Statement q(ctx.store, "SELECT item, required, photo_required, done_at IS NOT NULL FROM service_check "
                                             "WHERE service_id = ? ORDER BY position");
         q.bind(1, id);
         while (q.executeStep()) {
@@ -471,7 +470,7 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
     if (!what.empty()) what[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(what[0])));
     line("service", "service:" + std::to_string(id), what + " visit", 1000, type.price_cents, type.taxable);
     {
-        SQLite::Statement q(ctx.store.db(), "SELECT d.id, d.chemical, d.amount_milli, d.unit, d.item_id, d.stock_milli FROM dose d "
+        Statement q(ctx.store, "SELECT d.id, d.chemical, d.amount_milli, d.unit, d.item_id, d.stock_milli FROM dose d "
                                             "WHERE d.service_id = ? ORDER BY d.id");
         q.bind(1, id);
         struct D {
@@ -495,7 +494,7 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
         }
     }
     {
-        SQLite::Statement q(ctx.store.db(), "SELECT id, item_id, quantity_milli FROM service_item WHERE service_id = ? ORDER BY id");
+        Statement q(ctx.store, "SELECT id, item_id, quantity_milli FROM service_item WHERE service_id = ? ORDER BY id");
         q.bind(1, id);
         std::vector<std::tuple<int64_t, int64_t, int64_t>> items;
         while (q.executeStep()) items.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64());
@@ -546,7 +545,7 @@ void amend_service(Context& ctx, int64_t id, const Amendment& a) {
 
 bool service_lines_invoiced(Store& store, int64_t id) {
     // Billing links each billed line to its invoice line (invoice_line.billable_line_id).
-    SQLite::Statement c(store.db(),
+    Statement c(store,
                         "SELECT count(*) FROM billable_line b JOIN invoice_line l ON l.billable_line_id = b.id "
                         "JOIN invoice i ON i.id = l.invoice_id WHERE b.service_id = ? AND i.seq IS NOT NULL");
     c.bind(1, id);
@@ -567,7 +566,7 @@ std::vector<Service> list_services(Context& ctx, const ServiceFilter& f) {
                "WHERE r.service_id = s.id AND r.flags != '[]'))";
     sql += " ORDER BY s.started_at, s.id";
     if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
-    SQLite::Statement q(ctx.store.db(), sql);
+    Statement q(ctx.store, sql);
     if (f.from) q.bind(":from", format_instant(ctx.tz.to_instant(LocalTime{date::local_days{*f.from}})));
     if (f.to) q.bind(":to", format_instant(ctx.tz.to_instant(LocalTime{date::local_days{add_days(*f.to, 1)}})));
     if (f.worker) q.bind(":worker", *f.worker);
@@ -619,7 +618,7 @@ Json service_json(const Service& s) {
 
 namespace {
 
-Json reading_json(SQLite::Statement& q) {
+Json reading_json(Statement& q) {
     // columns: id, taken_at, fc, cc, ph, ta, ch, cya, salt, phosphate, tds, temp_f, borate, lsi, csi, flags
     static const char* names[] = {"fc", "cc", "ph", "ta", "ch", "cya", "salt", "phosphate", "tds", "temp_f", "borate"};
     Json r = {{"id", q.getColumn(0).getInt64()}, {"taken_at", q.getColumn(1).getString()}};
@@ -639,7 +638,7 @@ Json service_detail(Context& ctx, int64_t id) {
     Json j = service_json(s);
     Json checklist = Json::array();
     {
-        SQLite::Statement q(ctx.store.db(), "SELECT item, required, photo_required, done_at FROM service_check WHERE service_id = ? ORDER BY position");
+        Statement q(ctx.store, "SELECT item, required, photo_required, done_at FROM service_check WHERE service_id = ? ORDER BY position");
         q.bind(1, id);
         while (q.executeStep())
             checklist.push_back({{"item", q.getColumn(0).getString()},
@@ -651,14 +650,14 @@ Json service_detail(Context& ctx, int64_t id) {
     j["checklist"] = checklist;
     Json readings = Json::array();
     {
-        SQLite::Statement q(ctx.store.db(), std::string(k_reading_cols) + " WHERE service_id = ? ORDER BY id");
+        Statement q(ctx.store, std::string(k_reading_cols) + " WHERE service_id = ? ORDER BY id");
         q.bind(1, id);
         while (q.executeStep()) readings.push_back(reading_json(q));
     }
     j["readings"] = readings;
     Json doses = Json::array();
     {
-        SQLite::Statement q(ctx.store.db(), "SELECT d.id, d.chemical, d.amount_milli, d.unit, i.sku FROM dose d LEFT JOIN inventory_item i "
+        Statement q(ctx.store, "SELECT d.id, d.chemical, d.amount_milli, d.unit, i.sku FROM dose d LEFT JOIN inventory_item i "
                                             "ON i.id = d.item_id WHERE d.service_id = ? ORDER BY d.id");
         q.bind(1, id);
         while (q.executeStep())
@@ -671,7 +670,7 @@ Json service_detail(Context& ctx, int64_t id) {
     j["doses"] = doses;
     Json items = Json::array();
     {
-        SQLite::Statement q(ctx.store.db(), "SELECT u.id, i.sku, i.name, u.quantity_milli, i.unit FROM service_item u JOIN inventory_item i "
+        Statement q(ctx.store, "SELECT u.id, i.sku, i.name, u.quantity_milli, i.unit FROM service_item u JOIN inventory_item i "
                                             "ON i.id = u.item_id WHERE u.service_id = ? ORDER BY u.id");
         q.bind(1, id);
         while (q.executeStep())
@@ -684,7 +683,7 @@ Json service_detail(Context& ctx, int64_t id) {
     j["items"] = items;
     Json notes = Json::array();
     {
-        SQLite::Statement q(ctx.store.db(), "SELECT id, text, private, author, created_at FROM service_note WHERE service_id = ? ORDER BY id");
+        Statement q(ctx.store, "SELECT id, text, private, author, created_at FROM service_note WHERE service_id = ? ORDER BY id");
         q.bind(1, id);
         while (q.executeStep())
             notes.push_back({{"id", q.getColumn(0).getInt64()},
@@ -696,7 +695,7 @@ Json service_detail(Context& ctx, int64_t id) {
     j["notes"] = notes;
     Json photos = Json::array();
     {
-        SQLite::Statement q(ctx.store.db(), "SELECT id, sha256, media_type, bytes, caption FROM photo WHERE service_id = ? ORDER BY id");
+        Statement q(ctx.store, "SELECT id, sha256, media_type, bytes, caption FROM photo WHERE service_id = ? ORDER BY id");
         q.bind(1, id);
         while (q.executeStep())
             photos.push_back({{"id", q.getColumn(0).getInt64()},
@@ -708,7 +707,7 @@ Json service_detail(Context& ctx, int64_t id) {
     j["photos"] = photos;
     Json lines = Json::array();
     {
-        SQLite::Statement q(ctx.store.db(), "SELECT id, kind, description, quantity_milli, unit_price_cents, amount_cents, taxable "
+        Statement q(ctx.store, "SELECT id, kind, description, quantity_milli, unit_price_cents, amount_cents, taxable "
                                             "FROM billable_line WHERE service_id = ? ORDER BY id");
         q.bind(1, id);
         while (q.executeStep())
@@ -724,7 +723,7 @@ Json service_detail(Context& ctx, int64_t id) {
     // The pool's previous visits: last readings, last doses, open notes.
     Json previous = Json::array();
     {
-        SQLite::Statement q(ctx.store.db(), "SELECT id, started_at, service_type, status FROM service WHERE pool_id = ? AND id != ? "
+        Statement q(ctx.store, "SELECT id, started_at, service_type, status FROM service WHERE pool_id = ? AND id != ? "
                                             "AND started_at <= ? ORDER BY started_at DESC, id DESC LIMIT 3");
         q.bind(1, s.pool_id);
         q.bind(2, id);
@@ -736,18 +735,18 @@ Json service_detail(Context& ctx, int64_t id) {
                               {"service_type", q.getColumn(2).getString()},
                               {"status", q.getColumn(3).getString()}});
         for (auto& v : visits) {
-            SQLite::Statement r(ctx.store.db(), std::string(k_reading_cols) + " WHERE service_id = ? ORDER BY id DESC LIMIT 1");
+            Statement r(ctx.store, std::string(k_reading_cols) + " WHERE service_id = ? ORDER BY id DESC LIMIT 1");
             r.bind(1, v["id"].get<int64_t>());
             v["last_reading"] = r.executeStep() ? reading_json(r) : Json(nullptr);
             Json vd = Json::array();
-            SQLite::Statement d(ctx.store.db(), "SELECT chemical, amount_milli, unit FROM dose WHERE service_id = ? ORDER BY id");
+            Statement d(ctx.store, "SELECT chemical, amount_milli, unit FROM dose WHERE service_id = ? ORDER BY id");
             d.bind(1, v["id"].get<int64_t>());
             while (d.executeStep())
                 vd.push_back({{"chemical", d.getColumn(0).getString()}, {"amount", format_milli(d.getColumn(1).getInt64())},
                               {"unit", d.getColumn(2).getString()}});
             v["doses"] = vd;
             Json vn = Json::array();
-            SQLite::Statement n(ctx.store.db(), "SELECT text, private FROM service_note WHERE service_id = ? ORDER BY id");
+            Statement n(ctx.store, "SELECT text, private FROM service_note WHERE service_id = ? ORDER BY id");
             n.bind(1, v["id"].get<int64_t>());
             while (n.executeStep()) vn.push_back({{"text", n.getColumn(0).getString()}, {"private", n.getColumn(1).getInt() != 0}});
             v["notes"] = vn;
@@ -762,7 +761,7 @@ std::vector<Json> service_recommendations(Context& ctx, int64_t id) {
     Service s = get_service(ctx.store, id);
     Pool p = get_pool(ctx.store, s.pool_id);
     if (!p.gallons) fail(ErrorKind::Conflict, "pool " + std::to_string(p.id) + " has no volume; set it with pom pool edit --gallons");
-    SQLite::Statement q(ctx.store.db(), "SELECT fc, cc, ph, ta, ch, cya, salt, phosphate, tds, temp_f, borate FROM reading "
+    Statement q(ctx.store, "SELECT fc, cc, ph, ta, ch, cya, salt, phosphate, tds, temp_f, borate FROM reading "
                                         "WHERE service_id = ? ORDER BY id DESC LIMIT 1");
     q.bind(1, id);
     if (!q.executeStep()) fail(ErrorKind::Conflict, "service " + std::to_string(id) + " has no reading yet; add one with pom service reading");

@@ -7,7 +7,6 @@
 #include "pool.h"
 #include "service.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <fstream>
 #include <cstdio>
 #include <sstream>

@@ -6,7 +6,6 @@
 #include "quote.h"
 #include "record.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <algorithm>
 
 namespace pom {
@@ -123,7 +122,7 @@ std::vector<TagEntry> tag_queue(Context& ctx, const std::optional<std::string>& 
     if (older_than) sql += " AND t.added_at <= :cutoff";
     sql += " ORDER BY t.added_at, t.id";
     if (limit > 0) sql += " LIMIT " + std::to_string(limit);
-    SQLite::Statement q(ctx.store.db(), sql);
+    Statement q(ctx.store, sql);
     if (tag) q.bind(":tag", *tag);
     if (older_than) q.bind(":cutoff", format_instant(ctx.now() - *older_than));
     q.bind(":now", format_instant(ctx.now()));
@@ -147,7 +146,7 @@ std::vector<TagEntry> tag_queue(Context& ctx, const std::optional<std::string>& 
 std::vector<TagHistoryEntry> tag_history(Store& store, int64_t customer_id) {
     // Tag rows give two events each (added, and removed when it was); status changes one. Ties in
     // time keep the order in which they were written.
-    SQLite::Statement q(store.db(),
+    Statement q(store,
                         "SELECT at, change, tag, from_status, to_status, actor, rule FROM ("
                         " SELECT added_at AS at, 'tag_added' AS change, tag, NULL AS from_status, NULL AS to_status,"
                         "  added_by AS actor, added_rule AS rule, id * 4 AS seq FROM customer_tag WHERE customer_id = ?1"

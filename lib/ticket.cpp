@@ -8,7 +8,6 @@
 #include "record.h"
 #include "worker.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <algorithm>
 
 namespace pom {
@@ -21,7 +20,7 @@ const char* k_select =
     "t.notified_at, t.closed_at, t.created_at, t.updated_at "
     "FROM ticket t JOIN customer c ON c.id = t.customer_id JOIN worker w ON w.id = t.owner_id";
 
-Ticket read_row(SQLite::Statement& q, const std::string& now) {
+Ticket read_row(Statement& q, const std::string& now) {
     Ticket t;
     t.id = q.getColumn(0).getInt64();
     t.customer_id = q.getColumn(1).getInt64();
@@ -253,7 +252,7 @@ std::vector<Ticket> list_tickets(Context& ctx, const TicketFilter& f) {
     if (f.customer) sql += " AND t.customer_id = :customer";
     sql += " ORDER BY t.due_at, t.id";
     if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
-    SQLite::Statement q(ctx.store.db(), sql);
+    Statement q(ctx.store, sql);
     if (f.overdue) q.bind(":now", now);
     if (f.owner) q.bind(":owner", *f.owner);
     if (f.customer) q.bind(":customer", *f.customer);

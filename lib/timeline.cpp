@@ -4,14 +4,13 @@
 #include "customer.h"
 #include "money.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <algorithm>
 
 namespace pom {
 
 namespace {
 
-std::string text(SQLite::Statement& q, int i) { return q.getColumn(i).isNull() ? std::string() : q.getColumn(i).getString(); }
+std::string text(Statement& q, int i) { return q.getColumn(i).isNull() ? std::string() : q.getColumn(i).getString(); }
 
 std::string shorten(const std::string& s, size_t max = 100) {
     std::string one;
@@ -32,7 +31,7 @@ bool has_table(Store& store, const std::string& name) {
 
 std::vector<std::string> columns_of(Store& store, const std::string& table) {
     std::vector<std::string> out;
-    SQLite::Statement q(store.db(), "SELECT name FROM pragma_table_info(?)");
+    Statement q(store, "SELECT name FROM pragma_table_info(?)");
     q.bind(1, table);
     while (q.executeStep()) out.push_back(q.getColumn(0).getString());
     return out;
@@ -52,7 +51,7 @@ std::vector<TimelineEntry> customer_timeline(Store& store, int64_t customer_id) 
     auto rule = [](const std::string& r) { return r.empty() ? std::string() : " (rule " + r + ")"; };
 
     {
-        SQLite::Statement q(store.db(),
+        Statement q(store,
                             "SELECT id, from_status, to_status, at, actor, rule FROM customer_status_change WHERE customer_id = ? ORDER BY id");
         q.bind(1, customer_id);
         while (q.executeStep()) {
@@ -62,7 +61,7 @@ std::vector<TimelineEntry> customer_timeline(Store& store, int64_t customer_id) 
         }
     }
     {
-        SQLite::Statement q(store.db(),
+        Statement q(store,
                             "SELECT id, tag, added_at, added_by, added_rule, removed_at, removed_by, removed_rule FROM customer_tag "
                             "WHERE customer_id = ? ORDER BY id");
         q.bind(1, customer_id);
@@ -73,7 +72,7 @@ std::vector<TimelineEntry> customer_timeline(Store& store, int64_t customer_id) 
         }
     }
     {
-        SQLite::Statement q(store.db(),
+        Statement q(store,
                             "SELECT id, total_cents, created_at, sent_at, accepted_at, declined_at, decline_reason, expired_at, valid_until, "
                             "(SELECT count(*) FROM quote_line l WHERE l.quote_id = quote.id) FROM quote WHERE customer_id = ? ORDER BY id");
         q.bind(1, customer_id);
@@ -91,7 +90,7 @@ std::vector<TimelineEntry> customer_timeline(Store& store, int64_t customer_id) 
         }
     }
     {
-        SQLite::Statement q(store.db(),
+        Statement q(store,
                             "SELECT a.id, a.date, a.service_type, e.from_status, e.to_status, e.at, e.actor, e.reason, w.name "
                             "FROM appointment_event e JOIN appointment a ON a.id = e.appointment_id "
                             "LEFT JOIN worker w ON w.id = a.worker_id WHERE a.customer_id = ? ORDER BY e.id");
@@ -107,7 +106,7 @@ std::vector<TimelineEntry> customer_timeline(Store& store, int64_t customer_id) 
         }
     }
     {
-        SQLite::Statement q(store.db(),
+        Statement q(store,
                             "SELECT s.id, s.service_type, s.started_at, s.ended_at, s.status, w.name FROM service s "
                             "LEFT JOIN worker w ON w.id = s.worker_id WHERE s.customer_id = ? ORDER BY s.id");
         q.bind(1, customer_id);
@@ -119,7 +118,7 @@ std::vector<TimelineEntry> customer_timeline(Store& store, int64_t customer_id) 
         }
     }
     {
-        SQLite::Statement q(store.db(),
+        Statement q(store,
                             "SELECT id, category, severity, summary, told, created_at, closed_at, outcome FROM ticket "
                             "WHERE customer_id = ? ORDER BY id");
         q.bind(1, customer_id);
@@ -130,7 +129,7 @@ std::vector<TimelineEntry> customer_timeline(Store& store, int64_t customer_id) 
                 name + " opened (" + text(q, 1) + ", " + text(q, 2) + "): " + shorten(text(q, 3)) + "; told: " + shorten(text(q, 4)), "");
             add(text(q, 6), "ticket", "ticket", id, "closed", name + " closed: " + shorten(text(q, 7)), "");
         }
-        SQLite::Statement r(store.db(),
+        Statement r(store,
                             "SELECT r.ticket_id, r.route, r.next_action, r.at, r.actor FROM ticket_route r JOIN ticket t ON t.id = r.ticket_id "
                             "WHERE t.customer_id = ? ORDER BY r.id");
         r.bind(1, customer_id);
@@ -139,7 +138,7 @@ std::vector<TimelineEntry> customer_timeline(Store& store, int64_t customer_id) 
                 "ticket " + text(r, 0) + " routed to " + text(r, 1) + ": " + shorten(text(r, 2)), text(r, 4));
     }
     {
-        SQLite::Statement q(store.db(),
+        Statement q(store,
                             "SELECT k.id, k.contact, k.reason, k.due_at, w.name, k.created_at, k.done_at, k.outcome FROM callback k "
                             "JOIN worker w ON w.id = k.owner_id WHERE k.customer_id = ? ORDER BY k.id");
         q.bind(1, customer_id);
@@ -152,7 +151,7 @@ std::vector<TimelineEntry> customer_timeline(Store& store, int64_t customer_id) 
         }
     }
     {
-        SQLite::Statement q(store.db(), "SELECT id, kind, text, author, created_at FROM note WHERE customer_id = ? ORDER BY id");
+        Statement q(store, "SELECT id, kind, text, author, created_at FROM note WHERE customer_id = ? ORDER BY id");
         q.bind(1, customer_id);
         while (q.executeStep()) {
             int64_t id = q.getColumn(0).getInt64();
@@ -169,7 +168,7 @@ std::vector<TimelineEntry> customer_timeline(Store& store, int64_t customer_id) 
             std::string sql = std::string("SELECT id, created_at, ") + (has("number") ? "number" : "NULL") + ", " +
                               (has("total_cents") ? "total_cents" : "NULL") + ", " + (has("status") ? "status" : "NULL") +
                               " FROM invoice WHERE customer_id = ? ORDER BY id";
-            SQLite::Statement q(store.db(), sql);
+            Statement q(store, sql);
             q.bind(1, customer_id);
             while (q.executeStep()) {
                 int64_t id = q.getColumn(0).getInt64();

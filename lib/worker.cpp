@@ -5,7 +5,6 @@
 #include "error.h"
 #include "record.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <algorithm>
 
 namespace pom {
@@ -14,7 +13,7 @@ namespace {
 
 const char* k_select = "SELECT id, name, phone, email, role, active, created_at, updated_at FROM worker";
 
-Worker read_row(SQLite::Statement& q) {
+Worker read_row(Statement& q) {
     Worker w;
     w.id = q.getColumn(0).getInt64();
     w.name = q.getColumn(1).getString();
@@ -90,7 +89,7 @@ std::vector<Worker> list_workers(Store& store, bool include_inactive, const std:
     if (!include_inactive) sql += " AND active = 1";
     if (role) sql += " AND role = :role";
     sql += " ORDER BY name COLLATE NOCASE, id";
-    SQLite::Statement q(store.db(), sql);
+    Statement q(store, sql);
     if (role) q.bind(":role", *role);
     std::vector<Worker> out;
     while (q.executeStep()) out.push_back(read_row(q));

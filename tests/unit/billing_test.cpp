@@ -8,7 +8,6 @@
 #include "invoice_export.h"
 #include "money.h"
 
-#include <SQLiteCpp/Statement.h>
 #include <catch2/catch.hpp>
 #include <random>
 #include <sstream>
@@ -22,7 +21,7 @@ namespace {
 int64_t add_line(Fixture& fx, int64_t customer, const std::string& kind, Cents unit, int64_t qty_milli, bool taxable,
                  const std::string& date, std::optional<int64_t> service = std::nullopt) {
     static int n = 0;
-    SQLite::Statement q(fx.store->db(),
+    pom::Statement q(*fx.store,
                         "INSERT INTO billable_line (customer_id, service_id, kind, description, quantity_milli, unit_price_cents, "
                         "amount_cents, taxable, service_date, source_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, customer);
@@ -37,19 +36,19 @@ int64_t add_line(Fixture& fx, int64_t customer, const std::string& kind, Cents u
     q.bind(10, "test:" + std::to_string(++n));
     q.bind(11, "2026-11-01T00:00:00Z");
     q.exec();
-    return fx.store->db().getLastInsertRowid();
+    return fx.store->last_insert_id();
 }
 
 int64_t add_service(Fixture& fx, int64_t customer, const std::string& type) {
     int64_t pool = fx.pool(customer);
-    SQLite::Statement q(fx.store->db(),
+    pom::Statement q(*fx.store,
                         "INSERT INTO service (customer_id, pool_id, service_type, status, started_at, ended_at, created_at, updated_at) "
                         "VALUES (?, ?, ?, 'submitted', '2026-11-05T15:00:00Z', '2026-11-05T15:30:00Z', '2026-11-05T15:00:00Z', '2026-11-05T15:30:00Z')");
     q.bind(1, customer);
     q.bind(2, pool);
     q.bind(3, type);
     q.exec();
-    return fx.store->db().getLastInsertRowid();
+    return fx.store->last_insert_id();
 }
 
 std::string str(const Json& j) { return j.get<std::string>(); }
@@ -189,16 +188,15 @@ TEST_CASE("the schema bills a line at most once, even past the code", "[billing]
     int64_t line = add_line(fx, a, "extra", 4500, 1000, false, "2026-11-05");
     auto ids = run_invoices(fx.ctx, period("2026-11"));
     REQUIRE(ids.size() == 1);
-    auto other = fx.store->db().exec(
+    fx.store->exec(
         "INSERT INTO invoice (customer_id, period_end, terms, terms_days, currency, tax_name, tax_rate_micro, tax_level, "
         "tax_rounding, subtotal_cents, tax_cents, total_cents, created_at, updated_at) VALUES (" + std::to_string(a) +
         ", '2026-11-30', 'Net 15', 15, 'USD', 'Tax', 0, 'line', 'half-up', 0, 0, 0, 'x', 'x')");
-    (void)other;
     std::string sql = "INSERT INTO invoice_line (invoice_id, position, billable_line_id, kind, item, description, quantity_milli, "
                       "unit_price_cents, amount_cents, taxable, tax_cents, service_date) VALUES (" +
-                      std::to_string(fx.store->db().getLastInsertRowid()) + ", 1, " + std::to_string(line) +
+                      std::to_string(fx.store->last_insert_id()) + ", 1, " + std::to_string(line) +
                       ", 'extra', 'Other', 'x', 1000, 4500, 4500, 0, 0, '2026-11-05')";
-    CHECK_THROWS_WITH(fx.store->db().exec(sql), Catch::Contains("UNIQUE"));
+    CHECK_THROWS_WITH(fx.store->exec(sql), Catch::Contains("UNIQUE"));
 }
 
 TEST_CASE("issued invoices never change: the schema refuses", "[billing][schema]") {
@@ -208,14 +206,14 @@ TEST_CASE("issued invoices never change: the schema refuses", "[billing][schema]
     auto ids = run_invoices(fx.ctx, period("2026-11"));
     issue_invoices(fx.ctx, ids);
     std::string id = std::to_string(ids[0]);
-    CHECK_THROWS_WITH(fx.store->db().exec("UPDATE invoice SET total_cents = 1, subtotal_cents = 1 WHERE id = " + id),
+    CHECK_THROWS_WITH(fx.store->exec("UPDATE invoice SET total_cents = 1, subtotal_cents = 1 WHERE id = " + id),
                       Catch::Contains("an issued invoice never changes"));
-    CHECK_THROWS_WITH(fx.store->db().exec("DELETE FROM invoice WHERE id = " + id), Catch::Contains("never changes"));
-    CHECK_THROWS_WITH(fx.store->db().exec("UPDATE invoice_line SET amount_cents = 1 WHERE invoice_id = " + id),
+    CHECK_THROWS_WITH(fx.store->exec("DELETE FROM invoice WHERE id = " + id), Catch::Contains("never changes"));
+    CHECK_THROWS_WITH(fx.store->exec("UPDATE invoice_line SET amount_cents = 1 WHERE invoice_id = " + id),
                       Catch::Contains("never changes"));
-    CHECK_THROWS_WITH(fx.store->db().exec("DELETE FROM invoice_line WHERE invoice_id = " + id), Catch::Contains("never changes"));
-    CHECK_THROWS_WITH(fx.store->db().exec("UPDATE billable_line SET amount_cents = 1"), Catch::Contains("a billed line never changes"));
-    CHECK_THROWS_WITH(fx.store->db().exec("UPDATE number_series SET last = 5 WHERE kind = 'invoice'"), Catch::Contains("only moves up by one"));
+    CHECK_THROWS_WITH(fx.store->exec("DELETE FROM invoice_line WHERE invoice_id = " + id), Catch::Contains("never changes"));
+    CHECK_THROWS_WITH(fx.store->exec("UPDATE billable_line SET amount_cents = 1"), Catch::Contains("a billed line never changes"));
+    CHECK_THROWS_WITH(fx.store->exec("UPDATE number_series SET last = 5 WHERE kind = 'invoice'"), Catch::Contains("only moves up by one"));
 }
 
 TEST_CASE("numbers are gapless: the schema refuses a skipped or reused number", "[billing][numbering]") {
@@ -227,11 +225,11 @@ TEST_CASE("numbers are gapless: the schema refuses a skipped or reused number", 
     issue_invoices(fx.ctx, {ids[1]});
     CHECK(str(invoice_json(fx.ctx, ids[1])["number"]) == "INV-000001");
     // Skipping a number: the counter moves, but the invoice takes 3.
-    fx.store->db().exec("UPDATE number_series SET last = last + 1 WHERE kind = 'invoice'");
-    CHECK_THROWS_WITH(fx.store->db().exec("UPDATE invoice SET seq = 3, number = 'INV-000003', issue_date = '2026-11-23', "
+    fx.store->exec("UPDATE number_series SET last = last + 1 WHERE kind = 'invoice'");
+    CHECK_THROWS_WITH(fx.store->exec("UPDATE invoice SET seq = 3, number = 'INV-000003', issue_date = '2026-11-23', "
                                           "due_date = '2026-12-08', issued_at = 'x' WHERE id = " + std::to_string(ids[0])),
                       Catch::Contains("next of its series"));
-    CHECK_THROWS(fx.store->db().exec("UPDATE invoice SET seq = 1, number = 'INV-000001b', issue_date = '2026-11-23', "
+    CHECK_THROWS(fx.store->exec("UPDATE invoice SET seq = 1, number = 'INV-000001b', issue_date = '2026-11-23', "
                                      "due_date = '2026-12-08', issued_at = 'x' WHERE id = " + std::to_string(ids[0])));
 }
 
@@ -425,11 +423,11 @@ TEST_CASE("payments: partial, overpayment refused unless kept as credit, drafts 
     CHECK(str(rows[0]["credit"]) == "10.00");
     CHECK(str(rows[1]["customer"]) == "Total");
     // The schema refuses a payment that applies more than is owed, even past the code.
-    CHECK_THROWS_WITH(fx.store->db().exec("INSERT INTO payment (invoice_id, customer_id, amount_cents, applied_cents, paid_on, "
+    CHECK_THROWS_WITH(fx.store->exec("INSERT INTO payment (invoice_id, customer_id, amount_cents, applied_cents, paid_on, "
                                           "method, created_at, actor) VALUES (" + std::to_string(ids[0]) + ", " + std::to_string(a) +
                                           ", 100, 100, '2026-11-23', 'cash', 'x', 'x')"),
                       Catch::Contains("more than the balance"));
-    CHECK_THROWS_WITH(fx.store->db().exec("DELETE FROM payment"), Catch::Contains("never changes"));
+    CHECK_THROWS_WITH(fx.store->exec("DELETE FROM payment"), Catch::Contains("never changes"));
     p.method = "bitcoin";
     CHECK_THROWS_WITH(record_payment(fx.ctx, ids[0], p), Catch::Contains("not a payment method"));
 }

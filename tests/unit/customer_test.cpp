@@ -3,7 +3,7 @@
 #include "audit.h"
 #include "error.h"
 #include "fixture.h"
-#include "store.h"
+#include "store/store.h"
 
 #include <catch2/catch.hpp>
 #include <sstream>

@@ -6,7 +6,7 @@
 #include "context.h"
 #include "customer.h"
 #include "pool.h"
-#include "store.h"
+#include "store/store.h"
 #include "worker.h"
 
 #include <memory>
@@ -62,7 +62,7 @@ public:
     }
 
     /// A scalar from the store, for checks that no public function answers.
-    int64_t count(const std::string& sql) { return store->db().execAndGet(sql).getInt64(); }
+    int64_t count(const std::string& sql) { return store->query_int(sql); }
 
     std::unique_ptr<Store> store;
     Config config;

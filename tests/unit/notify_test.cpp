@@ -103,7 +103,7 @@ TEST_CASE("failures back off exponentially, then the notice is given up; retry q
         CHECK(std::string(e.what()) == "notice " + std::to_string(ids[0]) + " is sent; only failed or skipped notices can be retried");
     }
     // The schema refuses too, whatever code tries.
-    CHECK_THROWS(o.store->db().exec("UPDATE notice SET status = 'pending', sent_at = NULL"));
+    CHECK_THROWS(o.store->exec("UPDATE notice SET status = 'pending', sent_at = NULL"));
 }
 
 TEST_CASE("the email message is complete for sendmail -t; an opt-out after queuing skips the notice") {
@@ -116,7 +116,7 @@ TEST_CASE("the email message is complete for sendmail -t; an opt-out after queui
     CHECK(m.find("\nBcc:") == std::string::npos);  // a newline in the subject cannot add a header
     CHECK(m.find("\n\nBody\n") != std::string::npos);
 
-    o.store->db().exec("UPDATE customer_contact SET opt_in = 0 WHERE value = 'ana@example.com'");
+    o.store->exec("UPDATE customer_contact SET opt_in = 0 WHERE value = 'ana@example.com'");
     auto r = o.send();
     REQUIRE(r.size() == 1);
     CHECK(r[0].outcome == "skipped");

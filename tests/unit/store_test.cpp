@@ -1,10 +1,11 @@
-// The store (lib/store.h): opening and creating files, migrations, newer and foreign files,
+// The store (lib/store/store.h) on its SQLite engine: opening and creating files, migrations, newer and foreign files,
 // write transactions, busy and constraint errors.
 #include "error.h"
 #include "fixture.h"
-#include "migrations.h"
-#include "store.h"
+#include "store/sqlite/migrations.h"
+#include "store/store.h"
 
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -45,8 +46,6 @@ Error error_of(const std::function<void()>& f) {
         f();
     } catch (const Error& e) {
         return e;
-    } catch (const SQLite::Exception& e) {
-        return translate_sqlite_error(e);
     }
     FAIL("no error");
     return Error(ErrorKind::Internal, "");
@@ -58,7 +57,7 @@ Store::OpenOptions create() {
     return o;
 }
 
-int64_t scalar(Store& s, const std::string& sql) { return s.db().execAndGet(sql).getInt64(); }
+int64_t scalar(Store& s, const std::string& sql) { return s.query_int(sql); }
 
 }  // namespace
 
@@ -71,7 +70,7 @@ TEST_CASE("an in-memory store is migrated to the latest schema with foreign keys
     CHECK(s->migrated_from() == 0);
     // Tables are STRICT: a text in an integer column is refused, not stored.
     CHECK(scalar(*s, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'customer' AND sql LIKE '%STRICT%'") == 1);
-    Error e = error_of([&] { s->db().exec("INSERT INTO worker (name, active, created_at, updated_at) VALUES ('W', 'yes', 'x', 'x')"); });
+    Error e = error_of([&] { s->exec("INSERT INTO worker (name, active, created_at, updated_at) VALUES ('W', 'yes', 'x', 'x')"); });
     CHECK(e.kind() == ErrorKind::BadInput);
     CHECK(scalar(*s, "SELECT count(*) FROM worker") == 0);
 }
@@ -85,12 +84,12 @@ TEST_CASE("a new file is created private (0600), in WAL mode, with its folders")
     struct stat st {};
     REQUIRE(::stat(path.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
-    CHECK(s->db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+    CHECK(s->query_text("PRAGMA journal_mode") == "wal");
     CHECK(scalar(*s, "PRAGMA foreign_keys") == 1);
     CHECK(scalar(*s, "PRAGMA application_id") == 0x504F4D31);
     {
         WriteTx tx(*s);
-        s->db().exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('W', 'x', 'x')");
+        s->exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('W', 'x', 'x')");
         tx.commit();
     }
     // The WAL and shared-memory files are private too.
@@ -130,8 +129,8 @@ TEST_CASE("an older schema is migrated step by step in one transaction") {
     CHECK(s->was_migrated());
     CHECK(s->migrated_from() == 1);
     CHECK(s->schema_version() == latest_schema_version());
-    CHECK(s->db().execAndGet("SELECT name FROM customer").getString() == "Kept");
-    CHECK(s->db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+    CHECK(s->query_text("SELECT name FROM customer") == "Kept");
+    CHECK(s->query_text("PRAGMA journal_mode") == "wal");
 }
 
 TEST_CASE("migration 8: CHECK lists of three or more values become comparisons, same meaning") {
@@ -158,7 +157,7 @@ TEST_CASE("migration 8: CHECK lists of three or more values become comparisons, 
     }
     auto s = Store::open(path, Store::OpenOptions{});
     CHECK(s->migrated_from() == 7);
-    SQLite::Statement q(s->db(), "SELECT sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE TABLE%'");
+    pom::Statement q(*s, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE TABLE%'");
     int tables = 0;
     while (q.executeStep()) {
         ++tables;
@@ -166,13 +165,14 @@ TEST_CASE("migration 8: CHECK lists of three or more values become comparisons, 
         CHECK(in_lists_as_comparisons(sql) == sql);
     }
     CHECK(tables > 30);
-    CHECK(s->db().execAndGet("PRAGMA integrity_check").getString() == "ok");
-    CHECK(s->db().execAndGet("SELECT name || ' ' || status FROM customer").getString() == "Kept lead");
-    CHECK_THROWS_AS(s->db().exec("UPDATE customer SET status = 'gone'"), SQLite::Exception);
-    CHECK_NOTHROW(s->db().exec("UPDATE customer SET status = 'inactive'"));
-    CHECK_THROWS_AS(s->db().exec("INSERT INTO audit_log (at, actor, command, entity, entity_id, action) "
-                                 "VALUES ('x', 'x', 'x', 'x', 1, 'erase')"),
-                    SQLite::Exception);
+    CHECK(s->query_text("PRAGMA integrity_check") == "ok");
+    CHECK(s->query_text("SELECT name || ' ' || status FROM customer") == "Kept lead");
+    CHECK(error_of([&] { s->exec("UPDATE customer SET status = 'gone'"); }).kind() == ErrorKind::BadInput);
+    CHECK_NOTHROW(s->exec("UPDATE customer SET status = 'inactive'"));
+    CHECK(error_of([&] {
+              s->exec("INSERT INTO audit_log (at, actor, command, entity, entity_id, action) "
+                      "VALUES ('x', 'x', 'x', 'x', 1, 'erase')");
+          }).kind() == ErrorKind::BadInput);
     // A second connection reads the new schema.
     SQLite::Database other(path, SQLite::OPEN_READWRITE);
     CHECK(other.execAndGet("SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%status IN (''lead'', ''active'', ''inactive'')%'")
@@ -202,16 +202,16 @@ TEST_CASE("migration 9: open past visits are found through the date index, rolle
     }
     auto s = Store::open(path, Store::OpenOptions{});
     CHECK(s->migrated_from() == 8);
-    CHECK(s->db().execAndGet("PRAGMA integrity_check").getString() == "ok");
+    CHECK(s->query_text("PRAGMA integrity_check") == "ok");
     auto ids = [&](const std::string& sql) {
         std::string out;
-        SQLite::Statement q(s->db(), sql);
+        pom::Statement q(*s, sql);
         while (q.executeStep()) out += (out.empty() ? "" : ",") + q.getColumn(0).getString();
         return out;
     };
     auto plan = [&](const std::string& sql) {
         std::string out;
-        SQLite::Statement q(s->db(), "EXPLAIN QUERY PLAN " + sql);
+        pom::Statement q(*s, "EXPLAIN QUERY PLAN " + sql);
         while (q.executeStep()) out += q.getColumn(3).getString() + "\n";
         return out;
     };
@@ -225,7 +225,7 @@ TEST_CASE("migration 9: open past visits are found through the date index, rolle
     CHECK(plan(rolled).find("USING INDEX appointment_rolled") != std::string::npos);
     CHECK(ids("SELECT name FROM sqlite_schema WHERE name = 'appointment_open'").empty());
     // A visit that is expanded (open, never rolled) is in no partial index.
-    s->db().exec("INSERT INTO appointment (customer_id, pool_id, date, duration_min, service_type, created_at, updated_at) "
+    s->exec("INSERT INTO appointment (customer_id, pool_id, date, duration_min, service_type, created_at, updated_at) "
                  "VALUES (1, 1, '2026-12-01', 30, 'maintenance', 'x', 'x')");
     CHECK(ids(rolled) == "5,3");
 }
@@ -289,7 +289,7 @@ TEST_CASE("WriteTx: commit keeps, rollback and an exception undo everything") {
     auto s = Store::open_memory();
     auto workers = [&] { return scalar(*s, "SELECT count(*) FROM worker"); };
     auto add = [&](const std::string& name) {
-        s->db().exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('" + name + "', 'x', 'x')");
+        s->exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('" + name + "', 'x', 'x')");
     };
     {
         WriteTx tx(*s);
@@ -310,8 +310,8 @@ TEST_CASE("WriteTx: commit keeps, rollback and an exception undo everything") {
         add("C");
         add("C");  // UNIQUE: throws in the middle of the transaction
         tx.commit();
-    } catch (const SQLite::Exception& e) {
-        CHECK(translate_sqlite_error(e).kind() == ErrorKind::Conflict);
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Conflict);
     }
     CHECK_FALSE(s->in_transaction());
     CHECK(workers() == 1);
@@ -324,7 +324,7 @@ TEST_CASE("ReadTx: its queries see one snapshot while another connection writes;
     auto writer = Store::open(path, create());
     auto workers = [&] { return scalar(*reader, "SELECT count(*) FROM worker"); };
     auto add = [&](Store& s, const std::string& name) {
-        s.db().exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('" + name + "', 'x', 'x')");
+        s.exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('" + name + "', 'x', 'x')");
     };
     {
         ReadTx snapshot(*reader);
@@ -351,7 +351,7 @@ TEST_CASE("ReadTx: its queries see one snapshot while another connection writes;
 TEST_CASE("WriteTx inside another is a savepoint: its rollback keeps the outer work") {
     auto s = Store::open_memory();
     auto add = [&](const std::string& name) {
-        s->db().exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('" + name + "', 'x', 'x')");
+        s->exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('" + name + "', 'x', 'x')");
     };
     {
         WriteTx outer(*s);
@@ -369,7 +369,7 @@ TEST_CASE("WriteTx inside another is a savepoint: its rollback keeps the outer w
         CHECK(s->in_transaction());
         outer.commit();
     }
-    SQLite::Statement q(s->db(), "SELECT name FROM worker ORDER BY id");
+    pom::Statement q(*s, "SELECT name FROM worker ORDER BY id");
     std::vector<std::string> names;
     while (q.executeStep()) names.push_back(q.getColumn(0).getString());
     CHECK(names == std::vector<std::string>{"Outer", "Kept"});
@@ -393,7 +393,7 @@ TEST_CASE("a writer waits for the busy timeout, then fails as Busy (exit 75); re
     quick.busy_timeout_ms = 150;
     auto other = Store::open(path, quick);
     WriteTx held(*holder);
-    holder->db().exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('Held', 'x', 'x')");
+    holder->exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('Held', 'x', 'x')");
 
     auto start = std::chrono::steady_clock::now();
     Error e = error_of([&] { WriteTx tx(*other); });
@@ -417,7 +417,7 @@ TEST_CASE("a writer waits for the busy timeout, then fails as Busy (exit 75); re
 TEST_CASE("SQLite errors become pom's kinds") {
     test::Fixture f;
     Store& s = *f.store;
-    auto kind = [&](const std::string& sql) { return error_of([&] { s.db().exec(sql); }).kind(); };
+    auto kind = [&](const std::string& sql) { return error_of([&] { s.exec(sql); }).kind(); };
     f.worker("Maria");
     CHECK(kind("INSERT INTO worker (name, created_at, updated_at) VALUES ('Maria', 'x', 'x')") == ErrorKind::Conflict);
     CHECK(kind("INSERT INTO worker (name, role, created_at, updated_at) VALUES ('X', 'boss', 'x', 'x')") == ErrorKind::BadInput);

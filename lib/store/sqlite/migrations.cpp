@@ -1,4 +1,4 @@
-#include "migrations.h"
+#include "store/sqlite/migrations.h"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>

@@ -1,0 +1,104 @@
+#include "store/store.h"
+
+#include "error.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace pom {
+
+Store::~Store() = default;
+
+std::unique_ptr<Store> Store::open(const std::string& location, const OpenOptions& options) {
+    return sqlite::open(location, options);
+}
+
+std::unique_ptr<Store> Store::open_memory() { return sqlite::open_memory(); }
+
+int latest_schema_version() { return sqlite::latest_schema_version(); }
+
+Statement::Statement(Store& store, const std::string& sql) : m_impl(store.compile(sql)) {}
+
+int Statement::index_of(const char* name) {
+    int i = m_impl->parameter_index(name);
+    if (i == 0) fail(ErrorKind::Internal, std::string("the statement has no parameter ") + name);
+    return i;
+}
+
+Statement& Store::prepare(const std::string& sql) {
+    auto& slot = m_cache[sql];
+    if (!slot) {
+        slot = std::make_unique<Statement>(compile(sql));
+    } else {
+        slot->reset();
+        slot->clearBindings();
+    }
+    return *slot;
+}
+
+int64_t Store::query_int(const std::string& sql) {
+    Statement q(*this, sql);
+    return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+}
+
+std::string Store::query_text(const std::string& sql) {
+    Statement q(*this, sql);
+    return q.executeStep() ? q.getColumn(0).getString() : std::string();
+}
+
+ReadTx::ReadTx(Store& store) : m_store(store) {
+    if (store.in_transaction()) {
+        m_savepoint = "pom_sp" + std::to_string(store.next_savepoint());
+        store.exec("SAVEPOINT " + m_savepoint);
+    } else {
+        store.begin_read();
+    }
+}
+
+ReadTx::~ReadTx() {
+    try {
+        if (m_savepoint.empty())
+            m_store.commit();
+        else
+            m_store.exec("RELEASE " + m_savepoint);
+    } catch (...) {
+        // Nothing was written: the read ends when the connection closes.
+    }
+}
+
+WriteTx::WriteTx(Store& store) : m_store(store) {
+    if (store.in_transaction()) {
+        m_savepoint = "pom_sp" + std::to_string(store.next_savepoint());
+        store.exec("SAVEPOINT " + m_savepoint);
+    } else {
+        store.begin_write();
+    }
+}
+
+WriteTx::~WriteTx() {
+    if (!m_done) {
+        try {
+            rollback();
+        } catch (...) {
+            // A failed rollback leaves the engine to roll back when the connection closes.
+        }
+    }
+}
+
+void WriteTx::commit() {
+    if (m_savepoint.empty())
+        m_store.commit();
+    else
+        m_store.exec("RELEASE " + m_savepoint);
+    m_done = true;
+}
+
+void WriteTx::rollback() {
+    m_done = true;
+    if (m_savepoint.empty()) {
+        if (m_store.in_transaction()) m_store.rollback();
+    } else {
+        m_store.exec("ROLLBACK TO " + m_savepoint);
+        m_store.exec("RELEASE " + m_savepoint);
+    }
+}
+
+}  // namespace pom

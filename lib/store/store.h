@@ -1,0 +1,243 @@
+#pragma once
+// The store behind pom, whatever engine holds it: one interface the domain code talks to.
+// An engine (lib/store/sqlite, lib/store/postgres) implements StatementImpl and the virtual part
+// of Store; domain code never sees an engine's types, and never branches on the engine.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace pom {
+
+/// What a column value of the current row is.
+enum class ValueType { Null, Integer, Real, Text, Blob };
+
+/// An engine's compiled statement. Parameters are numbered from 1; columns from 0. Errors throw
+/// pom::Error (the engine translates its own errors).
+class StatementImpl {
+public:
+    virtual ~StatementImpl() = default;
+    virtual void bind_null(int index) = 0;
+    virtual void bind_int(int index, int64_t value) = 0;
+    virtual void bind_real(int index, double value) = 0;
+    virtual void bind_text(int index, std::string_view value) = 0;
+    /// The number of a named parameter (":name"), 0 when the SQL does not use it.
+    virtual int parameter_index(const char* name) = 0;
+    /// Steps to the next row; false at the end.
+    virtual bool step() = 0;
+    /// Runs the statement to its end; the number of rows it changed.
+    virtual int exec() = 0;
+    /// Ready to run again; the bindings are kept.
+    virtual void reset() = 0;
+    virtual void clear_bindings() = 0;
+    virtual int column_count() = 0;
+    virtual std::string column_name(int column) = 0;
+    virtual ValueType column_type(int column) = 0;
+    virtual int64_t column_int(int column) = 0;
+    virtual double column_real(int column) = 0;
+    /// The value as text, valid until the next step or reset ("" for NULL).
+    virtual std::string_view column_text(int column) = 0;
+};
+
+/// One value of the current row. Valid until the statement steps again.
+class Column {
+public:
+    Column(StatementImpl& impl, int index) : m_impl(impl), m_index(index) {}
+    int64_t getInt64() const { return m_impl.column_int(m_index); }
+    int getInt() const { return static_cast<int>(m_impl.column_int(m_index)); }
+    double getDouble() const { return m_impl.column_real(m_index); }
+    std::string getString() const { return std::string(m_impl.column_text(m_index)); }
+    std::string_view view() const { return m_impl.column_text(m_index); }
+    ValueType type() const { return m_impl.column_type(m_index); }
+    bool isNull() const { return type() == ValueType::Null; }
+    bool isInteger() const { return type() == ValueType::Integer; }
+    bool isFloat() const { return type() == ValueType::Real; }
+
+private:
+    StatementImpl& m_impl;
+    int m_index;
+};
+
+class Store;
+
+/// A statement of pom's SQL, the dialect both engines run: `?`, `?N` and `:name` parameters.
+/// Its interface follows SQLiteCpp's, which the domain code was first written against.
+class Statement {
+public:
+    Statement(Store& store, const std::string& sql);
+    explicit Statement(std::unique_ptr<StatementImpl> impl) : m_impl(std::move(impl)) {}
+
+    void bind(int index) { m_impl->bind_null(index); }
+    void bind(int index, int value) { m_impl->bind_int(index, value); }
+    void bind(int index, unsigned value) { m_impl->bind_int(index, value); }
+    void bind(int index, long value) { m_impl->bind_int(index, value); }
+    void bind(int index, long long value) { m_impl->bind_int(index, value); }
+    void bind(int index, unsigned long value) { m_impl->bind_int(index, static_cast<int64_t>(value)); }
+    void bind(int index, bool value) { m_impl->bind_int(index, value ? 1 : 0); }
+    void bind(int index, double value) { m_impl->bind_real(index, value); }
+    void bind(int index, const std::string& value) { m_impl->bind_text(index, value); }
+    void bind(int index, std::string_view value) { m_impl->bind_text(index, value); }
+    void bind(int index, const char* value) { m_impl->bind_text(index, value); }
+    /// Named parameters: a name the SQL does not use is a bug (Internal error).
+    template <class... T>
+    void bind(const char* name, T&&... value) {
+        bind(index_of(name), std::forward<T>(value)...);
+    }
+    template <class... T>
+    void bind(const std::string& name, T&&... value) {
+        bind(index_of(name.c_str()), std::forward<T>(value)...);
+    }
+
+    bool executeStep() { return m_impl->step(); }
+    int exec() { return m_impl->exec(); }
+    void reset() { m_impl->reset(); }
+    void clearBindings() { m_impl->clear_bindings(); }
+    Column getColumn(int index) { return Column(*m_impl, index); }
+    int getColumnCount() { return m_impl->column_count(); }
+    std::string getColumnName(int index) { return m_impl->column_name(index); }
+
+private:
+    int index_of(const char* name);
+    std::unique_ptr<StatementImpl> m_impl;
+};
+
+struct TableStat {
+    std::string table;
+    int64_t rows = 0;
+};
+
+struct DatabaseStats {
+    std::string path;
+    int schema_version = 0;
+    int64_t page_size = 0;
+    int64_t page_count = 0;
+    int64_t freelist_count = 0;
+    std::string journal_mode;
+    std::vector<TableStat> tables;
+};
+
+/// A pom database, on whichever engine holds it: migrated schema, write transactions that exclude
+/// each other, statements of pom's SQL.
+class Store {
+public:
+    struct OpenOptions {
+        int busy_timeout_ms = 5000;
+        bool create = false;  ///< make the database (a file: mode 0600, and its folders) when missing
+    };
+
+    /// Opens a pom database by its location: a file path. A missing one throws NoInput (unless
+    /// create), one written by a newer pom throws NewerDatabase before anything is touched, an
+    /// older schema is migrated in one transaction.
+    static std::unique_ptr<Store> open(const std::string& location, const OpenOptions& options);
+    /// A migrated in-memory SQLite store, for tests.
+    static std::unique_ptr<Store> open_memory();
+
+    virtual ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    /// Where the database is, as shown to people (never with a password).
+    const std::string& path() const { return m_path; }
+    virtual int schema_version() = 0;
+    virtual bool in_transaction() const = 0;
+    /// True when open() created the database or brought its schema up to date.
+    bool was_migrated() const { return m_migrated_from >= 0; }
+    int migrated_from() const { return m_migrated_from; }
+
+    /// A prepared statement kept for reuse, reset with its bindings cleared. Do not hold two
+    /// uses of the same SQL at once.
+    Statement& prepare(const std::string& sql);
+    /// Compiles a statement of pom's SQL for this engine.
+    virtual std::unique_ptr<StatementImpl> compile(const std::string& sql) = 0;
+    /// Runs SQL without parameters or results (one or more statements).
+    virtual void exec(const std::string& sql) = 0;
+    /// The first column of the first row of a query without parameters (0 / "" when none).
+    int64_t query_int(const std::string& sql);
+    std::string query_text(const std::string& sql);
+    /// The id the last INSERT on this connection gave its row.
+    virtual int64_t last_insert_id() = 0;
+
+    /// Transactions, as WriteTx and ReadTx use them: a write transaction excludes every other
+    /// writer of the database for its whole length (SQLite's BEGIN IMMEDIATE).
+    virtual void begin_write() = 0;
+    virtual void begin_read() = 0;
+    virtual void commit() = 0;
+    virtual void rollback() = 0;
+    /// Numbers savepoints of nested transactions.
+    int next_savepoint() { return ++m_savepoints; }
+
+    /// Integrity and reference checks; an empty list means the database is sound.
+    virtual std::vector<std::string> check() = 0;
+    /// Writes a consistent copy of the database to a new file.
+    virtual void backup(const std::string& dest) = 0;
+    virtual DatabaseStats stats() = 0;
+
+protected:
+    explicit Store(std::string path) : m_path(std::move(path)) {}
+    void set_migrated_from(int version) { m_migrated_from = version; }
+    /// Finalizes the cached statements: an engine calls it before it closes its connection.
+    void clear_statements() { m_cache.clear(); }
+
+private:
+    std::string m_path;
+    std::unordered_map<std::string, std::unique_ptr<Statement>> m_cache;
+    int m_savepoints = 0;
+    int m_migrated_from = -1;
+};
+
+/// A statement for list queries that read tens of thousands of values, by views of the row.
+class FastQuery {
+public:
+    FastQuery(Store& store, const std::string& sql) : m_impl(store.compile(sql)) {}
+    /// Binds a named parameter (":name"); a name the SQL does not use is ignored.
+    void bind(const char* name, const std::string& value) {
+        if (int i = m_impl->parameter_index(name)) m_impl->bind_text(i, value);
+    }
+    bool step() { return m_impl->step(); }
+    /// The column's text without a copy: valid until the next step().
+    std::string_view view(int column) const { return m_impl->column_text(column); }
+    int64_t integer(int column) const { return m_impl->column_int(column); }
+    bool null(int column) const { return m_impl->column_type(column) == ValueType::Null; }
+
+private:
+    std::unique_ptr<StatementImpl> m_impl;
+};
+
+/// A write transaction: the engine's exclusive write transaction, or a savepoint inside one
+/// already open (batch). Rolled back by the destructor unless committed.
+class WriteTx {
+public:
+    explicit WriteTx(Store& store);
+    ~WriteTx();
+    WriteTx(const WriteTx&) = delete;
+    WriteTx& operator=(const WriteTx&) = delete;
+    void commit();
+    void rollback();
+
+private:
+    Store& m_store;
+    std::string m_savepoint;
+    bool m_done = false;
+};
+
+/// One snapshot for a read of several queries that must agree (a list of customers with their
+/// contacts and tags): a read transaction, or a savepoint inside one already open (batch),
+/// ended by the destructor. Nothing is written through it.
+class ReadTx {
+public:
+    explicit ReadTx(Store& store);
+    ~ReadTx();
+    ReadTx(const ReadTx&) = delete;
+    ReadTx& operator=(const ReadTx&) = delete;
+
+private:
+    Store& m_store;
+    std::string m_savepoint;
+};
+
+/// The newest schema version this pom knows.
+int latest_schema_version();
+
+}  // namespace pom
