@@ -1101,7 +1101,7 @@ const std::vector<std::string>& payment_fields() {
 // ---- reading ------------------------------------------------------------------------------------
 
 std::vector<Json> list_invoices(Context& ctx, const InvoiceFilter& f) {
-    std::string sql = std::string("SELECT * FROM (") + k_summary + ") WHERE 1";
+    std::string sql = std::string("SELECT * FROM (") + k_summary + ") AS summary WHERE 1";
     // The summary's columns by position: 0 id, 1 kind, 3 customer_id, 6 period_end, 7 issue_date, 8 due_date, 22 seq.
     std::string status = std::string("(") + k_status_expr + ")";
     std::vector<Value> binds;

@@ -21,22 +21,6 @@ std::string shorten(const std::string& s, size_t max = 100) {
     return one.substr(0, cut) + "…";
 }
 
-bool has_table(Store& store, const std::string& name) {
-    auto& q = store.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
-    q.bind(1, name);
-    bool yes = q.executeStep();
-    q.reset();
-    return yes;
-}
-
-std::vector<std::string> columns_of(Store& store, const std::string& table) {
-    std::vector<std::string> out;
-    Statement q(store, "SELECT name FROM pragma_table_info(?)");
-    q.bind(1, table);
-    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
-    return out;
-}
-
 }  // namespace
 
 std::vector<TimelineEntry> customer_timeline(Store& store, int64_t customer_id) {
@@ -161,8 +145,8 @@ std::vector<TimelineEntry> customer_timeline(Store& store, int64_t customer_id) 
     }
     // Invoices come from the billing capability when it is in this database; read only the columns
     // every version of it has, so the timeline does not depend on billing's schema.
-    if (has_table(store, "invoice")) {
-        auto cols = columns_of(store, "invoice");
+    if (store.has_table("invoice")) {
+        auto cols = store.columns_of("invoice");
         auto has = [&](const char* c) { return std::find(cols.begin(), cols.end(), c) != cols.end(); };
         if (has("id") && has("customer_id") && has("created_at")) {
             std::string sql = std::string("SELECT id, created_at, ") + (has("number") ? "number" : "NULL") + ", " +

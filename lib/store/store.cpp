@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include "error.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace pom {
@@ -8,6 +9,7 @@ namespace pom {
 Store::~Store() = default;
 
 std::unique_ptr<Store> Store::open(const std::string& location, const OpenOptions& options) {
+    if (pg::is_uri(location)) return pg::open(location, options);
     return sqlite::open(location, options);
 }
 

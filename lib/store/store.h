@@ -127,7 +127,8 @@ public:
         bool create = false;  ///< make the database (a file: mode 0600, and its folders) when missing
     };
 
-    /// Opens a pom database by its location: a file path. A missing one throws NoInput (unless
+    /// Opens a pom database by its location: a PostgreSQL URI (postgresql://… or postgres://…,
+    /// with pom's own `schema=` parameter) or else a SQLite file path. A missing one throws NoInput (unless
     /// create), one written by a newer pom throws NewerDatabase before anything is touched, an
     /// older schema is migrated in one transaction.
     static std::unique_ptr<Store> open(const std::string& location, const OpenOptions& options);
@@ -167,6 +168,10 @@ public:
     virtual void rollback() = 0;
     /// Numbers savepoints of nested transactions.
     int next_savepoint() { return ++m_savepoints; }
+
+    /// Whether the schema has this table, and its columns in order.
+    virtual bool has_table(const std::string& name) = 0;
+    virtual std::vector<std::string> columns_of(const std::string& table) = 0;
 
     /// Integrity and reference checks; an empty list means the database is sound.
     virtual std::vector<std::string> check() = 0;

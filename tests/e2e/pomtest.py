@@ -13,6 +13,47 @@ SOURCE = os.environ.get("POM_SOURCE_DIR", os.path.join(os.path.dirname(__file__)
 EXPECTED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "expected")
 SCHEMAS = os.path.join(SOURCE, "schemas")
 NOW = "2026-11-23T08:00:00"
+# Set by CTest for the PostgreSQL run: a file holding the throwaway cluster's base URI
+# (tests/pg/ctest-cluster). Without it the tests run on a SQLite file.
+PG_URI_FILE = os.environ.get("POM_TEST_PG")
+ENGINE = "postgresql" if PG_URI_FILE else "sqlite"
+_schemas = 0
+
+
+def pg_base():
+    with open(PG_URI_FILE) as f:
+        return f.read().strip()
+
+
+def pg_uri(database):
+    return pg_base().replace("/postgres?", f"/{database}?", 1)
+
+
+_template = None
+
+
+def pg_template():
+    """A database made by `pom init` once per test process, copied for each test."""
+    global _template
+    if _template is None:
+        name = f"template{os.getpid()}"
+        psql(pg_base(), f"CREATE DATABASE {name}")
+        subprocess.run([POM, "init", "--db", pg_uri(name)], check=True, capture_output=True, timeout=60,
+                       env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "POM_NOW": NOW})
+        _template = name
+    return _template
+
+
+def psql(uri, sql, check=True):
+    """Runs SQL with psql on the test cluster; the CompletedProcess."""
+    base, _, query = uri.partition("?")
+    params = dict(p.split("=", 1) for p in query.split("&") if p)
+    schema = params.pop("schema", None)
+    conn = base + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    if schema:
+        sql = f"SET search_path = {schema};\n{sql}"
+    return subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", conn], input=sql,
+                          capture_output=True, text=True, check=check, timeout=60)
 
 
 class Result:
@@ -38,7 +79,16 @@ class PomTest(unittest.TestCase):
     def setUp(self):
         self._tmp = tempfile.TemporaryDirectory(prefix="pom-e2e-")
         self.dir = self._tmp.name
-        self.db = os.path.join(self.dir, "pom.db")
+        if ENGINE == "postgresql":
+            # A database of its own per test: a copy of one that `pom init` made, or an empty one.
+            global _schemas
+            _schemas += 1
+            name = f"t{os.getpid()}_{_schemas}"
+            template = pg_template() if self.init_db else "template0"
+            psql(pg_base(), f"CREATE DATABASE {name} TEMPLATE {template}")
+            self.db = pg_uri(name)
+        else:
+            self.db = os.path.join(self.dir, "pom.db")
         self.config_path = os.path.join(self.dir, "pom.toml")
         with open(self.config_path, "w") as f:
             f.write(self.config)
@@ -51,7 +101,7 @@ class PomTest(unittest.TestCase):
             "POM_USER": "tester",
             "LANG": "C.UTF-8",
         }
-        if self.init_db:
+        if self.init_db and ENGINE == "sqlite":
             self.ok("init")
 
     def tearDown(self):
@@ -79,8 +129,18 @@ class PomTest(unittest.TestCase):
     def csv(self, *args, **kw):
         return list(csv.DictReader(io.StringIO(self.ok(*args, "-o", "csv", **kw), newline="")))
 
+    def db_exists(self):
+        if ENGINE == "postgresql":
+            return psql(self.db, "SELECT to_regclass('pom_meta') IS NOT NULL").stdout.strip() == "t"
+        return os.path.exists(self.db)
+
     def dump(self, path=None):
         """The whole database as SQL text: what 'unchanged' is measured against."""
+        if ENGINE == "postgresql" and path is None:
+            out = subprocess.run(["pg_dump", "--no-owner", self.db], capture_output=True,
+                                  text=True, check=True, timeout=60).stdout
+            # pg_dump guards its output with a random key: the same database dumps alike without it.
+            return "\n".join(l for l in out.splitlines() if not l.startswith(("\\restrict", "\\unrestrict")))
         con = sqlite3.connect(path or self.db)
         try:
             return "\n".join(con.iterdump())
@@ -90,7 +150,7 @@ class PomTest(unittest.TestCase):
     def assertRefused(self, args, code, message, input=None, env=None):
         """The command fails with `code`, says `message` on one stderr line, prints nothing on
         stdout and leaves the database exactly as it was."""
-        before = self.dump() if os.path.exists(self.db) else None
+        before = self.dump() if self.db_exists() else None
         r = self.pom(*args, input=input, env=env)
         self.assertEqual(r.code, code, f"pom {' '.join(args)}: {r}")
         self.assertEqual(r.out, "", f"stdout must stay empty on error: {r}")

@@ -140,6 +140,21 @@ public:
     void commit() override { exec("COMMIT"); }
     void rollback() override { exec("ROLLBACK"); }
 
+    bool has_table(const std::string& name) override {
+        auto& q = prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");
+        q.bind(1, name);
+        bool yes = q.executeStep();
+        q.reset();
+        return yes;
+    }
+    std::vector<std::string> columns_of(const std::string& table) override {
+        std::vector<std::string> out;
+        Statement q(*this, "SELECT name FROM pragma_table_info(?)");
+        q.bind(1, table);
+        while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+        return out;
+    }
+
     std::vector<std::string> check() override {
         std::vector<std::string> problems;
         Statement ic(*this, "PRAGMA integrity_check");

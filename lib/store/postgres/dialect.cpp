@@ -1,0 +1,224 @@
+#include "store/postgres/dialect.h"
+
+#include <cctype>
+#include <string_view>
+
+namespace pom::pg {
+
+namespace {
+
+enum class Kind { Space, Word, Param, Quoted, Open, Close, Comma, Other };
+
+struct Token {
+    Kind kind;
+    std::string text;
+    std::string wrap_before = {}, wrap_after = {};  ///< text put around it (lower(…))
+};
+
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); }
+
+std::vector<Token> tokenize(const std::string& s) {
+    std::vector<Token> out;
+    size_t i = 0, n = s.size();
+    while (i < n) {
+        char c = s[i];
+        size_t start = i;
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            while (i < n && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+            out.push_back({Kind::Space, s.substr(start, i - start)});
+        } else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
+            while (i < n && s[i] != '\n') ++i;
+            out.push_back({Kind::Space, s.substr(start, i - start)});
+        } else if (c == '\'' || c == '"') {
+            ++i;
+            while (i < n) {
+                if (s[i] == c) {
+                    if (i + 1 < n && s[i + 1] == c) {
+                        i += 2;
+                        continue;
+                    }
+                    ++i;
+                    break;
+                }
+                ++i;
+            }
+            out.push_back({Kind::Quoted, s.substr(start, i - start)});
+        } else if (c == '?') {
+            ++i;
+            while (i < n && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+            out.push_back({Kind::Param, s.substr(start, i - start)});
+        } else if (c == ':' && i + 1 < n && s[i + 1] == ':') {
+            i += 2;
+            out.push_back({Kind::Other, "::"});
+        } else if (c == ':' && i + 1 < n && (std::isalpha(static_cast<unsigned char>(s[i + 1])) || s[i + 1] == '_')) {
+            ++i;
+            while (i < n && word_char(s[i])) ++i;
+            out.push_back({Kind::Param, s.substr(start, i - start)});
+        } else if (word_char(c)) {
+            while (i < n && (word_char(s[i]) || s[i] == '.')) ++i;
+            out.push_back({Kind::Word, s.substr(start, i - start)});
+        } else if (c == '(') {
+            ++i;
+            out.push_back({Kind::Open, "("});
+        } else if (c == ')') {
+            ++i;
+            out.push_back({Kind::Close, ")"});
+        } else if (c == ',') {
+            ++i;
+            out.push_back({Kind::Comma, ","});
+        } else {
+            ++i;
+            out.push_back({Kind::Other, std::string(1, c)});
+        }
+    }
+    return out;
+}
+
+bool is(const Token& t, std::string_view word) {
+    if (t.kind != Kind::Word || t.text.size() != word.size()) return false;
+    for (size_t i = 0; i < word.size(); ++i)
+        if (std::toupper(static_cast<unsigned char>(t.text[i])) != word[i]) return false;
+    return true;
+}
+
+/// The index of the next token that is not space, or tokens.size().
+size_t next(const std::vector<Token>& t, size_t i) {
+    ++i;
+    while (i < t.size() && t[i].kind == Kind::Space) ++i;
+    return i;
+}
+
+/// The index of the previous token that is not space, or npos.
+size_t prev(const std::vector<Token>& t, size_t i) {
+    while (i > 0) {
+        --i;
+        if (t[i].kind != Kind::Space) return i;
+    }
+    return std::string::npos;
+}
+
+/// Adds NULLS FIRST / NULLS LAST to each term of every ORDER BY, as SQLite sorts NULLs.
+void order_nulls(std::vector<Token>& t) {
+    for (size_t i = 0; i < t.size(); ++i) {
+        if (!is(t[i], "ORDER")) continue;
+        size_t by = next(t, i);
+        if (by >= t.size() || !is(t[by], "BY")) continue;
+        int depth = 0;
+        size_t j = by + 1;
+        size_t last = std::string::npos;  // the last token of the current term
+        auto finish_term = [&](size_t at) {
+            if (last == std::string::npos) return;
+            bool desc = is(t[last], "DESC");
+            // A term that already says NULLS ... keeps it.
+            size_t p = last;
+            bool has_nulls = is(t[p], "FIRST") || is(t[p], "LAST");
+            if (!has_nulls) t[last].text += desc ? " NULLS LAST" : " NULLS FIRST";
+            (void)at;
+            last = std::string::npos;
+        };
+        for (; j < t.size(); ++j) {
+            const Token& k = t[j];
+            if (k.kind == Kind::Open) {
+                ++depth;
+            } else if (k.kind == Kind::Close) {
+                if (depth == 0) break;
+                --depth;
+            } else if (depth == 0 && k.kind == Kind::Comma) {
+                finish_term(j);
+                continue;
+            } else if (depth == 0 && (is(k, "LIMIT") || is(k, "OFFSET") || is(k, "UNION") || is(k, "FOR") ||
+                                      (k.kind == Kind::Other && k.text == ";"))) {
+                break;
+            }
+            if (k.kind != Kind::Space) last = j;
+        }
+        finish_term(j);
+        i = j == t.size() ? j : j - 1;
+    }
+}
+
+}  // namespace
+
+Translated translate(const std::string& sql) {
+    std::vector<Token> t = tokenize(sql);
+    Translated out;
+
+    for (size_t i = 0; i < t.size(); ++i) {
+        if (t[i].kind != Kind::Word) continue;
+        if (is(t[i], "COLLATE")) {
+            size_t nc = next(t, i);
+            if (nc >= t.size() || !is(t[nc], "NOCASE")) continue;
+            size_t p = prev(t, i);
+            if (p == std::string::npos) continue;
+            // `x = ? COLLATE NOCASE`: the collation applies to the comparison, so to both sides.
+            size_t op = prev(t, p);
+            if (op != std::string::npos && t[op].kind == Kind::Other && t[op].text == "=") {
+                size_t lhs = prev(t, op);
+                if (lhs != std::string::npos && t[lhs].kind == Kind::Word) {
+                    t[lhs].wrap_before = "lower(";
+                    t[lhs].wrap_after = ")";
+                }
+            }
+            // A parameter's text has the database's collation: fold it as "C" does, ASCII only.
+            t[p].wrap_before = "lower(";
+            t[p].wrap_after = t[p].kind == Kind::Param ? " COLLATE \"C\")" : ")";
+            for (size_t k = p + 1; k <= nc; ++k) t[k].text.clear();
+        } else if (is(t[i], "WHERE")) {
+            // `WHERE 1` (the start of a list of AND-ed filters): a boolean here.
+            size_t a = next(t, i);
+            if (a < t.size() && t[a].text == "1") t[a].text = "TRUE";
+        } else if (is(t[i], "LIKE")) {
+            t[i].text = "ILIKE";
+        } else if (is(t[i], "IS")) {
+            size_t a = next(t, i);
+            if (a < t.size() && t[a].kind == Kind::Param) {
+                t[i].text = "IS NOT DISTINCT FROM";
+            } else if (a < t.size() && is(t[a], "NOT")) {
+                size_t b = next(t, a);
+                if (b < t.size() && t[b].kind == Kind::Param) {
+                    t[i].text = "IS DISTINCT FROM";
+                    t[a].text.clear();
+                }
+            }
+        } else if (is(t[i], "NOT")) {
+            size_t a = next(t, i);
+            if (a < t.size() && is(t[a], "INDEXED")) {
+                t[i].text.clear();
+                t[a].text.clear();
+            }
+        } else if (is(t[i], "AS")) {
+            size_t a = next(t, i);
+            size_t c = a < t.size() ? next(t, a) : a;
+            if (a < t.size() && c < t.size() && t[c].kind == Kind::Close) {
+                if (is(t[a], "REAL")) t[a].text = "double precision";
+                else if (is(t[a], "INTEGER")) t[a].text = "bigint";
+            }
+        }
+    }
+    order_nulls(t);
+
+    // Parameters last: `?` counts up from the highest number seen so far, as SQLite's do.
+    int highest = 0;
+    for (auto& k : t) {
+        if (k.kind != Kind::Param) continue;
+        int number = 0;
+        if (k.text[0] == '?') {
+            number = k.text.size() > 1 ? std::stoi(k.text.substr(1)) : highest + 1;
+            if (static_cast<int>(out.names.size()) < number) out.names.resize(static_cast<size_t>(number));
+        } else {
+            for (size_t n = 0; n < out.names.size(); ++n)
+                if (out.names[n] == k.text) number = static_cast<int>(n) + 1;
+            if (number == 0) {
+                out.names.push_back(k.text);
+                number = static_cast<int>(out.names.size());
+            }
+        }
+        if (number > highest) highest = number;
+        k.text = "$" + std::to_string(number);
+    }
+    out.parameters = static_cast<int>(out.names.size());
+    for (const auto& k : t) out.sql += k.wrap_before + k.text + k.wrap_after;
+    return out;
+}
+
+}  // namespace pom::pg

@@ -1,0 +1,26 @@
+#pragma once
+// pom's SQL (written once, in the dialect SQLite reads) as PostgreSQL reads it. The few forms
+// the two engines spell differently are rewritten here, beside the engine, and nowhere else.
+#include <string>
+#include <vector>
+
+namespace pom::pg {
+
+struct Translated {
+    std::string sql;                  ///< with $1, $2, … parameters
+    std::vector<std::string> names;   ///< names[i] is parameter i+1's name (":x"), "" when numbered
+    int parameters = 0;
+};
+
+/// Rewrites one statement:
+/// - parameters `?`, `?N` and `:name` become `$N` (a name used twice is one parameter);
+/// - `x = ? COLLATE NOCASE` compares lower() of both sides and `x COLLATE NOCASE` becomes
+///   `lower(x)` (text columns are COLLATE "C", so lower() folds ASCII only, as NOCASE does);
+/// - `LIKE` becomes `ILIKE` (SQLite's LIKE ignores ASCII case);
+/// - `a IS ?` / `a IS NOT ?` become IS [NOT] DISTINCT FROM;
+/// - `NOT INDEXED` goes; `CAST(x AS REAL)` is double precision;
+/// - every ORDER BY term sorts NULLs as SQLite does: first when ascending, last when descending.
+/// String literals, quoted identifiers and comments are left as they are.
+Translated translate(const std::string& sql);
+
+}  // namespace pom::pg

@@ -1,0 +1,466 @@
+#include "store/postgres/pg_store.h"
+
+#include "error.h"
+#include "store/postgres/dialect.h"
+#include "store/postgres/schema.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <libpq-fe.h>
+
+namespace pom::pg {
+
+namespace {
+
+// Type numbers of pg_type, as libpq reports them (catalog/pg_type_d.h is a server header).
+constexpr Oid k_bool = 16, k_int8 = 20, k_int2 = 21, k_int4 = 23, k_text = 25, k_float4 = 700, k_float8 = 701,
+              k_numeric = 1700, k_bytea = 17;
+// Every pom writer holds this transaction-level advisory lock: writers exclude each other for the
+// whole transaction, as SQLite's BEGIN IMMEDIATE does, so no serialization failure or deadlock
+// between pom processes can arise, and ids and numbers are given out in commit order.
+constexpr const char* k_write_lock = "SELECT pg_advisory_xact_lock(1347374385)";  // "POM1"
+
+struct Param {
+    std::string name, value;
+};
+
+/// Splits the `schema` parameter (pom's, not libpq's) off a URI.
+std::string take_schema(std::string& uri) {
+    auto q = uri.find('?');
+    if (q == std::string::npos) return {};
+    std::string base = uri.substr(0, q), rest = uri.substr(q + 1), kept, schema;
+    size_t start = 0;
+    while (start <= rest.size()) {
+        size_t amp = rest.find('&', start);
+        std::string part = rest.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+        if (part.rfind("schema=", 0) == 0)
+            schema = part.substr(7);
+        else if (!part.empty())
+            kept += (kept.empty() ? "" : "&") + part;
+        if (amp == std::string::npos) break;
+        start = amp + 1;
+    }
+    uri = kept.empty() ? base : base + "?" + kept;
+    return schema;
+}
+
+std::string one_line(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    for (char& c : s)
+        if (c == '\n' || c == '\t') c = ' ';
+    return s;
+}
+
+std::string field(const PGresult* r, int code) {
+    const char* v = PQresultErrorField(r, code);
+    return v ? v : "";
+}
+
+/// PostgreSQL's error as pom's, worded as the SQLite engine words the same failure.
+Error translate_error(const PGresult* r, PGconn* conn) {
+    std::string state = r ? field(r, PG_DIAG_SQLSTATE) : "";
+    std::string msg = r ? field(r, PG_DIAG_MESSAGE_PRIMARY) : "";
+    if (msg.empty()) msg = one_line(PQerrorMessage(conn));
+    std::string table = r ? field(r, PG_DIAG_TABLE_NAME) : "";
+    std::string column = r ? field(r, PG_DIAG_COLUMN_NAME) : "";
+    if (state.empty() || PQstatus(conn) == CONNECTION_BAD)
+        return Error(ErrorKind::Io, "database: the connection to PostgreSQL failed: " + msg);
+    if (state == "23505") {
+        // "Key (a, b)=(…) already exists." → SQLite's "UNIQUE constraint failed: t.a, t.b"
+        std::string detail = field(r, PG_DIAG_MESSAGE_DETAIL), cols;
+        auto open = detail.find('('), close = detail.find(')');
+        if (open != std::string::npos && close != std::string::npos && close > open) {
+            std::string list = detail.substr(open + 1, close - open - 1);
+            size_t start = 0;
+            while (true) {
+                size_t comma = list.find(", ", start);
+                cols += (cols.empty() ? "" : ", ") + table + "." + list.substr(start, comma - start);
+                if (comma == std::string::npos) break;
+                start = comma + 2;
+            }
+        }
+        return Error(ErrorKind::Conflict, "UNIQUE constraint failed: " + (cols.empty() ? table : cols));
+    }
+    if (state == "23514") return Error(ErrorKind::BadInput, "invalid value: CHECK constraint failed: " + field(r, PG_DIAG_CONSTRAINT_NAME));
+    if (state == "23502")
+        return Error(ErrorKind::BadInput, "invalid value: NOT NULL constraint failed: " + table + "." + column);
+    if (state == "23503")
+        return Error(ErrorKind::NotFound, "a referenced record does not exist (FOREIGN KEY constraint failed)");
+    // A trigger's refusal (SQLite's RAISE(ABORT, …)) keeps its own words.
+    if (state.rfind("23", 0) == 0 || state == "P0001") return Error(ErrorKind::Conflict, msg);
+    if (state == "40001" || state == "40P01" || state == "55P03" || state == "57014")
+        return Error(ErrorKind::Busy, "the database is busy (locked by another pom); try again later");
+    if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0 || state.rfind("53", 0) == 0 || state.rfind("58", 0) == 0)
+        return Error(ErrorKind::Io, "database: " + msg);
+    if (state == "42501" || state.rfind("28", 0) == 0) return Error(ErrorKind::Permission, "database: " + msg);
+    if (state == "3D000" || state == "3F000") return Error(ErrorKind::NoInput, "database: " + msg);
+    if (state.rfind("22", 0) == 0) return Error(ErrorKind::BadInput, "invalid value: " + msg);
+    return Error(ErrorKind::Internal, "database: " + msg + " [" + state + "]");
+}
+
+class PgStore;
+
+class PgStatement final : public StatementImpl {
+public:
+    PgStatement(PGconn* conn, int& counter, const std::string& sql)
+        : m_conn(conn), m_counter(counter), m_tr(pg::translate(sql)), m_values(static_cast<size_t>(m_tr.parameters)),
+          m_types(static_cast<size_t>(m_tr.parameters), 0) {}
+    ~PgStatement() override {
+        clear_result();
+        if (!m_prepared.empty() && PQstatus(m_conn) == CONNECTION_OK && PQtransactionStatus(m_conn) != PQTRANS_INERROR)
+            PQclear(PQexec(m_conn, ("DEALLOCATE " + m_prepared).c_str()));
+    }
+
+    void bind_null(int i) override { set(i, std::nullopt, 0); }
+    void bind_int(int i, int64_t v) override { set(i, std::to_string(v), k_int8); }
+    void bind_real(int i, double v) override {
+        char buf[32];
+        auto res = std::to_chars(buf, buf + sizeof buf, v);
+        set(i, std::string(buf, res.ptr), k_float8);
+    }
+    void bind_text(int i, std::string_view v) override { set(i, std::string(v), k_text); }
+    int parameter_index(const char* name) override {
+        for (size_t n = 0; n < m_tr.names.size(); ++n)
+            if (m_tr.names[n] == name) return static_cast<int>(n) + 1;
+        return 0;
+    }
+    bool step() override {
+        if (!m_res) run();
+        if (m_row + 1 >= m_rows) {
+            m_row = m_rows;
+            return false;
+        }
+        ++m_row;
+        return true;
+    }
+    int exec() override {
+        run();
+        const char* n = PQcmdTuples(m_res);
+        int changes = n && *n ? std::atoi(n) : 0;
+        clear_result();
+        return changes;
+    }
+    void reset() override { clear_result(); }
+    void clear_bindings() override {
+        clear_result();
+        for (auto& v : m_values) v.reset();
+        std::fill(m_types.begin(), m_types.end(), 0);
+    }
+    int column_count() override {
+        if (!m_res) run();
+        return PQnfields(m_res);
+    }
+    std::string column_name(int c) override { return PQfname(m_res, c); }
+    ValueType column_type(int c) override {
+        if (PQgetisnull(m_res, m_row, c)) return ValueType::Null;
+        switch (PQftype(m_res, c)) {
+        case k_bool:
+        case k_int2:
+        case k_int4:
+        case k_int8: return ValueType::Integer;
+        case k_float4:
+        case k_float8: return ValueType::Real;
+        case k_numeric: return std::strchr(PQgetvalue(m_res, m_row, c), '.') ? ValueType::Real : ValueType::Integer;
+        case k_bytea: return ValueType::Blob;
+        default: return ValueType::Text;
+        }
+    }
+    int64_t column_int(int c) override {
+        if (PQgetisnull(m_res, m_row, c)) return 0;
+        const char* v = PQgetvalue(m_res, m_row, c);
+        if (PQftype(m_res, c) == k_bool) return v[0] == 't' ? 1 : 0;
+        if (PQftype(m_res, c) == k_float8 || PQftype(m_res, c) == k_numeric || PQftype(m_res, c) == k_float4)
+            return static_cast<int64_t>(std::strtod(v, nullptr));
+        return std::strtoll(v, nullptr, 10);
+    }
+    double column_real(int c) override {
+        if (PQgetisnull(m_res, m_row, c)) return 0;
+        const char* v = PQgetvalue(m_res, m_row, c);
+        if (PQftype(m_res, c) == k_bool) return v[0] == 't' ? 1 : 0;
+        return std::strtod(v, nullptr);
+    }
+    std::string_view column_text(int c) override {
+        if (PQgetisnull(m_res, m_row, c)) return {};
+        const char* v = PQgetvalue(m_res, m_row, c);
+        if (PQftype(m_res, c) == k_bool) return v[0] == 't' ? "1" : "0";
+        return {v, static_cast<size_t>(PQgetlength(m_res, m_row, c))};
+    }
+
+private:
+    void set(int i, std::optional<std::string> value, Oid type) {
+        if (i < 1 || i > m_tr.parameters) fail(ErrorKind::Internal, "database: parameter " + std::to_string(i) + " out of range");
+        clear_result();
+        m_values[static_cast<size_t>(i - 1)] = std::move(value);
+        m_types[static_cast<size_t>(i - 1)] = type;
+    }
+    void clear_result() {
+        if (m_res) PQclear(m_res);
+        m_res = nullptr;
+        m_row = -1;
+        m_rows = 0;
+    }
+    /// Runs the statement. Its first run goes as one unnamed statement; a statement run again is
+    /// prepared once (per types of its parameters) and executed by name after that.
+    void run() {
+        clear_result();
+        std::vector<const char*> values(m_values.size());
+        for (size_t i = 0; i < m_values.size(); ++i) values[i] = m_values[i] ? m_values[i]->c_str() : nullptr;
+        int n = static_cast<int>(values.size());
+        if (m_runs++ == 0) {
+            m_res = PQexecParams(m_conn, m_tr.sql.c_str(), n, m_types.data(), values.data(), nullptr, nullptr, 0);
+        } else {
+            if (m_prepared.empty() || m_prepared_types != m_types) {
+                std::string name = "pom" + std::to_string(++m_counter);
+                PGresult* p = PQprepare(m_conn, name.c_str(), m_tr.sql.c_str(), n, m_types.data());
+                if (PQresultStatus(p) != PGRES_COMMAND_OK) {
+                    Error e = translate_error(p, m_conn);
+                    PQclear(p);
+                    throw e;
+                }
+                PQclear(p);
+                if (!m_prepared.empty()) PQclear(PQexec(m_conn, ("DEALLOCATE " + m_prepared).c_str()));
+                m_prepared = name;
+                m_prepared_types = m_types;
+            }
+            m_res = PQexecPrepared(m_conn, m_prepared.c_str(), n, values.data(), nullptr, nullptr, 0);
+        }
+        auto status = PQresultStatus(m_res);
+        if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+            Error e = translate_error(m_res, m_conn);
+            clear_result();
+            throw e;
+        }
+        m_rows = PQntuples(m_res);
+        m_row = -1;
+    }
+
+    PGconn* m_conn;
+    int& m_counter;
+    Translated m_tr;
+    std::vector<std::optional<std::string>> m_values;
+    std::vector<Oid> m_types;
+    std::string m_prepared;
+    std::vector<Oid> m_prepared_types;
+    PGresult* m_res = nullptr;
+    int m_row = -1, m_rows = 0, m_runs = 0;
+};
+
+struct Migration {
+    int version;       ///< the schema version this step leaves
+    const char* sql;
+};
+
+/// PostgreSQL's migrations. Its first step makes SQLite's schema version 10 whole; later steps
+/// carry the same numbers as SQLite's.
+const std::vector<Migration>& migrations() {
+    static const std::vector<Migration> all = {{10, schema_sql()}};
+    return all;
+}
+
+class PgStore final : public Store {
+public:
+    PgStore(PGconn* conn, std::string display, std::string schema)
+        : Store(std::move(display)), m_conn(conn), m_schema(std::move(schema)) {}
+    ~PgStore() override {
+        clear_statements();
+        PQfinish(m_conn);
+    }
+
+    int schema_version() override { return read_version().value_or(0); }
+    bool in_transaction() const override { return PQtransactionStatus(m_conn) != PQTRANS_IDLE; }
+    std::unique_ptr<StatementImpl> compile(const std::string& sql) override {
+        return std::make_unique<PgStatement>(m_conn, m_counter, sql);
+    }
+    void exec(const std::string& sql) override {
+        PGresult* r = PQexec(m_conn, sql.c_str());
+        auto status = PQresultStatus(r);
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+            Error e = translate_error(r, m_conn);
+            PQclear(r);
+            throw e;
+        }
+        PQclear(r);
+    }
+    int64_t last_insert_id() override { return query_int("SELECT current_setting('pom.last_id')::bigint"); }
+    void begin_write() override {
+        exec("BEGIN");
+        try {
+            exec(k_write_lock);
+        } catch (...) {
+            exec("ROLLBACK");
+            throw;
+        }
+    }
+    void begin_read() override { exec("BEGIN ISOLATION LEVEL REPEATABLE READ"); }
+    void commit() override { exec("COMMIT"); }
+    void rollback() override { exec("ROLLBACK"); }
+
+    bool has_table(const std::string& name) override {
+        auto& q = prepare("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = ?");
+        q.bind(1, name);
+        bool yes = q.executeStep();
+        q.reset();
+        return yes;
+    }
+    std::vector<std::string> columns_of(const std::string& table) override {
+        std::vector<std::string> out;
+        Statement q(*this, "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                           "AND table_name = ? ORDER BY ordinal_position");
+        q.bind(1, table);
+        while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+        return out;
+    }
+
+    std::vector<std::string> check() override {
+        // PostgreSQL keeps its own pages and references sound; what pom can check is that its
+        // tables are all there and every constraint holds for the rows they have.
+        std::vector<std::string> problems;
+        Statement q(*this,
+                    "SELECT conrelid::regclass::text, conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+                    "WHERE n.nspname = current_schema() AND NOT c.convalidated");
+        while (q.executeStep())
+            problems.push_back("constraint not validated: " + q.getColumn(0).getString() + " " + q.getColumn(1).getString());
+        return problems;
+    }
+
+    void backup(const std::string&) override {
+        fail(ErrorKind::Usage, "db backup works on a SQLite file; on PostgreSQL use pg_dump, or pom db copy --to FILE");
+    }
+
+    DatabaseStats stats() override {
+        DatabaseStats s;
+        s.path = path();
+        s.schema_version = schema_version();
+        s.page_size = query_int("SELECT current_setting('block_size')::bigint");
+        s.page_count = query_int("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) / current_setting('block_size')::bigint "
+                                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                 "WHERE n.nspname = current_schema() AND c.relkind = 'r'");
+        s.freelist_count = 0;
+        s.journal_mode = "postgresql";
+        Statement t(*this, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                           "WHERE n.nspname = current_schema() AND c.relkind = 'r' ORDER BY c.relname");
+        std::vector<std::string> names;
+        while (t.executeStep()) names.push_back(t.getColumn(0).getString());
+        for (const auto& n : names) s.tables.push_back({n, query_int("SELECT count(*) FROM \"" + n + "\"")});
+        return s;
+    }
+
+    /// The schema version, or nothing when pom's tables are not there.
+    std::optional<int> read_version() {
+        PGresult* r = PQexec(m_conn, "SELECT to_regclass('pom_meta') IS NOT NULL");
+        bool exists = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            Error e = translate_error(r, m_conn);
+            PQclear(r);
+            throw e;
+        }
+        PQclear(r);
+        if (!exists) return std::nullopt;
+        return static_cast<int>(query_int("SELECT value::integer FROM pom_meta WHERE key = 'schema_version'"));
+    }
+
+    void migrate(bool create) {
+        WriteTx tx(*this);
+        if (!m_schema.empty() && create) exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(m_schema));
+        auto version = read_version();
+        int from = version.value_or(0);
+        if (from > latest_schema_version())
+            fail(ErrorKind::NewerDatabase, "database " + path() + " was upgraded by a newer pom meanwhile");
+        for (const auto& m : migrations()) {
+            if (m.version <= from) continue;
+            exec(m.sql);
+        }
+        if (from < latest_schema_version()) {
+            exec("UPDATE pom_meta SET value = '" + std::to_string(latest_schema_version()) + "' WHERE key = 'schema_version'");
+            set_migrated_from(from);
+        }
+        tx.commit();
+    }
+
+    std::string quote_ident(const std::string& s) {
+        char* q = PQescapeIdentifier(m_conn, s.c_str(), s.size());
+        if (!q) fail(ErrorKind::BadInput, "schema name: " + one_line(PQerrorMessage(m_conn)));
+        std::string out = q;
+        PQfreemem(q);
+        return out;
+    }
+
+    const std::string& schema() const { return m_schema; }
+
+private:
+    PGconn* m_conn;
+    std::string m_schema;
+    int m_counter = 0;
+};
+
+}  // namespace
+
+bool is_uri(const std::string& location) {
+    return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+std::string display_uri(const std::string& uri) {
+    std::string out = uri;
+    // user:password@ → user@
+    auto scheme = out.find("://");
+    if (scheme != std::string::npos) {
+        auto at = out.find('@', scheme + 3);
+        auto slash = out.find('/', scheme + 3);
+        if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+            auto colon = out.find(':', scheme + 3);
+            if (colon != std::string::npos && colon < at) out.erase(colon, at - colon);
+        }
+    }
+    // ?password=…&… → gone
+    auto q = out.find('?');
+    if (q != std::string::npos) {
+        std::string base = out.substr(0, q), rest = out.substr(q + 1), kept;
+        size_t start = 0;
+        while (start <= rest.size()) {
+            size_t amp = rest.find('&', start);
+            std::string part = rest.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+            if (part.rfind("password=", 0) != 0 && !part.empty()) kept += (kept.empty() ? "" : "&") + part;
+            if (amp == std::string::npos) break;
+            start = amp + 1;
+        }
+        out = kept.empty() ? base : base + "?" + kept;
+    }
+    return out;
+}
+
+int latest_schema_version() { return migrations().back().version; }
+
+std::unique_ptr<Store> open(const std::string& location, const Store::OpenOptions& options) {
+    std::string conninfo = location;
+    std::string schema = take_schema(conninfo);
+    std::string display = display_uri(location);
+    PGconn* conn = PQconnectdb(conninfo.c_str());
+    if (!conn) fail(ErrorKind::Internal, "out of memory connecting to " + display);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        std::string msg = one_line(PQerrorMessage(conn));
+        PQfinish(conn);
+        // libpq names the server and the user, never the password.
+        if (msg.find("does not exist") != std::string::npos)
+            fail(ErrorKind::NoInput, "no database at " + display + ": " + msg);
+        if (msg.find("password") != std::string::npos || msg.find("permission") != std::string::npos)
+            fail(ErrorKind::Permission, "cannot open database " + display + ": " + msg);
+        fail(ErrorKind::Io, "cannot connect to " + display + ": " + msg);
+    }
+    auto store = std::make_unique<PgStore>(conn, display, schema);
+    store->exec("SET client_min_messages = warning");
+    store->exec("SET client_encoding = 'UTF8'");
+    store->exec("SET lock_timeout = " + std::to_string(options.busy_timeout_ms));
+    if (!schema.empty()) store->exec("SET search_path = " + store->quote_ident(schema));
+    auto version = store->read_version();
+    if (!version && !options.create)
+        fail(ErrorKind::NoInput, "no pom database at " + display + " (create one with: pom init --db " + display + ")");
+    if (version && *version > latest_schema_version())
+        fail(ErrorKind::NewerDatabase, "database " + display + " has schema version " + std::to_string(*version) +
+                                           ", made by a newer pom (this pom knows up to " +
+                                           std::to_string(latest_schema_version()) + "); upgrade pom");
+    if (!version || *version < latest_schema_version()) store->migrate(options.create);
+    return store;
+}
+
+}  // namespace pom::pg
