@@ -17,6 +17,10 @@ std::unique_ptr<Store> Store::open_memory() { return sqlite::open_memory(); }
 
 int latest_schema_version() { return sqlite::latest_schema_version(); }
 
+std::string display_location(const std::string& location) {
+    return pg::is_uri(location) ? pg::display_uri(location) : location;
+}
+
 Statement::Statement(Store& store, const std::string& sql) : m_impl(store.compile(sql)) {}
 
 int Statement::index_of(const char* name) {

@@ -62,6 +62,33 @@ private:
 
 class Store;
 
+/// A table of pom's rows as the engine's catalog describes it: what `db copy` moves.
+struct TableInfo {
+    std::string name;
+    std::vector<std::string> columns;     ///< in the table's order
+    std::vector<std::string> key;         ///< the primary key's columns, in the key's order
+    std::vector<std::string> references;  ///< the tables its foreign keys name (itself too, if it does)
+    bool operator==(const TableInfo&) const = default;
+};
+
+/// One value of a row being copied, as the engine that holds it reports it.
+struct Cell {
+    ValueType type = ValueType::Null;
+    int64_t integer = 0;
+    double real = 0;
+    std::string_view text;  ///< Text and Blob: valid until the row's statement steps again
+};
+
+/// Writes rows into one table during a bulk load (Store::row_loader).
+class RowLoader {
+public:
+    virtual ~RowLoader() = default;
+    /// One row, its values in the table's column order.
+    virtual void add(const std::vector<Cell>& row) = 0;
+    /// Writes what is still held back; nothing may be added afterwards.
+    virtual void finish() = 0;
+};
+
 /// A statement of pom's SQL, the dialect both engines run: `?`, `?N` and `:name` parameters.
 /// Its interface follows SQLiteCpp's, which the domain code was first written against.
 class Statement {
@@ -179,6 +206,21 @@ public:
     virtual void backup(const std::string& dest) = 0;
     virtual DatabaseStats stats() = 0;
 
+    /// pom's tables that hold rows of their own, by name: no derived table (note search) and
+    /// none of the engine's own (sqlite_*, pom_meta).
+    virtual std::vector<TableInfo> tables() = 0;
+    /// A bulk load (`db copy`) inside this store's write transaction. From begin_bulk_load the rows
+    /// go in as they were (given ids, issued invoices, audit entries): the triggers that guard
+    /// pom's own writes are set aside, while CHECK, NOT NULL, UNIQUE and foreign keys still hold.
+    /// end_bulk_load puts the triggers back and rebuilds the derived tables (note search). A
+    /// rollback undoes all of it.
+    virtual void begin_bulk_load() = 0;
+    virtual void end_bulk_load() = 0;
+    /// During a bulk load, a loader that replaces the table's rows (those a new database starts
+    /// with, such as the number series) by the rows it is given. By default one prepared INSERT per
+    /// row; an engine may stream them its own faster way.
+    virtual std::unique_ptr<RowLoader> row_loader(const TableInfo& table);
+
 protected:
     explicit Store(std::string path) : m_path(std::move(path)) {}
     void set_migrated_from(int version) { m_migrated_from = version; }
@@ -244,5 +286,8 @@ private:
 
 /// The newest schema version this pom knows.
 int latest_schema_version();
+
+/// A database's location as it may be shown: a URI without its password, a file path as it is.
+std::string display_location(const std::string& location);
 
 }  // namespace pom

@@ -1,6 +1,7 @@
 #include "store/postgres/pg_store.h"
 
 #include "error.h"
+#include "store/postgres/bulk_load.h"
 #include "store/postgres/dialect.h"
 #include "store/postgres/schema.h"
 
@@ -346,6 +347,14 @@ public:
         return s;
     }
 
+    std::vector<TableInfo> tables() override { return catalog_tables(*this); }
+    void begin_bulk_load() override { m_set_aside.clear(); }
+    void end_bulk_load() override { restore_triggers(*this, std::exchange(m_set_aside, {})); }
+    std::unique_ptr<RowLoader> row_loader(const TableInfo& table) override {
+        m_set_aside.push_back(table.name);
+        return copy_loader(*this, m_conn, table);
+    }
+
     /// The schema version, or nothing when pom's tables are not there.
     std::optional<int> read_version() {
         PGresult* r = PQexec(m_conn, "SELECT to_regclass('pom_meta') IS NOT NULL");
@@ -392,9 +401,12 @@ private:
     PGconn* m_conn;
     std::string m_schema;
     int m_counter = 0;
+    std::vector<std::string> m_set_aside;  ///< tables whose triggers a bulk load disabled
 };
 
 }  // namespace
+
+Error error_of(const PGresult* result, PGconn* conn) { return translate_error(result, conn); }
 
 bool is_uri(const std::string& location) {
     return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;

@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include "error.h"
+#include "store/sqlite/bulk_load.h"
 #include "store/sqlite/migrations.h"
 
 #include <SQLiteCpp/Database.h>
@@ -194,6 +195,10 @@ public:
         return s;
     }
 
+    std::vector<TableInfo> tables() override { return catalog_tables(*this); }
+    void begin_bulk_load() override { m_set_aside = set_triggers_aside(*this); }
+    void end_bulk_load() override { restore_triggers(*this, std::exchange(m_set_aside, {})); }
+
     void migrate() {
         WriteTx tx(*this);
         // Re-read inside the write lock: another process may have migrated meanwhile.
@@ -220,6 +225,7 @@ public:
 
 private:
     SQLite::Database m_db;
+    std::vector<std::string> m_set_aside;  ///< the triggers' SQL during a bulk load
 };
 
 }  // namespace

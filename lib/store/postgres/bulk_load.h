@@ -1,0 +1,26 @@
+#pragma once
+// The PostgreSQL engine's side of a bulk load (`db copy`): its catalog, its user triggers set
+// aside table by table, and rows streamed with COPY.
+#include "error.h"
+#include "store/store.h"
+
+#include <libpq-fe.h>
+
+namespace pom::pg {
+
+/// PostgreSQL's error as pom's (pg_store.cpp).
+Error error_of(const PGresult* result, PGconn* conn);
+
+/// pom's tables in the current schema from the catalog: all but pom_meta (the schema version)
+/// and note_fts (derived from note).
+std::vector<TableInfo> catalog_tables(Store& store);
+
+/// A loader that sets the table's user triggers aside (ALTER TABLE ... DISABLE TRIGGER USER,
+/// which the table's owner may do: no superuser's session_replication_role), empties it and
+/// streams the rows with COPY. A table is locked only when the copy reaches it.
+std::unique_ptr<RowLoader> copy_loader(Store& store, PGconn* conn, const TableInfo& table);
+
+/// Enables the triggers of `tables` again and fills note_fts from note, as its trigger would have.
+void restore_triggers(Store& store, const std::vector<std::string>& tables);
+
+}  // namespace pom::pg
