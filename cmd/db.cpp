@@ -1,14 +1,63 @@
-// pom db check|backup|stats
+// pom db check|backup|stats|copy
 #include "cli.h"
 #include "database.h"
 #include "error.h"
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 
 namespace pom::cli {
 
+namespace {
+
+/// One record per table of a copy.
+Output copy_output(const CompanyCopy& c, double seconds) {
+    std::vector<Json> rows;
+    int64_t total = 0;
+    std::string differ;
+    for (const auto& t : c.tables) {
+        total += t.source.rows;
+        Json r = {{"table", t.table}, {"rows", t.source.rows}, {"sha256", t.source.sha256}};
+        r["target_rows"] = t.target ? Json(t.target->rows) : Json(nullptr);
+        r["target_sha256"] = t.target ? Json(t.target->sha256) : Json(nullptr);
+        r["same"] = t.target ? Json(t.same()) : Json(nullptr);
+        if (t.target && !t.same()) differ += (differ.empty() ? "" : ", ") + t.table;
+        rows.push_back(std::move(r));
+    }
+    Output o = records(std::move(rows), {"table", "rows", "sha256", "target_rows", "target_sha256", "same"},
+                       {"table", "rows", "target_rows", "same", "sha256"});
+    o.rows.id_field = "table";
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f", seconds);
+    std::string counted = std::to_string(total) + " rows in " + std::to_string(c.tables.size()) + " tables";
+    if (!differ.empty()) {
+        o.failure = Failure{ErrorKind::Internal, "the copy differs from " + c.from + " in " + differ +
+                                                     ": nothing was written to " + c.to};
+        return o;
+    }
+    if (c.tables.empty() || !c.tables.front().target) {
+        o.note = "dry run: nothing was written; " + counted + " would be copied to " + c.to;
+        return o;
+    }
+    o.note = "copied " + counted + " from " + c.from + " to " + c.to + " in " + took +
+             " s; every table has the same rows and checksum in both";
+    if (c.photos > 0) {
+        if (c.photo_files_moved)
+            o.note += "\nphotos: " + std::to_string(c.photos_copied) + " of " + std::to_string(c.photos) +
+                      " files copied to " + c.photo_dir +
+                      (c.photos_missing ? " (" + std::to_string(c.photos_missing) + " not found beside the source)" : "");
+        else
+            o.note += "\nphotos: the database holds their references only; the " + std::to_string(c.photos) +
+                      " files stay in " + c.photo_dir;
+    }
+    return o;
+}
+
+}  // namespace
+
 void register_db(CLI::App& app, Cli& cli) {
-    auto* cmd = app.add_subcommand("db", "The database itself: check, backup, stats");
+    auto* cmd = app.add_subcommand("db", "The database itself: check, backup, stats, copy");
     cmd->require_subcommand(1);
     {
         auto* sub = cmd->add_subcommand("check", "Integrity and foreign-key check; exit 65 on any problem");
@@ -44,6 +93,21 @@ void register_db(CLI::App& app, Cli& cli) {
                 Output o = detail({{"path", *dest}, {"bytes", static_cast<int64_t>(std::filesystem::file_size(*dest))}}, {"path", "bytes"});
                 o.rows.id_field = "path";
                 return o;
+            });
+        });
+    }
+    {
+        auto to = std::make_shared<std::string>();
+        auto* sub = cmd->add_subcommand("copy", "Copy the whole company into another, empty database (SQLite file or PostgreSQL URI), checked table by table");
+        sub->add_option("--to", *to, "The target: a SQLite file or a postgresql:// URI (made when missing; must be empty)")
+            ->type_name("URI|FILE")
+            ->required();
+        sub->callback([&cli, to] {
+            cli.read([&](Context& ctx) {
+                auto start = std::chrono::steady_clock::now();
+                auto copied = copy_company(ctx.store, *to, cli.g.dry_run);
+                std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+                return copy_output(copied, took.count());
             });
         });
     }

@@ -22,7 +22,7 @@ unset _pom_subcommands; declare -gA _pom_subcommands=(
   ['pom callback']='add list show done reassign snooze'
   ['pom ticket']='add list show route schedule close'
   ['pom note']='add list show search'
-  ['pom db']='check backup stats'
+  ['pom db']='check backup copy stats'
   ['pom config']='show'
   ['pom completion']='bash zsh fish'
   ['pom help']='exit-codes'
@@ -108,6 +108,7 @@ unset _pom_value_options; declare -gA _pom_value_options=(
   ['pom note list']='--customer --ticket --appt --callback --kind --limit'
   ['pom note search']='--customer --limit'
   ['pom log']='--entity --id --from --to --actor --limit'
+  ['pom db copy']='--to'
 )
 unset _pom_flags; declare -gA _pom_flags=(
   ['global']='--dry-run'
@@ -236,6 +237,7 @@ unset _pom_flags; declare -gA _pom_flags=(
   ['pom db']='-h --help'
   ['pom db check']='-h --help'
   ['pom db backup']='-h --help'
+  ['pom db copy']='-h --help'
   ['pom db stats']='-h --help'
   ['pom config']='-h --help'
   ['pom config show']='-h --help'
@@ -336,6 +338,7 @@ unset _pom_values; declare -gA _pom_values=(
   ['pom note search --customer']='@customer'
   ['pom batch #1']='@file'
   ['pom db backup #1']='@file'
+  ['pom db copy --to']='@file'
 )
 
 # `pom completion ids KIND` with the --db and --config of the command line; quiet without a database.

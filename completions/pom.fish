@@ -41,7 +41,7 @@ function __pom_subcommands
         case 'pom note'
             printf '%s\n' add list show search
         case 'pom db'
-            printf '%s\n' check backup stats
+            printf '%s\n' check backup copy stats
         case 'pom config'
             printf '%s\n' show
         case 'pom completion'
@@ -210,6 +210,8 @@ function __pom_value_options
             printf '%s\n' -- --customer --limit
         case 'pom log'
             printf '%s\n' -- --entity --id --from --to --actor --limit
+        case 'pom db copy'
+            printf '%s\n' -- --to
     end
 end
 
@@ -292,7 +294,7 @@ complete -c pom -n '__pom_is \'pom\'' -a ticket -d 'Issue and warranty tickets: 
 complete -c pom -n '__pom_is \'pom\'' -a note -d 'Notes: meeting notes, calls, transcripts; add, list, show, search'
 complete -c pom -n '__pom_is \'pom\'' -a batch -d 'Run commands from a file, one JSON array of arguments per line, all in one transaction'
 complete -c pom -n '__pom_is \'pom\'' -a log -d 'The audit log: who changed what, when, before and after'
-complete -c pom -n '__pom_is \'pom\'' -a db -d 'The database itself: check, backup, stats'
+complete -c pom -n '__pom_is \'pom\'' -a db -d 'The database itself: check, backup, stats, copy'
 complete -c pom -n '__pom_is \'pom\'' -a config -d 'The configuration (pom.toml)'
 complete -c pom -n '__pom_is \'pom\'' -a completion -d 'Shell completion scripts: bash, zsh, fish'
 complete -c pom -n '__pom_is \'pom\'' -a help -d 'Reference topics: exit-codes'
@@ -1143,6 +1145,7 @@ complete -c pom -n '__pom_is \'pom log\'' -l limit -x -d 'The newest N entries o
 # pom db
 complete -c pom -n '__pom_is \'pom db\'' -a check -d 'Integrity and foreign-key check; exit 65 on any problem'
 complete -c pom -n '__pom_is \'pom db\'' -a backup -d 'Write a consistent copy of the live database (VACUUM INTO)'
+complete -c pom -n '__pom_is \'pom db\'' -a copy -d 'Copy the whole company into another, empty database (SQLite file or PostgreSQL URI), checked table by table'
 complete -c pom -n '__pom_is \'pom db\'' -a stats -d 'Size, schema version and rows per table'
 complete -c pom -n '__pom_is \'pom db\'' -s h -l help -d 'Print this help message and exit'
 
@@ -1152,6 +1155,10 @@ complete -c pom -n '__pom_is \'pom db check\'' -s h -l help -d 'Print this help 
 # pom db backup
 complete -c pom -n '__pom_is \'pom db backup\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom db backup\'' -F
+
+# pom db copy
+complete -c pom -n '__pom_is \'pom db copy\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom db copy\'' -l to -r -F -d 'The target: a SQLite file or a postgresql:// URI (made when missing; must be empty)'
 
 # pom db stats
 complete -c pom -n '__pom_is \'pom db stats\'' -s h -l help -d 'Print this help message and exit'

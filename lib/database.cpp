@@ -1,8 +1,10 @@
 #include "database.h"
 
 #include "error.h"
+#include "service.h"
 
 #include <filesystem>
+#include <unistd.h>
 
 namespace pom {
 
@@ -20,5 +22,66 @@ void backup_database(Store& store, const std::string& dest) {
 }
 
 DatabaseStats database_stats(Store& store) { return store.stats(); }
+
+namespace {
+
+/// Copies the photo files the target's photo rows refer to from the source's photos folder into
+/// the target's, each under a temporary name first so that a photo file is always whole.
+void copy_photo_files(Store& source, Store& target, CompanyCopy& out) {
+    namespace fs = std::filesystem;
+    std::vector<std::pair<std::string, std::string>> photos;
+    {
+        Statement q(target, "SELECT DISTINCT sha256, media_type FROM photo ORDER BY sha256");
+        while (q.executeStep()) photos.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+    }
+    out.photos = static_cast<int64_t>(photos.size());
+    out.photo_files_moved = fs::is_regular_file(target.path());
+    out.photo_dir = photo_dir(out.photo_files_moved ? target : source);
+    if (!out.photo_files_moved) return;
+    std::error_code ec;
+    for (const auto& [sha, media_type] : photos) {
+        std::string dest = photo_path(target, sha, media_type);
+        if (fs::exists(dest, ec)) continue;
+        std::string from = photo_path(source, sha, media_type);
+        if (!fs::is_regular_file(from, ec)) {
+            ++out.photos_missing;
+            continue;
+        }
+        fs::create_directories(fs::path(dest).parent_path(), ec);
+        if (ec) fail(ErrorKind::Io, "cannot create " + fs::path(dest).parent_path().string() + ": " + ec.message());
+        std::string tmp = dest + ".tmp" + std::to_string(::getpid());
+        fs::copy_file(from, tmp, fs::copy_options::overwrite_existing, ec);
+        if (!ec) fs::rename(tmp, dest, ec);
+        if (ec) fail(ErrorKind::Io, "cannot copy photo " + from + " to " + dest + ": " + ec.message());
+        ++out.photos_copied;
+    }
+}
+
+}  // namespace
+
+CompanyCopy copy_company(Store& source, const std::string& to, bool dry_run) {
+    CompanyCopy out;
+    out.from = source.path();
+    if (dry_run) {
+        out.to = display_location(to);
+        out.tables = survey_rows(source);
+        return out;
+    }
+    Store::OpenOptions options;
+    options.create = true;
+    auto target = Store::open(to, options);
+    out.to = target->path();
+    std::error_code ec;
+    if (out.to == out.from || std::filesystem::equivalent(out.to, out.from, ec))
+        fail(ErrorKind::Conflict, "the source and the target are the same database (" + out.to + ")");
+    WriteTx tx(*target);
+    out.tables = copy_rows(source, *target);
+    for (const auto& t : out.tables)
+        if (!t.same()) return out;  // rolled back by tx
+    copy_photo_files(source, *target, out);
+    tx.commit();
+    out.written = true;
+    return out;
+}
 
 }  // namespace pom
