@@ -80,7 +80,7 @@ void register_db(CLI::App& app, Cli& cli) {
     }
     {
         auto dest = std::make_shared<std::string>();
-        auto* sub = cmd->add_subcommand("backup", "Write a consistent copy of the live database (VACUUM INTO)");
+        auto* sub = cmd->add_subcommand("backup", "Write a consistent copy of the live database into a new SQLite file (VACUUM INTO; from PostgreSQL, a checked copy)");
         sub->add_option("FILE", *dest, "The new backup file (must not exist)")->required();
         sub->callback([&cli, dest] {
             cli.read([&](Context& ctx) {

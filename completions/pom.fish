@@ -1144,7 +1144,7 @@ complete -c pom -n '__pom_is \'pom log\'' -l limit -x -d 'The newest N entries o
 
 # pom db
 complete -c pom -n '__pom_is \'pom db\'' -a check -d 'Integrity and foreign-key check; exit 65 on any problem'
-complete -c pom -n '__pom_is \'pom db\'' -a backup -d 'Write a consistent copy of the live database (VACUUM INTO)'
+complete -c pom -n '__pom_is \'pom db\'' -a backup -d 'Write a consistent copy of the live database into a new SQLite file (VACUUM INTO; from PostgreSQL, a checked copy)'
 complete -c pom -n '__pom_is \'pom db\'' -a copy -d 'Copy the whole company into another, empty database (SQLite file or PostgreSQL URI), checked table by table'
 complete -c pom -n '__pom_is \'pom db\'' -a stats -d 'Size, schema version and rows per table'
 complete -c pom -n '__pom_is \'pom db\'' -s h -l help -d 'Print this help message and exit'

@@ -2,8 +2,10 @@
 
 #include "checksum.h"
 #include "error.h"
+#include "store/sqlite/sqlite_store.h"
 
 #include <charconv>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -264,6 +266,25 @@ std::vector<TableCopy> survey_rows(Store& source) {
     std::vector<TableCopy> out;
     for (const auto& t : tables_in_load_order(source)) out.push_back({t.name, digest_table(source, t), std::nullopt});
     return out;
+}
+
+void backup_by_copy(Store& source, const std::string& dest) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::exists(dest, ec)) fail(ErrorKind::Conflict, dest + " already exists; choose a new file");
+    try {
+        Store::OpenOptions options;
+        options.create = true;
+        auto target = sqlite::open(dest, options);
+        WriteTx tx(*target);
+        auto tables = copy_rows(source, *target);
+        for (const auto& t : tables)
+            if (!t.same()) fail(ErrorKind::Internal, "the copy of table " + t.table + " differs from the source; nothing was kept");
+        tx.commit();
+    } catch (...) {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(dest + suffix, ec);
+        throw;
+    }
 }
 
 }  // namespace pom

@@ -47,4 +47,8 @@ std::vector<TableCopy> copy_rows(Store& source, Store& target);
 /// The source's side of a copy only: rows and checksums, nothing written anywhere (a dry run).
 std::vector<TableCopy> survey_rows(Store& source);
 
+/// Copies `source` into a new SQLite file `dest` (which must not exist) and checks the copy, all
+/// or nothing: a failed copy removes the file. `db backup` on an engine that has no file to copy.
+void backup_by_copy(Store& source, const std::string& dest);
+
 }  // namespace pom

@@ -300,6 +300,19 @@ class DbCopyTest(unittest.TestCase):
         self.assertTrue(all(r["target_rows"] is None and r["same"] is None for r in records))
         self.assertFalse(os.path.exists(target))
 
+    def test_backup_on_postgresql_is_a_checked_sqlite_file(self):
+        pg = self.new_pg()
+        self.copy(self.company, pg)
+        backup = self.new_file("backup.db")
+        out = json.loads(self.run_pom(pg, "db", "backup", backup, "-o", "json"))
+        self.assertEqual(out[0]["path"], backup)
+        self.assertEqual(out[0]["bytes"], os.path.getsize(backup))
+        self.assertEqual(oct(os.stat(backup).st_mode & 0o777), "0o600")
+        self.assertSameReads(self.company, backup)
+        p = self.run_pom(pg, "db", "backup", backup, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("already exists", p.stderr)
+
     def slow_config(self):
         """The demo's config with a long busy timeout: a copy waits for a lock instead of failing."""
         path = os.path.join(self.tmp, "slow.toml")
