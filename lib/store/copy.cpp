@@ -46,7 +46,12 @@ public:
         }
         m_last.resize(table.key.size());
         std::string select = "SELECT " + joined(table.columns) + " FROM " + ident(table.name);
-        std::string order = " ORDER BY " + joined(table.key) + " LIMIT " + std::to_string(k_page_rows);
+        // NULLS LAST, though a key has no NULLs: it is the order of PostgreSQL's indexes, and
+        // without it the PostgreSQL engine asks for SQLite's NULLS FIRST, which its index cannot
+        // give: each page would sort the whole table.
+        std::string order;
+        for (const auto& k : table.key) order += (order.empty() ? " ORDER BY " : ", ") + ident(k) + " NULLS LAST";
+        order += " LIMIT " + std::to_string(k_page_rows);
         std::string after;
         if (table.key.size() == 1) {
             after = ident(table.key[0]) + " > ?";

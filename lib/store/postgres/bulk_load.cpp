@@ -18,9 +18,25 @@ std::vector<std::string> strings(Store& store, const std::string& sql, const std
 
 class CopyLoader final : public RowLoader {
 public:
-    CopyLoader(Store& store, PGconn* conn, const TableInfo& table) : m_conn(conn) {
-        store.exec("ALTER TABLE " + ident(table.name) + " DISABLE TRIGGER USER");
-        store.exec("DELETE FROM " + ident(table.name));
+    CopyLoader(Store& store, PGconn* conn, const TableInfo& table, std::vector<std::string>& restore) : m_conn(conn) {
+        std::string name = ident(table.name);
+        store.exec("ALTER TABLE " + name + " DISABLE TRIGGER USER");
+        restore.push_back("ALTER TABLE " + name + " ENABLE TRIGGER USER");
+        // A foreign key checks each row by a query of its own as it is copied (three times the
+        // cost of the copy of a checklist); added back after the load, it checks the whole table
+        // in one join. Same name, same definition.
+        std::vector<std::pair<std::string, std::string>> keys;
+        {
+            Statement q(store, "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                               "WHERE conrelid = to_regclass(quote_ident(?)) AND contype = 'f' ORDER BY conname");
+            q.bind(1, table.name);
+            while (q.executeStep()) keys.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+        }
+        for (const auto& [constraint, definition] : keys) {
+            store.exec("ALTER TABLE " + name + " DROP CONSTRAINT " + ident(constraint));
+            restore.push_back("ALTER TABLE " + name + " ADD CONSTRAINT " + ident(constraint) + " " + definition);
+        }
+        store.exec("DELETE FROM " + name);
         std::string columns;
         for (const auto& c : table.columns) columns += (columns.empty() ? "" : ", ") + ident(c);
         PGresult* r = PQexec(conn, ("COPY " + ident(table.name) + " (" + columns + ") FROM STDIN").c_str());
@@ -121,12 +137,12 @@ std::vector<TableInfo> catalog_tables(Store& store) {
     return out;
 }
 
-std::unique_ptr<RowLoader> copy_loader(Store& store, PGconn* conn, const TableInfo& table) {
-    return std::make_unique<CopyLoader>(store, conn, table);
+std::unique_ptr<RowLoader> copy_loader(Store& store, PGconn* conn, const TableInfo& table, std::vector<std::string>& restore) {
+    return std::make_unique<CopyLoader>(store, conn, table, restore);
 }
 
-void restore_triggers(Store& store, const std::vector<std::string>& tables) {
-    for (const auto& t : tables) store.exec("ALTER TABLE " + ident(t) + " ENABLE TRIGGER USER");
+void finish_bulk_load(Store& store, const std::vector<std::string>& restore) {
+    for (const auto& sql : restore) store.exec(sql);
     store.exec("DELETE FROM note_fts");
     store.exec("INSERT INTO note_fts (id, tsv) SELECT id, to_tsvector('pom_english', text) FROM note");
 }

@@ -16,11 +16,13 @@ Error error_of(const PGresult* result, PGconn* conn);
 std::vector<TableInfo> catalog_tables(Store& store);
 
 /// A loader that sets the table's user triggers aside (ALTER TABLE ... DISABLE TRIGGER USER,
-/// which the table's owner may do: no superuser's session_replication_role), empties it and
-/// streams the rows with COPY. A table is locked only when the copy reaches it.
-std::unique_ptr<RowLoader> copy_loader(Store& store, PGconn* conn, const TableInfo& table);
+/// which the table's owner may do: no superuser's session_replication_role) and its foreign keys
+/// (dropped), empties it and streams the rows with COPY. The statements that put them back are
+/// added to `restore`. A table is locked only when the copy reaches it.
+std::unique_ptr<RowLoader> copy_loader(Store& store, PGconn* conn, const TableInfo& table, std::vector<std::string>& restore);
 
-/// Enables the triggers of `tables` again and fills note_fts from note, as its trigger would have.
-void restore_triggers(Store& store, const std::vector<std::string>& tables);
+/// Runs the `restore` statements (triggers enabled, foreign keys added back, each checking the
+/// whole table once) and fills note_fts from note, as its trigger would have.
+void finish_bulk_load(Store& store, const std::vector<std::string>& restore);
 
 }  // namespace pom::pg

@@ -348,12 +348,9 @@ public:
     }
 
     std::vector<TableInfo> tables() override { return catalog_tables(*this); }
-    void begin_bulk_load() override { m_set_aside.clear(); }
-    void end_bulk_load() override { restore_triggers(*this, std::exchange(m_set_aside, {})); }
-    std::unique_ptr<RowLoader> row_loader(const TableInfo& table) override {
-        m_set_aside.push_back(table.name);
-        return copy_loader(*this, m_conn, table);
-    }
+    void begin_bulk_load() override { m_restore.clear(); }
+    void end_bulk_load() override { finish_bulk_load(*this, std::exchange(m_restore, {})); }
+    std::unique_ptr<RowLoader> row_loader(const TableInfo& table) override { return copy_loader(*this, m_conn, table, m_restore); }
 
     /// The schema version, or nothing when pom's tables are not there.
     std::optional<int> read_version() {
@@ -401,7 +398,7 @@ private:
     PGconn* m_conn;
     std::string m_schema;
     int m_counter = 0;
-    std::vector<std::string> m_set_aside;  ///< tables whose triggers a bulk load disabled
+    std::vector<std::string> m_restore;  ///< what puts back what a bulk load set aside
 };
 
 }  // namespace
