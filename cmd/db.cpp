@@ -36,17 +36,19 @@ Output copy_output(const CompanyCopy& c, double seconds) {
                                                      ": nothing was written to " + c.to};
         return o;
     }
-    if (c.tables.empty() || !c.tables.front().target) {
+    if (c.tables.empty() || !c.tables.front().target) {  // a dry run: the source's side only
         o.note = "dry run: nothing was written; " + counted + " would be copied to " + c.to;
         return o;
     }
     o.note = "copied " + counted + " from " + c.from + " to " + c.to + " in " + took +
              " s; every table has the same rows and checksum in both";
     if (c.photos > 0) {
+        int64_t there = c.photos - c.photos_copied - c.photos_missing;
         if (c.photo_files_moved)
             o.note += "\nphotos: " + std::to_string(c.photos_copied) + " of " + std::to_string(c.photos) +
                       " files copied to " + c.photo_dir +
-                      (c.photos_missing ? " (" + std::to_string(c.photos_missing) + " not found beside the source)" : "");
+                      (there ? ", " + std::to_string(there) + " there already" : "") +
+                      (c.photos_missing ? ", " + std::to_string(c.photos_missing) + " not found beside the source" : "");
         else
             o.note += "\nphotos: the database holds their references only; the " + std::to_string(c.photos) +
                       " files stay in " + c.photo_dir;

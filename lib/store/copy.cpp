@@ -198,7 +198,7 @@ void require_empty(Store& target, const std::vector<TableInfo>& tables) {
         if (++tables_with_rows <= 5) found += (found.empty() ? "" : ", ") + t.name + " " + std::to_string(rows);
     }
     if (tables_with_rows == 0) return;
-    if (tables_with_rows > 5) found += ", …";
+    if (tables_with_rows > 5) found += ", ...";
     fail(ErrorKind::Conflict, target.path() + " already holds a company (rows: " + found +
                                   "); db copy only writes into an empty database");
 }
@@ -227,7 +227,7 @@ std::vector<TableInfo> tables_in_load_order(Store& store) {
             if (ok) break;
         }
         if (ready == left.end())
-            fail(ErrorKind::Internal, "the tables' foreign keys form a cycle (" + left.begin()->first + ", …): no order to copy them in");
+            fail(ErrorKind::Internal, "the tables' foreign keys form a cycle (" + left.begin()->first + ", ...): no order to copy them in");
         placed.insert(ready->first);
         order.push_back(std::move(ready->second));
         left.erase(ready);
