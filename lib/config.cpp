@@ -1,4 +1,5 @@
 #include "config.h"
+#include "store/store.h"
 
 #include "error.h"
 #include "clock.h"
@@ -744,7 +745,7 @@ nlohmann::ordered_json config_to_json(const Config& c) {
                          {"enabled", r.enabled}});
     return {
         {"source", c.source.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(c.source)},
-        {"db", c.db ? nlohmann::ordered_json(*c.db) : nlohmann::ordered_json(nullptr)},
+        {"db", c.db ? nlohmann::ordered_json(Store::display(*c.db)) : nlohmann::ordered_json(nullptr)},
         {"timezone", c.timezone},
         {"busy_timeout_ms", c.busy_timeout_ms},
         {"currency", c.currency},

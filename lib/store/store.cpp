@@ -13,6 +13,10 @@ std::unique_ptr<Store> Store::open(const std::string& location, const OpenOption
     return sqlite::open(location, options);
 }
 
+std::string Store::display(const std::string& location) {
+    return pg::is_uri(location) ? pg::display_uri(location) : location;
+}
+
 std::unique_ptr<Store> Store::open_memory() { return sqlite::open_memory(); }
 
 int latest_schema_version() { return sqlite::latest_schema_version(); }

@@ -62,6 +62,12 @@ private:
 
 class Store;
 
+/// A word of a full-text search, as typed (without its trailing `*`).
+struct SearchTerm {
+    std::string word;
+    bool prefix = false;  ///< the word ended in `*`: it matches every word it begins
+};
+
 /// A statement of pom's SQL, the dialect both engines run: `?`, `?N` and `:name` parameters.
 /// Its interface follows SQLiteCpp's, which the domain code was first written against.
 class Statement {
@@ -132,6 +138,8 @@ public:
     /// create), one written by a newer pom throws NewerDatabase before anything is touched, an
     /// older schema is migrated in one transaction.
     static std::unique_ptr<Store> open(const std::string& location, const OpenOptions& options);
+    /// A location as it may be shown to people: a URI without its password.
+    static std::string display(const std::string& location);
     /// A migrated in-memory SQLite store, for tests.
     static std::unique_ptr<Store> open_memory();
 
@@ -168,6 +176,16 @@ public:
     virtual void rollback() = 0;
     /// Numbers savepoints of nested transactions.
     int next_savepoint() { return ++m_savepoints; }
+
+    /// Full-text search of notes, the one query whose SQL each engine writes its own way: a
+    /// query of (id, snip, rank) over the notes matching every term, best (lowest rank) first,
+    /// its snippet with the matches in [brackets]; it takes :q (set to what `query` returns)
+    /// and, when by_customer, :customer.
+    virtual std::string note_search_sql(const std::vector<SearchTerm>& terms, bool by_customer, int64_t limit,
+                                        std::string& query) = 0;
+
+    /// Where photos' files are kept, named by their SHA-256.
+    virtual std::string photo_dir() = 0;
 
     /// Whether the schema has this table, and its columns in order.
     virtual bool has_table(const std::string& name) = 0;

@@ -118,10 +118,7 @@ class Notify(Refusals, Company):
 
     def test_a_sender_that_died_mid_delivery_is_not_resent(self):
         self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
-        con = sqlite3.connect(self.db)
-        con.execute("UPDATE notice SET status = 'sending', claimed_at = '2026-11-23T15:00:00Z', claimed_by = 'pid 99@host'")
-        con.commit()
-        con.close()
+        self.sql("UPDATE notice SET status = 'sending', claimed_at = '2026-11-23T15:00:00Z', claimed_by = 'pid 99@host'")
         self.assertEqual(self.json("notify", "send", env={"POM_NOW": "2026-11-23T08:05:00"}), [])  # may still be running
         r = self.json("notify", "send", env={"POM_NOW": "2026-11-23T09:00:00"})
         self.validate("notify-send-result", r)

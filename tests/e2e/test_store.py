@@ -9,7 +9,7 @@ import subprocess
 import time
 import unittest
 
-from pomtest import POM, PomTest
+from pomtest import ENGINE, POM, PomTest, WriteLock, sqlite_only
 
 
 def digest(path):
@@ -17,6 +17,7 @@ def digest(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
+@sqlite_only("a SQLite file's creation, mode and folders; tests/e2e/test_pg.py has PostgreSQL's")
 class Init(PomTest):
     init_db = False
 
@@ -69,6 +70,7 @@ class Init(PomTest):
         self.assertEqual(self.json("customer", "list"), [])
 
 
+@sqlite_only("where the database file is found (XDG); a URI is used as given")
 class Location(PomTest):
     """--db > POM_DB > config db > $XDG_DATA_HOME/pom/pom.db > ~/.local/share/pom/pom.db"""
     init_db = False
@@ -106,6 +108,7 @@ class Location(PomTest):
         self.assertEqual(path, os.path.join(cfg_dir, "xdg-config.db"))
 
 
+@sqlite_only("files that are not databases, newer files, file permissions; test_pg.py has PostgreSQL's")
 class Refusals(PomTest):
     def set_user_version(self, v):
         con = sqlite3.connect(self.db)
@@ -180,10 +183,7 @@ class Locking(PomTest):
     def test_a_write_waits_for_the_timeout_then_exits_75_while_reads_work(self):
         self.ok("customer", "add", "--name", "Ann")
         before = self.dump()
-        holder = sqlite3.connect(self.db, isolation_level=None)
-        try:
-            holder.execute("BEGIN IMMEDIATE")
-            holder.execute("UPDATE customer SET city = 'Held' WHERE id = 1")
+        with WriteLock(self.db, "UPDATE customer SET city = 'Held' WHERE id = 1"):
             t = time.monotonic()
             self.assertRefused(["customer", "add", "--name", "Bob"], 75, "the database is busy")
             elapsed = time.monotonic() - t
@@ -192,12 +192,10 @@ class Locking(PomTest):
             r = self.pom("customer", "add", "--name", "Bob", "-o", "json")
             self.assertEqual(r.code, 75)
             self.assertIn('"code":"busy"', r.err)
-            # Readers are not blocked by a writer (WAL) and see the last committed state.
+            # Readers are not blocked by a writer (WAL, or PostgreSQL's MVCC) and see the last
+            # committed state.
             self.assertEqual([c["city"] for c in self.json("customer", "list")], [None])
-            self.assertEqual(self.json("db", "stats")[0]["journal_mode"], "wal")
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
+            self.assertEqual(self.json("db", "stats")[0]["journal_mode"], "wal" if ENGINE == "sqlite" else "postgresql")
         self.assertEqual(self.dump(), before)
         self.ok("customer", "add", "--name", "Bob")
 
@@ -228,6 +226,7 @@ class DbCommands(PomTest):
         self.validate("db-check", r)
         self.assertEqual(r[0]["path"], self.db)
 
+    @sqlite_only("PostgreSQL never holds a row that breaks a foreign key")
     def test_check_finds_a_foreign_key_violation(self):
         con = sqlite3.connect(self.db)
         con.execute("PRAGMA foreign_keys = OFF")
@@ -236,6 +235,7 @@ class DbCommands(PomTest):
         con.close()
         self.assertRefused(["db", "check"], 65, "problem(s): foreign key: pool row 2 refers to a missing customer")
 
+    @sqlite_only("db backup on PostgreSQL comes with pom db copy")
     def test_backup_writes_a_valid_copy(self):
         dest = os.path.join(self.dir, "backup.db")
         r = self.json("db", "backup", dest)
@@ -265,7 +265,7 @@ class DbCommands(PomTest):
         r = self.json("db", "stats")
         self.validate("db-stats", r)
         s = r[0]
-        self.assertEqual((s["path"], s["journal_mode"]), (self.db, "wal"))
+        self.assertEqual((s["path"], s["journal_mode"]), (self.db, "wal" if ENGINE == "sqlite" else "postgresql"))
         self.assertEqual(s["bytes"], s["page_size"] * s["page_count"])
         rows = {t["table"]: t["rows"] for t in s["tables"]}
         self.assertEqual((rows["customer"], rows["pool"], rows["audit_log"], rows["worker"]), (1, 1, 2, 0))

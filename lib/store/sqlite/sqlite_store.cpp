@@ -140,6 +140,31 @@ public:
     void commit() override { exec("COMMIT"); }
     void rollback() override { exec("ROLLBACK"); }
 
+    std::string note_search_sql(const std::vector<SearchTerm>& terms, bool by_customer, int64_t limit,
+                                std::string& query) override {
+        // Each term quoted: no FTS5 syntax from what was typed reaches SQLite.
+        query.clear();
+        for (const auto& t : terms) {
+            std::string quoted = "\"";
+            for (char c : t.word) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+            quoted += "\"";
+            query += (query.empty() ? "" : " ") + quoted + (t.prefix ? "*" : "");
+        }
+        // Rank and cut inside FTS5 first (its ORDER BY rank LIMIT is done without sorting every
+        // match); snippets are made only for the rows kept.
+        std::string sql = "SELECT f.rowid AS id, snippet(note_fts, 0, '[', ']', '…', 16) AS snip, f.rank AS rank FROM note_fts f";
+        if (by_customer) sql += " JOIN note m ON m.id = f.rowid AND m.customer_id = :customer";
+        sql += " WHERE note_fts MATCH :q ORDER BY f.rank";
+        if (limit > 0) sql += " LIMIT " + std::to_string(limit);
+        return sql;
+    }
+
+    std::string photo_dir() override {
+        if (path() == ":memory:") return (std::filesystem::temp_directory_path() / "pom-photos").string();
+        auto parent = std::filesystem::path(path()).parent_path();
+        return (parent.empty() ? std::filesystem::path("photos") : parent / "photos").string();
+    }
+
     bool has_table(const std::string& name) override {
         auto& q = prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");
         q.bind(1, name);
