@@ -618,6 +618,10 @@ void check_strings(const std::string& path, const toml::node& node) {
 }  // namespace
 
 Config load_config_file(const std::string& path) {
+    // A folder opens as a stream that reads nothing: it would pass for an empty file (defaults).
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+        fail(ErrorKind::NoInput, "config file " + path + " cannot be read: it is not a regular file");
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(ErrorKind::NoInput, "config file " + path + " cannot be read");
     std::stringstream buf;
