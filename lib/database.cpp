@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <filesystem>
+#include <fstream>
 
 namespace pom {
 
@@ -44,6 +45,13 @@ DatabaseStats database_stats(Store& store) {
     s.page_count = store.db().execAndGet("PRAGMA page_count").getInt64();
     s.freelist_count = store.db().execAndGet("PRAGMA freelist_count").getInt64();
     s.journal_mode = store.db().execAndGet("PRAGMA journal_mode").getString();
+    if (store.read_only() && s.journal_mode != "wal") {
+        // Read as immutable (read-only media) SQLite says "delete"; the file's header says what
+        // the file is: its read and write versions (bytes 18 and 19) are 2 in WAL mode.
+        std::ifstream f(store.path(), std::ios::binary);
+        char version[2] = {};
+        if (f.seekg(18) && f.read(version, 2) && version[0] == 2 && version[1] == 2) s.journal_mode = "wal";
+    }
     SQLite::Statement t(store.db(),
                         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                         "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name");

@@ -24,6 +24,22 @@ const std::string& configured(const std::string& path) {
     (void)done;
     return path;
 }
+
+/// How a database pom may not write is opened. A reader of a WAL database shares its -shm file
+/// and makes one when it is missing, with the permissions of the read-only file, which would then
+/// refuse the owner's next write (and on read-only media it cannot make one at all). With no -wal
+/// file there is nothing uncommitted, and the file is read as it stands (immutable); else the
+/// readers and writers already there are joined, read-only.
+std::string read_only_uri(const std::string& path) {
+    std::string uri = "file:";
+    for (unsigned char c : path) {
+        static const char* hex = "0123456789ABCDEF";
+        if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7F) uri += {'%', hex[c >> 4], hex[c & 15]};
+        else uri += static_cast<char>(c);
+    }
+    std::error_code ec;
+    return uri + (std::filesystem::exists(path + "-wal", ec) ? "?mode=ro" : "?immutable=1");
+}
 }  // namespace
 
 int latest_schema_version() { return static_cast<int>(migrations().size()); }
@@ -41,10 +57,14 @@ std::unique_ptr<Store> Store::open(const std::string& path, const OpenOptions& o
     bool empty = exists && fs::is_regular_file(path, ec) && fs::file_size(path, ec) == 0;
     if (empty && !options.create)
         fail(ErrorKind::NoInput, path + " is an empty file, not a pom database (create one with: pom init --db " + path + ")");
+    // A file pom may read but not write (a copy for the accountant, a backup on read-only media)
+    // is opened for reading: every read works, and a write transaction says why it cannot.
+    bool read_only = false;
     if (exists) {
         if (fs::is_directory(path, ec)) fail(ErrorKind::Io, path + " is a directory, not a pom database");
-        if (::access(path.c_str(), R_OK | W_OK) != 0)
+        if (::access(path.c_str(), R_OK) != 0)
             fail(ErrorKind::Permission, "cannot open database " + path + ": permission denied");
+        read_only = ::access(path.c_str(), W_OK) != 0;
     } else {
         auto parent = fs::path(path).parent_path();
         if (!parent.empty() && !fs::exists(parent, ec)) {
@@ -58,8 +78,14 @@ std::unique_ptr<Store> Store::open(const std::string& path, const OpenOptions& o
         mode_t old = ::umask(077);
         try {
             // One thread per process: no SQLite mutexes (SQLITE_OPEN_NOMUTEX).
-            store.reset(new Store(path, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (exists ? 0 : SQLite::OPEN_CREATE),
-                                  options.busy_timeout_ms));
+            if (read_only) {
+                store.reset(new Store(read_only_uri(path), SQLite::OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                      options.busy_timeout_ms));
+                store->m_path = path;
+            } else {
+                store.reset(new Store(path, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (exists ? 0 : SQLite::OPEN_CREATE),
+                                      options.busy_timeout_ms));
+            }
         } catch (...) {
             ::umask(old);
             throw;
@@ -83,6 +109,9 @@ std::unique_ptr<Store> Store::open(const std::string& path, const OpenOptions& o
         // allocated as they are used, so reads of a few pages stay as small as before.
         db.exec("PRAGMA cache_size = -131072");  // KiB: 128 MB
         if (version < latest_schema_version()) {
+            if (read_only)
+                fail(ErrorKind::Permission, "database " + path + " is read-only and has schema version " + std::to_string(version) +
+                                                ": pom init needs to write to bring it up to date");
             if (db.execAndGet("PRAGMA journal_mode").getString() != "wal") db.exec("PRAGMA journal_mode = WAL");
             store->migrate();
         }
@@ -164,6 +193,8 @@ bool FastQuery::null(int column) const { return sqlite3_column_type(m_stmt, colu
 
 int Store::schema_version() { return m_db.execAndGet("PRAGMA user_version").getInt(); }
 
+bool Store::read_only() const { return sqlite3_db_readonly(m_db.getHandle(), "main") == 1; }
+
 bool Store::in_transaction() const { return sqlite3_get_autocommit(m_db.getHandle()) == 0; }
 
 ReadTx::ReadTx(Store& store) : m_store(store), m_savepoint("pom_sp" + std::to_string(store.next_savepoint())) {
@@ -180,6 +211,8 @@ ReadTx::~ReadTx() {
 }
 
 WriteTx::WriteTx(Store& store) : m_store(store) {
+    if (store.read_only())
+        fail(ErrorKind::Permission, "database " + store.path() + " is read-only (the file cannot be written): only reads work");
     if (store.in_transaction()) {
         m_savepoint = "pom_sp" + std::to_string(store.next_savepoint());
         store.db().exec("SAVEPOINT " + m_savepoint);

@@ -24,7 +24,7 @@ public:
 
     /// Opens a pom database. A missing file throws NoInput (unless create), a file written by a
     /// newer pom throws NewerDatabase before anything is touched, an older schema is migrated in
-    /// one transaction.
+    /// one transaction. A file that may be read but not written is opened read-only.
     static std::unique_ptr<Store> open(const std::string& path, const OpenOptions& options);
     /// A migrated in-memory store, for tests.
     static std::unique_ptr<Store> open_memory();
@@ -33,6 +33,8 @@ public:
     const std::string& path() const { return m_path; }
     int schema_version();
     bool in_transaction() const;
+    /// True when the file could only be opened for reading: WriteTx then throws Permission.
+    bool read_only() const;
     /// True when open() created the file or brought its schema up to date.
     bool was_migrated() const { return m_migrated_from >= 0; }
     int migrated_from() const { return m_migrated_from; }

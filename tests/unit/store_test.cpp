@@ -278,7 +278,7 @@ TEST_CASE("a file pom may not read or write is a permission error (exit 77)") {
     TempDir dir;
     std::string path = dir.file("locked.db");
     Store::open(path, create()).reset();
-    ::chmod(path.c_str(), 0400);
+    ::chmod(path.c_str(), 0000);
     Error e = error_of([&] { Store::open(path, Store::OpenOptions{}); });
     CHECK(e.kind() == ErrorKind::Permission);
     CHECK(exit_code(e.kind()) == 77);
