@@ -160,6 +160,10 @@ void Cli::write(const std::function<Output(Context&)>& action) {
     });
 }
 
+void Cli::refuse_in_batch(const std::string& command, const std::string& why) const {
+    if (session.batch) fail(ErrorKind::Usage, command + " cannot run inside pom batch: " + why + "; run it after the batch");
+}
+
 void Cli::check_fields(const std::vector<std::string>& fields) const {
     if (g.fields.empty()) return;
     Rows probe;

@@ -93,6 +93,10 @@ public:
     void write(const std::function<Output(Context&)>& action);
     /// Runs an action that needs no database.
     void plain(const std::function<Output()>& action);
+    /// Refuses (usage error) a command that acts outside the database (delivers, writes files,
+    /// copies or checks the database file) when it runs as a line of pom batch, before it does
+    /// anything: the batch's transaction could still roll back the state that records the act.
+    void refuse_in_batch(const std::string& command, const std::string& why) const;
     /// Refuses a --fields naming something outside `fields` (usage error), before any work: for
     /// commands that commit as they go.
     void check_fields(const std::vector<std::string>& fields) const;

@@ -13,6 +13,7 @@ void register_db(CLI::App& app, Cli& cli) {
     {
         auto* sub = cmd->add_subcommand("check", "Integrity and foreign-key check; exit 65 on any problem");
         sub->callback([&cli] {
+            cli.refuse_in_batch("db check", "it checks the database as committed, outside the batch's transaction");
             cli.read([&](Context& ctx) {
                 auto problems = check_database(ctx.store);
                 if (!problems.empty()) {
@@ -34,6 +35,7 @@ void register_db(CLI::App& app, Cli& cli) {
         auto* sub = cmd->add_subcommand("backup", "Write a consistent copy of the live database (VACUUM INTO)");
         sub->add_option("FILE", *dest, "The new backup file (must not exist)")->required();
         sub->callback([&cli, dest] {
+            cli.refuse_in_batch("db backup", "it copies the database as committed, outside the batch's transaction");
             cli.read([&](Context& ctx) {
                 if (cli.g.dry_run) {
                     Output o = detail({{"path", *dest}, {"bytes", nullptr}}, {"path", "bytes"});
