@@ -427,7 +427,7 @@ void register_appt(CLI::App& app, Cli& cli) {
                 if (cli.g.output == "json" && cli.g.fields.empty()) {
                     Json arr = Json::array();
                     for (const auto& r : out.rows.records) arr.push_back(r["occurrence"]);
-                    out.text = arr.dump(2) + "\n";
+                    out.text = to_json_text(arr, 2) + "\n";
                 }
                 return out;
             });

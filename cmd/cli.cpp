@@ -423,7 +423,8 @@ int run(const std::vector<std::string>& args, Session& session, std::ostream& ou
         return 0;
     }
     if (c.failure) {
-        out << c.out;  // only a command that reports per item (batch) has output when it fails
+        if (!valid_utf8(c.out)) c.out = replace_invalid_utf8(c.out);
+        out << c.out;  // only a command that reports per item (batch, db check) has output when it fails
         // One line, whatever the message quotes: a value with a line break or stray bytes in it.
         std::string message = escape_for_line(c.failure->message);
         err << "pom: error: " << message << "\n";
@@ -433,8 +434,10 @@ int run(const std::vector<std::string>& args, Session& session, std::ostream& ou
         }
         return c.code;
     }
+    // What pom prints is UTF-8: text an older pom stored unchecked gets U+FFFD (db check finds it).
+    if (!valid_utf8(c.out)) c.out = replace_invalid_utf8(c.out);
     out << c.out;
-    if (!c.note.empty() && !wants_json_errors(args)) err << c.note << "\n";
+    if (!c.note.empty() && !wants_json_errors(args)) err << replace_invalid_utf8(c.note) << "\n";
     return 0;
 }
 

@@ -1,25 +1,68 @@
 #include "database.h"
 
 #include "error.h"
+#include "text_check.h"
 
+#include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace pom {
 
-std::vector<std::string> check_database(Store& store) {
-    std::vector<std::string> problems;
+std::string DatabaseProblem::summary() const {
+    std::string s = check + ": ";
+    if (!table.empty()) s += table + (row ? " row " + std::to_string(*row) : "") + (column.empty() ? "" : " column " + column) + " ";
+    return s + detail;
+}
+
+std::vector<DatabaseProblem> check_database(Store& store) {
+    std::vector<DatabaseProblem> problems;
     SQLite::Statement ic(store.db(), "PRAGMA integrity_check");
     while (ic.executeStep()) {
-        std::string line = ic.getColumn(0).getString();
-        if (line != "ok") problems.push_back("integrity: " + line);
+        std::string text = ic.getColumn(0).getString();
+        if (text == "ok") continue;
+        // One message can hold several lines, under a "*** in database main ***" heading.
+        std::istringstream lines(text);
+        for (std::string line; std::getline(lines, line);)
+            if (!line.empty() && line.rfind("***", 0) != 0) problems.push_back({"integrity", "", std::nullopt, "", line});
     }
     SQLite::Statement fk(store.db(), "PRAGMA foreign_key_check");
     while (fk.executeStep()) {
-        problems.push_back("foreign key: " + fk.getColumn(0).getString() + " row " +
-                           std::to_string(fk.getColumn(1).getInt64()) + " refers to a missing " +
-                           fk.getColumn(2).getString());
+        std::optional<int64_t> row;
+        if (!fk.getColumn(1).isNull()) row = fk.getColumn(1).getInt64();
+        problems.push_back({"foreign key", fk.getColumn(0).getString(), row, "", "refers to a missing " + fk.getColumn(2).getString()});
+    }
+    // Text an older pom stored without checking it: outputs replace it, this finds where it is.
+    std::vector<std::string> tables;
+    {
+        SQLite::Statement t(store.db(),
+                            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                            "AND sql NOT LIKE 'CREATE VIRTUAL%' AND upper(sql) NOT LIKE '%WITHOUT ROWID%' ORDER BY name");
+        while (t.executeStep()) tables.push_back(t.getColumn(0).getString());
+    }
+    for (const auto& table : tables) {
+        std::vector<std::string> columns;
+        {
+            SQLite::Statement c(store.db(), "SELECT name FROM pragma_table_info(?) WHERE upper(type) = 'TEXT' ORDER BY cid");
+            c.bind(1, table);
+            while (c.executeStep()) columns.push_back(c.getColumn(0).getString());
+        }
+        if (columns.empty()) continue;
+        std::string sql = "SELECT rowid";
+        for (const auto& c : columns) sql += ", \"" + c + "\"";
+        try {
+            FastQuery q(store, sql + " FROM \"" + table + "\" ORDER BY rowid");
+            while (q.step())
+                for (size_t i = 0; i < columns.size(); ++i)
+                    if (std::string problem = encoding_problem(q.view(static_cast<int>(i + 1))); !problem.empty())
+                        problems.push_back({"text", table, q.integer(0), columns[i], problem});
+        } catch (const SQLite::Exception& e) {
+            // A table the integrity check found damaged may not read to its end: say so, go on.
+            if (problems.empty()) throw;
+            problems.push_back({"text", table, std::nullopt, "", std::string("not read to the end: ") + e.what()});
+        }
     }
     return problems;
 }

@@ -49,6 +49,10 @@ enum class NumberKind {
 /// from `text` ("010" is ten, never octal).
 void check_number_text(std::string& text, NumberKind kind, const std::string& field);
 
+/// What makes stored text unfit for output, or empty: "is not valid UTF-8 (byte 4 is \xFF)" or
+/// "holds a NUL byte (byte 4)". (What db check looks for in text an older pom stored.)
+std::string encoding_problem(std::string_view text);
+
 /// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF).
 bool valid_utf8(std::string_view text);
 

@@ -4,6 +4,7 @@ naming the option (or the file's row and column) and nothing is stored; an empty
 number is an invalid value, never zero or a clamped value; every error is one line."""
 import json
 import os
+import sqlite3
 import unittest
 
 from pomtest import PomTest
@@ -157,6 +158,69 @@ class Files(Refusals, PomTest):
         with open(self.config_path, "w") as f:
             f.write('[notices.on_my_way]\nchannel = "sms"\nbody = """\nOn our way.\n\tSee you soon."""\n')
         self.ok("customer", "list")
+
+
+class TextStoredByAnOlderPom(PomTest):
+    """Bytes an older pom stored without checking them never crash an output (they exited 70 with
+    type_error.316): JSON replaces them with U+FFFD, and db check says where they are."""
+
+    def setUp(self):
+        super().setUp()
+        self.ok("customer", "add", "--name", "Ann Smith", "--ref", "C-1", "--notes", "notes")
+        self.ok("worker", "add", "--name", "Maria", "--role", "technician")
+        self.ok("pool", "add", "--customer", "C-1", "--gallons", "15000")
+        self.ok("appt", "add", "--customer", "C-1", "--date", "today", "--worker", "Maria")
+        self.ok("service", "start", "1")
+        self.ok("service", "check", "1", "--all")
+        self.ok("service", "note", "1", "--text", "Cleaned the filter")
+        self.ok("service", "submit", "1")
+        self.ok("bill", "extra", "add", "--customer", "C-1", "--description", "Filter", "--amount", "20")
+        con = sqlite3.connect(self.db)
+        con.execute("UPDATE customer SET name = CAST(X'416EFF20536D697468' AS TEXT), notes = CAST(X'6E6F00746573' AS TEXT)")
+        con.execute("UPDATE billable_line SET description = CAST(X'46696C74C3' AS TEXT) WHERE description = 'Filter'")
+        con.execute("UPDATE pool SET name = CAST(X'506F6F6CFE' AS TEXT)")
+        con.commit()
+        con.close()
+        self.ok("bill", "run", "--period", "2026-11", "--issue")
+
+    def test_json_outputs_replace_what_is_not_utf8(self):
+        for args in (["bill", "export", "--format", "json"], ["service", "report", "1", "--format", "json"],
+                     ["customer", "list", "-o", "json"], ["bill", "show", "INV-000001", "--format", "json"],
+                     ["pool", "list", "-o", "jsonl"], ["log", "-o", "json"], ["appt", "list", "-o", "json"]):
+            with self.subTest(args=args):
+                r = self.pom(*args)
+                self.assertEqual(r.code, 0, r)
+                self.assertIn("\ufffd", r.out)
+                [json.loads(l) for l in r.out.splitlines()] if args[-1] == "jsonl" else json.loads(r.out)
+        lines = json.loads(self.ok("bill", "export", "--format", "json", "--batch", "1"))
+        self.assertEqual(sorted(l["description"] for l in lines)[0], "Filt\ufffd")
+        # Text and tables too: what pom prints is UTF-8.
+        for args in (["customer", "list"], ["service", "report", "1", "--format", "text"], ["customer", "show", "C-1", "-o", "csv"]):
+            with self.subTest(args=args):
+                self.assertIn("An\ufffd Smith", self.ok(*args))
+
+    def test_db_check_says_which_rows_hold_it(self):
+        r = self.pom("db", "check")
+        self.assertEqual((r.code, r.out), (65, ""), r)
+        self.assertEqual(r.err, f"pom: error: database {self.db} has 6 problem(s): text: billable_line row 2 column description "
+                                "is not valid UTF-8 (byte 5 is \\xC3); and 5 more (pom db check -v lists them)\n")
+        r = self.pom("db", "check", "-o", "json")
+        self.assertEqual(r.code, 65, r)
+        problems = r.json()
+        self.validate("db-problem", problems)
+        self.assertEqual([(p["check"], p["table"], p["row"], p["column"], p["detail"]) for p in problems], [
+            ("text", "billable_line", 2, "description", "is not valid UTF-8 (byte 5 is \\xC3)"),
+            ("text", "customer", 1, "name", "is not valid UTF-8 (byte 3 is \\xFF)"),
+            ("text", "customer", 1, "notes", "holds a NUL byte (byte 3)"),
+            ("text", "invoice", 1, "bill_to_name", "is not valid UTF-8 (byte 3 is \\xFF)"),
+            ("text", "invoice_line", 2, "description", "is not valid UTF-8 (byte 5 is \\xC3)"),
+            ("text", "pool", 1, "name", "is not valid UTF-8 (byte 5 is \\xFE)"),
+        ])
+        self.assertEqual(len(r.err.splitlines()), 2, r)
+        r = self.pom("db", "check", "-v")
+        self.assertEqual(r.code, 65, r)
+        self.assertEqual(r.out.splitlines()[0].split(), ["CHECK", "TABLE", "ROW", "COLUMN", "DETAIL"])
+        self.assertEqual(len(r.out.splitlines()), 7)
 
 
 class OneLineErrors(PomTest):

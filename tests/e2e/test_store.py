@@ -1,6 +1,7 @@
 """The store: init, where the database lives, newer and foreign files, locking, concurrency,
 db check|backup|stats, and the audit log (pom log)."""
 import hashlib
+import json
 import os
 import pwd
 import sqlite3
@@ -335,6 +336,34 @@ class DbCommands(PomTest):
         con.commit()
         con.close()
         self.assertRefused(["db", "check"], 65, "problem(s): foreign key: pool row 2 refers to a missing customer")
+
+    def test_check_of_a_damaged_file_is_one_line_with_the_details_on_request(self):
+        self.pom("batch", input="".join('["customer","add","--name","Customer %d"]\n' % i for i in range(150)))
+        # An index whose definition no longer matches its entries: SQLite's integrity check finds
+        # every row missing from it (it stops at 100), each message a line of its own.
+        con = sqlite3.connect(self.db)
+        con.execute("PRAGMA writable_schema = ON")
+        con.execute("UPDATE sqlite_schema SET sql = 'CREATE INDEX customer_status ON customer (city)' WHERE name = 'customer_status'")
+        con.commit()
+        con.close()
+        r = self.pom("db", "check")
+        self.assertEqual((r.code, r.out), (65, ""), r)
+        self.assertEqual(r.err, f"pom: error: database {self.db} has 100 problem(s): integrity: row 1 missing from index "
+                                "customer_status; and 99 more (pom db check -v lists them)\n")
+        r = self.pom("db", "check", "-v")
+        self.assertEqual(r.code, 65, r)
+        self.assertEqual(len(r.err.splitlines()), 1, r)
+        lines = r.out.splitlines()
+        self.assertEqual((len(lines), lines[0].split()), (101, ["CHECK", "TABLE", "ROW", "COLUMN", "DETAIL"]))
+        for fmt in ("json", "jsonl"):
+            r = self.pom("db", "check", "-o", fmt)
+            self.assertEqual(r.code, 65, r)
+            problems = json.loads(r.out) if fmt == "json" else [json.loads(l) for l in r.out.splitlines()]
+            self.validate("db-problem", problems)
+            self.assertEqual(len(problems), 100)
+            self.assertEqual(problems[-1], {"check": "integrity", "table": None, "row": None, "column": None,
+                                            "detail": "row 100 missing from index customer_status"})
+            self.assertEqual(len(r.err.splitlines()), 2, r)
 
     def test_backup_writes_a_valid_copy(self):
         dest = os.path.join(self.dir, "backup.db")

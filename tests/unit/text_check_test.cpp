@@ -38,6 +38,12 @@ TEST_CASE("UTF-8 is well-formed or refused") {
     CHECK(replace_invalid_utf8("Zoë") == "Zoë");
 }
 
+TEST_CASE("stored text is fit for output when it is UTF-8 without NUL") {
+    CHECK(encoding_problem("Zoë\n\tfine").empty());
+    CHECK(encoding_problem("An\xffn") == "is not valid UTF-8 (byte 3 is \\xFF)");
+    CHECK(encoding_problem(std::string("no\0tes", 6)) == "holds a NUL byte (byte 3)");
+}
+
 TEST_CASE("each kind of field has its rules") {
     CHECK(text_problem("Ann O'Brien", TextKind::Name).empty());
     CHECK(text_problem("line 1\nline 2\r\n\tindented", TextKind::Note).empty());
