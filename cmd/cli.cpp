@@ -120,6 +120,7 @@ void Cli::with_context(const std::function<void(Context&)>& body) {
     auto clock = make_clock();
     Store& store = session.store(g);
     std::string actor = !g.as.empty() ? g.as : session.env().pom_user.value_or(session.env().login.value_or("unknown"));
+    if (g.as.empty() && session.env().pom_user) check_text(actor, TextKind::Name, "POM_USER");  // --as is checked as it is parsed
     std::string command = "pom";
     for (const auto& a : args) command += " " + shell_quote(a);
     Context ctx{store, config, *clock, tz, actor, command};

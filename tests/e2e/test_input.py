@@ -35,6 +35,9 @@ class Arguments(Refusals, PomTest):
         for args, message in cases:
             with self.subTest(args=args):
                 self.assertRefusedBoth(args, 65, message)
+        # Who acts is recorded in the audit log: from the environment too.
+        self.assertRefused(["customer", "add", "--name", "Bob"], 65, "POM_USER: is not valid UTF-8 (byte 4 is \\xFF)",
+                           env={"POM_USER": "Ann" + XFF})
 
     def test_prose_may_span_lines_and_names_may_be_any_language(self):
         c = self.json("customer", "add", "--name", "Zoë Chen 陈", "--notes", "Gate on the left.\nDog:\tfriendly\r\nPays by check")[0]
