@@ -1141,13 +1141,14 @@ complete -c pom -n '__pom_is \'pom log\'' -l actor -x -d 'Only changes made by t
 complete -c pom -n '__pom_is \'pom log\'' -l limit -x -d 'The newest N entries only'
 
 # pom db
-complete -c pom -n '__pom_is \'pom db\'' -a check -d 'Integrity and foreign-key check; exit 65 on any problem'
+complete -c pom -n '__pom_is \'pom db\'' -a check -d 'Integrity, foreign-key and stored-text check; exit 65 on any problem'
 complete -c pom -n '__pom_is \'pom db\'' -a backup -d 'Write a consistent copy of the live database (VACUUM INTO)'
 complete -c pom -n '__pom_is \'pom db\'' -a stats -d 'Size, schema version and rows per table'
 complete -c pom -n '__pom_is \'pom db\'' -s h -l help -d 'Print this help message and exit'
 
 # pom db check
 complete -c pom -n '__pom_is \'pom db check\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom db check\'' -s v -l verbose -d 'List every problem found (as records with -o json|jsonl|csv)'
 
 # pom db backup
 complete -c pom -n '__pom_is \'pom db backup\'' -s h -l help -d 'Print this help message and exit'

@@ -71,6 +71,8 @@ ReadTx::~ReadTx() {
 }
 
 WriteTx::WriteTx(Store& store) : m_store(store) {
+    if (store.read_only())
+        fail(ErrorKind::Permission, "database " + store.path() + " is read-only (the file cannot be written): only reads work");
     if (store.in_transaction()) {
         m_savepoint = "pom_sp" + std::to_string(store.next_savepoint());
         store.exec("SAVEPOINT " + m_savepoint);

@@ -4,6 +4,7 @@
 // of Store; domain code never sees an engine's types, and never branches on the engine.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -109,6 +110,17 @@ private:
     std::unique_ptr<StatementImpl> m_impl;
 };
 
+/// One thing `db check` found wrong.
+struct DatabaseProblem {
+    std::string check;           ///< "integrity", "foreign key" or "text"
+    std::string table;           ///< empty when the engine's integrity check names none
+    std::optional<int64_t> row;  ///< the row's id
+    std::string column;          ///< for "text": the column holding it
+    std::string detail;          ///< one line
+    /// The problem on one line: "foreign key: pool row 2 refers to a missing customer".
+    std::string summary() const;
+};
+
 struct TableStat {
     std::string table;
     int64_t rows = 0;
@@ -191,8 +203,12 @@ public:
     virtual bool has_table(const std::string& name) = 0;
     virtual std::vector<std::string> columns_of(const std::string& table) = 0;
 
-    /// Integrity and reference checks; an empty list means the database is sound.
-    virtual std::vector<std::string> check() = 0;
+    /// Integrity and reference checks, and text an older pom stored unchecked; an empty list
+    /// means the database is sound.
+    virtual std::vector<DatabaseProblem> check() = 0;
+    /// True when the database could only be opened for reading: a write transaction then throws
+    /// Permission, saying why.
+    virtual bool read_only() const { return false; }
     /// Writes a consistent copy of the database to a new file.
     virtual void backup(const std::string& dest) = 0;
     virtual DatabaseStats stats() = 0;

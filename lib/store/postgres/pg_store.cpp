@@ -355,15 +355,16 @@ public:
         return out;
     }
 
-    std::vector<std::string> check() override {
-        // PostgreSQL keeps its own pages and references sound; what pom can check is that its
-        // tables are all there and every constraint holds for the rows they have.
-        std::vector<std::string> problems;
+    std::vector<DatabaseProblem> check() override {
+        // PostgreSQL keeps its own pages, references and encoding sound; what pom can check is
+        // that every constraint holds for the rows there are.
+        std::vector<DatabaseProblem> problems;
         Statement q(*this,
                     "SELECT conrelid::regclass::text, conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
                     "WHERE n.nspname = current_schema() AND NOT c.convalidated");
         while (q.executeStep())
-            problems.push_back("constraint not validated: " + q.getColumn(0).getString() + " " + q.getColumn(1).getString());
+            problems.push_back({"integrity", q.getColumn(0).getString(), std::nullopt, "",
+                                "constraint " + q.getColumn(1).getString() + " not validated"});
         return problems;
     }
 
