@@ -227,7 +227,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         add_opt(sub, "--priority", o->priority, "normal, high or urgent")->check(CLI::IsMember({"normal", "high", "urgent"}));
         add_opt(sub, "--series", o->series, "Occurrences of this series");
         sub->add_flag("--rolled", o->rolled, "Only visits rolled over at least once");
-        sub->add_option("--limit", o->limit, "At most this many")->check(CLI::NonNegativeNumber);
+        sub->add_option("--limit", o->limit, "At most this many")->check(k_count);
         sub->callback([&cli, o] {
             cli.read([&](Context& ctx) {
                 AppointmentFilter f;
@@ -373,7 +373,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         sub->add_option("--start", *start, "First date, or date and local time: 2026-11-03 or 2026-11-03T09:00")->required();
         sub->add_option("--repeat", *repeat, "RRULE or friendly form")->required();
         sub->add_option("--exdate", *exdates, "Dates to leave out (comma-separated or repeated)")->delimiter(',');
-        sub->add_option("--limit", *limit, "At most this many (default 10; 0 with --until: all)")->check(CLI::NonNegativeNumber);
+        sub->add_option("--limit", *limit, "At most this many (default 10; 0 with --until: all)")->check(k_count);
         add_opt(sub, "--until", *until, "Up to this date (inclusive)");
         sub->callback([&cli, start, repeat, exdates, limit, until] {
             cli.plain([&] {
@@ -401,7 +401,7 @@ void register_appt(CLI::App& app, Cli& cli) {
                 if (cli.g.output == "json" && cli.g.fields.empty()) {
                     Json arr = Json::array();
                     for (const auto& r : out.rows.records) arr.push_back(r["occurrence"]);
-                    out.text = arr.dump(2) + "\n";
+                    out.text = to_json_text(arr, 2) + "\n";
                 }
                 return out;
             });

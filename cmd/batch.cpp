@@ -1,6 +1,7 @@
 // pom batch: many pom commands from a file, in one transaction
 #include "cli.h"
 #include "error.h"
+#include "text_check.h"
 
 #include <filesystem>
 #include <fstream>
@@ -52,6 +53,8 @@ void register_batch(CLI::App& app, Cli& cli) {
                 std::vector<std::string> args;
                 Captured c;
                 try {
+                    if (std::string problem = text_problem(line, TextKind::BatchLine); !problem.empty())
+                        throw Error(ErrorKind::BadInput, problem);
                     Json parsed = Json::parse(line);
                     if (!parsed.is_array() || parsed.empty()) throw std::invalid_argument("not an array");
                     for (const auto& a : parsed) {
@@ -62,6 +65,8 @@ void register_batch(CLI::App& app, Cli& cli) {
                         c.failure = Failure{ErrorKind::Usage, "'" + args[0] + "' cannot run inside a batch"};
                     else
                         c = run_captured(args, session);
+                } catch (const Error& e) {
+                    c.failure = Failure{e.kind(), e.what()};
                 } catch (const std::exception&) {
                     c.failure = Failure{ErrorKind::Usage, "not a JSON array of strings"};
                 }

@@ -360,7 +360,7 @@ void register_bill(CLI::App& app, Cli& cli) {
         add_opt(ex, "--batch", o->sel.batch, "Reproduce this batch byte for byte");
         add_opt(ex, "--out", o->out, "Write to this file (Xero over 500 invoices: FILE-1.csv, FILE-2.csv …)");
         ex->callback([&cli, o] {
-            if (cli.session.batch) fail(ErrorKind::Usage, "bill export cannot run inside pom batch");
+            cli.refuse_in_batch("bill export", "it writes files, which a batch that fails could not take back");
             if (o->sel.format.empty() && !o->sel.batch) fail(ErrorKind::Usage, "--format is required (csv, json, qbo, iif, xero)");
             std::vector<std::pair<std::string, std::string>> renames;  // temporary → final
             std::vector<std::unique_ptr<std::ofstream>> files;

@@ -1,11 +1,13 @@
 #include "cli.h"
 
 #include "error.h"
+#include "text_check.h"
 
 #include <cstdlib>
 #include <filesystem>
 #include <ostream>
 #include <pwd.h>
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
@@ -117,6 +119,7 @@ void Cli::with_context(const std::function<void(Context&)>& body) {
     auto clock = make_clock();
     Store& store = session.store(g);
     std::string actor = !g.as.empty() ? g.as : session.env().pom_user.value_or(session.env().login.value_or("unknown"));
+    if (g.as.empty() && session.env().pom_user) check_text(actor, TextKind::Name, "POM_USER");  // --as is checked as it is parsed
     std::string command = "pom";
     for (const auto& a : args) command += " " + shell_quote(a);
     Context ctx{store, config, *clock, tz, actor, command};
@@ -155,6 +158,10 @@ void Cli::write(const std::function<Output(Context&)>& action) {
         }
         result = std::move(o);
     });
+}
+
+void Cli::refuse_in_batch(const std::string& command, const std::string& why) const {
+    if (session.batch) fail(ErrorKind::Usage, command + " cannot run inside pom batch: " + why + "; run it after the batch");
 }
 
 void Cli::check_fields(const std::vector<std::string>& fields) const {
@@ -240,6 +247,48 @@ std::string command_word(const std::vector<std::string>& args) {
     return "";
 }
 
+namespace {
+
+/// The options whose values are prose, which may span lines (every other value is one line).
+const std::set<std::string> k_prose_options = {"--access-notes", "--description", "--note",    "--notes",
+                                               "--office-note",  "--outcome",     "--private-note", "--reason",
+                                               "--summary",      "--terms",       "--text",    "--told"};
+
+TextKind text_kind(const std::string& option) {
+    if (k_prose_options.count(option)) return TextKind::Note;
+    if (option == "--name" || option == "--company") return TextKind::Name;
+    return TextKind::Line;
+}
+
+/// Every value given to an option or argument of `app` and its subcommands is checked as it
+/// enters, by lib/text_check.h, before CLI11 converts it: text by its kind, and numbers so that
+/// empty, hex or out-of-range text is an invalid value (65) rather than 0, 16 or a clamped value.
+/// A count (k_count) must be 0 or more.
+void guard_values(CLI::App& app) {
+    for (CLI::Option* opt : app.get_options()) {
+        if (opt->get_expected_max() == 0) continue;  // a flag
+        std::string field = opt->get_name();
+        std::string type = opt->get_type_name();
+        std::string base = type.substr(0, type.find(':'));
+        std::optional<NumberKind> number;
+        if (base == "INT" || base == "UINT")
+            number = type.find(":N>=0") != std::string::npos || base == "UINT" ? NumberKind::Count : NumberKind::Integer;
+        else if (base == "FLOAT" || base == "NUMBER")
+            number = NumberKind::Decimal;
+        TextKind kind = text_kind(field);
+        opt->transform(CLI::Validator(
+            [field, kind, number](std::string& value) {
+                check_text(value, kind, field);
+                if (number) check_number_text(value, *number, field);
+                return std::string();
+            },
+            ""));
+    }
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) guard_values(*sub);
+}
+
+}  // namespace
+
 std::unique_ptr<CLI::App> build_app(Cli& cli, const std::string& only) {
     auto app = std::make_unique<CLI::App>("pom: operations for pool-service companies", "pom");
     app->fallthrough();
@@ -253,6 +302,7 @@ std::unique_ptr<CLI::App> build_app(Cli& cli, const std::string& only) {
     g->add_flag("--dry-run", cli.g.dry_run, "Show what a command would do; write nothing");
     cli.root = app.get();
     register_commands(*app, cli, only);
+    guard_values(*app);
     return app;
 }
 
@@ -287,6 +337,24 @@ std::string missing_subcommand_message(CLI::App& app, const std::string& message
     auto left = app.remaining(true);
     if (!left.empty()) return path + "unknown command '" + left.front() + "' (valid: " + valid + ")";
     return path + "a subcommand is required (" + valid + ")";
+}
+
+/// A number guard_values let through that CLI11 still cannot convert is too large for its option
+/// (an int): an invalid value. Anything else it cannot convert (`--all=maybe`) is a usage error.
+Failure conversion_failure(const std::string& message) {
+    const std::string prefix = "Could not convert: ";
+    auto eq = message.find(" = ");
+    if (message.rfind(prefix, 0) == 0 && eq != std::string::npos) {
+        std::string name = message.substr(prefix.size(), eq - prefix.size());
+        std::string value = message.substr(eq + 3);
+        try {
+            std::string probe = value;
+            check_number_text(probe, NumberKind::Integer, name);
+            return Failure{ErrorKind::BadInput, name + ": '" + value + "' is out of range"};
+        } catch (const Error&) {
+        }
+    }
+    return Failure{ErrorKind::Usage, message};
 }
 
 }  // namespace
@@ -329,6 +397,8 @@ Captured run_captured(const std::vector<std::string>& args, Session& session, st
         return c;
     } catch (const CLI::RequiredError& e) {
         c.failure = Failure{ErrorKind::Usage, missing_subcommand_message(*app, e.what())};
+    } catch (const CLI::ConversionError& e) {
+        c.failure = conversion_failure(e.what());
     } catch (const CLI::ParseError& e) {
         c.failure = Failure{ErrorKind::Usage, e.what()};
     } catch (const Error& e) {
@@ -350,16 +420,21 @@ int run(const std::vector<std::string>& args, Session& session, std::ostream& ou
         return 0;
     }
     if (c.failure) {
-        out << c.out;  // only a command that reports per item (batch) has output when it fails
-        err << "pom: error: " << c.failure->message << "\n";
+        if (!valid_utf8(c.out)) c.out = replace_invalid_utf8(c.out);
+        out << c.out;  // only a command that reports per item (batch, db check) has output when it fails
+        // One line, whatever the message quotes: a value with a line break or stray bytes in it.
+        std::string message = escape_for_line(c.failure->message);
+        err << "pom: error: " << message << "\n";
         if (wants_json_errors(args)) {
-            Json e = {{"error", {{"code", error_code_name(c.failure->kind)}, {"message", c.failure->message}}}};
+            Json e = {{"error", {{"code", error_code_name(c.failure->kind)}, {"message", message}}}};
             err << e.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
         }
         return c.code;
     }
+    // What pom prints is UTF-8: text an older pom stored unchecked gets U+FFFD (db check finds it).
+    if (!valid_utf8(c.out)) c.out = replace_invalid_utf8(c.out);
     out << c.out;
-    if (!c.note.empty() && !wants_json_errors(args)) err << c.note << "\n";
+    if (!c.note.empty() && !wants_json_errors(args)) err << replace_invalid_utf8(c.note) << "\n";
     return 0;
 }
 

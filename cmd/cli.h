@@ -93,6 +93,10 @@ public:
     void write(const std::function<Output(Context&)>& action);
     /// Runs an action that needs no database.
     void plain(const std::function<Output()>& action);
+    /// Refuses (usage error) a command that acts outside the database (delivers, writes files,
+    /// copies or checks the database file) when it runs as a line of pom batch, before it does
+    /// anything: the batch's transaction could still roll back the state that records the act.
+    void refuse_in_batch(const std::string& command, const std::string& why) const;
     /// Refuses a --fields naming something outside `fields` (usage error), before any work: for
     /// commands that commit as they go.
     void check_fields(const std::vector<std::string>& fields) const;
@@ -148,14 +152,10 @@ Output detail(Json row, std::vector<std::string> fields);
 /// Parses a positive integer id given on the command line.
 int64_t parse_id(const std::string& text, const std::string& what);
 
-/// Checks a count such as --limit: a whole number, 0 or more. (CLI::NonNegativeNumber would
-/// print its range as a 300-digit double when it refuses a value.)
-inline const CLI::Validator k_count(
-    [](std::string& s) {
-        bool ok = !s.empty() && s.size() < 19 && s.find_first_not_of("0123456789") == std::string::npos;
-        return ok ? std::string() : "'" + s + "' is not a whole number of 0 or more";
-    },
-    "N>=0", "count");
+/// Marks a count such as --limit: a whole number, 0 or more, checked with every other number by
+/// build_app (lib/text_check.h), which names the option. (CLI::NonNegativeNumber would print its
+/// range as a 300-digit double when it refuses a value.)
+inline const CLI::Validator k_count([](std::string&) { return std::string(); }, "N>=0", "count");
 
 /// Binds an option to an optional: left unset when the flag is not given.
 template <class T>

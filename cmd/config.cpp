@@ -11,7 +11,7 @@ void register_config(CLI::App& app, Cli& cli) {
         cli.plain([&] {
             const Config& c = cli.session.config(cli.g);
             Json j = config_to_json(c);
-            j["database"] = cli.session.db_path(cli.g);
+            j["database"] = Store::display(cli.session.db_path(cli.g));
             std::vector<std::string> fields;
             for (auto it = j.begin(); it != j.end(); ++it) fields.push_back(it.key());
             Output o = detail(std::move(j), fields);

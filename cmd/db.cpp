@@ -44,14 +44,9 @@ Output copy_output(const CompanyCopy& c, double seconds) {
              " s; every table has the same rows and checksum in both";
     if (c.photos > 0) {
         int64_t there = c.photos - c.photos_copied - c.photos_missing;
-        if (c.photo_files_moved)
-            o.note += "\nphotos: " + std::to_string(c.photos_copied) + " of " + std::to_string(c.photos) +
-                      " files copied to " + c.photo_dir +
-                      (there ? ", " + std::to_string(there) + " there already" : "") +
-                      (c.photos_missing ? ", " + std::to_string(c.photos_missing) + " not found beside the source" : "");
-        else
-            o.note += "\nphotos: the database holds their references only; the " + std::to_string(c.photos) +
-                      " files stay in " + c.photo_dir;
+        o.note += "\nphotos: " + std::to_string(c.photos_copied) + " of " + std::to_string(c.photos) + " files copied to " +
+                  c.photo_dir + (there ? ", " + std::to_string(there) + " there already" : "") +
+                  (c.photos_missing ? ", " + std::to_string(c.photos_missing) + " not found in " + c.source_photo_dir : "");
     }
     return o;
 }
@@ -62,15 +57,31 @@ void register_db(CLI::App& app, Cli& cli) {
     auto* cmd = app.add_subcommand("db", "The database itself: check, backup, stats, copy");
     cmd->require_subcommand(1);
     {
-        auto* sub = cmd->add_subcommand("check", "Integrity and foreign-key check; exit 65 on any problem");
-        sub->callback([&cli] {
+        auto verbose = std::make_shared<bool>(false);
+        auto* sub = cmd->add_subcommand("check", "Integrity, foreign-key and stored-text check; exit 65 on any problem");
+        sub->add_flag("-v,--verbose", *verbose, "List every problem found (as records with -o json|jsonl|csv)");
+        sub->callback([&cli, verbose] {
+            cli.refuse_in_batch("db check", "it checks the database as committed, outside the batch's transaction");
             cli.read([&](Context& ctx) {
                 auto problems = check_database(ctx.store);
                 if (!problems.empty()) {
-                    std::string all;
-                    for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
-                    fail(ErrorKind::BadInput, "database " + ctx.store.path() + " has " + std::to_string(problems.size()) +
-                                                  " problem(s): " + all);
+                    // One line on stderr, however many problems: the list is output, when asked for.
+                    std::string message = "database " + ctx.store.path() + " has " + std::to_string(problems.size()) +
+                                          " problem(s): " + problems.front().summary();
+                    if (problems.size() > 1)
+                        message += "; and " + std::to_string(problems.size() - 1) + " more (pom db check -v lists them)";
+                    std::vector<Json> rows;
+                    for (const auto& p : problems)
+                        rows.push_back({{"check", p.check},
+                                        {"table", p.table.empty() ? Json(nullptr) : Json(p.table)},
+                                        {"row", p.row ? Json(*p.row) : Json(nullptr)},
+                                        {"column", p.column.empty() ? Json(nullptr) : Json(p.column)},
+                                        {"detail", p.detail}});
+                    Output o = records(std::move(rows), {"check", "table", "row", "column", "detail"});
+                    o.rows.id_field = "row";
+                    if (!*verbose && cli.g.output == "table") o.rows.records.clear();
+                    o.failure = Failure{ErrorKind::BadInput, message};
+                    return o;
                 }
                 Output o = detail({{"path", ctx.store.path()}, {"integrity", "ok"}, {"foreign_keys", "ok"},
                                    {"schema_version", ctx.store.schema_version()}},
@@ -85,6 +96,7 @@ void register_db(CLI::App& app, Cli& cli) {
         auto* sub = cmd->add_subcommand("backup", "Write a consistent copy of the live database into a new SQLite file (VACUUM INTO; from PostgreSQL, a checked copy)");
         sub->add_option("FILE", *dest, "The new backup file (must not exist)")->required();
         sub->callback([&cli, dest] {
+            cli.refuse_in_batch("db backup", "it copies the database as committed, outside the batch's transaction");
             cli.read([&](Context& ctx) {
                 if (cli.g.dry_run) {
                     Output o = detail({{"path", *dest}, {"bytes", nullptr}}, {"path", "bytes"});

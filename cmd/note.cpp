@@ -3,6 +3,7 @@
 #include "customer.h"
 #include "error.h"
 #include "note.h"
+#include "text_check.h"
 
 #include <filesystem>
 #include <fstream>
@@ -63,6 +64,7 @@ void register_note(CLI::App& app, Cli& cli) {
                     fl.text = buf.str();
                     fl.source_file = std::filesystem::path(*o->file).filename().string();
                 }
+                if (o->file && !o->text) check_text(fl.text, TextKind::Document, "--file " + *o->file);
                 return detail(note_json(get_note(ctx.store, add_note(ctx, fl))), note_fields());
             });
         });

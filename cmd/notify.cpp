@@ -41,7 +41,7 @@ void register_notify(CLI::App& app, Cli& cli) {
             ->check(CLI::IsMember({"pending", "sending", "sent", "failed", "skipped"}));
         add_opt(sub, "--customer", o->customer, "For this customer (id, ref or name)");
         add_opt(sub, "--appointment", o->appointment, "About this appointment");
-        sub->add_option("--limit", o->limit, "At most this many")->check(CLI::NonNegativeNumber);
+        sub->add_option("--limit", o->limit, "At most this many")->check(k_count);
         sub->callback([&cli, o] {
             cli.read([&](Context& ctx) {
                 if (int(o->pending) + int(o->failed) + int(o->status.has_value()) > 1)
@@ -68,10 +68,11 @@ void register_notify(CLI::App& app, Cli& cli) {
     {
         auto limit = std::make_shared<int64_t>(0);
         auto* sub = cmd->add_subcommand("send", "Deliver due notices with notify.email_command / sms_command (cron, every few minutes)");
-        sub->add_option("--limit", *limit, "At most this many")->check(CLI::NonNegativeNumber);
+        sub->add_option("--limit", *limit, "At most this many")->check(k_count);
         sub->callback([&cli, limit] {
-            // Not one write transaction: deliveries run between the claim and the record (see
+            // Not one write transaction: each delivery runs between its claim and its record (see
             // send_notices); --dry-run only lists what is due.
+            cli.refuse_in_batch("notify send", "it delivers notices, which a batch that fails could not take back");
             cli.read([&](Context& ctx) {
                 std::vector<Json> rows;
                 if (cli.g.dry_run) {

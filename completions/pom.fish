@@ -1143,7 +1143,7 @@ complete -c pom -n '__pom_is \'pom log\'' -l actor -x -d 'Only changes made by t
 complete -c pom -n '__pom_is \'pom log\'' -l limit -x -d 'The newest N entries only'
 
 # pom db
-complete -c pom -n '__pom_is \'pom db\'' -a check -d 'Integrity and foreign-key check; exit 65 on any problem'
+complete -c pom -n '__pom_is \'pom db\'' -a check -d 'Integrity, foreign-key and stored-text check; exit 65 on any problem'
 complete -c pom -n '__pom_is \'pom db\'' -a backup -d 'Write a consistent copy of the live database into a new SQLite file (VACUUM INTO; from PostgreSQL, a checked copy)'
 complete -c pom -n '__pom_is \'pom db\'' -a copy -d 'Copy the whole company into another, empty database (SQLite file or PostgreSQL URI), checked table by table'
 complete -c pom -n '__pom_is \'pom db\'' -a stats -d 'Size, schema version and rows per table'
@@ -1151,6 +1151,7 @@ complete -c pom -n '__pom_is \'pom db\'' -s h -l help -d 'Print this help messag
 
 # pom db check
 complete -c pom -n '__pom_is \'pom db check\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom db check\'' -s v -l verbose -d 'List every problem found (as records with -o json|jsonl|csv)'
 
 # pom db backup
 complete -c pom -n '__pom_is \'pom db backup\'' -s h -l help -d 'Print this help message and exit'

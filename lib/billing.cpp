@@ -454,7 +454,7 @@ const char* k_summary =
     "FROM invoice i JOIN customer c ON c.id = i.customer_id";
 
 const char* k_status_expr =
-    "CASE WHEN seq IS NULL THEN 'draft' WHEN kind = 'credit' THEN 'issued' WHEN voided THEN 'void' "
+    "CASE WHEN seq IS NULL THEN 'draft' WHEN kind = 'credit' THEN 'issued' WHEN voided <> 0 THEN 'void' "
     "WHEN total_cents - paid - credited <= 0 THEN 'paid' ELSE 'open' END";
 
 Json summary_json(Statement& q, Date today) {
@@ -1263,7 +1263,7 @@ std::vector<Json> aging(Context& ctx, const std::string& as_of_text) {
     }
     Statement c(ctx.store,
                         "SELECT p.customer_id, c.name, sum(p.amount_cents - p.applied_cents) FROM payment p "
-                        "JOIN customer c ON c.id = p.customer_id WHERE p.paid_on <= ? GROUP BY p.customer_id HAVING sum(p.amount_cents - p.applied_cents) > 0");
+                        "JOIN customer c ON c.id = p.customer_id WHERE p.paid_on <= ? GROUP BY p.customer_id, c.name HAVING sum(p.amount_cents - p.applied_cents) > 0");
     c.bind(1, day);
     while (c.executeStep()) {
         Row& r = rows[c.getColumn(0).getInt64()];

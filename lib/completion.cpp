@@ -17,7 +17,7 @@ std::vector<Candidate> completion_candidates(Store& store, const std::string& ki
         sql = "SELECT coalesce(ref, CAST(id AS TEXT)), name || CASE WHEN company IS NULL THEN '' ELSE ' (' || company || ')' END "
               "FROM customer ORDER BY status = 'inactive', name COLLATE NOCASE, id";
     else if (kind == "worker")
-        sql = "SELECT name, role || CASE WHEN active THEN '' ELSE ', inactive' END FROM worker ORDER BY active DESC, name COLLATE NOCASE, id";
+        sql = "SELECT name, role || CASE WHEN active <> 0 THEN '' ELSE ', inactive' END FROM worker ORDER BY active DESC, name COLLATE NOCASE, id";
     else if (kind == "pool")
         sql = "SELECT CAST(p.id AS TEXT), c.name || ': ' || p.name || CASE WHEN p.street IS NULL THEN '' ELSE ', ' || p.street END "
               "FROM pool p JOIN customer c ON c.id = p.customer_id ORDER BY p.active DESC, c.name COLLATE NOCASE, p.id";

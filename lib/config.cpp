@@ -1,8 +1,10 @@
 #include "config.h"
+#include "store/store.h"
 
 #include "error.h"
 #include "clock.h"
 #include "money.h"
+#include "text_check.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -595,7 +597,32 @@ Targets Config::targets_for(const std::string& sanitizer, const std::string& sur
     return t;
 }
 
+namespace {
+
+/// Every key and string of the file is text from outside: checked once, here, before any is read
+/// (lib/text_check.h), so that what reaches a template or the database is clean.
+void check_strings(const std::string& path, const toml::node& node) {
+    if (auto* t = node.as_table()) {
+        for (auto&& [k, v] : *t) {
+            if (std::string problem = text_problem(k.str(), TextKind::Config); !problem.empty())
+                fail(ErrorKind::Config, where(path, k.source()) + ": a key " + problem);
+            check_strings(path, v);
+        }
+    } else if (auto* a = node.as_array()) {
+        for (auto&& e : *a) check_strings(path, e);
+    } else if (auto* s = node.as_string()) {
+        if (std::string problem = text_problem(s->get(), TextKind::Config); !problem.empty())
+            config_error(path, node, "a string " + problem);
+    }
+}
+
+}  // namespace
+
 Config load_config_file(const std::string& path) {
+    // A folder opens as a stream that reads nothing: it would pass for an empty file (defaults).
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+        fail(ErrorKind::NoInput, "config file " + path + " cannot be read: it is not a regular file");
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(ErrorKind::NoInput, "config file " + path + " cannot be read");
     std::stringstream buf;
@@ -608,6 +635,7 @@ Config load_config_file(const std::string& path) {
     } catch (const toml::parse_error& e) {
         fail(ErrorKind::Config, where(path, e.source()) + ": " + std::string(e.description()));
     }
+    check_strings(path, doc);
     for (auto&& [k, v] : doc) {
         std::string key(k.str());
         if (key == "db") {
@@ -744,7 +772,7 @@ nlohmann::ordered_json config_to_json(const Config& c) {
                          {"enabled", r.enabled}});
     return {
         {"source", c.source.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(c.source)},
-        {"db", c.db ? nlohmann::ordered_json(*c.db) : nlohmann::ordered_json(nullptr)},
+        {"db", c.db ? nlohmann::ordered_json(Store::display(*c.db)) : nlohmann::ordered_json(nullptr)},
         {"timezone", c.timezone},
         {"busy_timeout_ms", c.busy_timeout_ms},
         {"currency", c.currency},

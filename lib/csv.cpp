@@ -1,6 +1,7 @@
 #include "csv.h"
 
 #include "error.h"
+#include "text_check.h"
 
 namespace pom {
 
@@ -45,6 +46,8 @@ bool CsvReader::next(std::vector<std::string>& fields) {
         if (c == '\r' && m_in.peek() == '\n') c = m_in.get();
         if (c == '\n' || c == EOF) {
             fields.push_back(std::move(field));
+            for (size_t i = 0; i < fields.size(); ++i)
+                check_text(fields[i], TextKind::CsvField, m_source + ": row " + std::to_string(m_row) + ", column " + std::to_string(i + 1));
             return true;
         }
         if (after_quote)

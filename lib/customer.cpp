@@ -5,6 +5,7 @@
 #include "output.h"
 #include "record.h"
 #include "tag.h"
+#include "text_check.h"
 
 #include <algorithm>
 #include <map>
@@ -614,12 +615,15 @@ ImportResult import_customers(Context& ctx, std::istream& in, const std::string&
             fail(ErrorKind::BadInput, at + ": has " + std::to_string(row.size()) + " fields, the header has " +
                                           std::to_string(header.size()));
         ++result.rows;
+        auto where = [&](const char* name) { return at + ", column " + name; };
         auto cell = [&](const char* name) -> std::optional<std::string> {
             auto it = col.find(name);
             if (it == col.end()) return std::nullopt;
-            return trim(row[it->second]);
+            std::string v = trim(row[it->second]);
+            std::string_view n = name;
+            check_text(v, n == "notes" ? TextKind::Note : n == "name" || n == "company" ? TextKind::Name : TextKind::Line, where(name));
+            return v;
         };
-        auto where = [&](const char* name) { return at + ", column " + name; };
         CustomerFields f;
         f.run_tag_rules = false;
         f.ref = cell("ref");

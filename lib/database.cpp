@@ -8,9 +8,18 @@
 
 namespace pom {
 
-std::vector<std::string> check_database(Store& store) { return store.check(); }
+std::string DatabaseProblem::summary() const {
+    std::string s = check + ": ";
+    if (!table.empty()) s += table + (row ? " row " + std::to_string(*row) : "") + (column.empty() ? "" : " column " + column) + " ";
+    return s + detail;
+}
+
+std::vector<DatabaseProblem> check_database(Store& store) { return store.check(); }
 
 void backup_database(Store& store, const std::string& dest) {
+    // A copy is a file outside the database: it is made of what is committed, never of a
+    // transaction that could still roll back (and VACUUM cannot run inside one).
+    if (store.in_transaction()) fail(ErrorKind::Internal, "a backup is made only outside a transaction");
     std::error_code ec;
     if (std::filesystem::exists(dest, ec)) fail(ErrorKind::Conflict, dest + " already exists; choose a new file");
     auto parent = std::filesystem::path(dest).parent_path();
@@ -35,9 +44,8 @@ void copy_photo_files(Store& source, Store& target, CompanyCopy& out) {
         while (q.executeStep()) photos.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
     }
     out.photos = static_cast<int64_t>(photos.size());
-    out.photo_files_moved = fs::is_regular_file(target.path());
-    out.photo_dir = photo_dir(out.photo_files_moved ? target : source);
-    if (!out.photo_files_moved) return;
+    out.photo_dir = photo_dir(target);
+    out.source_photo_dir = photo_dir(source);
     std::error_code ec;
     for (const auto& [sha, media_type] : photos) {
         std::string dest = photo_path(target, sha, media_type);

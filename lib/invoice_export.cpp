@@ -224,7 +224,7 @@ private:
                       {"invoice_total", format_money(sign * inv.total)}};
             out += m_first ? "\n" : ",\n";
             m_first = false;
-            out += j.dump(-1, ' ', false, Json::error_handler_t::strict);
+            out += to_json_text(j);  // text an older pom stored unchecked: U+FFFD, not an exception
         }
     }
 

@@ -101,8 +101,8 @@ std::vector<Note> list_notes(Store& store, const NoteFilter& f) {
     return out;
 }
 
-std::string fts_query(const std::string& words) {
-    std::string out;
+std::vector<SearchTerm> search_terms(const std::string& words) {
+    std::vector<SearchTerm> out;
     size_t i = 0;
     while (i < words.size()) {
         while (i < words.size() && std::isspace(static_cast<unsigned char>(words[i]))) ++i;
@@ -112,27 +112,20 @@ std::string fts_query(const std::string& words) {
         if (w.empty()) continue;
         bool prefix = w.size() > 1 && w.back() == '*';
         if (prefix) w.pop_back();
-        // Only words with a letter or digit can match anything: FTS5 drops punctuation.
+        // Only words with a letter or digit can match anything: the indexes drop punctuation.
         bool has_word = false;
         for (unsigned char c : w) has_word = has_word || std::isalnum(c) || c >= 0x80;
         if (!has_word) continue;
-        std::string quoted = "\"";
-        for (char c : w) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-        quoted += "\"";
-        out += (out.empty() ? "" : " ") + quoted + (prefix ? "*" : "");
+        out.push_back({w, prefix});
     }
     return out;
 }
 
 std::vector<NoteHit> search_notes(Store& store, const std::string& words, std::optional<int64_t> customer, int64_t limit) {
-    std::string query = fts_query(words);
-    if (query.empty()) fail(ErrorKind::BadInput, "WORDS: give at least one word to search for");
-    // Rank and cut inside FTS5 first (its ORDER BY rank LIMIT is done without sorting every
-    // match), then join the few rows kept; snippets are made only for those.
-    std::string inner = "SELECT f.rowid AS id, snippet(note_fts, 0, '[', ']', '…', 16) AS snip, f.rank AS rank FROM note_fts f";
-    if (customer) inner += " JOIN note m ON m.id = f.rowid AND m.customer_id = :customer";
-    inner += " WHERE note_fts MATCH :q ORDER BY f.rank";
-    if (limit > 0) inner += " LIMIT " + std::to_string(limit);
+    auto terms = search_terms(words);
+    if (terms.empty()) fail(ErrorKind::BadInput, "WORDS: give at least one word to search for");
+    std::string query;
+    std::string inner = store.note_search_sql(terms, customer.has_value(), limit, query);
     std::string sql = std::string("SELECT ") + k_columns + ", h.snip FROM (" + inner +
                       ") h JOIN note n ON n.id = h.id JOIN customer c ON c.id = n.customer_id ORDER BY h.rank, n.id";
     Statement q(store, sql);

@@ -48,8 +48,8 @@ struct NoteHit {
 };
 /// Full-text search: every word must match (a trailing * matches a prefix), best first by BM25.
 std::vector<NoteHit> search_notes(Store& store, const std::string& words, std::optional<int64_t> customer, int64_t limit);
-/// Turns words as typed into an FTS5 query of quoted terms (no FTS syntax reaches SQLite).
-std::string fts_query(const std::string& words);
+/// The words as typed, as search terms: words without a letter or digit are dropped.
+std::vector<SearchTerm> search_terms(const std::string& words);
 
 Json note_json(const Note& n);
 const std::vector<std::string>& note_fields();

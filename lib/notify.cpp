@@ -232,6 +232,7 @@ Delivery run_command(const std::string& command, const std::string& input, const
 
 Delivery deliver_by_command(const Config& config, const Notice& n, const std::string& command, const std::string& message) {
     std::map<std::string, std::string> env = {{"POM_NOTICE_ID", std::to_string(n.id)},
+                                              {"POM_NOTICE_KEY", notice_key(n)},
                                               {"POM_NOTICE_KIND", n.kind},
                                               {"POM_NOTICE_CHANNEL", n.channel},
                                               {"POM_NOTICE_RECIPIENT", n.recipient},
@@ -255,70 +256,92 @@ std::vector<Notice> due_notices(Context& ctx, int64_t limit) {
     return out;
 }
 
+std::string notice_key(const Notice& n) {
+    std::string key = "pom-notice-" + std::to_string(n.id) + "-";
+    for (char c : n.created_at)
+        if (c != '-' && c != ':') key += c;
+    return key;
+}
+
 std::vector<SendOutcome> send_notices(Context& ctx, int64_t limit, const Deliver& deliver) {
+    // A delivery cannot be taken back: it must never run inside a transaction that could still
+    // roll back the claim that records it (a batch refuses notify send for this reason).
+    if (ctx.store.in_transaction()) fail(ErrorKind::Internal, "notices are delivered only outside a transaction");
     std::vector<SendOutcome> out;
-    std::vector<Notice> claimed;
     const std::string me = who_am_i();
-    const std::string now = format_instant(ctx.now());
-    {
+    // A claim older than this belongs to a sender that died: its command may have run, so the
+    // notice is not sent again without a person deciding to. One notice is claimed at a time, just
+    // before its delivery, so a live sender's claim is never older than one delivery.
+    const auto stale = std::chrono::seconds(std::max(600, 2 * ctx.config.notify.timeout_s + 60));
+    int64_t taken = 0;
+    std::optional<Notice> current;  // claimed and delivered, its outcome not yet recorded
+    Delivery d;
+    for (bool first = true;; first = false) {
+        // The outcome of one delivery and the claim of the next share a transaction.
         WriteTx tx(ctx.store);
-        // A claim older than this belongs to a sender that died: its command may have run, so the
-        // notice is not sent again without a person deciding to.
-        auto stale = std::chrono::seconds(std::max(600, 2 * ctx.config.notify.timeout_s + 60));
-        std::vector<Notice> abandoned;
-        {
-            Statement q(ctx.store, std::string(k_select) + " WHERE n.status = 'sending' AND n.claimed_at < ? ORDER BY n.id");
-            q.bind(1, format_instant(ctx.now() - stale));
-            while (q.executeStep()) abandoned.push_back(read_row(q));
+        if (first) {
+            std::vector<Notice> abandoned;
+            {
+                Statement q(ctx.store, std::string(k_select) + " WHERE n.status = 'sending' AND n.claimed_at < ? ORDER BY n.id");
+                q.bind(1, format_instant(ctx.now() - stale));
+                while (q.executeStep()) abandoned.push_back(read_row(q));
+            }
+            for (const auto& n : abandoned) {
+                std::string why = "the sender (" + n.claimed_by + ") stopped while sending at " + n.claimed_at +
+                                  "; it may have gone out, so it is not sent again unless retried: pom notify retry " + std::to_string(n.id);
+                update_record(ctx, "notice", n.id, {{"status", "failed"}, {"last_error", why}}, false);
+                out.push_back({n.id, n.channel, n.recipient, n.kind, "abandoned", n.attempts, "", why});
+            }
         }
-        for (const auto& n : abandoned) {
-            std::string why = "the sender (" + n.claimed_by + ") stopped while sending at " + n.claimed_at +
-                              "; it may have gone out, so it is not sent again unless retried: pom notify retry " + std::to_string(n.id);
-            update_record(ctx, "notice", n.id, {{"status", "failed"}, {"last_error", why}}, false);
-            out.push_back({n.id, n.channel, n.recipient, n.kind, "abandoned", n.attempts, "", why});
+        if (current) {
+            const Notice& n = *current;
+            int attempts = n.attempts + 1;
+            Instant at = ctx.now();
+            SendOutcome o{n.id, n.channel, n.recipient, n.kind, "", attempts, "", d.error};
+            if (d.ok) {
+                update_record(ctx, "notice", n.id,
+                              {{"status", "sent"}, {"attempts", int64_t{attempts}}, {"sent_at", format_instant(at)}, {"last_error", nullptr}},
+                              false);
+                o.outcome = "sent";
+            } else if (attempts >= ctx.config.notify.max_attempts) {
+                update_record(ctx, "notice", n.id, {{"status", "failed"}, {"attempts", int64_t{attempts}}, {"last_error", d.error}}, false);
+                o.outcome = "failed";
+            } else {
+                // Exponential back-off: retry_after, then twice that, four times, … at most a day.
+                int64_t wait = std::min<int64_t>(int64_t{ctx.config.notify.retry_after_s} << std::min(attempts - 1, 20), 86400);
+                o.next_attempt_at = format_instant(at + std::chrono::seconds(wait));
+                update_record(ctx, "notice", n.id,
+                              {{"status", "pending"}, {"attempts", int64_t{attempts}}, {"next_attempt_at", o.next_attempt_at},
+                               {"last_error", d.error}, {"claimed_at", nullptr}, {"claimed_by", nullptr}},
+                              false);
+                o.outcome = "retry";
+            }
+            out.push_back(std::move(o));
+            current.reset();
         }
-        for (auto& n : due_notices(ctx, limit)) {
+        // The next due notice, re-read inside this transaction: another sender may have taken it.
+        while (!current && (limit <= 0 || taken < limit)) {
+            auto due = due_notices(ctx, 1);
+            if (due.empty()) break;
+            Notice& n = due.front();
+            ++taken;
             if (std::string problem = opt_in_problem(ctx.store, n); !problem.empty()) {
                 update_record(ctx, "notice", n.id, {{"status", "skipped"}, {"skip_reason", problem}}, false);
                 out.push_back({n.id, n.channel, n.recipient, n.kind, "skipped", n.attempts, "", problem});
                 continue;
             }
-            update_record(ctx, "notice", n.id, {{"status", "sending"}, {"claimed_at", now}, {"claimed_by", me}}, false);
-            claimed.push_back(std::move(n));
+            update_record(ctx, "notice", n.id, {{"status", "sending"}, {"claimed_at", format_instant(ctx.now())}, {"claimed_by", me}},
+                          false);
+            current = std::move(n);
         }
         tx.commit();
-    }
-    for (const auto& n : claimed) {
-        Delivery d;
+        if (!current) break;
+        // Delivered only once the claim is committed, outside any transaction.
         try {
-            d = deliver(n, command_for(ctx.config, n.channel), notice_message(ctx.config, n));
+            d = deliver(*current, command_for(ctx.config, current->channel), notice_message(ctx.config, *current));
         } catch (const std::exception& e) {
             d = {false, e.what()};
         }
-        WriteTx tx(ctx.store);
-        int attempts = n.attempts + 1;
-        Instant at = ctx.now();
-        SendOutcome o{n.id, n.channel, n.recipient, n.kind, "", attempts, "", d.error};
-        if (d.ok) {
-            update_record(ctx, "notice", n.id,
-                          {{"status", "sent"}, {"attempts", int64_t{attempts}}, {"sent_at", format_instant(at)}, {"last_error", nullptr}},
-                          false);
-            o.outcome = "sent";
-        } else if (attempts >= ctx.config.notify.max_attempts) {
-            update_record(ctx, "notice", n.id, {{"status", "failed"}, {"attempts", int64_t{attempts}}, {"last_error", d.error}}, false);
-            o.outcome = "failed";
-        } else {
-            // Exponential back-off: retry_after, then twice that, four times, … at most a day.
-            int64_t wait = std::min<int64_t>(int64_t{ctx.config.notify.retry_after_s} << std::min(attempts - 1, 20), 86400);
-            o.next_attempt_at = format_instant(at + std::chrono::seconds(wait));
-            update_record(ctx, "notice", n.id,
-                          {{"status", "pending"}, {"attempts", int64_t{attempts}}, {"next_attempt_at", o.next_attempt_at},
-                           {"last_error", d.error}, {"claimed_at", nullptr}, {"claimed_by", nullptr}},
-                          false);
-            o.outcome = "retry";
-        }
-        tx.commit();
-        out.push_back(std::move(o));
     }
     return out;
 }

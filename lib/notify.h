@@ -50,9 +50,15 @@ struct Delivery {
 Delivery run_command(const std::string& command, const std::string& input, const std::map<std::string, std::string>& env,
                      std::chrono::seconds timeout);
 
+/// A key that names one notice for good, the same on every attempt to deliver it
+/// ("pom-notice-42-20261123T150000Z": its id and when it was queued): what a delivery command
+/// passes on (a Message-ID, an SMS gateway's idempotency key) so that a second attempt of a
+/// delivery that did go out can be dropped.
+std::string notice_key(const Notice& notice);
+
 /// Delivers one notice with a command; replaceable in tests.
 using Deliver = std::function<Delivery(const Notice& notice, const std::string& command, const std::string& message)>;
-/// The real one: run_command with POM_NOTICE_ID, _KIND, _CHANNEL, _RECIPIENT and _SUBJECT set.
+/// The real one: run_command with POM_NOTICE_ID, _KEY, _KIND, _CHANNEL, _RECIPIENT and _SUBJECT set.
 Delivery deliver_by_command(const Config& config, const Notice& notice, const std::string& command, const std::string& message);
 
 struct SendOutcome {
@@ -63,13 +69,16 @@ struct SendOutcome {
     std::string next_attempt_at, detail;
 };
 
-/// The cron sender. Claims due notices in one short write transaction (status sending, with who
-/// claimed them), so overlapping senders never take the same notice; then runs each delivery
-/// outside any transaction and records the result in its own: sent, or failed with exponential
-/// back-off (notify.retry_after doubled per attempt) until notify.max_attempts, when it is given up.
-/// A recipient no longer opted in is skipped with the reason. A notice left 'sending' by a sender
+/// The cron sender. Takes due notices one at a time: claims the next one in a short write
+/// transaction (status sending, with who claimed it), so overlapping senders never take the same
+/// notice; once the claim is committed, runs its delivery outside any transaction; then records
+/// the result (in the transaction that claims the next): sent, or failed with exponential back-off
+/// (notify.retry_after doubled per attempt) until notify.max_attempts, when it is given up. A
+/// recipient no longer opted in is skipped with the reason. A notice left 'sending' by a sender
 /// that died is never resent automatically (it may have gone out): it is marked failed, for
-/// `retry_notice` by a person. Channels without a command are left waiting. At most `limit`.
+/// `retry_notice` by a person. So a notice goes out at most once unless its command reports a
+/// failure (then it is tried again) or a person retries it. Channels without a command are left
+/// waiting. At most `limit`. Refused (Internal) inside an open transaction.
 std::vector<SendOutcome> send_notices(Context& ctx, int64_t limit, const Deliver& deliver);
 
 /// The due notices send_notices would take now, without claiming them (for --dry-run).

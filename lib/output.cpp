@@ -48,7 +48,7 @@ std::string cell_text(const Json& v) {
             return out;
         }
     }
-    return v.dump();
+    return to_json_text(v);
 }
 
 std::string csv_field(std::string_view s) {

@@ -358,11 +358,7 @@ int64_t add_note(Context& ctx, int64_t id, const std::string& text, bool is_priv
                          false);
 }
 
-std::string photo_dir(Store& store) {
-    if (store.path() == ":memory:") return (std::filesystem::temp_directory_path() / "pom-photos").string();
-    auto parent = std::filesystem::path(store.path()).parent_path();
-    return (parent.empty() ? std::filesystem::path("photos") : parent / "photos").string();
-}
+std::string photo_dir(Store& store) { return store.photo_dir(); }
 
 std::string photo_path(Store& store, const std::string& sha, const std::string& media_type) {
     return photo_dir(store) + "/" + sha.substr(0, 2) + "/" + sha + extension(media_type);

@@ -4,6 +4,7 @@
 #include "customer.h"
 #include "error.h"
 #include "notice.h"
+#include "output.h"
 #include "pool.h"
 #include "service.h"
 
@@ -160,7 +161,7 @@ std::string render_service_report(Context& ctx, int64_t id, const std::string& f
     if (format != "text" && format != "md" && format != "html" && format != "json")
         fail(ErrorKind::Usage, "--format: '" + format + "' is not text, md, html or json");
     Json r = service_report_data(ctx, id);
-    if (format == "json") return r.dump(2) + "\n";
+    if (format == "json") return to_json_text(r, 2) + "\n";  // text an older pom stored unchecked: U+FFFD, not an exception
     auto s = [](const Json& v) { return v.is_null() ? std::string() : v.is_string() ? v.get<std::string>() : v.dump(); };
     std::ostringstream o;
     std::string title = "Service report: " + s(r["service_type"]) + " on " + s(r["date"]);

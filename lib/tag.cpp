@@ -154,7 +154,7 @@ std::vector<TagHistoryEntry> tag_history(Store& store, int64_t customer_id) {
                         "  FROM customer_tag WHERE customer_id = ?1 AND removed_at IS NOT NULL"
                         " UNION ALL SELECT at, 'status', NULL, from_status, to_status, actor, rule, id * 4 + 2"
                         "  FROM customer_status_change WHERE customer_id = ?1"
-                        ") ORDER BY at, CASE WHEN change = 'status' AND from_status IS NULL THEN 0 WHEN change = 'status' THEN 2 ELSE 1 END, seq");
+                        ") AS h ORDER BY at, CASE WHEN change = 'status' AND from_status IS NULL THEN 0 WHEN change = 'status' THEN 2 ELSE 1 END, seq");
     q.bind(1, customer_id);
     std::vector<TagHistoryEntry> out;
     while (q.executeStep()) {

@@ -13,6 +13,10 @@ std::unique_ptr<Store> Store::open(const std::string& location, const OpenOption
     return sqlite::open(location, options);
 }
 
+std::string Store::display(const std::string& location) {
+    return pg::is_uri(location) ? pg::display_uri(location) : location;
+}
+
 std::unique_ptr<Store> Store::open_memory() { return sqlite::open_memory(); }
 
 int latest_schema_version() { return sqlite::latest_schema_version(); }
@@ -71,6 +75,8 @@ ReadTx::~ReadTx() {
 }
 
 WriteTx::WriteTx(Store& store) : m_store(store) {
+    if (store.read_only())
+        fail(ErrorKind::Permission, "database " + store.path() + " is read-only (the file cannot be written): only reads work");
     if (store.in_transaction()) {
         m_savepoint = "pom_sp" + std::to_string(store.next_savepoint());
         store.exec("SAVEPOINT " + m_savepoint);

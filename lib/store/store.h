@@ -4,6 +4,7 @@
 // of Store; domain code never sees an engine's types, and never branches on the engine.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -89,6 +90,12 @@ public:
     virtual void finish() = 0;
 };
 
+/// A word of a full-text search, as typed (without its trailing `*`).
+struct SearchTerm {
+    std::string word;
+    bool prefix = false;  ///< the word ended in `*`: it matches every word it begins
+};
+
 /// A statement of pom's SQL, the dialect both engines run: `?`, `?N` and `:name` parameters.
 /// Its interface follows SQLiteCpp's, which the domain code was first written against.
 class Statement {
@@ -130,6 +137,17 @@ private:
     std::unique_ptr<StatementImpl> m_impl;
 };
 
+/// One thing `db check` found wrong.
+struct DatabaseProblem {
+    std::string check;           ///< "integrity", "foreign key" or "text"
+    std::string table;           ///< empty when the engine's integrity check names none
+    std::optional<int64_t> row;  ///< the row's id
+    std::string column;          ///< for "text": the column holding it
+    std::string detail;          ///< one line
+    /// The problem on one line: "foreign key: pool row 2 refers to a missing customer".
+    std::string summary() const;
+};
+
 struct TableStat {
     std::string table;
     int64_t rows = 0;
@@ -159,6 +177,8 @@ public:
     /// create), one written by a newer pom throws NewerDatabase before anything is touched, an
     /// older schema is migrated in one transaction.
     static std::unique_ptr<Store> open(const std::string& location, const OpenOptions& options);
+    /// A location as it may be shown to people: a URI without its password.
+    static std::string display(const std::string& location);
     /// A migrated in-memory SQLite store, for tests.
     static std::unique_ptr<Store> open_memory();
 
@@ -196,12 +216,26 @@ public:
     /// Numbers savepoints of nested transactions.
     int next_savepoint() { return ++m_savepoints; }
 
+    /// Full-text search of notes, the one query whose SQL each engine writes its own way: a
+    /// query of (id, snip, rank) over the notes matching every term, best (lowest rank) first,
+    /// its snippet with the matches in [brackets]; it takes :q (set to what `query` returns)
+    /// and, when by_customer, :customer.
+    virtual std::string note_search_sql(const std::vector<SearchTerm>& terms, bool by_customer, int64_t limit,
+                                        std::string& query) = 0;
+
+    /// Where photos' files are kept, named by their SHA-256.
+    virtual std::string photo_dir() = 0;
+
     /// Whether the schema has this table, and its columns in order.
     virtual bool has_table(const std::string& name) = 0;
     virtual std::vector<std::string> columns_of(const std::string& table) = 0;
 
-    /// Integrity and reference checks; an empty list means the database is sound.
-    virtual std::vector<std::string> check() = 0;
+    /// Integrity and reference checks, and text an older pom stored unchecked; an empty list
+    /// means the database is sound.
+    virtual std::vector<DatabaseProblem> check() = 0;
+    /// True when the database could only be opened for reading: a write transaction then throws
+    /// Permission, saying why.
+    virtual bool read_only() const { return false; }
     /// Writes a consistent copy of the database to a new file.
     virtual void backup(const std::string& dest) = 0;
     virtual DatabaseStats stats() = 0;

@@ -32,9 +32,4 @@ class Company(PomTest):
         return self.json("appt", "show", str(id))[0]
 
     def count(self, sql):
-        import sqlite3
-        con = sqlite3.connect(self.db)
-        try:
-            return con.execute(sql).fetchone()[0]
-        finally:
-            con.close()
+        return self.sql(sql)[0][0]

@@ -52,8 +52,93 @@ def psql(uri, sql, check=True):
     conn = base + "?" + "&".join(f"{k}={v}" for k, v in params.items())
     if schema:
         sql = f"SET search_path = {schema};\n{sql}"
-    return subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", conn], input=sql,
+    return subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-F", "\x1f", "-P", "null=\x1e", conn],
+                          input=sql,
                           capture_output=True, text=True, check=check, timeout=60)
+
+
+def sqlite_only(reason):
+    """For a test of what only a SQLite file has (its mode, its bytes, a copy of it)."""
+    return unittest.skipIf(ENGINE == "postgresql", reason)
+
+
+class WriteLock:
+    """Another client holding pom's write lock with an update of its own in flight, until the
+    block ends (rolled back): a SQLite connection in BEGIN IMMEDIATE, or a psql session holding
+    the advisory lock every pom writer takes on PostgreSQL."""
+
+    def __init__(self, db, sql):
+        self.db, self.sql = db, sql
+
+    def __enter__(self):
+        if ENGINE == "sqlite":
+            self.con = sqlite3.connect(self.db, isolation_level=None)
+            self.con.execute("BEGIN IMMEDIATE")
+            self.con.execute(self.sql)
+            return self
+        self.proc = subprocess.Popen(["psql", "-X", "-q", self.db], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, text=True)
+        self.proc.stdin.write(f"BEGIN; SELECT pg_advisory_xact_lock(1347374385); {self.sql};\n")
+        self.proc.stdin.flush()
+        import time
+        deadline = time.monotonic() + 10
+        while psql(self.db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted").stdout.strip() != "1":
+            if time.monotonic() > deadline:
+                raise AssertionError("the lock holder did not get the lock")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc):
+        if ENGINE == "sqlite":
+            self.con.execute("ROLLBACK")
+            self.con.close()
+        else:
+            self.proc.stdin.write("ROLLBACK;\n")
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+        return False
+
+
+class DbError(Exception):
+    """A statement the database refused, on either engine."""
+
+
+def sql_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, (int, float)):
+        return str(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def run_sql(db, sql, params=()):
+    """Runs one statement on the test's database (a SQLite file or a PostgreSQL URI) outside pom;
+    its rows as tuples. A refusal raises DbError with the engine's message."""
+    if ENGINE == "sqlite":
+        con = sqlite3.connect(db)
+        try:
+            rows = con.execute(sql, params).fetchall()
+            con.commit()
+            return rows
+        except sqlite3.Error as e:
+            raise DbError(str(e)) from e
+        finally:
+            con.close()
+    parts = sql.split("?")
+    if len(parts) - 1 != len(params):
+        raise ValueError("parameters do not match the statement")
+    text = parts[0] + "".join(sql_literal(p) + rest for p, rest in zip(params, parts[1:]))
+    query = text.lstrip().upper().startswith("SELECT")
+    if query:
+        # Rows as JSON: text with newlines or separators in it comes back whole, numbers as numbers.
+        text = f"SELECT coalesce(json_agg(row_to_json(q)), '[]') FROM ({text}) AS q"
+    r = psql(db, text + ";", check=False)
+    if r.returncode != 0:
+        raise DbError(r.stderr.strip())
+    if not query:
+        return []
+    rows = json.loads(r.stdout, object_pairs_hook=lambda pairs: tuple(v for _, v in pairs))
+    return [tuple(row) for row in rows]
 
 
 class Result:
@@ -128,6 +213,10 @@ class PomTest(unittest.TestCase):
 
     def csv(self, *args, **kw):
         return list(csv.DictReader(io.StringIO(self.ok(*args, "-o", "csv", **kw), newline="")))
+
+    def sql(self, sql, *params):
+        """Rows of one statement run on the test's database outside pom (either engine)."""
+        return run_sql(self.db, sql, params)
 
     def db_exists(self):
         if ENGINE == "postgresql":

@@ -23,11 +23,7 @@ class SalesTest(Refusals, PomTest):
         return self.json(*args, **kw)[0]
 
     def rows(self, sql, *params):
-        con = sqlite3.connect(self.db)
-        try:
-            return con.execute(sql, params).fetchall()
-        finally:
-            con.close()
+        return self.sql(sql, *params)
 
     def customer(self, key):
         return self.json("customer", "show", str(key))[0]

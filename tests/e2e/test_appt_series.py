@@ -9,7 +9,7 @@ import time
 import unittest
 
 from apptbase import Company
-from pomtest import POM, PomTest
+from pomtest import POM, PomTest, sqlite_only
 from refusal import Refusals
 
 
@@ -61,10 +61,7 @@ class Series(Refusals, Company):
         self.ok("appt", "move", "3", "--date", "2026-12-10")
         # Forget how far the series was expanded, as if the horizon were new: expand walks the
         # whole rule again and the schema's one-row-per-occurrence keeps every change.
-        con = sqlite3.connect(self.db)
-        con.execute("UPDATE series SET expanded_through = NULL")
-        con.commit()
-        con.close()
+        self.sql("UPDATE series SET expanded_through = NULL")
         r = self.json("appt", "expand", "--through", "2026-12-21")
         self.assertEqual(r, [])
         self.assertEqual(self.dates(), [("2026-11-24", "completed"), ("2026-12-01", "cancelled"), ("2026-12-10", "scheduled"),
@@ -131,13 +128,9 @@ class Series(Refusals, Company):
                          [("2026-11-24", "scheduled"), ("2026-12-01", "cancelled"), ("2026-12-08", "scheduled"),
                           ("2026-12-15", "cancelled")])
         # Each series' audit entry names the visits made for it, and only those.
-        con = sqlite3.connect(self.db)
-        try:
-            rows = con.execute("SELECT entity_id, json_extract(after, '$.created_occurrences') FROM audit_log "
-                               "WHERE command LIKE '%appt expand%' ORDER BY id").fetchall()
-        finally:
-            con.close()
-        made = {sid: [(o["date"], o["appointment_id"]) for o in json.loads(occ)] for sid, occ in rows}
+        rows = self.sql("SELECT entity_id, after FROM audit_log WHERE command LIKE '%appt expand%' ORDER BY id")
+        made = {sid: [(o["date"], o["appointment_id"]) for o in json.loads(after)["created_occurrences"]]
+                for sid, after in rows}
         self.assertEqual(sorted(made), [1, 2])
         self.assertEqual(made[2], [(x["date"], x["appointment_id"]) for x in r if x["series_id"] == 2])
 
@@ -167,6 +160,7 @@ class DaylightSaving(Company):
         self.assertIn("BEGIN:STANDARD\nDTSTART:20261101T020000\nTZOFFSETFROM:-0400\nTZOFFSETTO:-0500\nTZNAME:EST", ics)
 
 
+@sqlite_only("kills against copies of a SQLite file; test_pg.py has sixteen writers on PostgreSQL")
 class ExpandUnderStress(PomTest):
     """Hundreds of series over a long horizon. Expand commits a group of series at a time, so a kill
     leaves each series untouched or fully expanded, two expands at once never duplicate a visit, and

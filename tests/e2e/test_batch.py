@@ -3,7 +3,7 @@ import json
 import os
 import unittest
 
-from pomtest import PomTest
+from pomtest import ENGINE, PomTest
 from refusal import Refusals
 
 
@@ -150,6 +150,39 @@ class Batch(Refusals, PomTest):
     def test_empty_batch_succeeds(self):
         r = self.pom("batch", input="# nothing today\n")
         self.assertEqual((r.code, r.out), (0, ""), r)
+
+    def test_what_acts_outside_the_database_is_refused_before_it_acts(self):
+        # A backup, a check of the file, an export or a delivery cannot be taken back by the
+        # batch's rollback: each is refused (64) before it does anything, whatever comes after it.
+        backup = os.path.join(self.dir, "copy.db")
+        export = os.path.join(self.dir, "export.csv")
+        cases = [
+            (["db", "backup", backup], "db backup cannot run inside pom batch: it copies the database as committed, "
+                                       "outside the batch's transaction; run it after the batch"),
+            (["db", "check"], "db check cannot run inside pom batch: it checks the database as committed, "
+                              "outside the batch's transaction; run it after the batch"),
+            (["bill", "export", "--format", "csv", "--out", export], "bill export cannot run inside pom batch: it writes files, "
+                                                                     "which a batch that fails could not take back; run it after the batch"),
+            (["notify", "send"], "notify send cannot run inside pom batch: it delivers notices, "
+                                 "which a batch that fails could not take back; run it after the batch"),
+        ]
+        for args, message in cases:
+            for flags in ([], ["--keep-going"], ["--dry-run"]):
+                with self.subTest(args=args, flags=flags):
+                    before = self.dump()
+                    r = self.pom("batch", *flags, "-", input=lines(["customer", "edit", "C-1", "--city", "Tempe"], args))
+                    self.assertEqual(r.code, 64, r)
+                    rs = self.results(r.out)
+                    self.assertEqual(rs[1]["error"], {"code": "usage", "message": message})
+                    self.assertEqual(r.err.splitlines()[0], "pom: error: batch line 2: " + message +
+                                     ("" if flags == ["--keep-going"] else " (nothing was written)"))
+                    if flags != ["--keep-going"]:
+                        self.assertEqual(self.dump(), before)
+                    self.assertFalse(os.path.exists(backup))
+                    self.assertFalse(os.path.exists(export))
+        self.assertEqual(self.json("db", "check")[0]["integrity"], "ok")
+        if ENGINE == "sqlite":  # db backup on PostgreSQL comes with pom db copy
+            self.ok("db", "backup", backup)
 
     def test_batch_file_refusals(self):
         missing = os.path.join(self.dir, "nope.jsonl")

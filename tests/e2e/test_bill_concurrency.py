@@ -4,7 +4,6 @@ leaves no partial invoice and no skipped number."""
 import json
 import os
 import random
-import sqlite3
 import subprocess
 import time
 import unittest
@@ -28,28 +27,20 @@ class Numbering(PomTest):
         self.assertEqual(r.code, 0, r.err[:500])
 
     def issued(self):
-        con = sqlite3.connect(self.db)
-        try:
-            return con.execute("SELECT seq, number FROM invoice WHERE kind = 'invoice' AND seq IS NOT NULL ORDER BY seq").fetchall()
-        finally:
-            con.close()
+        return self.sql("SELECT seq, number FROM invoice WHERE kind = 'invoice' AND seq IS NOT NULL ORDER BY seq")
 
     def assert_gapless(self):
         rows = self.issued()
         self.assertEqual([s for s, _ in rows], list(range(1, len(rows) + 1)))
         self.assertEqual(len({n for _, n in rows}), len(rows))
-        con = sqlite3.connect(self.db)
-        try:
-            self.assertEqual(con.execute("PRAGMA integrity_check").fetchone()[0], "ok")
-            # every invoice complete: its lines add up to its totals
-            bad = con.execute("SELECT count(*) FROM invoice i WHERE subtotal_cents != "
-                              "(SELECT coalesce(sum(amount_cents), 0) FROM invoice_line WHERE invoice_id = i.id) "
-                              "OR NOT EXISTS (SELECT 1 FROM invoice_line WHERE invoice_id = i.id)").fetchone()[0]
-            self.assertEqual(bad, 0)
-            last = con.execute("SELECT last FROM number_series WHERE kind = 'invoice'").fetchone()[0]
-            self.assertEqual(last, len(rows))
-        finally:
-            con.close()
+        self.assertEqual(self.json("db", "check")[0]["integrity"], "ok")
+        # every invoice complete: its lines add up to its totals
+        bad = self.sql("SELECT count(*) FROM invoice i WHERE subtotal_cents != "
+                       "(SELECT coalesce(sum(amount_cents), 0) FROM invoice_line WHERE invoice_id = i.id) "
+                       "OR NOT EXISTS (SELECT 1 FROM invoice_line WHERE invoice_id = i.id)")[0][0]
+        self.assertEqual(bad, 0)
+        last = self.sql("SELECT last FROM number_series WHERE kind = 'invoice'")[0][0]
+        self.assertEqual(last, len(rows))
         return rows
 
     def test_four_processes_issuing_at_once(self):
@@ -86,10 +77,8 @@ class Numbering(PomTest):
             time.sleep(rnd.uniform(0.0, 0.2))
             p.kill()
             p.wait()
-            con = sqlite3.connect(self.db)
-            drafts = con.execute("SELECT count(*) FROM invoice WHERE seq IS NULL").fetchone()[0]
-            billed = con.execute("SELECT count(*) FROM invoice_line").fetchone()[0]
-            con.close()
+            drafts = self.sql("SELECT count(*) FROM invoice WHERE seq IS NULL")[0][0]
+            billed = self.sql("SELECT count(*) FROM invoice_line")[0][0]
             self.assertIn((drafts, billed), ((0, 0), (150, 300)), f"trial {trial}: a killed run left a partial state")
             outcomes.add(("run", drafts))
             if drafts == 0:

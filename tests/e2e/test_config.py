@@ -82,6 +82,22 @@ class ConfigErrors(PomTest):
         self.assertEqual(r.code, 0, r)
         self.assertIsNone(r.json()[0]["source"])
 
+    def test_a_config_that_is_a_folder_is_refused_not_ignored(self):
+        # Ignored, a folder would mean the defaults (UTC): a Phoenix company's dates would shift.
+        folder = os.path.join(self.dir, "conf.d")
+        os.mkdir(folder)
+        message = f"config file {folder} cannot be read: it is not a regular file"
+        self.assertRefused(["--config", folder, "config", "show"], 66, message)
+        self.assertRefused(["customer", "list"], 66, message, env={"POM_CONFIG": folder})
+        self.assertRefused(["customer", "add", "--name", "X"], 66, message, env={"POM_CONFIG": folder})
+        xdg = os.path.join(self.dir, "xdg")
+        os.makedirs(os.path.join(xdg, "pom", "pom.toml"))
+        self.assertRefused(["customer", "list"], 66, "it is not a regular file", env={"POM_CONFIG": None, "XDG_CONFIG_HOME": xdg})
+        # A link to a file is a file.
+        link = os.path.join(self.dir, "link.toml")
+        os.symlink(self.config_path, link)
+        self.assertEqual(self.json("--config", link, "config", "show")[0]["timezone"], "America/Phoenix")
+
     def test_config_flag_beats_the_environment(self):
         other = os.path.join(self.dir, "other.toml")
         with open(other, "w") as f:

@@ -5,7 +5,7 @@ import os
 import time
 import unittest
 
-from pomtest import SOURCE, PomTest
+from pomtest import ENGINE, SOURCE, PomTest
 from refusal import Refusals
 
 HEADER = ["ref", "name", "company", "status", "email", "phone", "email_opt_in", "sms_opt_in",
@@ -165,8 +165,9 @@ class Import(Refusals, PomTest):
         elapsed = time.monotonic() - t
         self.assertEqual(r[0], {"rows": 10000, "created": 10000, "updated": 0, "unchanged": 0})
         # The target is well under a second (bench/); this bound only catches a quadratic import on a
-        # busy two-core test machine.
-        self.assertLess(elapsed, 10.0)
+        # busy two-core test machine. On PostgreSQL each statement is a round trip to the server
+        # (about 11 a row): 10,000 rows take 10 s on a quiet machine, 60 s with builds beside.
+        self.assertLess(elapsed, 10.0 if ENGINE == "sqlite" else 120.0)
         self.assertEqual(self.ok("customer", "list", "-o", "id").count("\n"), 10000)
         self.assertEqual(self.json("customer", "show", "G-09999")[0]["email"], "c9999@example.com")
 

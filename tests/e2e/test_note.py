@@ -1,8 +1,8 @@
 """pom note add|list|show|search: notes as written, linked to tickets and visits, full-text search."""
 import os
-import sqlite3
 import unittest
 
+from pomtest import DbError
 from salestest import SalesTest
 
 
@@ -54,10 +54,8 @@ class Notes(SalesTest):
 
     def test_notes_are_kept_as_written(self):
         self.note("Ann Smith", "Told Ann Friday.")
-        con = sqlite3.connect(self.db)
-        with self.assertRaisesRegex(sqlite3.IntegrityError, "add a new note instead"):
-            con.execute("UPDATE note SET text = 'Told Ann Monday.'")
-        con.close()
+        with self.assertRaisesRegex(DbError, "add a new note instead"):
+            self.sql("UPDATE note SET text = 'Told Ann Monday.'")
         self.assertEqual(self.json("log", "--entity", "note")[0]["after"]["text"], "Told Ann Friday.")
 
     def test_bad_input_is_refused(self):

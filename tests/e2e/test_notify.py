@@ -5,7 +5,7 @@ import subprocess
 import unittest
 
 from apptbase import Company
-from pomtest import POM
+from pomtest import POM, sqlite_only
 from refusal import Refusals
 
 
@@ -118,10 +118,7 @@ class Notify(Refusals, Company):
 
     def test_a_sender_that_died_mid_delivery_is_not_resent(self):
         self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
-        con = sqlite3.connect(self.db)
-        con.execute("UPDATE notice SET status = 'sending', claimed_at = '2026-11-23T15:00:00Z', claimed_by = 'pid 99@host'")
-        con.commit()
-        con.close()
+        self.sql("UPDATE notice SET status = 'sending', claimed_at = '2026-11-23T15:00:00Z', claimed_by = 'pid 99@host'")
         self.assertEqual(self.json("notify", "send", env={"POM_NOW": "2026-11-23T08:05:00"}), [])  # may still be running
         r = self.json("notify", "send", env={"POM_NOW": "2026-11-23T09:00:00"})
         self.validate("notify-send-result", r)
@@ -153,6 +150,56 @@ class Notify(Refusals, Company):
         self.assertEqual([x["outcome"] for x in r.json()], ["due", "due", "due"])
         self.assertEqual(self.dump(), before)
         self.assertEqual(self.delivered(), [])
+
+    def test_a_batch_refuses_notify_send_so_a_notice_is_never_delivered_twice(self):
+        # Issue 23: notify send inside a batch delivered, the batch failed and rolled the notice
+        # back to pending, and the next notify send delivered it again.
+        self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
+        self.assertEqual([n["status"] for n in self.json("notify", "list")], ["pending"])
+        script = '["notify","send"]\n["customer","show","99999"]\n'
+        for flags in ([], ["--keep-going"]):
+            with self.subTest(flags=flags):
+                before = self.dump()
+                r = self.pom("batch", *flags, "-", input=script)
+                self.assertEqual(r.code, 64, r)
+                line = r.out.splitlines()[0]
+                self.assertIn("notify send cannot run inside pom batch: it delivers notices, which a batch that fails "
+                              "could not take back; run it after the batch", line)
+                self.assertTrue(r.err.startswith("pom: error: batch line 1: notify send cannot run inside pom batch"), r)
+                self.assertEqual(len(r.err.splitlines()), 1, r)
+                self.assertEqual(self.dump(), before)
+                self.assertEqual(self.delivered(), [])
+        self.assertEqual([x["outcome"] for x in self.json("notify", "send")], ["sent"])
+        self.assertEqual(self.json("notify", "send", env={"POM_NOW": "2026-11-23T08:10:00"}), [])
+        self.assertEqual(len(self.delivered()), 1)
+
+    def test_the_sender_gets_a_key_that_is_the_same_on_every_attempt(self):
+        self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
+        self.script("keyed.sh", 'cat > /dev/null; echo "$POM_NOTICE_KEY" >> "%s.keys"; [ -e "%s.ok" ] || exit 75\n'
+                    % (self.out, self.out))
+        self.use("keyed.sh")
+        self.assertEqual([x["outcome"] for x in self.json("notify", "send")], ["retry"])
+        open(self.out + ".ok", "w").close()
+        self.assertEqual([x["outcome"] for x in self.json("notify", "send", env={"POM_NOW": "2026-11-23T08:05:00"})], ["sent"])
+        with open(self.out + ".keys") as f:
+            keys = f.read().splitlines()
+        created = self.json("notify", "show", "1")[0]["created_at"].replace("-", "").replace(":", "")
+        self.assertEqual(keys, ["pom-notice-1-" + created] * 2)
+
+    @sqlite_only("peeks into the SQLite file with the sqlite3 shell while the sender runs")
+    def test_each_notice_is_claimed_just_before_its_delivery(self):
+        # The sender records its claim of one notice, commits, delivers it, then records the
+        # outcome with the claim of the next: the rest stay pending meanwhile, so no claim of a
+        # sender at work gets old enough to be taken for a dead sender's.
+        if subprocess.run(["sh", "-c", "command -v sqlite3"], capture_output=True).returncode != 0:
+            self.skipTest("no sqlite3 command")
+        self.queue()
+        query = "SELECT group_concat(status) FROM (SELECT status FROM notice WHERE status IN ('pending', 'sending') ORDER BY id)"
+        self.script("peek.sh", 'cat > /dev/null; sqlite3 -readonly "%s" "%s" >> "%s"\n' % (self.db, query, self.out))
+        self.use("peek.sh")
+        self.ok("notify", "send")
+        with open(self.out) as f:
+            self.assertEqual(f.read().splitlines(), ["sending,pending,pending", "sending,pending", "sending"])
 
     def test_bad_notify_config_is_refused(self):
         cases = [('[notify]\ncommand = ""\n', "notify.command must not be empty"),

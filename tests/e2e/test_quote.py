@@ -1,7 +1,7 @@
 """pom quote add|send|accept|decline|list|show: exact money, the email notice, the tag rules, bad input."""
-import sqlite3
 import unittest
 
+from pomtest import DbError
 from salestest import SalesTest
 
 
@@ -72,13 +72,11 @@ class Quotes(SalesTest):
     def test_lines_of_a_sent_quote_are_frozen_by_the_schema(self):
         self.add("Weekly service|4|45")
         self.ok("quote", "send", "1")
-        con = sqlite3.connect(self.db)
-        with self.assertRaisesRegex(sqlite3.IntegrityError, "cannot change"):
-            con.execute("UPDATE quote_line SET unit_price_cents = 1")
-        with self.assertRaisesRegex(sqlite3.IntegrityError, "cannot change"):
-            con.execute("INSERT INTO quote_line (quote_id, position, description, quantity_milli, unit_price_cents, amount_cents)"
+        with self.assertRaisesRegex(DbError, "cannot change"):
+            self.sql("UPDATE quote_line SET unit_price_cents = 1")
+        with self.assertRaisesRegex(DbError, "cannot change"):
+            self.sql("INSERT INTO quote_line (quote_id, position, description, quantity_milli, unit_price_cents, amount_cents)"
                         " VALUES (1, 9, 'x', 1000, 1, 1)")
-        con.close()
 
     def test_list_and_show(self):
         self.add("Weekly service|4|45")

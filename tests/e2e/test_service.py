@@ -11,7 +11,7 @@ import time
 import unittest
 import zlib
 
-from pomtest import POM, PomTest
+from pomtest import ENGINE, POM, PomTest, sqlite_only
 from refusal import Refusals
 
 def png(width=48, height=32, rgb=(30, 120, 200)):
@@ -181,7 +181,8 @@ class Ticket(ServiceBase):
         self.assertEqual([p["caption"] for p in self.json("service", "show", "1")[0]["photos"]], ["Before", "Before"])
         self.ok("service", "photo", "1", copy)  # the same bytes again: stored once
         self.assertEqual(len(self.json("service", "show", "1")[0]["photos"]), 2)
-        stored = [p for p in glob.glob(os.path.join(self.dir, "photos", "*", "*")) if os.path.isfile(p)]
+        where = os.path.join(self.dir, "photos") if ENGINE == "sqlite" else os.path.join(self.dir, ".local", "share", "pom", "photos")
+        stored = [p for p in glob.glob(os.path.join(where, "*", "*")) if os.path.isfile(p)]
         self.assertEqual(len(stored), 2, stored)
         text = self.write("notes.txt", b"hello, not an image")
         self.assertRefusedBoth(["service", "photo", "1", text], 65, "notes.txt")
@@ -283,9 +284,7 @@ class Report(ServiceBase):
             self.assertNotIn("3.50", out, f"cost in {fmt}")
             self.assertNotIn("4521", out, fmt)
             self.assertIn("Cleaned the filter", out, fmt)
-        con = sqlite3.connect(self.db)
-        notices = con.execute("SELECT subject, body FROM notice").fetchall()
-        con.close()
+        notices = self.sql("SELECT subject, body FROM notice")
         self.assertTrue(any("service report" in s.lower() for s, _ in notices), notices)
         for subject, body in notices:
             self.assertNotIn(self.SECRET, subject + body)
@@ -333,6 +332,7 @@ class Report(ServiceBase):
         self.assertGreater(os.path.getsize(shot), 10000)
 
 
+@sqlite_only("kills against copies of a SQLite file; test_pg.py stops the server under a running command")
 class KillSubmit(ServiceBase):
     """SIGKILL at a random moment of `service submit`: all of it happened, or none of it."""
 

@@ -1,6 +1,7 @@
 """The store: init, where the database lives, newer and foreign files, locking, concurrency,
 db check|backup|stats, and the audit log (pom log)."""
 import hashlib
+import json
 import os
 import pwd
 import sqlite3
@@ -9,7 +10,7 @@ import subprocess
 import time
 import unittest
 
-from pomtest import POM, PomTest
+from pomtest import ENGINE, POM, PomTest, WriteLock, sqlite_only
 
 
 def digest(path):
@@ -17,6 +18,7 @@ def digest(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
+@sqlite_only("a SQLite file's creation, mode and folders; tests/e2e/test_pg.py has PostgreSQL's")
 class Init(PomTest):
     init_db = False
 
@@ -69,6 +71,7 @@ class Init(PomTest):
         self.assertEqual(self.json("customer", "list"), [])
 
 
+@sqlite_only("where the database file is found (XDG); a URI is used as given")
 class Location(PomTest):
     """--db > POM_DB > config db > $XDG_DATA_HOME/pom/pom.db > ~/.local/share/pom/pom.db"""
     init_db = False
@@ -106,6 +109,7 @@ class Location(PomTest):
         self.assertEqual(path, os.path.join(cfg_dir, "xdg-config.db"))
 
 
+@sqlite_only("files that are not databases, newer files, file permissions; test_pg.py has PostgreSQL's")
 class Refusals(PomTest):
     def set_user_version(self, v):
         con = sqlite3.connect(self.db)
@@ -160,7 +164,7 @@ class Refusals(PomTest):
             run = lambda *args: subprocess.run([POM, *args], capture_output=True, text=True, env=self.env,
                                                preexec_fn=as_nobody, timeout=60)
         else:
-            os.chmod(self.db, 0o400)
+            os.chmod(self.db, 0o000)
             run = lambda *args: subprocess.run([POM, *args], capture_output=True, text=True, env=self.env, timeout=60)
         for args in (["customer", "list"], ["customer", "add", "--name", "Bob"]):
             with self.subTest(args=args):
@@ -174,16 +178,114 @@ class Refusals(PomTest):
         self.assertEqual(digest(self.db), before)
 
 
+@sqlite_only("a database file pom may not write; on PostgreSQL the server's grants decide")
+class ReadOnly(PomTest):
+    """A database pom may read but not write: a copy for the accountant (a 0444 file), or a backup
+    on read-only media (neither the file nor its folder writable). Every read answers; a write
+    exits 77 saying why; nothing is created beside the file, so its owner can write it later."""
+
+    def setUp(self):
+        super().setUp()
+        self.ok("customer", "add", "--name", "Ann Smith", "--ref", "C-1", "--email", "ann@example.com")
+        self.ok("worker", "add", "--name", "Maria", "--role", "technician")
+        self.ok("pool", "add", "--customer", "C-1", "--gallons", "15000")
+        self.ok("appt", "add", "--customer", "C-1", "--date", "today", "--worker", "Maria")
+        self.reads = [["customer", "list"], ["customer", "show", "C-1"], ["appt", "list"], ["notify", "list"],
+                      ["log"], ["bill", "list"], ["db", "stats"], ["config", "show"], ["customer", "timeline", "C-1"]]
+        self.expected = {tuple(a): self.ok(*a, "-o", "json") for a in self.reads}
+        self.out = os.path.join(self.dir, "out")
+        os.mkdir(self.out)
+        os.chmod(self.out, 0o777)
+
+    def lock(self, media):
+        """Makes the database readable only; with media, its folder too. Returns how to run pom."""
+        os.chmod(self.dir, 0o755)
+        if os.geteuid() == 0:
+            # root may write anything: pom runs as nobody, who reads the 0644 file of root.
+            nobody = pwd.getpwnam("nobody")
+            if not media:
+                os.chown(self.dir, nobody.pw_uid, -1)
+                os.chown(self.db, nobody.pw_uid, -1)
+                os.chmod(self.db, 0o444)
+            else:
+                os.chmod(self.db, 0o644)
+
+            def as_nobody():
+                os.setgid(nobody.pw_gid)
+                os.setuid(nobody.pw_uid)
+
+            preexec = as_nobody
+        else:
+            os.chmod(self.db, 0o444)
+            if media:
+                os.chmod(self.dir, 0o555)
+            preexec = None
+        return lambda *args, input=None: subprocess.run([POM, *args], capture_output=True, text=True, env=self.env,
+                                                        input=input, preexec_fn=preexec, timeout=60)
+
+    def tearDown(self):
+        os.chmod(self.dir, 0o755)
+        super().tearDown()
+
+    def check(self, media):
+        before = digest(self.db)
+        files = sorted(os.listdir(self.dir))
+        run = self.lock(media)
+        for args in self.reads:
+            with self.subTest(args=args):
+                r = run(*args, "-o", "json")
+                self.assertEqual((r.returncode, r.stderr), (0, ""), args)
+                self.assertEqual(r.stdout, self.expected[tuple(args)])
+        r = run("db", "check")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run("init")
+        self.assertEqual((r.returncode, r.stderr), (0, "already up to date\n"))
+        backup = os.path.join(self.out, "copy.db")
+        r = run("db", "backup", backup)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for args in (["customer", "add", "--name", "Bob"], ["appt", "on-my-way", "1"], ["notify", "send"],
+                     ["customer", "import", "-"]):
+            with self.subTest(args=args):
+                r = run(*args, input="ref,name\nX-1,Bob\n" if args[-1] == "-" else None)
+                self.assertEqual(r.returncode, 77, r)
+                self.assertEqual(r.stdout, "")
+                self.assertEqual(r.stderr, f"pom: error: database {self.db} is read-only (the file cannot be written): only reads work\n")
+        r = run("customer", "add", "--name", "Bob", "-o", "json")
+        self.assertIn('"code":"permission"', r.stderr)
+        self.assertEqual(digest(self.db), before)
+        self.assertEqual(sorted(os.listdir(self.dir)), files)  # no -wal or -shm left behind
+        # Its owner writes it again, as before.
+        if os.geteuid() == 0:
+            os.chown(self.db, 0, -1)
+        os.chmod(self.db, 0o600)
+        os.chmod(self.dir, 0o755)
+        self.ok("customer", "add", "--name", "Bob")
+        self.assertEqual(self.json("customer", "list", "--fields", "name", env={"POM_DB": backup}), [{"name": "Ann Smith"}])
+
+    def test_a_read_only_file_answers_every_read(self):
+        self.check(media=False)
+
+    def test_a_database_on_read_only_media_answers_every_read(self):
+        self.check(media=True)
+
+    def test_an_old_schema_on_read_only_media_says_init_must_write(self):
+        con = sqlite3.connect(self.db)
+        con.execute("PRAGMA user_version = 9")
+        con.close()
+        run = self.lock(media=True)
+        r = run("customer", "list")
+        self.assertEqual(r.returncode, 77, r)
+        self.assertEqual(r.stderr, f"pom: error: database {self.db} is read-only and has schema version 9: "
+                                   "pom init needs to write to bring it up to date\n")
+
+
 class Locking(PomTest):
     config = 'timezone = "America/Phoenix"\nbusy_timeout_ms = 200\n'
 
     def test_a_write_waits_for_the_timeout_then_exits_75_while_reads_work(self):
         self.ok("customer", "add", "--name", "Ann")
         before = self.dump()
-        holder = sqlite3.connect(self.db, isolation_level=None)
-        try:
-            holder.execute("BEGIN IMMEDIATE")
-            holder.execute("UPDATE customer SET city = 'Held' WHERE id = 1")
+        with WriteLock(self.db, "UPDATE customer SET city = 'Held' WHERE id = 1"):
             t = time.monotonic()
             self.assertRefused(["customer", "add", "--name", "Bob"], 75, "the database is busy")
             elapsed = time.monotonic() - t
@@ -192,12 +294,10 @@ class Locking(PomTest):
             r = self.pom("customer", "add", "--name", "Bob", "-o", "json")
             self.assertEqual(r.code, 75)
             self.assertIn('"code":"busy"', r.err)
-            # Readers are not blocked by a writer (WAL) and see the last committed state.
+            # Readers are not blocked by a writer (WAL, or PostgreSQL's MVCC) and see the last
+            # committed state.
             self.assertEqual([c["city"] for c in self.json("customer", "list")], [None])
-            self.assertEqual(self.json("db", "stats")[0]["journal_mode"], "wal")
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
+            self.assertEqual(self.json("db", "stats")[0]["journal_mode"], "wal" if ENGINE == "sqlite" else "postgresql")
         self.assertEqual(self.dump(), before)
         self.ok("customer", "add", "--name", "Bob")
 
@@ -228,6 +328,7 @@ class DbCommands(PomTest):
         self.validate("db-check", r)
         self.assertEqual(r[0]["path"], self.db)
 
+    @sqlite_only("PostgreSQL never holds a row that breaks a foreign key")
     def test_check_finds_a_foreign_key_violation(self):
         con = sqlite3.connect(self.db)
         con.execute("PRAGMA foreign_keys = OFF")
@@ -236,6 +337,36 @@ class DbCommands(PomTest):
         con.close()
         self.assertRefused(["db", "check"], 65, "problem(s): foreign key: pool row 2 refers to a missing customer")
 
+    @sqlite_only("a damaged SQLite file")
+    def test_check_of_a_damaged_file_is_one_line_with_the_details_on_request(self):
+        self.pom("batch", input="".join('["customer","add","--name","Customer %d"]\n' % i for i in range(150)))
+        # An index whose definition no longer matches its entries: SQLite's integrity check finds
+        # every row missing from it (it stops at 100), each message a line of its own.
+        con = sqlite3.connect(self.db)
+        con.execute("PRAGMA writable_schema = ON")
+        con.execute("UPDATE sqlite_schema SET sql = 'CREATE INDEX customer_status ON customer (city)' WHERE name = 'customer_status'")
+        con.commit()
+        con.close()
+        r = self.pom("db", "check")
+        self.assertEqual((r.code, r.out), (65, ""), r)
+        self.assertEqual(r.err, f"pom: error: database {self.db} has 100 problem(s): integrity: row 1 missing from index "
+                                "customer_status; and 99 more (pom db check -v lists them)\n")
+        r = self.pom("db", "check", "-v")
+        self.assertEqual(r.code, 65, r)
+        self.assertEqual(len(r.err.splitlines()), 1, r)
+        lines = r.out.splitlines()
+        self.assertEqual((len(lines), lines[0].split()), (101, ["CHECK", "TABLE", "ROW", "COLUMN", "DETAIL"]))
+        for fmt in ("json", "jsonl"):
+            r = self.pom("db", "check", "-o", fmt)
+            self.assertEqual(r.code, 65, r)
+            problems = json.loads(r.out) if fmt == "json" else [json.loads(l) for l in r.out.splitlines()]
+            self.validate("db-problem", problems)
+            self.assertEqual(len(problems), 100)
+            self.assertEqual(problems[-1], {"check": "integrity", "table": None, "row": None, "column": None,
+                                            "detail": "row 100 missing from index customer_status"})
+            self.assertEqual(len(r.err.splitlines()), 2, r)
+
+    @sqlite_only("db backup on PostgreSQL comes with pom db copy")
     def test_backup_writes_a_valid_copy(self):
         dest = os.path.join(self.dir, "backup.db")
         r = self.json("db", "backup", dest)
@@ -265,7 +396,7 @@ class DbCommands(PomTest):
         r = self.json("db", "stats")
         self.validate("db-stats", r)
         s = r[0]
-        self.assertEqual((s["path"], s["journal_mode"]), (self.db, "wal"))
+        self.assertEqual((s["path"], s["journal_mode"]), (self.db, "wal" if ENGINE == "sqlite" else "postgresql"))
         self.assertEqual(s["bytes"], s["page_size"] * s["page_count"])
         rows = {t["table"]: t["rows"] for t in s["tables"]}
         self.assertEqual((rows["customer"], rows["pool"], rows["audit_log"], rows["worker"]), (1, 1, 2, 0))

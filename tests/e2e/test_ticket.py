@@ -1,6 +1,7 @@
 """pom ticket add|list|show|route|schedule|close: triage, the routing table, linked visits, closing the loop."""
 import unittest
 
+from pomtest import DbError
 from salestest import SalesTest
 
 ROUTES = {
@@ -148,12 +149,9 @@ class Tickets(SalesTest):
                 self.assertRefusedBoth(args, code, message)
 
     def test_the_schema_refuses_a_closed_ticket_without_its_loop(self):
-        import sqlite3
         self.add()
-        con = sqlite3.connect(self.db)
-        with self.assertRaisesRegex(sqlite3.IntegrityError, "CHECK"):
-            con.execute("UPDATE ticket SET status = 'closed', closed_at = '2026-11-23T15:00:00Z', outcome = 'x'")
-        con.close()
+        with self.assertRaisesRegex(DbError, "(?i)check"):
+            self.sql("UPDATE ticket SET status = 'closed', closed_at = '2026-11-23T15:00:00Z', outcome = 'x'")
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ TEST_CASE("plain fields, LF and CRLF line ends") {
     CHECK(read_all("\n") == Records{{""}});  // a blank line is one empty field; callers skip it
     CHECK(read_all("a\r\n\r\nb\r\n") == Records{{"a"}, {""}, {"b"}});
     // A lone CR is not a line end.
-    CHECK(read_all("a\rb,c\n") == Records{{"a\rb", "c"}});
+    CHECK(error_of("a\rb,c\n") == "in.csv: row 1, column 1: holds the control character U+000D (character 2)");
 }
 
 TEST_CASE("quoted fields") {
@@ -106,4 +106,13 @@ TEST_CASE("rows read before an error are kept by the caller") {
     CHECK(csv.next(f));
     CHECK(f == std::vector<std::string>{"b"});
     CHECK_THROWS_WITH(csv.next(f), "-: row 3: unterminated quoted field");
+}
+
+TEST_CASE("every field is checked as text, naming its row and column") {
+    CHECK(read_all("a,b\n\"x\ny\",\"tab\there\"\n") == Records{{"a", "b"}, {"x\ny", "tab\there"}});
+    CHECK(error_of("a,b\n1,x\xff\n") == "in.csv: row 2, column 2: is not valid UTF-8 (byte 2 is \\xFF)");
+    CHECK(error_of(std::string("a,b\n1,2\nx\0y,z\n", 14)) == "in.csv: row 3, column 1: holds a NUL byte (character 2)");
+    CHECK(error_of("a,b\n1,\x1b[31m\n") == "in.csv: row 2, column 2: holds the control character U+001B (character 1)");
+    CHECK(error_of("a\n" + std::string(10001, 'x') + "\n") ==
+          "in.csv: row 2, column 1: is 10001 characters long, over the 10000 allowed for a CSV field");
 }

@@ -152,3 +152,50 @@ TEST_CASE("run_command: stdin, environment, exit status and output, time limit")
     CHECK(slow.error == "timed out after 1s (notify.timeout)");
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
 }
+
+TEST_CASE("each notice is claimed and committed before its delivery, which runs outside any transaction") {
+    Outbox o;
+    auto a = queue_customer_notice(o.ctx, "assigned", "email", o.customer_id, std::nullopt, "Your visit", "Tuesday.", "k3");
+    auto b = queue_customer_notice(o.ctx, "rescheduled", "email", o.customer_id, std::nullopt, "Moved", "Wednesday.", "k4");
+    REQUIRE(a.size() == 1);
+    REQUIRE(b.size() == 1);
+    std::vector<std::string> seen;
+    auto r = send_notices(o.ctx, 0, [&](const Notice& n, const std::string&, const std::string&) {
+        CHECK_FALSE(o.store->in_transaction());
+        seen.push_back(get_notice(*o.store, a[0]).status + "," + get_notice(*o.store, b[0]).status);
+        return Delivery{n.id == a[0], n.id == a[0] ? "" : "exit 75: mail server down"};
+    });
+    // The second is still pending while the first goes out: only one claim at a time.
+    CHECK(seen == std::vector<std::string>{"sending,pending", "sent,sending"});
+    REQUIRE(r.size() == 2);
+    CHECK(r[0].outcome == "sent");
+    CHECK(r[1].outcome == "retry");
+    CHECK(get_notice(*o.store, b[0]).status == "pending");
+}
+
+TEST_CASE("nothing is delivered inside a transaction that could still roll back") {
+    Outbox o;
+    queue_customer_notice(o.ctx, "assigned", "email", o.customer_id, std::nullopt, "Your visit", "Tuesday.", "k5");
+    WriteTx tx(*o.store);
+    try {
+        o.send();
+        FAIL("send_notices inside a transaction");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Internal);
+        CHECK(std::string(e.what()) == "notices are delivered only outside a transaction");
+    }
+    CHECK(o.delivered.empty());
+}
+
+TEST_CASE("the delivery command gets a key of the notice that stays the same on every attempt") {
+    Outbox o;
+    auto ids = queue_customer_notice(o.ctx, "assigned", "email", o.customer_id, std::nullopt, "Your visit", "Tuesday.", "k6");
+    REQUIRE(ids.size() == 1);
+    Notice n = get_notice(*o.store, ids[0]);
+    CHECK(notice_key(n) == "pom-notice-" + std::to_string(n.id) + "-20261123T150000Z");
+    Delivery d = deliver_by_command(o.config, n, "echo \"$POM_NOTICE_KEY\"; exit 3", "x");
+    CHECK(d.error == "exit 3: " + notice_key(n));
+    o.fail_delivery = true;
+    o.send();
+    CHECK(notice_key(get_notice(*o.store, ids[0])) == notice_key(n));
+}

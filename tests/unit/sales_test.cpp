@@ -24,11 +24,23 @@ TEST_CASE("quote lines are parsed exactly, the description may hold '|'") {
     CHECK_THROWS_AS(parse_quote_line("A|1|2.001"), Error);
 }
 
-TEST_CASE("search words become quoted FTS5 terms") {
-    CHECK(fts_query("heater leak") == "\"heater\" \"leak\"");
-    CHECK(fts_query("bear*") == "\"bear\"*");
-    CHECK(fts_query("say \"hi\" OR") == "\"say\" \"\"\"hi\"\"\" \"OR\"");
-    CHECK(fts_query("  - !! ") == "");
+TEST_CASE("search words become terms: a trailing * a prefix, punctuation alone dropped") {
+    auto words = [](const std::string& typed) {
+        std::vector<std::string> out;
+        for (const auto& t : search_terms(typed)) out.push_back(t.word + (t.prefix ? "*" : ""));
+        return out;
+    };
+    CHECK(words("heater leak") == std::vector<std::string>{"heater", "leak"});
+    CHECK(words("bear*") == std::vector<std::string>{"bear*"});
+    CHECK(words("say \"hi\" OR") == std::vector<std::string>{"say", "\"hi\"", "OR"});
+    CHECK(words("  - !! ").empty());
+}
+
+TEST_CASE("search terms reach SQLite quoted: no FTS5 syntax from what was typed") {
+    auto store = Store::open_memory();
+    std::string q;
+    store->note_search_sql(search_terms("say \"hi\" OR bear*"), false, 0, q);
+    CHECK(q == "\"say\" \"\"\"hi\"\"\" \"OR\" \"bear\"*");
 }
 
 TEST_CASE("tag rules change only what is not already so, and record each run") {

@@ -1,5 +1,6 @@
 // The store (lib/store/store.h) on its SQLite engine: opening and creating files, migrations, newer and foreign files,
 // write transactions, busy and constraint errors.
+#include "database.h"
 #include "error.h"
 #include "fixture.h"
 #include "store/sqlite/migrations.h"
@@ -278,7 +279,7 @@ TEST_CASE("a file pom may not read or write is a permission error (exit 77)") {
     TempDir dir;
     std::string path = dir.file("locked.db");
     Store::open(path, create()).reset();
-    ::chmod(path.c_str(), 0400);
+    ::chmod(path.c_str(), 0000);
     Error e = error_of([&] { Store::open(path, Store::OpenOptions{}); });
     CHECK(e.kind() == ErrorKind::Permission);
     CHECK(exit_code(e.kind()) == 77);
@@ -436,4 +437,26 @@ TEST_CASE("prepare() reuses one statement per SQL text, reset and unbound") {
     CHECK(&a == &b);
     REQUIRE(b.executeStep());  // stepped again from the start, bindings cleared
     CHECK(b.getColumn(0).isNull());
+}
+
+TEST_CASE("db check finds text an older pom stored unchecked, and a backup is never made inside a transaction") {
+    auto s = Store::open_memory();
+    s->exec("INSERT INTO worker (name, created_at, updated_at) VALUES (CAST(X'4D6172FF' AS TEXT), 'x', 'x')");
+    s->exec("INSERT INTO worker (name, created_at, updated_at) VALUES ('Tom', 'x', 'x')");
+    s->exec("UPDATE worker SET name = CAST(X'546F006D' AS TEXT) WHERE name = 'Tom'");
+    auto problems = check_database(*s);
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].summary() == "text: worker row 1 column name is not valid UTF-8 (byte 4 is \\xFF)");
+    CHECK(problems[1].summary() == "text: worker row 2 column name holds a NUL byte (byte 3)");
+    CHECK(problems[1].row == 2);
+    CHECK(problems[1].column == "name");
+
+    WriteTx tx(*s);
+    try {
+        backup_database(*s, "/nonexistent/never.db");
+        FAIL("a backup inside a transaction");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Internal);
+        CHECK(std::string(e.what()) == "a backup is made only outside a transaction");
+    }
 }

@@ -217,6 +217,17 @@ Translated translate(const std::string& sql) {
         k.text = "$" + std::to_string(number);
     }
     out.parameters = static_cast<int>(out.names.size());
+    size_t first = t.empty() || t[0].kind != Kind::Space ? 0 : next(t, 0);
+    if (first < t.size() && is(t[first], "INSERT")) {
+        bool returning = false;
+        for (const auto& k : t) returning = returning || is(k, "RETURNING");
+        if (!returning) {
+            while (!t.empty() && (t.back().kind == Kind::Space || (t.back().kind == Kind::Other && t.back().text == ";")))
+                t.pop_back();
+            t.push_back({Kind::Other, " RETURNING current_setting('pom.last_id', true)"});
+            out.returns_last_id = true;
+        }
+    }
     for (const auto& k : t) out.sql += k.wrap_before + k.text + k.wrap_after;
     return out;
 }

@@ -10,6 +10,9 @@ struct Translated {
     std::string sql;                  ///< with $1, $2, … parameters
     std::vector<std::string> names;   ///< names[i] is parameter i+1's name (":x"), "" when numbered
     int parameters = 0;
+    /// An INSERT given `RETURNING current_setting('pom.last_id', true)`: its rows are the ids
+    /// the id trigger gave, read without a second round trip (SQLite's last_insert_rowid()).
+    bool returns_last_id = false;
 };
 
 /// Rewrites one statement:
@@ -19,7 +22,8 @@ struct Translated {
 /// - `LIKE` becomes `ILIKE` (SQLite's LIKE ignores ASCII case);
 /// - `a IS ?` / `a IS NOT ?` become IS [NOT] DISTINCT FROM;
 /// - `NOT INDEXED` goes; `CAST(x AS REAL)` is double precision;
-/// - every ORDER BY term sorts NULLs as SQLite does: first when ascending, last when descending.
+/// - every ORDER BY term sorts NULLs as SQLite does: first when ascending, last when descending;
+/// - an INSERT without RETURNING returns the ids it gave (returns_last_id).
 /// String literals, quoted identifiers and comments are left as they are.
 Translated translate(const std::string& sql);
 

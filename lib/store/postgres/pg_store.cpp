@@ -105,8 +105,8 @@ class PgStore;
 
 class PgStatement final : public StatementImpl {
 public:
-    PgStatement(PGconn* conn, int& counter, const std::string& sql)
-        : m_conn(conn), m_counter(counter), m_tr(pg::translate(sql)), m_values(static_cast<size_t>(m_tr.parameters)),
+    PgStatement(PGconn* conn, int& counter, std::optional<int64_t>& last_id, const std::string& sql)
+        : m_conn(conn), m_counter(counter), m_last_id(last_id), m_tr(pg::translate(sql)), m_values(static_cast<size_t>(m_tr.parameters)),
           m_types(static_cast<size_t>(m_tr.parameters), 0) {}
     ~PgStatement() override {
         clear_result();
@@ -235,10 +235,17 @@ private:
         }
         m_rows = PQntuples(m_res);
         m_row = -1;
+        if (m_tr.returns_last_id) {
+            // The ids are pom's own business: the statement reads as the plain INSERT it was.
+            if (m_rows > 0 && !PQgetisnull(m_res, m_rows - 1, 0))
+                m_last_id = std::strtoll(PQgetvalue(m_res, m_rows - 1, 0), nullptr, 10);
+            m_rows = 0;
+        }
     }
 
     PGconn* m_conn;
     int& m_counter;
+    std::optional<int64_t>& m_last_id;
     Translated m_tr;
     std::vector<std::optional<std::string>> m_values;
     std::vector<Oid> m_types;
@@ -272,9 +279,10 @@ public:
     int schema_version() override { return read_version().value_or(0); }
     bool in_transaction() const override { return PQtransactionStatus(m_conn) != PQTRANS_IDLE; }
     std::unique_ptr<StatementImpl> compile(const std::string& sql) override {
-        return std::make_unique<PgStatement>(m_conn, m_counter, sql);
+        return std::make_unique<PgStatement>(m_conn, m_counter, m_last_id, sql);
     }
     void exec(const std::string& sql) override {
+        m_last_id.reset();  // an INSERT run here leaves its id to be asked for
         PGresult* r = PQexec(m_conn, sql.c_str());
         auto status = PQresultStatus(r);
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -284,7 +292,10 @@ public:
         }
         PQclear(r);
     }
-    int64_t last_insert_id() override { return query_int("SELECT current_setting('pom.last_id')::bigint"); }
+    int64_t last_insert_id() override {
+        if (!m_last_id) m_last_id = query_int("SELECT coalesce(current_setting('pom.last_id', true), '0')::bigint");
+        return *m_last_id;
+    }
     void begin_write() override {
         exec("BEGIN");
         try {
@@ -297,6 +308,38 @@ public:
     void begin_read() override { exec("BEGIN ISOLATION LEVEL REPEATABLE READ"); }
     void commit() override { exec("COMMIT"); }
     void rollback() override { exec("ROLLBACK"); }
+
+    std::string note_search_sql(const std::vector<SearchTerm>& terms, bool by_customer, int64_t limit,
+                                std::string& query) override {
+        // A tsquery of quoted lexemes, every term required: nothing typed is tsquery syntax.
+        query.clear();
+        for (const auto& t : terms) {
+            std::string quoted = "'";
+            for (char c : t.word) {
+                if (c == '\'' || c == '\\') quoted += c;
+                quoted += c;
+            }
+            quoted += "'";
+            query += (query.empty() ? "" : " & ") + quoted + (t.prefix ? ":*" : "");
+        }
+        std::string sql =
+            "SELECT f.id AS id, ts_headline('pom_english', n.text, x.q, 'StartSel=[, StopSel=], MaxWords=16, MinWords=8, "
+            "ShortWord=0, MaxFragments=1, FragmentDelimiter=…') AS snip, -ts_rank_cd(f.tsv, x.q) AS rank "
+            "FROM note_fts f JOIN note n ON n.id = f.id CROSS JOIN (SELECT to_tsquery('pom_english', :q) AS q) AS x "
+            "WHERE f.tsv @@ x.q";
+        if (by_customer) sql += " AND n.customer_id = :customer";
+        sql += " ORDER BY rank, f.id";
+        if (limit > 0) sql += " LIMIT " + std::to_string(limit);
+        return sql;
+    }
+
+    std::string photo_dir() override {
+        // The files stay on this machine: $XDG_DATA_HOME/pom/photos, as a file database's default.
+        const char* xdg = std::getenv("XDG_DATA_HOME");
+        const char* home = std::getenv("HOME");
+        std::string base = xdg && *xdg ? std::string(xdg) : std::string(home ? home : ".") + "/.local/share";
+        return base + "/pom/photos";
+    }
 
     bool has_table(const std::string& name) override {
         auto& q = prepare("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = ?");
@@ -314,15 +357,16 @@ public:
         return out;
     }
 
-    std::vector<std::string> check() override {
-        // PostgreSQL keeps its own pages and references sound; what pom can check is that its
-        // tables are all there and every constraint holds for the rows they have.
-        std::vector<std::string> problems;
+    std::vector<DatabaseProblem> check() override {
+        // PostgreSQL keeps its own pages, references and encoding sound; what pom can check is
+        // that every constraint holds for the rows there are.
+        std::vector<DatabaseProblem> problems;
         Statement q(*this,
                     "SELECT conrelid::regclass::text, conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
                     "WHERE n.nspname = current_schema() AND NOT c.convalidated");
         while (q.executeStep())
-            problems.push_back("constraint not validated: " + q.getColumn(0).getString() + " " + q.getColumn(1).getString());
+            problems.push_back({"integrity", q.getColumn(0).getString(), std::nullopt, "",
+                                "constraint " + q.getColumn(1).getString() + " not validated"});
         return problems;
     }
 
@@ -398,6 +442,7 @@ private:
     PGconn* m_conn;
     std::string m_schema;
     int m_counter = 0;
+    std::optional<int64_t> m_last_id;
     std::vector<std::string> m_restore;  ///< what puts back what a bulk load set aside
 };
 
@@ -456,6 +501,9 @@ std::unique_ptr<Store> open(const std::string& location, const Store::OpenOption
             fail(ErrorKind::Permission, "cannot open database " + display + ": " + msg);
         fail(ErrorKind::Io, "cannot connect to " + display + ": " + msg);
     }
+    // The server's notices (a shutdown's WARNING, a NOTICE of CREATE ... IF NOT EXISTS) are not
+    // pom's to print: its one line on stderr is the error that follows, if any.
+    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
     auto store = std::make_unique<PgStore>(conn, display, schema);
     store->exec("SET client_min_messages = warning");
     store->exec("SET client_encoding = 'UTF8'");
@@ -463,7 +511,7 @@ std::unique_ptr<Store> open(const std::string& location, const Store::OpenOption
     if (!schema.empty()) store->exec("SET search_path = " + store->quote_ident(schema));
     auto version = store->read_version();
     if (!version && !options.create)
-        fail(ErrorKind::NoInput, "no pom database at " + display + " (create one with: pom init --db " + display + ")");
+        fail(ErrorKind::NoInput, "no database at " + display + " (create one with: pom init --db " + display + ")");
     if (version && *version > latest_schema_version())
         fail(ErrorKind::NewerDatabase, "database " + display + " has schema version " + std::to_string(*version) +
                                            ", made by a newer pom (this pom knows up to " +

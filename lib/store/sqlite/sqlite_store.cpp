@@ -7,8 +7,12 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
+#include "text_check.h"
+
 #include <filesystem>
+#include <fstream>
 #include <sqlite3.h>
+#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,6 +58,22 @@ Error translate(int code, int extended, const std::string& msg) {
 }
 
 Error translate(const SQLite::Exception& e) { return translate(e.getErrorCode(), e.getExtendedErrorCode(), e.what()); }
+
+/// How a database pom may not write is opened. A reader of a WAL database shares its -shm file
+/// and makes one when it is missing, with the permissions of the read-only file, which would then
+/// refuse the owner's next write (and on read-only media it cannot make one at all). With no -wal
+/// file there is nothing uncommitted, and the file is read as it stands (immutable); else the
+/// readers and writers already there are joined, read-only.
+std::string read_only_uri(const std::string& path) {
+    std::string uri = "file:";
+    for (unsigned char c : path) {
+        static const char* hex = "0123456789ABCDEF";
+        if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7F) uri += {'%', hex[c >> 4], hex[c & 15]};
+        else uri += static_cast<char>(c);
+    }
+    std::error_code ec;
+    return uri + (std::filesystem::exists(path + "-wal", ec) ? "?mode=ro" : "?immutable=1");
+}
 
 [[noreturn]] void raise(sqlite3* db, int rc) {
     throw translate(rc, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
@@ -120,14 +140,15 @@ private:
 
 class SqliteStore final : public Store {
 public:
-    SqliteStore(const std::string& path, int flags, int busy_timeout_ms)
-        : Store(configured(path)), m_db(path, flags, busy_timeout_ms) {}
+    SqliteStore(const std::string& path, int flags, int busy_timeout_ms, const std::string& shown = {})
+        : Store(shown.empty() ? configured(path) : shown), m_db(configured(path), flags, busy_timeout_ms) {}
     ~SqliteStore() override { clear_statements(); }
 
     SQLite::Database& db() { return m_db; }
 
     int schema_version() override { return m_db.execAndGet("PRAGMA user_version").getInt(); }
     bool in_transaction() const override { return sqlite3_get_autocommit(m_db.getHandle()) == 0; }
+    bool read_only() const override { return sqlite3_db_readonly(m_db.getHandle(), "main") == 1; }
     std::unique_ptr<StatementImpl> compile(const std::string& sql) override {
         return std::make_unique<SqliteStatement>(m_db.getHandle(), sql);
     }
@@ -140,6 +161,31 @@ public:
     void begin_read() override { exec("BEGIN"); }
     void commit() override { exec("COMMIT"); }
     void rollback() override { exec("ROLLBACK"); }
+
+    std::string note_search_sql(const std::vector<SearchTerm>& terms, bool by_customer, int64_t limit,
+                                std::string& query) override {
+        // Each term quoted: no FTS5 syntax from what was typed reaches SQLite.
+        query.clear();
+        for (const auto& t : terms) {
+            std::string quoted = "\"";
+            for (char c : t.word) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+            quoted += "\"";
+            query += (query.empty() ? "" : " ") + quoted + (t.prefix ? "*" : "");
+        }
+        // Rank and cut inside FTS5 first (its ORDER BY rank LIMIT is done without sorting every
+        // match); snippets are made only for the rows kept.
+        std::string sql = "SELECT f.rowid AS id, snippet(note_fts, 0, '[', ']', '…', 16) AS snip, f.rank AS rank FROM note_fts f";
+        if (by_customer) sql += " JOIN note m ON m.id = f.rowid AND m.customer_id = :customer";
+        sql += " WHERE note_fts MATCH :q ORDER BY f.rank";
+        if (limit > 0) sql += " LIMIT " + std::to_string(limit);
+        return sql;
+    }
+
+    std::string photo_dir() override {
+        if (path() == ":memory:") return (std::filesystem::temp_directory_path() / "pom-photos").string();
+        auto parent = std::filesystem::path(path()).parent_path();
+        return (parent.empty() ? std::filesystem::path("photos") : parent / "photos").string();
+    }
 
     bool has_table(const std::string& name) override {
         auto& q = prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");
@@ -156,18 +202,51 @@ public:
         return out;
     }
 
-    std::vector<std::string> check() override {
-        std::vector<std::string> problems;
+    std::vector<DatabaseProblem> check() override {
+        std::vector<DatabaseProblem> problems;
         Statement ic(*this, "PRAGMA integrity_check");
         while (ic.executeStep()) {
-            std::string line = ic.getColumn(0).getString();
-            if (line != "ok") problems.push_back("integrity: " + line);
+            std::string text = ic.getColumn(0).getString();
+            if (text == "ok") continue;
+            // One message can hold several lines, under a "*** in database main ***" heading.
+            std::istringstream lines(text);
+            for (std::string line; std::getline(lines, line);)
+                if (!line.empty() && line.rfind("***", 0) != 0) problems.push_back({"integrity", "", std::nullopt, "", line});
         }
         Statement fk(*this, "PRAGMA foreign_key_check");
         while (fk.executeStep()) {
-            problems.push_back("foreign key: " + fk.getColumn(0).getString() + " row " +
-                               std::to_string(fk.getColumn(1).getInt64()) + " refers to a missing " +
-                               fk.getColumn(2).getString());
+            std::optional<int64_t> row;
+            if (!fk.getColumn(1).isNull()) row = fk.getColumn(1).getInt64();
+            problems.push_back({"foreign key", fk.getColumn(0).getString(), row, "", "refers to a missing " + fk.getColumn(2).getString()});
+        }
+        // Text an older pom stored without checking it: outputs replace it, this finds where it is.
+        std::vector<std::string> tables;
+        {
+            Statement t(*this, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                               "AND sql NOT LIKE 'CREATE VIRTUAL%' AND upper(sql) NOT LIKE '%WITHOUT ROWID%' ORDER BY name");
+            while (t.executeStep()) tables.push_back(t.getColumn(0).getString());
+        }
+        for (const auto& table : tables) {
+            std::vector<std::string> columns;
+            {
+                Statement c(*this, "SELECT name FROM pragma_table_info(?) WHERE upper(type) = 'TEXT' ORDER BY cid");
+                c.bind(1, table);
+                while (c.executeStep()) columns.push_back(c.getColumn(0).getString());
+            }
+            if (columns.empty()) continue;
+            std::string sql = "SELECT rowid";
+            for (const auto& c : columns) sql += ", \"" + c + "\"";
+            try {
+                FastQuery q(*this, sql + " FROM \"" + table + "\" ORDER BY rowid");
+                while (q.step())
+                    for (size_t i = 0; i < columns.size(); ++i)
+                        if (std::string problem = encoding_problem(q.view(static_cast<int>(i + 1))); !problem.empty())
+                            problems.push_back({"text", table, q.integer(0), columns[i], problem});
+            } catch (const Error& e) {
+                // A table the integrity check found damaged may not read to its end: say so, go on.
+                if (problems.empty()) throw;
+                problems.push_back({"text", table, std::nullopt, "", std::string("not read to the end: ") + e.what()});
+            }
         }
         return problems;
     }
@@ -186,6 +265,13 @@ public:
         s.page_count = query_int("PRAGMA page_count");
         s.freelist_count = query_int("PRAGMA freelist_count");
         s.journal_mode = query_text("PRAGMA journal_mode");
+        if (read_only() && s.journal_mode != "wal") {
+            // Read as immutable (read-only media) SQLite says "delete"; the file's header says what
+            // the file is: its read and write versions (bytes 18 and 19) are 2 in WAL mode.
+            std::ifstream f(path(), std::ios::binary);
+            char version[2] = {};
+            if (f.seekg(18) && f.read(version, 2) && version[0] == 2 && version[1] == 2) s.journal_mode = "wal";
+        }
         Statement t(*this,
                     "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                     "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name");
@@ -236,6 +322,7 @@ std::unique_ptr<Store> open(const std::string& path, const Store::OpenOptions& o
     namespace fs = std::filesystem;
     std::error_code ec;
     bool exists = fs::exists(path, ec);
+    bool read_only = false;
     if (!exists && !options.create)
         fail(ErrorKind::NoInput, "no database at " + path + " (create one with: pom init --db " + path + ")");
     // An empty file (touched, or a copy that failed) is not a database yet: only init makes it one.
@@ -244,8 +331,11 @@ std::unique_ptr<Store> open(const std::string& path, const Store::OpenOptions& o
         fail(ErrorKind::NoInput, path + " is an empty file, not a pom database (create one with: pom init --db " + path + ")");
     if (exists) {
         if (fs::is_directory(path, ec)) fail(ErrorKind::Io, path + " is a directory, not a pom database");
-        if (::access(path.c_str(), R_OK | W_OK) != 0)
+        if (::access(path.c_str(), R_OK) != 0)
             fail(ErrorKind::Permission, "cannot open database " + path + ": permission denied");
+        // A file pom may read but not write (a copy for the accountant, a backup on read-only
+        // media) is opened for reading: every read works, and a write says why it cannot.
+        read_only = ::access(path.c_str(), W_OK) != 0;
     } else {
         auto parent = fs::path(path).parent_path();
         if (!parent.empty() && !fs::exists(parent, ec)) {
@@ -259,9 +349,13 @@ std::unique_ptr<Store> open(const std::string& path, const Store::OpenOptions& o
         mode_t old = ::umask(077);
         try {
             // One thread per process: no SQLite mutexes (SQLITE_OPEN_NOMUTEX).
-            store = std::make_unique<SqliteStore>(
-                path, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (exists ? 0 : SQLite::OPEN_CREATE),
-                options.busy_timeout_ms);
+            if (read_only)
+                store = std::make_unique<SqliteStore>(read_only_uri(path), SQLite::OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                                      options.busy_timeout_ms, path);
+            else
+                store = std::make_unique<SqliteStore>(
+                    path, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (exists ? 0 : SQLite::OPEN_CREATE),
+                    options.busy_timeout_ms);
         } catch (...) {
             ::umask(old);
             throw;
@@ -285,6 +379,9 @@ std::unique_ptr<Store> open(const std::string& path, const Store::OpenOptions& o
         // allocated as they are used, so reads of a few pages stay as small as before.
         db.exec("PRAGMA cache_size = -131072");  // KiB: 128 MB
         if (version < latest_schema_version()) {
+            if (read_only)
+                fail(ErrorKind::Permission, "database " + path + " is read-only and has schema version " + std::to_string(version) +
+                                                ": pom init needs to write to bring it up to date");
             if (db.execAndGet("PRAGMA journal_mode").getString() != "wal") db.exec("PRAGMA journal_mode = WAL");
             store->migrate();
         }

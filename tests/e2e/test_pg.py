@@ -1,0 +1,224 @@
+"""pom on PostgreSQL: what only a database server has. A database or a schema named by a URI,
+a newer schema refused untouched, a password never shown, sixteen processes writing at once,
+and the server going away in the middle of a command. Each test class starts its own throwaway
+cluster (tests/pg/cluster), stopped even when a test fails; without PostgreSQL's binaries the
+tests are skipped."""
+import json
+import os
+import subprocess
+import tempfile
+import time
+import unittest
+
+from pomtest import ENGINE, NOW, POM, SOURCE, psql
+
+CLUSTER = os.path.join(SOURCE, "tests", "pg", "cluster")
+HAVE_PG = os.path.exists("/usr/lib/postgresql/15/bin/initdb")
+
+
+@unittest.skipUnless(HAVE_PG, "PostgreSQL 15 is not installed")
+@unittest.skipIf(ENGINE == "postgresql", "runs once, in the SQLite run: it starts clusters of its own")
+class PgTest(unittest.TestCase):
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.cluster_dir = tempfile.mkdtemp(prefix="pom-pg-")
+        try:
+            cls.base = subprocess.run([CLUSTER, "start", cls.cluster_dir], check=True, capture_output=True,
+                                      text=True, timeout=120).stdout.strip()
+        except Exception:
+            subprocess.run([CLUSTER, "stop", cls.cluster_dir], capture_output=True)
+            raise
+        cls.n = 0
+
+    @classmethod
+    def tearDownClass(cls):
+        subprocess.run([CLUSTER, "stop", cls.cluster_dir], capture_output=True, timeout=60)
+
+    def setUp(self):
+        type(self).n += 1
+        self.name = f"db{type(self).n}"
+        psql(self.base, f"CREATE DATABASE {self.name}")
+        self.db = self.base.replace("/postgres?", f"/{self.name}?", 1)
+        self.tmp = tempfile.TemporaryDirectory(prefix="pom-e2e-")
+        self.config = os.path.join(self.tmp.name, "pom.toml")
+        with open(self.config, "w") as f:
+            f.write('timezone = "America/Phoenix"\nbusy_timeout_ms = 20000\n')
+        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.tmp.name, "POM_DB": self.db,
+                    "POM_CONFIG": self.config, "POM_NOW": NOW, "POM_USER": "tester", "LANG": "C.UTF-8"}
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def pom(self, *args, env=None, input=None):
+        e = dict(self.env, **(env or {}))
+        return subprocess.run([POM, *args], capture_output=True, text=True, env=e, input=input, timeout=300)
+
+    def ok(self, *args, **kw):
+        r = self.pom(*args, **kw)
+        self.assertEqual(r.returncode, 0, f"pom {' '.join(args)}: {r.stderr}")
+        return r.stdout
+
+    def json(self, *args, **kw):
+        return json.loads(self.ok(*args, "-o", "json", **kw))
+
+
+class Init(PgTest):
+    def test_init_makes_the_schema_in_the_named_database_and_nothing_else(self):
+        r = self.json("init")
+        self.assertEqual(r[0]["created"], True)
+        self.assertEqual(r[0]["path"], self.db)
+        tables = psql(self.db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").stdout.strip()
+        self.assertGreater(int(tables), 30)
+        # Again: nothing to do.
+        self.assertEqual(self.json("init")[0]["created"], False)
+
+    def test_a_named_schema_is_created_and_used(self):
+        uri = self.db + "&schema=office_b"
+        self.json("init", env={"POM_DB": uri})
+        self.ok("customer", "add", "--name", "Ann", env={"POM_DB": uri})
+        self.assertEqual(psql(self.db, "SELECT name FROM office_b.customer").stdout.strip(), "Ann")
+        self.assertEqual(psql(self.db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").stdout.strip(), "0")
+        # The default schema is another, empty company.
+        r = self.pom("customer", "list")
+        self.assertEqual(r.returncode, 66, r.stderr)
+
+    def test_a_missing_database_or_schema_says_how_to_create_it(self):
+        r = self.pom("customer", "list")
+        self.assertEqual(r.returncode, 66)
+        self.assertEqual(r.stderr, f"pom: error: no database at {self.db} (create one with: pom init --db {self.db})\n")
+        gone = self.base.replace("/postgres?", "/nosuchdb?", 1)
+        r = self.pom("customer", "list", env={"POM_DB": gone})
+        self.assertEqual(r.returncode, 66, r.stderr)
+        self.assertEqual(len(r.stderr.splitlines()), 1)
+
+    def test_a_database_from_a_newer_pom_is_refused_untouched(self):
+        self.ok("init")
+        psql(self.db, "UPDATE pom_meta SET value = '999' WHERE key = 'schema_version'")
+        before = subprocess.run(["pg_dump", self.db], capture_output=True, text=True).stdout
+        for args in (["init"], ["customer", "list"], ["customer", "add", "--name", "X"]):
+            r = self.pom(*args)
+            self.assertEqual(r.returncode, 65, r.stderr)
+            self.assertIn("made by a newer pom", r.stderr)
+        after = subprocess.run(["pg_dump", self.db], capture_output=True, text=True).stdout
+        strip = lambda t: [l for l in t.splitlines() if not l.startswith(("\\restrict", "\\unrestrict"))]
+        self.assertEqual(strip(after), strip(before))
+
+    def test_a_password_is_never_shown(self):
+        # The test cluster trusts every local user: the clerk has to give a password.
+        hba = os.path.join(self.cluster_dir, "data", "pg_hba.conf")
+        with open(hba) as f:
+            rules = f.read()
+        with open(hba, "w") as f:
+            f.write("local all clerk scram-sha-256\n" + rules)
+        psql(self.base, "SELECT pg_reload_conf()")
+        psql(self.base, "CREATE ROLE clerk LOGIN PASSWORD 'S3cret-pw'")
+        psql(self.base, f"GRANT ALL ON DATABASE {self.name} TO clerk")
+        psql(self.db, "GRANT ALL ON SCHEMA public TO clerk")
+        uri = self.db.replace("user=pom", "user=clerk&password=S3cret-pw")
+        out = self.ok("init", env={"POM_DB": uri})
+        out += self.ok("customer", "add", "--name", "Ann", env={"POM_DB": uri})
+        for args in (["db", "stats"], ["db", "check"], ["config", "show"], ["log", "-o", "json"]):
+            out += self.ok(*args, env={"POM_DB": uri})
+        bad = uri.replace("S3cret-pw", "wrong-pw")
+        r = self.pom("customer", "list", env={"POM_DB": bad})
+        self.assertNotEqual(r.returncode, 0)
+        for text in (out, r.stderr):
+            self.assertNotIn("S3cret-pw", text)
+            self.assertNotIn("wrong-pw", text)
+        self.assertIn("user=clerk", out)
+
+
+class ManyClients(PgTest):
+    def test_sixteen_processes_writing_at_once(self):
+        self.ok("init")
+        self.ok("worker", "add", "--name", "Maria Lopez", "--role", "technician")
+        self.ok("worker", "add", "--name", "Tom Reed", "--role", "technician")
+        script = []
+        for c in range(1, 41):
+            script.append(["customer", "add", "--name", f"Customer {c}", "--ref", f"C-{c}"])
+            script.append(["pool", "add", "--customer", f"C-{c}"])
+            script.append(["bill", "extra", "add", "--customer", f"C-{c}", "--description", "Filter clean",
+                           "--amount", f"{40 + c}.00", "--date", "2026-11-10"])
+            script.append(["appt", "add", "--customer", f"C-{c}", "--date", "2026-11-23"])
+        script.append(["appt", "add", "--customer", "C-1", "--repeat", "weekly", "--worker", "Maria"])
+        r = self.pom("batch", input="".join(json.dumps(l) + "\n" for l in script))
+        self.assertEqual(r.returncode, 0, r.stderr[:500])
+        drafts = [d["id"] for d in self.json("bill", "run", "--period", "2026-11")]
+        visits = [a["id"] for a in self.json("appt", "list", "--date", "2026-11-23") if a["worker"] is None]
+        self.assertEqual((len(drafts), len(visits)), (40, 40))
+        # Sixteen processes at once: four issue invoices one by one, four assign and start and
+        # complete visits, four add customers, two expand, two move the same visits back and forth.
+        jobs = []
+        for k in range(4):
+            jobs.append(" && ".join(f'"$POM" bill issue {i} -o id' for i in drafts[k::4]))
+            mine = visits[k * 10:(k + 1) * 10]
+            worker = "Maria" if k % 2 == 0 else "Tom"
+            jobs.append(" && ".join(f'"$POM" appt assign {v} --worker {worker} && "$POM" appt start {v} && '
+                                    f'"$POM" appt complete {v}' for v in mine))
+            jobs.append(" && ".join(f'"$POM" customer add --name "New {k}-{j}"' for j in range(10)))
+        for k in range(2):
+            jobs.append('"$POM" appt expand --through +8w && "$POM" appt expand --through +12w')
+            jobs.append(" && ".join(f'"$POM" tag add C-{c} VIP && "$POM" tag rm C-{c} VIP' for c in range(1 + k, 40, 8)))
+        self.assertEqual(len(jobs), 16)
+        env = dict(self.env, POM=POM)
+        t = time.monotonic()
+        procs = [subprocess.Popen(["sh", "-c", j], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for j in jobs]
+        for p in procs:
+            out, err = p.communicate(timeout=600)
+            self.assertEqual(p.returncode, 0, err)
+            for word in ("busy", "deadlock", "serializ", "could not"):
+                self.assertNotIn(word, err)
+        elapsed = time.monotonic() - t
+        numbers = [i["number"] for i in self.json("bill", "list", "--status", "open")]
+        self.assertEqual(sorted(numbers), [f"INV-{n:06d}" for n in range(1, 41)])
+        done = [a for a in self.json("appt", "list", "--date", "2026-11-23") if a["status"] == "completed"]
+        self.assertEqual(len(done), 40)
+        self.assertEqual(len(self.json("customer", "list")), 80)
+        self.assertEqual(self.json("db", "check")[0]["integrity"], "ok")
+        # Every change audited once: 40 issues, 120 status changes... at least one entry each.
+        self.assertGreaterEqual(len(self.json("log", "--entity", "invoice")), 40)
+        print(f"\n16 writers on PostgreSQL: {elapsed:.1f} s", flush=True)
+
+
+class ServerGone(PgTest):
+    def pg_ctl(self, *args):
+        cmd = ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", os.path.join(self.cluster_dir, "data"), "-w", *args]
+        if os.getuid() == 0:
+            cmd = ["runuser", "-u", "nobody", "--", *cmd]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=60, cwd=self.cluster_dir)
+
+    def test_the_server_stopping_mid_command_is_exit_74_and_nothing_half_written(self):
+        self.ok("init")
+        script = [["customer", "add", "--name", f"Customer {c}", "--ref", f"C-{c}"] for c in range(1, 5001)]
+        p = subprocess.Popen([POM, "batch"], env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        p.stdin.write("".join(json.dumps(l) + "\n" for l in script))
+        p.stdin.close()
+        # Stop the server once the batch is under way (its first customers are in its transaction).
+        deadline = time.monotonic() + 30
+        while psql(self.db, "SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' "
+                            "OR (state = 'active' AND query LIKE 'INSERT%')").stdout.strip() == "0":
+            if time.monotonic() > deadline or p.poll() is not None:
+                break
+            time.sleep(0.01)
+        self.pg_ctl("stop", "-m", "immediate")
+        try:
+            err = p.stderr.read()
+            p.wait(timeout=60)
+        finally:
+            self.pg_ctl("start", "-l", os.path.join(self.cluster_dir, "log"))
+        if p.returncode == 0:
+            self.skipTest("the batch finished before the server stopped")
+        self.assertEqual(p.returncode, 74, err)
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+        self.assertTrue(err.startswith("pom: error: "), err)
+        # The batch was one transaction: none of it was written.
+        self.assertEqual(self.json("customer", "list"), [])
+        self.assertEqual(self.json("log"), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
