@@ -181,8 +181,7 @@ class Batch(Refusals, PomTest):
                     self.assertFalse(os.path.exists(backup))
                     self.assertFalse(os.path.exists(export))
         self.assertEqual(self.json("db", "check")[0]["integrity"], "ok")
-        if ENGINE == "sqlite":  # db backup on PostgreSQL comes with pom db copy
-            self.ok("db", "backup", backup)
+        self.ok("db", "backup", backup)
 
     def test_batch_file_refusals(self):
         missing = os.path.join(self.dir, "nope.jsonl")

@@ -366,15 +366,20 @@ class DbCommands(PomTest):
                                             "detail": "row 100 missing from index customer_status"})
             self.assertEqual(len(r.err.splitlines()), 2, r)
 
-    @sqlite_only("db backup on PostgreSQL comes with pom db copy")
     def test_backup_writes_a_valid_copy(self):
         dest = os.path.join(self.dir, "backup.db")
         r = self.json("db", "backup", dest)
         self.validate("db-backup", r)
         self.assertEqual(r[0], {"path": dest, "bytes": os.path.getsize(dest)})
         self.assertEqual(stat.S_IMODE(os.stat(dest).st_mode), 0o600)
-        # The same schema and rows (VACUUM INTO may list the schema in another order).
-        self.assertEqual(sorted(self.dump(dest).splitlines()), sorted(self.dump().splitlines()))
+        if ENGINE == "sqlite":
+            # The same schema and rows (VACUUM INTO may list the schema in another order).
+            self.assertEqual(sorted(self.dump(dest).splitlines()), sorted(self.dump().splitlines()))
+        else:
+            # On PostgreSQL the backup is a SQLite file holding the same records.
+            with open(dest, "rb") as f:
+                self.assertEqual(f.read(16), b"SQLite format 3\x00")
+            self.assertEqual(self.json("--db", dest, "customer", "list"), self.json("customer", "list"))
         self.validate("db-check", self.json("--db", dest, "db", "check"))
         self.assertEqual(self.json("--db", dest, "customer", "show", "C-1")[0]["name"], "Ann")
 
