@@ -13,8 +13,7 @@ void add_field_options(CLI::App* sub, WorkerFields& f, bool creating) {
     if (creating) name->required();
     add_opt(sub, "--phone", f.phone, "Phone number");
     add_opt(sub, "--email", f.email, "Email address");
-    add_opt(sub, "--role", f.role, "technician, office, manager or admin")
-        ->check(CLI::IsMember({"technician", "office", "manager", "admin"}));
+    add_opt(sub, "--role", f.role, "technician, office, manager, accountant or admin")->check(CLI::IsMember(worker_roles()));
 }
 
 }  // namespace
@@ -35,7 +34,7 @@ void register_worker(CLI::App& app, Cli& cli) {
         auto role = std::make_shared<std::optional<std::string>>();
         auto* sub = cmd->add_subcommand("list", "List workers by name");
         sub->add_flag("--all", *all, "Include inactive workers");
-        add_opt(sub, "--role", *role, "Only this role")->check(CLI::IsMember({"technician", "office", "manager", "admin"}));
+        add_opt(sub, "--role", *role, "Only this role")->check(CLI::IsMember(worker_roles()));
         sub->callback([&cli, all, role] {
             cli.read([&](Context& ctx) {
                 std::vector<Json> rows;

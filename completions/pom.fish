@@ -433,12 +433,12 @@ complete -c pom -n '__pom_is \'pom worker add\'' -s h -l help -d 'Print this hel
 complete -c pom -n '__pom_is \'pom worker add\'' -l name -x -d 'Name (unique)'
 complete -c pom -n '__pom_is \'pom worker add\'' -l phone -x -d 'Phone number'
 complete -c pom -n '__pom_is \'pom worker add\'' -l email -x -d 'Email address'
-complete -c pom -n '__pom_is \'pom worker add\'' -l role -x -a 'technician office manager admin' -d 'technician, office, manager or admin'
+complete -c pom -n '__pom_is \'pom worker add\'' -l role -x -a 'technician office manager accountant admin' -d 'technician, office, manager, accountant or admin'
 
 # pom worker list
 complete -c pom -n '__pom_is \'pom worker list\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom worker list\'' -l all -d 'Include inactive workers'
-complete -c pom -n '__pom_is \'pom worker list\'' -l role -x -a 'technician office manager admin' -d 'Only this role'
+complete -c pom -n '__pom_is \'pom worker list\'' -l role -x -a 'technician office manager accountant admin' -d 'Only this role'
 
 # pom worker show
 complete -c pom -n '__pom_is \'pom worker show\'' -s h -l help -d 'Print this help message and exit'
@@ -449,7 +449,7 @@ complete -c pom -n '__pom_is \'pom worker edit\'' -s h -l help -d 'Print this he
 complete -c pom -n '__pom_is \'pom worker edit\'' -l name -x -d 'Name (unique)'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l phone -x -d 'Phone number'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l email -x -d 'Email address'
-complete -c pom -n '__pom_is \'pom worker edit\'' -l role -x -a 'technician office manager admin' -d 'technician, office, manager or admin'
+complete -c pom -n '__pom_is \'pom worker edit\'' -l role -x -a 'technician office manager accountant admin' -d 'technician, office, manager, accountant or admin'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l active -l inactive -d 'Still working (or not)'
 complete -c pom -n '__pom_is \'pom worker edit\'' -x -a '(__pom_ids worker)'
 

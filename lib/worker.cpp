@@ -31,8 +31,8 @@ void validate(const WorkerFields& f) {
         fail(ErrorKind::BadInput, "--name: a worker needs a name");
     if (f.name && std::all_of(f.name->begin(), f.name->end(), [](char c) { return c >= '0' && c <= '9'; }))
         fail(ErrorKind::BadInput, "--name: '" + *f.name + "' is a number; a worker's name cannot be (ids are numbers)");
-    if (f.role && *f.role != "technician" && *f.role != "office" && *f.role != "manager" && *f.role != "admin")
-        fail(ErrorKind::BadInput, "--role: '" + *f.role + "' is not a role (technician, office, manager, admin)");
+    if (f.role && std::find(worker_roles().begin(), worker_roles().end(), *f.role) == worker_roles().end())
+        fail(ErrorKind::BadInput, "--role: '" + *f.role + "' is not a role (technician, office, manager, accountant, admin)");
     if (f.email && !f.email->empty()) check_email(*f.email, "--email");
     if (f.phone && !f.phone->empty()) check_phone(*f.phone, "--phone");
 }
@@ -118,6 +118,11 @@ int64_t resolve_worker(Store& store, const std::string& key) {
     if (found.size() > 1)
         fail(ErrorKind::Conflict, "'" + key + "' could be " + found[0].second + " or " + found[1].second + "; say which");
     fail(ErrorKind::NotFound, "no worker '" + key + "' (by id or name)");
+}
+
+const std::vector<std::string>& worker_roles() {
+    static const std::vector<std::string> r{"technician", "office", "manager", "accountant", "admin"};
+    return r;
 }
 
 const std::vector<std::string>& worker_fields() {

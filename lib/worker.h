@@ -12,7 +12,7 @@ struct Worker {
     int64_t id = 0;
     std::string name;
     std::string phone, email;
-    std::string role = "technician";  ///< technician | office | manager | admin
+    std::string role = "technician";  ///< technician | office | manager | accountant | admin
     bool active = true;
     std::string created_at, updated_at;
 };
@@ -28,6 +28,9 @@ Worker get_worker(Store& store, int64_t id);
 std::vector<Worker> list_workers(Store& store, bool include_inactive, const std::optional<std::string>& role);
 /// By id or by name (case-insensitive).
 int64_t resolve_worker(Store& store, const std::string& key);
+
+/// The roles a worker may have, as the schema's CHECK lists them.
+const std::vector<std::string>& worker_roles();
 
 Json worker_json(const Worker& w);
 const std::vector<std::string>& worker_fields();

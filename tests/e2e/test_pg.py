@@ -5,6 +5,7 @@ cluster (tests/pg/cluster), stopped even when a test fails; without PostgreSQL's
 tests are skipped."""
 import json
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -128,6 +129,58 @@ class Init(PgTest):
             self.assertNotIn("S3cret-pw", text)
             self.assertNotIn("wrong-pw", text)
         self.assertIn("user=clerk", out)
+
+
+def pg_schema_v10():
+    """The script that makes schema version 10 on PostgreSQL: the first of the migrations in
+    lib/store/postgres/schema.cpp, as a pom of version 10 ran it."""
+    with open(os.path.join(SOURCE, "lib", "store", "postgres", "schema.cpp")) as f:
+        return re.search(r'R"SQL\((.*?)\)SQL"', f.read(), re.S).group(1)
+
+
+class Migration(PgTest):
+    def test_a_version_10_database_is_brought_to_11_with_its_rows(self):
+        # A company a pom of schema 10 made: its schema, and workers and a customer in it.
+        p = psql(self.db, "BEGIN;\n" + pg_schema_v10() + "\nCOMMIT;\n", check=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        at = "'2026-11-01T15:00:00Z'"
+        psql(self.db, f"""
+            INSERT INTO worker (name, role, active, created_at, updated_at) VALUES ('Maria Lopez', 'technician', 1, {at}, {at});
+            INSERT INTO worker (name, role, active, created_at, updated_at) VALUES ('Dana Fox', 'office', 1, {at}, {at});
+            INSERT INTO worker (name, role, active, created_at, updated_at) VALUES ('Tom Reed', 'admin', 0, {at}, {at});
+            INSERT INTO customer (ref, name, status, created_at, updated_at) VALUES ('C-1', 'Ann Smith', 'active', {at}, {at});""")
+        version = lambda: psql(self.db, "SELECT value FROM pom_meta WHERE key = 'schema_version'").stdout.strip()
+        self.assertEqual(version(), "10")
+        refused = psql(self.db, "UPDATE worker SET role = 'accountant' WHERE id = 2", check=False)
+        self.assertNotEqual(refused.returncode, 0)
+
+        r = self.json("init")
+        self.assertEqual((r[0]["created"], r[0]["schema_version"], r[0]["migrated_from"]), (False, 11, 10))
+        self.assertEqual(version(), "11")
+        workers = self.json("worker", "list", "--all")
+        self.assertEqual([(w["id"], w["name"], w["role"], w["active"], w["created_at"]) for w in workers],
+                         [(2, "Dana Fox", "office", True, "2026-11-01T15:00:00Z"),
+                          (1, "Maria Lopez", "technician", True, "2026-11-01T15:00:00Z"),
+                          (3, "Tom Reed", "admin", False, "2026-11-01T15:00:00Z")])
+        self.assertEqual([c["name"] for c in self.json("customer", "list")], ["Ann Smith"])
+        # What version 11 brings: the accountant role, and the tables of pom serve.
+        self.assertEqual(self.json("worker", "edit", "Dana Fox", "--role", "accountant")[0]["role"], "accountant")
+        self.assertEqual(self.json("worker", "add", "--name", "Ava Stone", "--role", "accountant")[0]["id"], 4)
+        r = self.pom("worker", "edit", "Maria Lopez", "--role", "auditor")
+        self.assertEqual(r.returncode, 64, r.stderr)
+        # The database refuses another role with SQLite's words, and ids go on in the new tables.
+        bad = psql(self.db, "UPDATE worker SET role = 'auditor' WHERE id = 1", check=False)
+        self.assertIn("worker_ck02_role", bad.stderr)
+        message = psql(self.db, "SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = 'worker_ck02_role'")
+        self.assertEqual(message.stdout.strip(), "(role = 'technician' OR role = 'office' OR role = 'manager' OR "
+                                                 "role = 'accountant' OR role = 'admin')")
+        psql(self.db, "INSERT INTO api_token (worker_id, secret_hash, created_at) VALUES (2, repeat('a', 64), 'x')")
+        psql(self.db, "INSERT INTO api_answer (worker_id, key, fingerprint, status, body, created_at) "
+                      "VALUES (1, 'k', 'f', 201, '{}', 'x')")
+        self.assertEqual(psql(self.db, "SELECT id FROM api_token UNION ALL SELECT id FROM api_answer").stdout.strip(), "1\n1")
+        self.assertEqual(self.json("db", "check")[0]["integrity"], "ok")
+        # Again: nothing to do.
+        self.assertEqual(self.json("init")[0]["migrated_from"], None)
 
 
 class ManyClients(PgTest):

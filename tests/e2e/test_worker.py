@@ -81,6 +81,13 @@ class Workers(Refusals, PomTest):
             with self.subTest(args=args):
                 self.assertRefusedBoth(args, code, message)
 
+    def test_an_accountant_is_a_role(self):
+        w = self.json("worker", "add", "--name", "Ava Stone", "--role", "accountant")
+        self.validate("worker", w)
+        self.assertEqual(w[0]["role"], "accountant")
+        self.ok("worker", "edit", "Dana Fox", "--role", "accountant")
+        self.assertEqual([x["name"] for x in self.json("worker", "list", "--role", "accountant")], ["Ava Stone", "Dana Fox"])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -51,10 +51,13 @@ def check(ok: bool, what: str) -> None:
 
 
 def schema_sql() -> str:
+    """The PostgreSQL migrations in order, as the engine runs them on a new database: the script
+    of version 10, then each later step (the R"SQL(...)SQL" strings of schema.cpp, in file order)."""
     text = (ROOT / "lib/store/postgres/schema.cpp").read_text()
-    m = re.search(r'R"SQL\((.*?)\)SQL"', text, re.S)
-    assert m, "no R\"SQL(...)SQL\" string in schema.cpp"
-    return m.group(1)
+    scripts = re.findall(r'R"SQL\((.*?)\)SQL"', text, re.S)
+    assert scripts, "no R\"SQL(...)SQL\" string in schema.cpp"
+    version = str(len(scripts) + 9)  # the first script makes version 10
+    return "\n".join(scripts) + f"\nUPDATE pom_meta SET value = '{version}' WHERE key = 'schema_version';\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,6 +356,10 @@ INSERT INTO note (customer_id, ticket_id, kind, text, author, created_at)
 INSERT INTO note (customer_id, kind, text, author, created_at) VALUES (2, 'meeting', 'Wants a quote for the salt cell and the heater', 'dana', {NOW});
 INSERT INTO audit_log (at, actor, command, entity, entity_id, action, after) VALUES ({NOW}, 'dana', 'customer add', 'customer', 1, 'create', '{{"id":1}}');
 INSERT INTO days_out (value, set_at, set_by) VALUES (14, {NOW}, 'dana');
+INSERT INTO worker (name, role, created_at, updated_at) VALUES ('Ava Stone', 'accountant', {NOW}, {NOW});
+INSERT INTO api_token (worker_id, label, secret_hash, created_at, expires_at) VALUES (2, 'laptop', '{'ab' * 32}', {NOW}, NULL);
+INSERT INTO api_answer (worker_id, key, fingerprint, status, body, created_at)
+    VALUES (2, 'order-1', '{'cd' * 32}', 201, '{{"id":1}}', {NOW});
 """
 
 CUSTOMER = "INSERT INTO customer (name, created_at, updated_at) VALUES ('New', 'c', 'u')"
@@ -362,6 +369,9 @@ LINE_1 = ("INSERT INTO invoice_line (invoice_id, position, kind, item, descripti
           "taxable, tax_cents, service_date) VALUES ({inv}, 9, 'extra', 'X', 'X', 1000, 0, 0, 0, 0, '2026-11-23')")
 QUOTE_LINE = ("INSERT INTO quote_line (quote_id, position, description, quantity_milli, unit_price_cents, amount_cents) "
               "VALUES ({q}, 5, 'More', 1000, 1, 1)")
+
+TOKEN = f"INSERT INTO api_token (worker_id, secret_hash, created_at) VALUES ({{w}}, {{h}}, {NOW})"
+ANSWER = f"INSERT INTO api_answer (worker_id, key, fingerprint, status, body, created_at) VALUES ({{w}}, {{k}}, 'f', {{s}}, 'b', {NOW})"
 
 
 def appt(**over) -> str:
@@ -538,6 +548,35 @@ CASES = [
     ("note update", ["UPDATE note SET author = 'x' WHERE id = 1"]),
     ("note delete", ["DELETE FROM note WHERE id = 2", "SELECT count(*) FROM note"]),
     ("note blank", ["INSERT INTO note (customer_id, kind, text, author, created_at) VALUES (1, 'call', ' ', 'a', 'c')"]),
+    # pom serve (schema 11)
+    ("worker role accountant", ["UPDATE worker SET role = 'accountant' WHERE id = 1", "SELECT role FROM worker WHERE id = 1"]),
+    ("worker role auditor", ["UPDATE worker SET role = 'auditor' WHERE id = 1"]),
+    ("api token", [TOKEN.format(w=1, h="'" + "0123456789abcdef" * 4 + "'"), "SELECT id, worker_id, label, expires_at FROM api_token ORDER BY id"]),
+    ("api token hash twice", [TOKEN.format(w=1, h="'" + "ab" * 32 + "'")]),
+    ("api token hash short", [TOKEN.format(w=1, h="'" + "ab" * 31 + "'")]),
+    ("api token hash upper case", [TOKEN.format(w=1, h="'" + "AB" * 32 + "'")]),
+    ("api token hash not hex", [TOKEN.format(w=1, h="'" + "g" * 64 + "'")]),
+    ("api token hash missing", [TOKEN.format(w=1, h="NULL")]),
+    ("api token of a missing worker", [TOKEN.format(w=99, h="'" + "12" * 32 + "'")]),
+    ("api token revoked", ["UPDATE api_token SET revoked_at = '2026-11-24T00:00:00Z' WHERE id = 1", "SELECT revoked_at FROM api_token"]),
+    ("api answer", [ANSWER.format(w=1, k="'order-1'", s=200), "SELECT id, worker_id, key, status FROM api_answer ORDER BY id"]),
+    ("api answer key twice", [ANSWER.format(w=2, k="'order-1'", s=200)]),
+    ("api answer key empty", [ANSWER.format(w=1, k="''", s=200)]),
+    ("api answer key of 200", [ANSWER.format(w=1, k="'" + "k" * 200 + "'", s=200), "SELECT length(key) FROM api_answer ORDER BY id"]),
+    ("api answer key of 201", [ANSWER.format(w=1, k="'" + "k" * 201 + "'", s=200)]),
+    ("api answer key with spaces and symbols", [ANSWER.format(w=1, k="' a b!~{}'", s=200), "SELECT key FROM api_answer ORDER BY id"]),
+    ("api answer key with a tab", [ANSWER.format(w=1, k="'a\tb'", s=200)]),
+    ("api answer key with a line break", [ANSWER.format(w=1, k="'a\nb'", s=200)]),
+    ("api answer key with DEL", [ANSWER.format(w=1, k="'a\x7fb'", s=200)]),
+    ("api answer key not ASCII", [ANSWER.format(w=1, k="'caf\u00e9'", s=200)]),
+    ("api answer fingerprint empty", ["UPDATE api_answer SET fingerprint = '' WHERE id = 1"]),
+    ("api answer status 99", [ANSWER.format(w=1, k="'s'", s=99)]),
+    ("api answer status 600", [ANSWER.format(w=1, k="'s'", s=600)]),
+    ("api answer body missing", ["UPDATE api_answer SET body = NULL WHERE id = 1"]),
+    ("api answer of a missing worker", [ANSWER.format(w=99, k="'x'", s=200)]),
+    ("api answer sweep by age", [ANSWER.format(w=1, k="'old'", s=200).replace(NOW, "'2026-11-01T00:00:00Z'"),
+                                 "DELETE FROM api_answer WHERE id IN (SELECT id FROM api_answer WHERE created_at < '2026-11-16T07:00:00Z' "
+                                 "ORDER BY created_at LIMIT 100)", "SELECT key FROM api_answer ORDER BY id"]),
     # comparisons and functions in the domain's SQL
     ("NOCASE order", [("SELECT name FROM customer ORDER BY name COLLATE NOCASE, id", "SELECT name FROM customer ORDER BY lower(name), id")]),
     ("bytewise order", ["SELECT name FROM customer ORDER BY name, id"]),

@@ -231,6 +231,57 @@ TEST_CASE("migration 9: open past visits are found through the date index, rolle
     CHECK(ids(rolled) == "5,3");
 }
 
+TEST_CASE("migration 11: a worker may be an accountant; the tables of pom serve") {
+    // A database made by schema 10 with workers in it.
+    TempDir dir;
+    std::string path = dir.file("v10.db");
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        for (size_t v = 0; v < 10; ++v) {
+            if (!migrations()[v].sql.empty()) db.exec(migrations()[v].sql);
+            if (migrations()[v].apply) migrations()[v].apply(db);
+        }
+        db.exec("PRAGMA application_id = 1347374385");
+        db.exec("PRAGMA user_version = 10");
+        db.exec("INSERT INTO worker (id, name, role, active, created_at, updated_at) VALUES "
+                "(1, 'Maria Lopez', 'technician', 1, 'x', 'x'), (2, 'Dana Fox', 'office', 1, 'x', 'x'), "
+                "(3, 'Tom Reed', 'admin', 0, 'x', 'x')");
+        CHECK_THROWS_AS(db.exec("UPDATE worker SET role = 'accountant' WHERE id = 2"), SQLite::Exception);
+    }
+    auto s = Store::open(path, Store::OpenOptions{});
+    CHECK(s->migrated_from() == 10);
+    CHECK(s->schema_version() == 11);
+    CHECK(s->query_text("PRAGMA integrity_check") == "ok");
+    CHECK(s->query_text("PRAGMA foreign_key_check") == "");
+    pom::Statement q(*s, "SELECT id || ' ' || name || ' ' || role || ' ' || active FROM worker ORDER BY id");
+    std::vector<std::string> rows;
+    while (q.executeStep()) rows.push_back(q.getColumn(0).getString());
+    CHECK(rows == std::vector<std::string>{"1 Maria Lopez technician 1", "2 Dana Fox office 1", "3 Tom Reed admin 0"});
+    // The CHECK takes the fifth role and still refuses what is no role, with SQLite's message.
+    CHECK_NOTHROW(s->exec("UPDATE worker SET role = 'accountant' WHERE id = 2"));
+    CHECK(s->query_text("SELECT role FROM worker WHERE id = 2") == "accountant");
+    Error e = error_of([&] { s->exec("UPDATE worker SET role = 'auditor' WHERE id = 1"); });
+    CHECK(e.kind() == ErrorKind::BadInput);
+    CHECK(std::string(e.what()).find("(role = 'technician' OR role = 'office' OR role = 'manager' OR role = 'accountant' OR "
+                                     "role = 'admin')") != std::string::npos);
+    // The new tables, which refer to workers.
+    CHECK_NOTHROW(s->exec("INSERT INTO api_token (worker_id, secret_hash, created_at) VALUES (1, '" + std::string(64, 'a') +
+                          "', 'x')"));
+    CHECK(error_of([&] {
+              s->exec("INSERT INTO api_token (worker_id, secret_hash, created_at) VALUES (9, '" + std::string(64, 'b') + "', 'x')");
+          }).kind() == ErrorKind::NotFound);
+    CHECK_NOTHROW(s->exec("INSERT INTO api_answer (worker_id, key, fingerprint, status, body, created_at) "
+                          "VALUES (1, 'k', 'f', 201, '{}', 'x')"));
+    CHECK(error_of([&] {
+              s->exec("INSERT INTO api_answer (worker_id, key, fingerprint, status, body, created_at) "
+                      "VALUES (1, 'k', 'g', 200, '{}', 'x')");
+          }).kind() == ErrorKind::Conflict);
+    // A second connection reads the new schema.
+    SQLite::Database other(path, SQLite::OPEN_READWRITE);
+    CHECK_NOTHROW(other.exec("UPDATE worker SET role = 'accountant' WHERE id = 1"));
+    CHECK_THROWS_AS(other.exec("UPDATE worker SET role = 'auditor' WHERE id = 1"), SQLite::Exception);
+}
+
 TEST_CASE("a database from a newer pom is refused and left untouched") {
     TempDir dir;
     std::string path = dir.file("new.db");

@@ -1344,8 +1344,105 @@ CREATE TABLE pom_meta (
 INSERT INTO pom_meta (key, value) VALUES ('schema_version', '10'), ('application_id', 'POM1');
 )SQL";
 
+// Schema version 11, as SQLite's migration 11 makes it: worker.role takes 'accountant', and the
+// tables of pom serve, api_token and api_answer. pom_assign_id is given again, with a static
+// query for each new table (see its comment in version 10).
+const char* k_v11 = R"SQL(
+-- A worker may be an accountant. The CHECK keeps its name, so that it is still evaluated in
+-- SQLite's order, and its comment is again the text SQLite quotes.
+ALTER TABLE worker DROP CONSTRAINT worker_ck02_role;
+ALTER TABLE worker ADD CONSTRAINT worker_ck02_role CHECK (role IN ('technician', 'office', 'manager', 'accountant', 'admin'));
+
+CREATE OR REPLACE FUNCTION pom_assign_id() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    IF NEW.id IS NULL THEN
+        CASE TG_TABLE_NAME
+        WHEN 'audit_log' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM audit_log);
+        WHEN 'customer' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer);
+        WHEN 'customer_contact' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer_contact);
+        WHEN 'customer_tag' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer_tag);
+        WHEN 'pool' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM pool);
+        WHEN 'worker' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM worker);
+        WHEN 'series' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM series);
+        WHEN 'appointment' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM appointment);
+        WHEN 'appointment_event' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM appointment_event);
+        WHEN 'days_out' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM days_out);
+        WHEN 'notice' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM notice);
+        WHEN 'service' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM service);
+        WHEN 'reading' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM reading);
+        WHEN 'inventory_item' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM inventory_item);
+        WHEN 'inventory_move' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM inventory_move);
+        WHEN 'dose' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM dose);
+        WHEN 'service_item' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM service_item);
+        WHEN 'service_note' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM service_note);
+        WHEN 'photo' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM photo);
+        WHEN 'billable_line' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM billable_line);
+        WHEN 'billing_plan' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM billing_plan);
+        WHEN 'billing_plan_price' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM billing_plan_price);
+        WHEN 'invoice' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM invoice);
+        WHEN 'invoice_line' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM invoice_line);
+        WHEN 'payment' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM payment);
+        WHEN 'export_batch' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM export_batch);
+        WHEN 'customer_status_change' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer_status_change);
+        WHEN 'tag_rule_run' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM tag_rule_run);
+        WHEN 'quote' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM quote);
+        WHEN 'quote_line' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM quote_line);
+        WHEN 'ticket' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM ticket);
+        WHEN 'ticket_route' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM ticket_route);
+        WHEN 'ticket_visit' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM ticket_visit);
+        WHEN 'callback' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM callback);
+        WHEN 'note' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM note);
+        WHEN 'api_token' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM api_token);
+        WHEN 'api_answer' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM api_answer);
+        ELSE
+            EXECUTE format('SELECT coalesce(max(id), 0) + 1 FROM %I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO NEW.id;
+        END CASE;
+    END IF;
+    PERFORM set_config('pom.last_id', NEW.id::text, true);
+    RETURN NEW;
+END
+$$;
+
+-- A worker's secret for the HTTP API, kept only as its SHA-256 (hex); a request finds its token
+-- by that hash, through the unique index.
+CREATE TABLE api_token (
+    id          bigint PRIMARY KEY,
+    worker_id   bigint NOT NULL REFERENCES worker (id),
+    label       text COLLATE "C",
+    secret_hash text COLLATE "C" NOT NULL UNIQUE
+                CONSTRAINT api_token_ck01_secret_hash CHECK (length(secret_hash) = 64 AND secret_hash !~ '[^0-9a-f]'),
+    created_at  text COLLATE "C" NOT NULL,
+    expires_at  text COLLATE "C",
+    revoked_at  text COLLATE "C"
+);
+CREATE INDEX api_token_worker ON api_token (worker_id, id);
+CREATE TRIGGER pom_assign_id BEFORE INSERT ON api_token FOR EACH ROW EXECUTE FUNCTION pom_assign_id();
+
+-- What a POST with an Idempotency-Key answered, for its retries, kept a week.
+CREATE TABLE api_answer (
+    id          bigint PRIMARY KEY,
+    worker_id   bigint NOT NULL REFERENCES worker (id),
+    key         text COLLATE "C" NOT NULL
+                CONSTRAINT api_answer_ck01_key CHECK (length(key) BETWEEN 1 AND 200 AND key !~ '[^ -~]'),
+    fingerprint text COLLATE "C" NOT NULL CONSTRAINT api_answer_ck02_fingerprint CHECK (length(fingerprint) > 0),
+    status      bigint NOT NULL CONSTRAINT api_answer_ck03_status CHECK (status BETWEEN 100 AND 599),
+    body        text COLLATE "C" NOT NULL,
+    created_at  text COLLATE "C" NOT NULL,
+    UNIQUE (worker_id, key)
+);
+CREATE INDEX api_answer_created ON api_answer (created_at);
+CREATE TRIGGER pom_assign_id BEFORE INSERT ON api_answer FOR EACH ROW EXECUTE FUNCTION pom_assign_id();
+
+COMMENT ON CONSTRAINT worker_ck02_role ON worker IS '(role = ''technician'' OR role = ''office'' OR role = ''manager'' OR role = ''accountant'' OR role = ''admin'')';
+COMMENT ON CONSTRAINT api_token_ck01_secret_hash ON api_token IS 'length(secret_hash) = 64 AND secret_hash NOT GLOB ''*[^0-9a-f]*''';
+COMMENT ON CONSTRAINT api_answer_ck01_key ON api_answer IS 'length(key) BETWEEN 1 AND 200 AND key NOT GLOB ''*[^ -~]*''';
+COMMENT ON CONSTRAINT api_answer_ck02_fingerprint ON api_answer IS 'length(fingerprint) > 0';
+COMMENT ON CONSTRAINT api_answer_ck03_status ON api_answer IS 'status BETWEEN 100 AND 599';
+)SQL";
+
 }  // namespace
 
 const char* schema_sql() { return k_schema; }
+const char* schema_v11_sql() { return k_v11; }
 
 }  // namespace pom::pg

@@ -49,4 +49,10 @@ namespace pom::pg {
 /// integers is numeric.
 const char* schema_sql();
 
+/// SQLite's migration 11 on PostgreSQL, run after schema_sql() (in the same transaction when a
+/// database is made, or alone on a database of version 10): worker.role takes 'accountant', the
+/// tables api_token and api_answer, and pom_assign_id again with a static query for each. It
+/// leaves pom_meta's schema_version to the engine, which sets it after the last step.
+const char* schema_v11_sql();
+
 }  // namespace pom::pg

@@ -1,5 +1,7 @@
 #include "store/sqlite/migrations.h"
 
+#include "error.h"
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <cctype>
@@ -834,6 +836,59 @@ CREATE INDEX customer_name ON customer (name COLLATE NOCASE, id, ref, company, s
                                         created_at, updated_at);
 )SQL";
 
+// 11: the data of `pom serve` (issue 15). A worker may be an accountant. An API token is a
+// worker's secret for the HTTP API, kept only as the SHA-256 of the secret (hex), which is how a
+// request finds it: one read of the unique index. An API answer is what a POST with an
+// Idempotency-Key answered, kept a week so that a retry of it gets the same answer instead of
+// a second change; the key is what the client sent (1-200 printable ASCII characters, the
+// sf-string of the Idempotency-Key draft), unique per worker.
+const char* k_v11 = R"SQL(
+CREATE TABLE api_token (
+    id          INTEGER PRIMARY KEY,
+    worker_id   INTEGER NOT NULL REFERENCES worker (id),
+    label       TEXT,
+    secret_hash TEXT NOT NULL UNIQUE CHECK (length(secret_hash) = 64 AND secret_hash NOT GLOB '*[^0-9a-f]*'),
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT,
+    revoked_at  TEXT
+) STRICT;
+CREATE INDEX api_token_worker ON api_token (worker_id, id);
+
+CREATE TABLE api_answer (
+    id          INTEGER PRIMARY KEY,
+    worker_id   INTEGER NOT NULL REFERENCES worker (id),
+    key         TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 200 AND key NOT GLOB '*[^ -~]*'),
+    fingerprint TEXT NOT NULL CHECK (length(fingerprint) > 0),
+    status      INTEGER NOT NULL CHECK (status BETWEEN 100 AND 599),
+    body        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    UNIQUE (worker_id, key)
+) STRICT;
+CREATE INDEX api_answer_created ON api_answer (created_at);
+)SQL";
+
+// 11, continued: worker.role takes 'accountant'. Only the CHECK's text changes, and it only
+// widens what the column takes, so every stored row satisfies it: the change SQLite documents as
+// safe through writable_schema (see migration 8), without rebuilding a table that seven others
+// refer to. The text is the one migration 8 left; any other text is a schema pom did not make.
+void v11_accountant_role(SQLite::Database& db) {
+    const std::string old_check = "(role = 'technician' OR role = 'office' OR role = 'manager' OR role = 'admin')";
+    const std::string new_check =
+        "(role = 'technician' OR role = 'office' OR role = 'manager' OR role = 'accountant' OR role = 'admin')";
+    std::string sql = db.execAndGet("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'worker'").getString();
+    auto at = sql.find(old_check);
+    if (at == std::string::npos || sql.find(old_check, at + 1) != std::string::npos)
+        fail(ErrorKind::Internal, "schema 11: the worker table's role CHECK is not the one pom made");
+    sql.replace(at, old_check.size(), new_check);
+    int version = db.execAndGet("PRAGMA schema_version").getInt();
+    db.exec("PRAGMA writable_schema = ON");
+    SQLite::Statement u(db, "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'worker'");
+    u.bind(1, sql);
+    u.exec();
+    db.exec("PRAGMA schema_version = " + std::to_string(version + 1));
+    db.exec("PRAGMA writable_schema = OFF");
+}
+
 }  // namespace
 
 std::string in_lists_as_comparisons(const std::string& sql) {
@@ -861,7 +916,8 @@ std::string in_lists_as_comparisons(const std::string& sql) {
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all{{k_v1}, {k_v2}, {k_v3}, {k_v4}, {k_v5}, {k_v6}, {k_v7},
-                                            {"", v8_checks_without_in_lists}, {k_v9}, {k_v10}};
+                                            {"", v8_checks_without_in_lists}, {k_v9}, {k_v10},
+                                            {k_v11, v11_accountant_role}};
     return all;
 }
 
