@@ -1,6 +1,8 @@
 // A whole company copied between stores (lib/store/copy.h), on the SQLite engine: the load order,
 // the checksum's text, the copy itself, and a target left as it was when the copy fails.
 // tests/e2e/test_db_copy.py copies between SQLite and PostgreSQL.
+#include "api_answer.h"
+#include "api_token.h"
 #include "checksum.h"
 #include "error.h"
 #include "fixture.h"
@@ -26,11 +28,18 @@ std::string sha256(const std::string& text) {
     return s.hex();
 }
 
-/// A small company: customers (with contacts, tags, the audit log), a worker and a note.
+/// A small company: customers (with contacts, tags, the audit log), a worker with an API token
+/// and an idempotency answer, and a note.
 void fill(test::Fixture& f) {
     int64_t c = f.customer("Karen Henderson");
     f.customer("Luis Martínez");
-    f.worker("Maria Lopez");
+    int64_t w = f.worker("Maria Lopez");
+    add_api_token(f.ctx, w, std::string("phone"), std::nullopt);
+    {
+        WriteTx tx(*f.store);
+        save_api_answer(f.ctx, w, "k-1", "f", 201, "{}");
+        tx.commit();
+    }
     NoteFields n;
     n.customer_id = c;
     n.kind = "call";
