@@ -40,7 +40,7 @@ constexpr Command k_commands[] = {
     {"init", register_init},              // init                    create a database
     {"customer", register_customer},      // customer add|list|show|edit|import
     {"pool", register_pool},              // pool add|list|show|edit
-    {"worker", register_worker},          // worker add|list|show|edit
+    {"worker", register_worker},          // worker add|list|show|edit, worker token add|list|revoke
     {"appt", register_appt},              // appt add|list|show|assign|move|board|days-out|preview|expand|rollover|
                                           //      on-my-way|start|pause|complete|skip|cancel|series ...
     {"service", register_service},        // service start|new|show|check|uncheck|reading|dose|use|note|photo|

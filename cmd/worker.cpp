@@ -1,4 +1,5 @@
-// pom worker add|list|show|edit
+// pom worker add|list|show|edit, and pom worker token add|list|revoke
+#include "api_token.h"
 #include "cli.h"
 #include "worker.h"
 
@@ -7,6 +8,7 @@ namespace pom::cli {
 namespace {
 
 const std::vector<std::string> k_table = {"id", "name", "role", "phone", "email", "active"};
+const std::vector<std::string> k_token_table = {"id", "worker", "label", "status", "created_at", "expires_at"};
 
 void add_field_options(CLI::App* sub, WorkerFields& f, bool creating) {
     auto* name = add_opt(sub, "--name", f.name, "Name (unique)");
@@ -14,6 +16,63 @@ void add_field_options(CLI::App* sub, WorkerFields& f, bool creating) {
     add_opt(sub, "--phone", f.phone, "Phone number");
     add_opt(sub, "--email", f.email, "Email address");
     add_opt(sub, "--role", f.role, "technician, office, manager, accountant or admin")->check(CLI::IsMember(worker_roles()));
+}
+
+struct TokenAddOptions {
+    std::string worker;
+    std::optional<std::string> label, expires;
+};
+
+void setup_token_add(CLI::App* tokens, Cli& cli) {
+    auto o = std::make_shared<TokenAddOptions>();
+    auto* sub = tokens->add_subcommand("add", "Make an API token for pom serve; prints it with its secret, once");
+    sub->add_option("WORKER", o->worker, "Id or name of the worker it signs in")->required();
+    add_opt(sub, "--label", o->label, "What it is for (\"office laptop\")");
+    add_opt(sub, "--expires", o->expires,
+            "90d or 12w from now, or a last day YYYY-MM-DD (through its end, in the company's zone); default never");
+    sub->callback([&cli, o] {
+        cli.write([&](Context& ctx) {
+            int64_t worker = resolve_worker(ctx.store, o->worker);
+            std::optional<Instant> expires;
+            if (o->expires) expires = parse_api_token_expiry(*o->expires, ctx.now(), ctx.tz, "--expires");
+            NewApiToken made = add_api_token(ctx, worker, o->label, expires);
+            Json record = api_token_json(made.token, ctx.now());
+            record["token"] = made.secret;
+            auto fields = api_token_fields();
+            fields.push_back("token");
+            Output out = detail(std::move(record), std::move(fields));
+            out.note = "this token is shown once; only its hash is kept";
+            return out;
+        });
+    });
+}
+
+void setup_token_list(CLI::App* tokens, Cli& cli) {
+    auto worker = std::make_shared<std::optional<std::string>>();
+    auto* sub = tokens->add_subcommand("list", "List API tokens, newest first: active, expired and revoked");
+    add_opt(sub, "WORKER", *worker, "Only this worker's tokens (id or name)");
+    sub->callback([&cli, worker] {
+        cli.read([&](Context& ctx) {
+            std::optional<int64_t> id;
+            if (*worker) id = resolve_worker(ctx.store, **worker);
+            std::vector<Json> rows;
+            for (const auto& t : list_api_tokens(ctx.store, id)) rows.push_back(api_token_json(t, ctx.now()));
+            return records(std::move(rows), api_token_fields(), k_token_table);
+        });
+    });
+}
+
+void setup_token_revoke(CLI::App* tokens, Cli& cli) {
+    auto id = std::make_shared<std::string>();
+    auto* sub = tokens->add_subcommand("revoke", "Revoke an API token at once; prints the record");
+    sub->add_option("ID", *id, "The token's id")->required();
+    sub->callback([&cli, id] {
+        cli.write([&](Context& ctx) {
+            int64_t token = parse_id(*id, "ID");
+            revoke_api_token(ctx, token);
+            return detail(api_token_json(get_api_token(ctx.store, token), ctx.now()), api_token_fields());
+        });
+    });
 }
 
 }  // namespace
@@ -67,6 +126,13 @@ void register_worker(CLI::App& app, Cli& cli) {
                 return o;
             });
         });
+    }
+    {
+        auto* tokens = cmd->add_subcommand("token", "API tokens for pom serve: add, list, revoke");
+        tokens->require_subcommand(1);
+        setup_token_add(tokens, cli);
+        setup_token_list(tokens, cli);
+        setup_token_revoke(tokens, cli);
     }
 }
 

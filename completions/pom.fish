@@ -13,7 +13,9 @@ function __pom_subcommands
         case 'pom pool'
             printf '%s\n' add list show edit
         case 'pom worker'
-            printf '%s\n' add list show edit
+            printf '%s\n' add list show edit token
+        case 'pom worker token'
+            printf '%s\n' add list revoke
         case 'pom appt'
             printf '%s\n' add list show assign move board days-out preview expand rollover export on-my-way start pause complete skip cancel series
         case 'pom appt series'
@@ -76,6 +78,8 @@ function __pom_value_options
             printf '%s\n' -- --role
         case 'pom worker edit'
             printf '%s\n' -- --name --phone --email --role
+        case 'pom worker token add'
+            printf '%s\n' -- --label --expires
         case 'pom appt add'
             printf '%s\n' -- --customer --pool --date --days-out --window --duration --worker --order --type --priority --note --office-note --repeat --until --count --through
         case 'pom appt list'
@@ -426,6 +430,7 @@ complete -c pom -n '__pom_is \'pom worker\'' -a add -d 'Add a worker; prints the
 complete -c pom -n '__pom_is \'pom worker\'' -a list -d 'List workers by name'
 complete -c pom -n '__pom_is \'pom worker\'' -a show -d 'Show one worker'
 complete -c pom -n '__pom_is \'pom worker\'' -a edit -d 'Change a worker; prints the record'
+complete -c pom -n '__pom_is \'pom worker\'' -a token -d 'API tokens for pom serve: add, list, revoke'
 complete -c pom -n '__pom_is \'pom worker\'' -s h -l help -d 'Print this help message and exit'
 
 # pom worker add
@@ -452,6 +457,25 @@ complete -c pom -n '__pom_is \'pom worker edit\'' -l email -x -d 'Email address'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l role -x -a 'technician office manager accountant admin' -d 'technician, office, manager, accountant or admin'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l active -l inactive -d 'Still working (or not)'
 complete -c pom -n '__pom_is \'pom worker edit\'' -x -a '(__pom_ids worker)'
+
+# pom worker token
+complete -c pom -n '__pom_is \'pom worker token\'' -a add -d 'Make an API token for pom serve; prints it with its secret, once'
+complete -c pom -n '__pom_is \'pom worker token\'' -a list -d 'List API tokens, newest first: active, expired and revoked'
+complete -c pom -n '__pom_is \'pom worker token\'' -a revoke -d 'Revoke an API token at once; prints the record'
+complete -c pom -n '__pom_is \'pom worker token\'' -s h -l help -d 'Print this help message and exit'
+
+# pom worker token add
+complete -c pom -n '__pom_is \'pom worker token add\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom worker token add\'' -l label -x -d 'What it is for ("office laptop")'
+complete -c pom -n '__pom_is \'pom worker token add\'' -l expires -x -d '90d or 12w from now, or a last day YYYY-MM-DD (through its end, in the company\'s zone); default never'
+complete -c pom -n '__pom_is \'pom worker token add\'' -x -a '(__pom_ids worker)'
+
+# pom worker token list
+complete -c pom -n '__pom_is \'pom worker token list\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom worker token list\'' -x -a '(__pom_ids worker)'
+
+# pom worker token revoke
+complete -c pom -n '__pom_is \'pom worker token revoke\'' -s h -l help -d 'Print this help message and exit'
 
 # pom appt
 complete -c pom -n '__pom_is \'pom appt\'' -a add -d 'Schedule a visit (or, with --repeat, a recurring series)'

@@ -163,9 +163,11 @@ class Migration(PgTest):
                           (1, "Maria Lopez", "technician", True, "2026-11-01T15:00:00Z"),
                           (3, "Tom Reed", "admin", False, "2026-11-01T15:00:00Z")])
         self.assertEqual([c["name"] for c in self.json("customer", "list")], ["Ann Smith"])
-        # What version 11 brings: the accountant role, and the tables of pom serve.
+        # What version 11 brings: the accountant role, API tokens and answers.
         self.assertEqual(self.json("worker", "edit", "Dana Fox", "--role", "accountant")[0]["role"], "accountant")
         self.assertEqual(self.json("worker", "add", "--name", "Ava Stone", "--role", "accountant")[0]["id"], 4)
+        token = self.json("worker", "token", "add", "Dana Fox")[0]
+        self.assertEqual((token["id"], token["worker"]), (1, "Dana Fox"))
         r = self.pom("worker", "edit", "Maria Lopez", "--role", "auditor")
         self.assertEqual(r.returncode, 64, r.stderr)
         # The database refuses another role with SQLite's words, and ids go on in the new tables.
@@ -174,7 +176,6 @@ class Migration(PgTest):
         message = psql(self.db, "SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = 'worker_ck02_role'")
         self.assertEqual(message.stdout.strip(), "(role = 'technician' OR role = 'office' OR role = 'manager' OR "
                                                  "role = 'accountant' OR role = 'admin')")
-        psql(self.db, "INSERT INTO api_token (worker_id, secret_hash, created_at) VALUES (2, repeat('a', 64), 'x')")
         psql(self.db, "INSERT INTO api_answer (worker_id, key, fingerprint, status, body, created_at) "
                       "VALUES (1, 'k', 'f', 201, '{}', 'x')")
         self.assertEqual(psql(self.db, "SELECT id FROM api_token UNION ALL SELECT id FROM api_answer").stdout.strip(), "1\n1")
