@@ -105,6 +105,29 @@ const TimeZone& Session::tz(const Globals& g) {
     return *m_tz;
 }
 
+namespace {
+
+/// The command being run, read back from what CLI11 parsed: its path, positionals and options.
+CommandRequest parsed_request(CLI::App& root) {
+    CommandRequest r;
+    CLI::App* at = &root;
+    for (auto subs = at->get_subcommands(); !subs.empty(); subs = at->get_subcommands()) {
+        at = subs.front();
+        r.command += (r.command.empty() ? "" : " ") + at->get_name();
+    }
+    for (const CLI::Option* opt : at->get_options()) {
+        if (opt->count() == 0) continue;
+        if (opt->get_positional()) {
+            for (const auto& v : opt->results()) r.positionals.push_back(v);
+        } else if (!opt->get_lnames().empty()) {
+            r.options[opt->get_lnames().front()] = opt->results();
+        }
+    }
+    return r;
+}
+
+}  // namespace
+
 std::unique_ptr<Clock> Cli::make_clock() {
     std::string now = !g.now.empty() ? g.now : session.env().pom_now.value_or("");
     if (now.empty()) return std::make_unique<SystemClock>();
@@ -120,9 +143,18 @@ void Cli::with_context(const std::function<void(Context&)>& body) {
     Store& store = session.store(g);
     std::string actor = !g.as.empty() ? g.as : session.env().pom_user.value_or(session.env().login.value_or("unknown"));
     if (g.as.empty() && session.env().pom_user) check_text(actor, TextKind::Name, "POM_USER");  // --as is checked as it is parsed
+    if (session.locked_actor) {
+        if (actor != *session.locked_actor)
+            fail(ErrorKind::Permission, "--as cannot change who is acting: it is " + *session.locked_actor + ", whose token this is");
+        if (!g.now.empty()) fail(ErrorKind::Permission, "--now cannot be given here: the server's clock is the time");
+    }
     std::string command = "pom";
     for (const auto& a : args) command += " " + shell_quote(a);
     Context ctx{store, config, *clock, tz, actor, command};
+    CommandRequest request = parsed_request(*root);
+    command_path = request.command;
+    acting = acting_worker(store, actor);
+    if (acting) authorize(ctx, *acting, request);
     body(ctx);
 }
 
@@ -140,6 +172,7 @@ std::string finish(const Cli& cli, Output& o) {
 void Cli::read(const std::function<Output(Context&)>& action) {
     with_context([&](Context& ctx) {
         Output o = action(ctx);
+        if (acting) redact(acting->role, command_path, o.rows.records);
         o.text = finish(*this, o);
         result = std::move(o);
     });
@@ -149,6 +182,7 @@ void Cli::write(const std::function<Output(Context&)>& action) {
     with_context([&](Context& ctx) {
         WriteTx tx(ctx.store);
         Output o = action(ctx);
+        if (acting) redact(acting->role, command_path, o.rows.records);
         o.text = finish(*this, o);  // a bad --fields is refused before anything is committed
         if (g.dry_run) {
             tx.rollback();
@@ -172,7 +206,7 @@ void Cli::check_fields(const std::vector<std::string>& fields) const {
 }
 
 std::optional<Format> Cli::json_text_format() const {
-    if (session.batch || !g.fields.empty()) return std::nullopt;
+    if (session.batch || !g.fields.empty() || acting) return std::nullopt;
     Format f = parse_format(g.output);
     if (f == Format::json || f == Format::jsonl) return f;
     return std::nullopt;

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "context.h"
 #include "output.h"
+#include "role.h"
 #include "store/store.h"
 #include "clock.h"
 
@@ -56,6 +57,10 @@ public:
     /// Set while a batch runs its lines: output is forced to JSON, --db/--config are refused,
     /// and each line starts from the batch's own global options.
     std::optional<Globals> batch;
+
+    /// Set by pom serve for each request: the token's worker. Every command of the request (each
+    /// line of a batch too) acts as them: --as naming anyone else and --now are refused.
+    std::optional<std::string> locked_actor;
 
 private:
     Env m_env;
@@ -109,6 +114,10 @@ public:
     Globals g;
     CLI::App* root = nullptr;
     std::optional<Output> result;
+    /// The worker acting, when the actor is one: their role decides what they may do (lib/role.h).
+    std::optional<Acting> acting;
+    /// The command's path ("appt list"), known once it runs.
+    std::string command_path;
 
 private:
     std::unique_ptr<Clock> make_clock();

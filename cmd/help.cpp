@@ -1,10 +1,11 @@
-// pom help exit-codes
+// pom help exit-codes|roles
 #include "cli.h"
+#include "role.h"
 
 namespace pom::cli {
 
 void register_help(CLI::App& app, Cli& cli) {
-    auto* cmd = app.add_subcommand("help", "Reference topics: exit-codes");
+    auto* cmd = app.add_subcommand("help", "Reference topics: exit-codes, roles");
     cmd->require_subcommand(1);
     auto* sub = cmd->add_subcommand("exit-codes", "What each exit status of pom means");
     sub->callback([&cli] {
@@ -23,6 +24,16 @@ void register_help(CLI::App& app, Cli& cli) {
             };
             Output o = records(std::move(rows), {"code", "name", "meaning"});
             o.rows.id_field = "code";
+            return o;
+        });
+    });
+    auto* roles = cmd->add_subcommand("roles", "Which role may run which command (own: a technician's own visits only)");
+    roles->callback([&cli] {
+        cli.plain([] {
+            std::vector<std::string> fields = {"command"};
+            for (const auto& r : role_names()) fields.push_back(r);
+            Output o = records(role_table(), fields);
+            o.rows.id_field = "command";
             return o;
         });
     });

@@ -27,6 +27,7 @@ void register_batch(CLI::App& app, Cli& cli);
 void register_bill(CLI::App& app, Cli& cli);
 void register_help(CLI::App& app, Cli& cli);
 void register_completion(CLI::App& app, Cli& cli);
+void register_serve(CLI::App& app, Cli& cli);
 
 namespace {
 
@@ -55,6 +56,7 @@ constexpr Command k_commands[] = {
     {"note", register_note},              // note add|list|show|search
     {"customer", register_timeline},      // customer timeline       (after customer: adds to it)
     {"batch", register_batch},            // batch FILE              many commands, one transaction
+    {"serve", register_serve},            // serve                   the HTTP JSON API
     {"log", register_log},                // log                     the audit log
     {"db", register_db},                  // db check|backup|stats
     {"config", register_config},          // config show

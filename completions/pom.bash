@@ -5,7 +5,7 @@
 
 # The subcommands of each command.
 unset _pom_subcommands; declare -gA _pom_subcommands=(
-  ['pom']='init customer pool worker appt service inventory notify bill tag quote callback ticket note batch log db config completion help'
+  ['pom']='init customer pool worker appt service inventory notify bill tag quote callback ticket note batch serve log db config completion help'
   ['pom customer']='add list show edit import timeline'
   ['pom pool']='add list show edit'
   ['pom worker']='add list show edit token'
@@ -26,7 +26,7 @@ unset _pom_subcommands; declare -gA _pom_subcommands=(
   ['pom db']='check backup copy stats'
   ['pom config']='show'
   ['pom completion']='bash zsh fish'
-  ['pom help']='exit-codes'
+  ['pom help']='exit-codes roles'
 )
 
 # Options that take a value, and flags ("global": the global options, at every level).
@@ -109,6 +109,7 @@ unset _pom_value_options; declare -gA _pom_value_options=(
   ['pom note add']='--customer --ticket --appt --callback --kind --text --file'
   ['pom note list']='--customer --ticket --appt --callback --kind --limit'
   ['pom note search']='--customer --limit'
+  ['pom serve']='--listen --threads --tls-cert --tls-key'
   ['pom log']='--entity --id --from --to --actor --limit'
   ['pom db copy']='--to'
 )
@@ -239,6 +240,7 @@ unset _pom_flags; declare -gA _pom_flags=(
   ['pom note show']='-h --help'
   ['pom note search']='-h --help'
   ['pom batch']='-h --help --keep-going'
+  ['pom serve']='-h --help --insecure-http'
   ['pom log']='-h --help'
   ['pom db']='-h --help'
   ['pom db check']='-h --help -v --verbose'
@@ -253,6 +255,7 @@ unset _pom_flags; declare -gA _pom_flags=(
   ['pom completion fish']='-h --help'
   ['pom help']='-h --help'
   ['pom help exit-codes']='-h --help'
+  ['pom help roles']='-h --help'
 )
 
 # Values: a list of words, or @customer, @worker, @pool (from the database) or @file.

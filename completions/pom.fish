@@ -7,7 +7,7 @@
 function __pom_subcommands
     switch $argv[1]
         case 'pom'
-            printf '%s\n' init customer pool worker appt service inventory notify bill tag quote callback ticket note batch log db config completion help
+            printf '%s\n' init customer pool worker appt service inventory notify bill tag quote callback ticket note batch serve log db config completion help
         case 'pom customer'
             printf '%s\n' add list show edit import timeline
         case 'pom pool'
@@ -49,7 +49,7 @@ function __pom_subcommands
         case 'pom completion'
             printf '%s\n' bash zsh fish
         case 'pom help'
-            printf '%s\n' exit-codes
+            printf '%s\n' exit-codes roles
     end
 end
 
@@ -212,6 +212,8 @@ function __pom_value_options
             printf '%s\n' -- --customer --ticket --appt --callback --kind --limit
         case 'pom note search'
             printf '%s\n' -- --customer --limit
+        case 'pom serve'
+            printf '%s\n' -- --listen --threads --tls-cert --tls-key
         case 'pom log'
             printf '%s\n' -- --entity --id --from --to --actor --limit
         case 'pom db copy'
@@ -297,11 +299,12 @@ complete -c pom -n '__pom_is \'pom\'' -a callback -d 'Callbacks: who gets back t
 complete -c pom -n '__pom_is \'pom\'' -a ticket -d 'Issue and warranty tickets: add, list, show, route, schedule, close'
 complete -c pom -n '__pom_is \'pom\'' -a note -d 'Notes: meeting notes, calls, transcripts; add, list, show, search'
 complete -c pom -n '__pom_is \'pom\'' -a batch -d 'Run commands from a file, one JSON array of arguments per line, all in one transaction'
+complete -c pom -n '__pom_is \'pom\'' -a serve -d 'Serve the HTTP JSON API: each worker with their own token (pom worker token)'
 complete -c pom -n '__pom_is \'pom\'' -a log -d 'The audit log: who changed what, when, before and after'
 complete -c pom -n '__pom_is \'pom\'' -a db -d 'The database itself: check, backup, stats, copy'
 complete -c pom -n '__pom_is \'pom\'' -a config -d 'The configuration (pom.toml)'
 complete -c pom -n '__pom_is \'pom\'' -a completion -d 'Shell completion scripts: bash, zsh, fish'
-complete -c pom -n '__pom_is \'pom\'' -a help -d 'Reference topics: exit-codes'
+complete -c pom -n '__pom_is \'pom\'' -a help -d 'Reference topics: exit-codes, roles'
 complete -c pom -n '__pom_is \'pom\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom\'' -l version -d 'Display program version information and exit'
 
@@ -1157,6 +1160,14 @@ complete -c pom -n '__pom_is \'pom batch\'' -s h -l help -d 'Print this help mes
 complete -c pom -n '__pom_is \'pom batch\'' -l keep-going -d 'Commit each line that succeeds; report the failures'
 complete -c pom -n '__pom_is \'pom batch\'' -F
 
+# pom serve
+complete -c pom -n '__pom_is \'pom serve\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom serve\'' -l listen -x -d 'Address and port: 127.0.0.1:8080 (port 0: any free one)'
+complete -c pom -n '__pom_is \'pom serve\'' -l threads -x -d 'Requests served at once, each with its own database connection'
+complete -c pom -n '__pom_is \'pom serve\'' -l tls-cert -x -d 'TLS certificate chain (PEM)'
+complete -c pom -n '__pom_is \'pom serve\'' -l tls-key -x -d 'TLS private key (PEM)'
+complete -c pom -n '__pom_is \'pom serve\'' -l insecure-http -d 'Plain HTTP on an address other than loopback (behind a reverse proxy)'
+
 # pom log
 complete -c pom -n '__pom_is \'pom log\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom log\'' -l entity -x -d 'Only this kind of record (customer, pool, worker, ...)'
@@ -1212,7 +1223,11 @@ complete -c pom -n '__pom_is \'pom completion fish\'' -s h -l help -d 'Print thi
 
 # pom help
 complete -c pom -n '__pom_is \'pom help\'' -a exit-codes -d 'What each exit status of pom means'
+complete -c pom -n '__pom_is \'pom help\'' -a roles -d 'Which role may run which command (own: a technician\'s own visits only)'
 complete -c pom -n '__pom_is \'pom help\'' -s h -l help -d 'Print this help message and exit'
 
 # pom help exit-codes
 complete -c pom -n '__pom_is \'pom help exit-codes\'' -s h -l help -d 'Print this help message and exit'
+
+# pom help roles
+complete -c pom -n '__pom_is \'pom help roles\'' -s h -l help -d 'Print this help message and exit'

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <ctime>
+#include <mutex>
 #include <sys/stat.h>
 
 namespace pom {
@@ -38,10 +39,18 @@ std::chrono::seconds TimeZone::offset_at(Instant t) const {
         if (!time_zone_exists(m_name)) fail(ErrorKind::Config, "unknown time zone '" + m_name + "'");
         m_checked = true;
     }
-    use_zone(m_name);
+    if (m_name == "UTC") return std::chrono::seconds(0);
     std::time_t x = static_cast<std::time_t>(t.time_since_epoch().count());
     std::tm tm{};
-    if (!::localtime_r(&x, &tm)) fail(ErrorKind::BadInput, "time out of range: " + std::to_string(x));
+    bool ok = false;
+    {
+        // glibc's zone is one per process: pom serve's threads switch it and read it under one lock.
+        static std::mutex zone_lock;
+        std::lock_guard<std::mutex> hold(zone_lock);
+        use_zone(m_name);
+        ok = ::localtime_r(&x, &tm) != nullptr;
+    }
+    if (!ok) fail(ErrorKind::BadInput, "time out of range: " + std::to_string(x));
     return std::chrono::seconds(tm.tm_gmtoff);
 }
 
