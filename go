@@ -12,7 +12,7 @@ PACKAGES=(
   build-essential cmake
   libcli11-dev libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev catch2
   libhowardhinnant-date-dev libical-dev libssl-dev tzdata
-  libpq-dev postgresql-15 libcpp-httplib-dev
+  libpq-dev postgresql-15 libcpp-httplib-dev openssl
   sqlite3 python3 python3-jsonschema chromium
   bash-completion zsh fish
 )
