@@ -172,6 +172,7 @@ public:
             a = answer(req, res);
         } catch (const Error& e) {
             a = {http_status(e.kind()), error_body(error_code_name(e.kind()), e.what())};
+            if (e.kind() == ErrorKind::Io) thread_session().reset();
         } catch (const std::exception& e) {
             a = {500, error_body("internal", std::string("internal error: ") + e.what())};
         }
@@ -186,9 +187,14 @@ private:
     WriteTurns m_writes;
 
     /// One Session (one database connection) per server thread.
-    Session& session() {
+    static std::unique_ptr<Session>& thread_session() {
         thread_local std::unique_ptr<Session> s;
+        return s;
+    }
+    Session& session() {
+        auto& s = thread_session();
         if (!s) s = std::make_unique<Session>(m_env);
+        s->batch.reset();  // a batch that failed half-way leaves nothing behind for the next request
         return *s;
     }
 
@@ -297,6 +303,9 @@ private:
         }
         s.locked_actor = caller->name;
         Captured c = run_captured(args, s);
+        // A lost connection (the database server restarted) is not kept: the next request on this
+        // thread connects again.
+        bool lost = c.failure && c.failure->kind == ErrorKind::Io;
         Answer a = render(*route, c);
         if (tx) {
             if (a.status == 200) {
@@ -306,6 +315,10 @@ private:
             } else {
                 tx->rollback();
             }
+        }
+        if (lost) {
+            tx.reset();
+            thread_session().reset();
         }
         return a;
     }

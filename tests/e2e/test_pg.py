@@ -3,6 +3,7 @@ a newer schema refused untouched, a password never shown, sixteen processes writ
 and the server going away in the middle of a command. Each test class starts its own throwaway
 cluster (tests/pg/cluster), stopped even when a test fails; without PostgreSQL's binaries the
 tests are skipped."""
+import http.client
 import json
 import os
 import re
@@ -272,6 +273,38 @@ class ServerGone(PgTest):
         # The batch was one transaction: none of it was written.
         self.assertEqual(self.json("customer", "list"), [])
         self.assertEqual(self.json("log"), [])
+
+    def test_pom_serve_answers_503_while_the_server_restarts_then_connects_again(self):
+        self.ok("init")
+        self.ok("worker", "add", "--name", "Maria Lopez")
+        token = self.json("worker", "token", "add", "Maria Lopez")[0]["token"]
+        server = subprocess.Popen([POM, "serve", "--listen", "127.0.0.1:0", "--threads", "2"], env=self.env,
+                                  stderr=subprocess.PIPE, text=True)
+        try:
+            port = int(re.search(r":(\d+) ", server.stderr.readline()).group(1))
+
+            def me():
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", "/api/v1/me", headers={"Authorization": "Bearer " + token})
+                r = conn.getresponse()
+                body = json.loads(r.read())
+                conn.close()
+                return r.status, r.getheader("Retry-After"), body
+
+            self.assertEqual(me()[0], 200)
+            self.assertEqual(me()[0], 200)  # both threads hold a connection now
+            self.pg_ctl("restart", "-m", "fast", "-l", os.path.join(self.cluster_dir, "log"))
+            answers = [me() for _ in range(6)]
+            lost = [a for a in answers if a[0] != 200]
+            # Each thread finds its connection gone once (503, retry later), then connects again.
+            self.assertLessEqual(len(lost), 2, answers)
+            for status, retry, body in lost:
+                self.assertEqual((status, retry, body["error"]["code"]), (503, "1", "io"))
+            self.assertEqual(answers[-2:], [(200, None, answers[-1][2])] * 2)
+            self.assertEqual(answers[-1][2]["name"], "Maria Lopez")
+        finally:
+            server.terminate()
+            self.assertEqual(server.wait(timeout=30), 0)
 
 
 if __name__ == "__main__":
