@@ -334,6 +334,7 @@ std::unique_ptr<CLI::App> build_app(Cli& cli, const std::string& only) {
         if (o.field == &Globals::output) opt->check(CLI::IsMember({"table", "json", "jsonl", "csv", "id"}));
     }
     g->add_flag("--dry-run", cli.g.dry_run, "Show what a command would do; write nothing");
+    g->add_flag("-q,--quiet", cli.g.quiet, "No summary line on stderr, only errors (for cron: a job that did nothing prints nothing)");
     cli.root = app.get();
     register_commands(*app, cli, only);
     guard_values(*app);
@@ -409,7 +410,7 @@ Captured run_captured(const std::vector<std::string>& args, Session& session, st
                 static auto* kept = new std::vector<Json>();
                 *kept = std::move(cli.result->rows.records);
             }
-            c.note = cli.result->note;
+            if (!cli.g.quiet) c.note = cli.result->note;
             if (cli.result->failure) {
                 c.failure = cli.result->failure;
                 c.code = exit_code(c.failure->kind);

@@ -36,6 +36,7 @@ struct Globals {
     std::string output = "table";
     std::string fields;
     bool dry_run = false;
+    bool quiet = false;
 };
 
 /// State shared by every command of one process: the config and the open store. A batch runs

@@ -93,9 +93,11 @@ void register_db(CLI::App& app, Cli& cli) {
     }
     {
         auto dest = std::make_shared<std::string>();
+        auto replace = std::make_shared<bool>(false);
         auto* sub = cmd->add_subcommand("backup", "Write a consistent copy of the live database into a new SQLite file (VACUUM INTO; from PostgreSQL, a checked copy)");
-        sub->add_option("FILE", *dest, "The new backup file (must not exist)")->required();
-        sub->callback([&cli, dest] {
+        sub->add_option("FILE", *dest, "The new backup file (must not exist, unless --replace)")->required();
+        sub->add_flag("--replace", *replace, "Replace FILE if it exists (a nightly backup run twice), only once the new copy is whole");
+        sub->callback([&cli, dest, replace] {
             cli.refuse_in_batch("db backup", "it copies the database as committed, outside the batch's transaction");
             cli.read([&](Context& ctx) {
                 if (cli.g.dry_run) {
@@ -103,7 +105,7 @@ void register_db(CLI::App& app, Cli& cli) {
                     o.note = "dry run: nothing was written";
                     return o;
                 }
-                backup_database(ctx.store, *dest);
+                backup_database(ctx.store, *dest, *replace);
                 Output o = detail({{"path", *dest}, {"bytes", static_cast<int64_t>(std::filesystem::file_size(*dest))}}, {"path", "bytes"});
                 o.rows.id_field = "path";
                 return o;

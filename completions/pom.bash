@@ -114,7 +114,7 @@ unset _pom_value_options; declare -gA _pom_value_options=(
   ['pom db copy']='--to'
 )
 unset _pom_flags; declare -gA _pom_flags=(
-  ['global']='--dry-run'
+  ['global']='--dry-run -q --quiet'
   ['pom']='-h --help --version'
   ['pom init']='-h --help'
   ['pom customer']='-h --help'
@@ -244,7 +244,7 @@ unset _pom_flags; declare -gA _pom_flags=(
   ['pom log']='-h --help'
   ['pom db']='-h --help'
   ['pom db check']='-h --help -v --verbose'
-  ['pom db backup']='-h --help'
+  ['pom db backup']='-h --help --replace'
   ['pom db copy']='-h --help'
   ['pom db stats']='-h --help'
   ['pom config']='-h --help'

@@ -282,6 +282,7 @@ complete -c pom -l now -x -d 'Fix the clock: 2026-11-23T08:00:00 local, or RFC 3
 complete -c pom -s o -l output -x -a 'table json jsonl csv id' -d 'Output: table, json, jsonl, csv or id'
 complete -c pom -l fields -x -d 'Fields to show, in order: a,b,c'
 complete -c pom -l dry-run -d 'Show what a command would do; write nothing'
+complete -c pom -s q -l quiet -d 'No summary line on stderr, only errors (for cron: a job that did nothing prints nothing)'
 
 # pom
 complete -c pom -n '__pom_is \'pom\'' -a init -d 'Create the database (mode 0600), or upgrade an older one'
@@ -1190,6 +1191,7 @@ complete -c pom -n '__pom_is \'pom db check\'' -s v -l verbose -d 'List every pr
 
 # pom db backup
 complete -c pom -n '__pom_is \'pom db backup\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom db backup\'' -l replace -d 'Replace FILE if it exists (a nightly backup run twice), only once the new copy is whole'
 complete -c pom -n '__pom_is \'pom db backup\'' -F
 
 # pom db copy

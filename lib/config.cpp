@@ -1,5 +1,6 @@
 #include "config.h"
 #include "store/store.h"
+#include "store/postgres/pg_store.h"
 
 #include "error.h"
 #include "clock.h"
@@ -640,9 +641,13 @@ Config load_config_file(const std::string& path) {
         std::string key(k.str());
         if (key == "db") {
             std::string db = get_string(path, v, "db");
-            std::filesystem::path p(db);
-            if (p.is_relative()) p = std::filesystem::path(path).parent_path() / p;
-            cfg.db = p.string();
+            if (pg::is_uri(db)) {
+                cfg.db = db;  // a PostgreSQL URI is used as written, never as a path beside the file
+            } else {
+                std::filesystem::path p(db);
+                if (p.is_relative()) p = std::filesystem::path(path).parent_path() / p;
+                cfg.db = p.string();
+            }
         } else if (key == "timezone") {
             cfg.timezone = get_string(path, v, "timezone");
             if (!time_zone_exists(cfg.timezone))

@@ -16,18 +16,33 @@ std::string DatabaseProblem::summary() const {
 
 std::vector<DatabaseProblem> check_database(Store& store) { return store.check(); }
 
-void backup_database(Store& store, const std::string& dest) {
+void backup_database(Store& store, const std::string& dest, bool replace) {
+    namespace fs = std::filesystem;
     // A copy is a file outside the database: it is made of what is committed, never of a
     // transaction that could still roll back (and VACUUM cannot run inside one).
     if (store.in_transaction()) fail(ErrorKind::Internal, "a backup is made only outside a transaction");
     std::error_code ec;
-    if (std::filesystem::exists(dest, ec)) fail(ErrorKind::Conflict, dest + " already exists; choose a new file");
-    auto parent = std::filesystem::path(dest).parent_path();
-    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+    if (fs::is_directory(dest, ec)) fail(ErrorKind::Conflict, dest + " is a folder; name the backup file");
+    if (fs::exists(dest, ec) && !replace)
+        fail(ErrorKind::Conflict, dest + " already exists; choose a new file, or give --replace");
+    auto parent = fs::path(dest).parent_path();
+    if (!parent.empty() && !fs::is_directory(parent, ec))
         fail(ErrorKind::NoInput, "folder " + parent.string() + " does not exist");
-    store.backup(dest);
-    std::filesystem::permissions(dest, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                                 std::filesystem::perm_options::replace, ec);
+    // Made beside it under another name, then renamed into place: a backup killed half-way never
+    // leaves a broken file under the name a restore would look for, nor replaces a good one.
+    std::string tmp = dest + ".pom-partial-" + std::to_string(::getpid());
+    fs::remove(tmp, ec);
+    try {
+        store.backup(tmp);
+        fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+        fs::rename(tmp, dest);
+    } catch (const fs::filesystem_error& e) {
+        fs::remove(tmp, ec);
+        fail(ErrorKind::Io, "cannot write " + dest + ": " + e.code().message());
+    } catch (...) {
+        fs::remove(tmp, ec);
+        throw;
+    }
 }
 
 DatabaseStats database_stats(Store& store) { return store.stats(); }

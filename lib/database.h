@@ -13,8 +13,9 @@ namespace pom {
 std::vector<DatabaseProblem> check_database(Store& store);
 
 /// Writes a consistent copy of the open database to `dest` (VACUUM INTO, never a file copy).
-/// Refuses to overwrite an existing file.
-void backup_database(Store& store, const std::string& dest);
+/// With `replace`, an existing `dest` (a file) is replaced; else it is refused (Conflict). The copy is
+/// made under a temporary name beside `dest` and renamed into place: `dest` is never half-written.
+void backup_database(Store& store, const std::string& dest, bool replace = false);
 
 DatabaseStats database_stats(Store& store);
 

@@ -97,3 +97,12 @@ TEST_CASE("a missing file is no input") {
         CHECK(std::string(e.what()).find("/nonexistent/pom.toml") != std::string::npos);
     }
 }
+
+TEST_CASE("db: a path is relative to the config file, a PostgreSQL URI is used as written") {
+    TomlFile relative("db = \"pom.db\"\n");
+    CHECK(load_config_file(relative.path).db == (fs::path(relative.path).parent_path() / "pom.db").string());
+    TomlFile uri("db = \"postgresql:///pool?host=/run/postgresql&schema=pom\"\n");
+    CHECK(load_config_file(uri.path).db == "postgresql:///pool?host=/run/postgresql&schema=pom");
+    TomlFile short_uri("db = \"postgres://office@db.example/pool\"\n");
+    CHECK(load_config_file(short_uri.path).db == "postgres://office@db.example/pool");
+}
