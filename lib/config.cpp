@@ -58,14 +58,17 @@ void read_company(const std::string& path, const toml::table& t, CompanyInfo& c)
 }
 
 void read_service_types(const std::string& path, const toml::table& t, Config& cfg) {
-    cfg.service_types.clear();
+    // The built-in types stay: a type named here changes one of them or adds one, and
+    // `enabled = false` switches one off. (Naming one type used to drop the other six silently.)
+    cfg.service_types = Config::default_service_types();
     for (auto&& [k, v] : t) {
         std::string name(k.str());
         auto* st = v.as_table();
         if (!st) config_error(path, v, "service_types." + name + " must be a table");
-        ServiceType type{name, 30, name, 0, false};
-        for (const auto& d : Config::default_service_types())
-            if (d.name == name) type = d;
+        auto known = std::find_if(cfg.service_types.begin(), cfg.service_types.end(),
+                                  [&](const ServiceType& x) { return x.name == name; });
+        ServiceType type = known != cfg.service_types.end() ? *known : ServiceType{name, 30, name, 0, false};
+        bool enabled = true;
         for (auto&& [kk, vv] : *st) {
             std::string key(kk.str());
             if (key == "duration") type.duration_min = static_cast<int>(get_int(path, vv, "duration", 1, 1440));
@@ -79,13 +82,22 @@ void read_service_types(const std::string& path, const toml::table& t, Config& c
                 auto b = vv.value_exact<bool>();
                 if (!b) config_error(path, vv, "taxable must be true or false");
                 type.taxable = *b;
+            } else if (key == "enabled") {
+                auto b = vv.value_exact<bool>();
+                if (!b) config_error(path, vv, "enabled must be true or false");
+                enabled = *b;
             }
             else if (key == "checklist") type.checklist = get_string(path, vv, "checklist");
             else config_error(path, vv, "unknown key 'service_types." + name + "." + key + "'");
         }
-        cfg.service_types.push_back(type);
+        if (known != cfg.service_types.end()) {
+            if (enabled) *known = type;
+            else cfg.service_types.erase(known);
+        } else if (enabled) {
+            cfg.service_types.push_back(type);
+        }
     }
-    if (cfg.service_types.empty()) config_error(path, t, "service_types must define at least one type");
+    if (cfg.service_types.empty()) config_error(path, t, "service_types: every type is switched off; keep at least one");
 }
 
 void read_notices(const std::string& path, const toml::table& t, Config& cfg) {

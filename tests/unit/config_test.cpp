@@ -106,3 +106,21 @@ TEST_CASE("db: a path is relative to the config file, a PostgreSQL URI is used a
     TomlFile short_uri("db = \"postgres://office@db.example/pool\"\n");
     CHECK(load_config_file(short_uri.path).db == "postgres://office@db.example/pool");
 }
+
+TEST_CASE("service types: a type named in the config changes or adds one, the built-in ones stay") {
+    TomlFile f("[service_types.salt-cell-clean]\nduration = 45\nprice = \"65.00\"\n"
+               "[service_types.maintenance]\nprice = \"49.00\"\n"
+               "[service_types.closing]\nenabled = false\n");
+    Config c = load_config_file(f.path);
+    std::vector<std::string> names;
+    for (const auto& t : c.service_types) names.push_back(t.name);
+    CHECK(names == std::vector<std::string>{"maintenance", "repair", "opening", "green-to-clean", "inspection", "salt-cell-clean"});
+    CHECK(c.service_type("maintenance").price_cents == 4900);
+    CHECK(c.service_type("maintenance").duration_min == 30);
+    CHECK(c.service_type("salt-cell-clean").duration_min == 45);
+    CHECK_THROWS_WITH(c.service_type("closing"), Catch::Contains("unknown service type 'closing'"));
+    CHECK(config_error("[service_types.repair]\nenabled = \"no\"\n").find("enabled must be true or false") != std::string::npos);
+    std::string all_off;
+    for (const auto& t : Config::default_service_types()) all_off += "[service_types." + t.name + "]\nenabled = false\n";
+    CHECK(config_error(all_off).find("every type is switched off") != std::string::npos);
+}
