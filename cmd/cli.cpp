@@ -300,7 +300,22 @@ TextKind text_kind(const std::string& option) {
 /// A count (k_count) must be 0 or more.
 void guard_values(CLI::App& app) {
     for (CLI::Option* opt : app.get_options()) {
-        if (opt->get_expected_max() == 0) continue;  // a flag
+        if (opt->get_expected_max() == 0) {
+            // A flag given a value (--dog=maybe): CLI11 would convert it with std::stoll and throw
+            // past its own errors (exit 70). Only the words it reads as yes or no are let through.
+            std::string field = opt->get_name();
+            opt->check(CLI::Validator(
+                [field](std::string& value) {
+                    static const std::set<std::string> words = {"true", "false", "yes", "no", "on", "off", "1", "0",
+                                                                "enable", "disable", "+", "-", "t", "f", "y", "n"};
+                    std::string lower;
+                    for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                    if (words.count(lower) || value.empty()) return std::string();
+                    return "a flag takes no value, or true or false (not '" + escape_for_line(value) + "')";
+                },
+                ""));
+            continue;
+        }
         std::string field = opt->get_name();
         std::string type = opt->get_type_name();
         std::string base = type.substr(0, type.find(':'));
