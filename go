@@ -4,6 +4,7 @@
 #   ./go test    install what is missing, build, and run every test
 #   ./go build   install what is missing and build (build/cmd/pom)
 #   ./go completions   build, then rewrite completions/ from the command definition
+#   ./go fuzz [SECONDS]   install what is missing and run each fuzz target for SECONDS (default 60)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -15,6 +16,7 @@ PACKAGES=(
   libpq-dev postgresql-15 libcpp-httplib-dev openssl
   sqlite3 python3 python3-jsonschema chromium
   bash-completion zsh fish
+  clang libclang-rt-14-dev
 )
 
 install_missing() {
@@ -56,8 +58,12 @@ case "${1:-}" in
     build >/dev/null
     completions/regenerate build/cmd/pom
     ;;
+  fuzz)
+    install_missing
+    tests/fuzz/run "${2:-60}"
+    ;;
   *)
-    echo "usage: ./go demo | ./go test | ./go build | ./go completions" >&2
+    echo "usage: ./go demo | ./go test | ./go build | ./go completions | ./go fuzz [SECONDS]" >&2
     exit 64
     ;;
 esac
