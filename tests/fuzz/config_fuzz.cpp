@@ -10,8 +10,19 @@
 #include <string>
 #include <unistd.h>
 
+namespace {
+
+// The one file this process writes each input to, removed when the fuzzer exits.
+struct InputFile {
+    std::string path = "/tmp/pom-config-fuzz-" + std::to_string(getpid()) + ".toml";
+    ~InputFile() { std::remove(path.c_str()); }
+};
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    static const std::string path = "/tmp/pom-config-fuzz-" + std::to_string(getpid()) + ".toml";
+    static const InputFile file;
+    const std::string& path = file.path;
     {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
