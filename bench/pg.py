@@ -66,9 +66,9 @@ class Cluster:
     """A throwaway PostgreSQL cluster, always stopped: by stop(), at exit, on SIGTERM/SIGHUP/Ctrl-C
     (the caller's try/finally), and on the next start if a killed run left one behind."""
 
-    def __init__(self, out: Path, log, durable: bool = True, log_min_duration_ms: int | None = None):
+    def __init__(self, out: Path, log, durable: bool = True, log_min_duration_ms: int | None = None, stats: bool = False):
         self.out, self.log = out, log
-        self.durable, self.log_min_duration_ms = durable, log_min_duration_ms
+        self.durable, self.log_min_duration_ms, self.stats = durable, log_min_duration_ms, stats
         self.dir: Path | None = None
         self.base = ""
         self.marker = out / "pg-cluster.dir"  # where the running cluster is, for a later run to stop
@@ -93,9 +93,15 @@ class Cluster:
             settings += ["fsync = on", "synchronous_commit = on", "full_page_writes = on"]
         if self.log_min_duration_ms is not None:
             settings += [f"log_min_duration_statement = {self.log_min_duration_ms}", "log_line_prefix = '%m [%p] %d '"]
+        if self.stats:
+            self.psql("postgres", "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'")
+            self.pg_ctl("restart", "-l", str(self.dir / "log"), "-w", "-t", "60")
+            settings += ["pg_stat_statements.track = 'all'"]
         for s in settings:
             self.psql("postgres", f"ALTER SYSTEM SET {s}")
         self.psql("postgres", "SELECT pg_reload_conf()")
+        if self.stats:
+            self.psql("postgres", "CREATE EXTENSION pg_stat_statements")
         time.sleep(0.2)
         self.log(f"PostgreSQL cluster in {self.dir}: " + self.psql("postgres", "SELECT version()", capture=True).split(",")[0]
                  + ("; durable (fsync, synchronous_commit, full_page_writes on)" if self.durable else "; durability off"))
@@ -110,6 +116,15 @@ class Cluster:
         subprocess.run([str(CLUSTER), "stop", str(self.dir)], capture_output=True)
         self.marker.unlink(missing_ok=True)
         self.dir = None
+
+    def pg_ctl(self, *args: str) -> None:
+        """pg_ctl on this cluster, as its owner (nobody when run as root, as tests/pg/cluster does)."""
+        cmd = [str(Path(os.environ.get("POM_PG_BIN", "/usr/lib/postgresql/15/bin")) / "pg_ctl"), *args, "-D", str(self.dir / "data")]
+        if os.getuid() == 0:
+            cmd = ["runuser", "-u", "nobody", "--", *cmd]
+        p = subprocess.run(cmd, cwd=self.dir, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise SystemExit(f"bench/run: pg_ctl {' '.join(args)} failed: {p.stderr.strip()[-500:]}")
 
     def uri(self, db: str) -> str:
         return self.base.replace("/postgres?", f"/{db}?", 1)
@@ -171,13 +186,60 @@ class Cluster:
         return ticks * 1000 / CLK_TCK
 
 
+class Probe:
+    """Called around each timed command (Bench.time's server=): the cluster's CPU time over the run
+    and, with --pg-stats, the statements it ran (pg_stat_statements, reset before each timed run and
+    added up after it, so that no prepare step is counted)."""
+
+    STATS_SQL = ("SELECT coalesce(json_agg(json_build_array(calls, total_exec_time, rows, toplevel, "
+                 "regexp_replace(query, '\\s+', ' ', 'g'))), '[]') FROM pg_stat_statements "
+                 "WHERE query NOT LIKE '%pg_stat_statements%'")
+
+    def __init__(self, cluster: Cluster, stats: dict | None):
+        self.cluster, self.stats, self.timed, self.cpu0 = cluster, stats, False, 0.0
+
+    def before(self, timed: bool) -> None:
+        self.timed = timed
+        if self.stats is not None and timed:
+            self.cluster.psql("postgres", "SELECT pg_stat_statements_reset()")
+        self.cpu0 = self.cluster.cpu_ms()
+
+    def after(self) -> float:
+        ms = self.cluster.cpu_ms() - self.cpu0
+        if self.stats is not None and self.timed:
+            self.stats["runs"] = self.stats.get("runs", 0) + 1
+            for calls, total, rows, toplevel, query in json.loads(self.cluster.psql("postgres", self.STATS_SQL, capture=True)):
+                key = ("" if toplevel else "  (nested) ") + query
+                c = self.stats.setdefault("statements", {}).setdefault(key, [0, 0.0, 0])
+                c[0] += calls
+                c[1] += total
+                c[2] += rows
+        return ms
+
+
+def stats_report(label: str, stats: dict, top: int = 15) -> str:
+    runs = max(1, stats.get("runs", 1))
+    rows = sorted(stats.get("statements", {}).items(), key=lambda kv: -kv[1][1])
+    total_calls = sum(c for q, (c, _, _) in rows if not q.startswith("  (nested)"))
+    lines = [f"== {label}: per run, {runs} runs; {total_calls / runs:.0f} top-level statements a run (round trips "
+             f"besides connecting); nested: run inside them (triggers, foreign-key checks), their time included above",
+             f"{'calls':>9} {'total ms':>10} {'mean us':>9} {'rows':>9}  statement"]
+    for q, (calls, total, nrows) in rows[:top]:
+        lines.append(f"{calls / runs:9.0f} {total / runs:10.1f} {1000 * total / max(calls, 1):9.1f} {nrows / runs:9.0f}  {q[:220]}")
+    return "\n".join(lines) + "\n\n"
+
+
 class PgJobs:
     """The PostgreSQL side of bench/run's jobs. Each job_* runs the SQLite job as it is (its numbers
     and its floor) and then the same work on PostgreSQL, and returns both."""
 
     def __init__(self, bench, out: Path, log, remove_db):
         self.b, self.out, self.log, self.remove_db = bench, out, log, remove_db
-        self.cluster = Cluster(out, log, durable=bench.args.pg_durable, log_min_duration_ms=bench.args.pg_log_ms)
+        self.cluster = Cluster(out, log, durable=bench.args.pg_durable, log_min_duration_ms=bench.args.pg_log_ms,
+                               stats=bench.args.pg_stats)
+        self.stats_file = out / "pg-statements.txt"
+        if bench.args.pg_stats:
+            self.stats_file.write_text("")
         self.loaded: dict[str, str] = {}  # PostgreSQL database -> the SQLite file it was copied from
         self.load_seconds: dict[str, float] = {}
 
@@ -205,8 +267,13 @@ class PgJobs:
     def uri(self, name: str) -> str:
         return self.cluster.uri(name)
 
-    def time(self, cmd, prepare=None, runs=None, warmup=None, stdin=None):
-        return self.b.time(cmd, prepare, runs=runs, warmup=warmup, stdin=stdin, server_cpu=self.cluster.cpu_ms)
+    def time(self, label, cmd, prepare=None, runs=None, warmup=None, stdin=None):
+        stats = {} if self.b.args.pg_stats else None
+        t = self.b.time(cmd, prepare, runs=runs, warmup=warmup, stdin=stdin, server=Probe(self.cluster, stats))
+        if stats is not None:
+            with open(self.stats_file, "a") as f:
+                f.write(stats_report(label, stats))
+        return t
 
     def same_output(self, what: str, sqlite_cmd, pg_cmd) -> bool:
         a = self.b.run(sqlite_cmd, capture=True).stdout
@@ -225,7 +292,7 @@ class PgJobs:
         same = self.same_output("customer list", [self.b.pom, "--db", db, *args], [self.b.pom, "--db", pg, *args])
         return sqlite, {
             "target_ms": 50,
-            "pom": self.time([self.b.pom, "--db", pg, *args]),
+            "pom": self.time("customer list -o json", [self.b.pom, "--db", pg, *args]),
             "check": {"same_output_as_sqlite": same},
         }
 
@@ -260,8 +327,8 @@ class PgJobs:
         if floor_count != made:
             raise SystemExit(f"bench/run: the COPY floor loaded {floor_count} visits, expected {made}")
         # pom's expand on PostgreSQL takes minutes: --pg-slow-runs runs, after the untimed one above.
-        pom = self.time(cmd, prepare, runs=self.b.args.pg_slow_runs, warmup=0)
-        floor = self.time(floor_cmd, prepare, runs=self.b.args.import_runs, warmup=1, stdin=rows)
+        pom = self.time("appt expand", cmd, prepare, runs=self.b.args.pg_slow_runs, warmup=0)
+        floor = self.time("expand floor: psql COPY", floor_cmd, prepare, runs=self.b.args.import_runs, warmup=1, stdin=rows)
         self.cluster.drop_db("run")
         return sqlite, {
             "target_ms": 2000,
@@ -281,7 +348,7 @@ class PgJobs:
         db, pg = self.expanded()
         args = ["-o", "json", "appt", "list", "--date", "2026-11-24"]
         same = self.same_output("appt list", [self.b.pom, "--db", db, *args], [self.b.pom, "--db", pg, *args])
-        return sqlite, {"target_ms": 30, "pom": self.time([self.b.pom, "--db", pg, *args]),
+        return sqlite, {"target_ms": 30, "pom": self.time("appt list --date", [self.b.pom, "--db", pg, *args]),
                         "check": {"same_output_as_sqlite": same}}
 
     def job_board(self):
@@ -289,7 +356,7 @@ class PgJobs:
         db, pg = self.expanded()
         args = ["appt", "board", "--date", "2026-11-24"]
         same = self.same_output("appt board", [self.b.pom, "--db", db, *args], [self.b.pom, "--db", pg, *args])
-        return sqlite, {"target_ms": 30, "pom": self.time([self.b.pom, "--db", pg, *args]),
+        return sqlite, {"target_ms": 30, "pom": self.time("appt board --date", [self.b.pom, "--db", pg, *args]),
                         "check": {"same_output_as_sqlite": same}}
 
     def job_service_submit(self):
@@ -310,7 +377,7 @@ class PgJobs:
             self.b.run(pom + ["service", "dose", sid, "--chemical", "muriatic acid", "--amount", "32", "--unit", "floz"])
             ticket["id"] = sid
 
-        timed = self.time(lambda: pom + ["service", "submit", ticket["id"]], prepare)
+        timed = self.time("service submit", lambda: pom + ["service", "submit", ticket["id"]], prepare)
         last = ticket["id"]
         state = self.cluster.psql(name, "SELECT s.status || ' ' || a.status || ' ' || (SELECT count(*) FROM billable_line WHERE service_id = s.id) "
                                         "|| ' ' || (SELECT count(*) FROM inventory_move WHERE service_id = s.id) "
@@ -337,7 +404,7 @@ class PgJobs:
         want = f"{sqlite['check']['drafts']} {sqlite['check']['lines']}"
         if drafts != want:
             raise SystemExit(f"bench/run: bill run on PostgreSQL made {drafts} (drafts lines), on SQLite {want}")
-        timed = self.time(cmd, prepare, runs=self.b.args.pg_slow_runs, warmup=0)  # after the untimed run above
+        timed = self.time("bill run --period", cmd, prepare, runs=self.b.args.pg_slow_runs, warmup=0)  # after the untimed run above
         self.cluster.drop_db("run")
         return sqlite, {"target_ms": 1500, "pom": timed, "check": {"drafts_lines": drafts}}
 
