@@ -67,6 +67,7 @@ const std::vector<Rule>& rules() {
         {"appt list", "oyyyy", Own::visit_list, {{"office_note", null}}},
         {"appt show", "oyyyy", Own::visit, {{"office_note", null}}},
         {"appt assign", "nyyny"},
+        {"appt edit", "nyyny"},
         {"appt move", "nyyny"},
         {"appt board", "nyyyy"},
         {"appt days-out", "nyyny"},
