@@ -357,6 +357,9 @@ void register_bill(CLI::App& app, Cli& cli) {
         add_opt(ex, "--from", o->sel.from, "Issued on or after this day");
         add_opt(ex, "--to", o->sel.to, "Issued on or before this day");
         ex->add_flag("--unexported", o->sel.unexported, "Only invoices in no batch of this format yet");
+        ex->add_flag("--credit-notes", o->sel.credit_notes,
+                     "qbo, xero: the credit notes, for QuickBooks Online's credit memo or Xero's credit note import");
+        ex->add_flag("--with-lists", o->sel.with_lists, "iif: first the accounts and items it uses (!ACCNT, !INVITEM)");
         add_opt(ex, "--batch", o->sel.batch, "Reproduce this batch byte for byte");
         add_opt(ex, "--out", o->out, "Write to this file (Xero over 500 invoices: FILE-1.csv, FILE-2.csv …)");
         ex->callback([&cli, o] {

@@ -397,6 +397,28 @@ void read_billing(const std::string& path, const toml::table& t, BillingSettings
                 text(iv, "items." + std::string(ik.str()), name);
                 b.items[std::string(ik.str())] = name;
             }
+        } else if (key == "qbo_tax_codes" || key == "xero_tax_types" || key == "tax_items" || key == "income_accounts" ||
+                   key == "xero_account_codes") {
+            bool by_kind = key == "income_accounts" || key == "xero_account_codes";
+            auto& target = key == "qbo_tax_codes"    ? b.qbo_tax_codes
+                           : key == "xero_tax_types" ? b.xero_tax_types
+                           : key == "tax_items"      ? b.tax_items
+                           : key == "income_accounts" ? b.income_accounts
+                                                      : b.xero_account_codes;
+            auto* it = v.as_table();
+            if (!it)
+                config_error(path, v, "billing." + key + " must be a table of " +
+                                          (by_kind ? "line kind" : "tax rate name from [tax.rates]") + " = \"text\"");
+            static const std::vector<std::string> kinds = {"service", "chemical", "item", "monthly", "extra", "adjustment"};
+            for (auto&& [ik, iv] : *it) {
+                std::string name(ik.str());
+                if (by_kind && std::find(kinds.begin(), kinds.end(), name) == kinds.end())
+                    config_error(path, iv, "billing." + key + "." + name +
+                                               ": not a line kind (service, chemical, item, monthly, extra, adjustment)");
+                std::string value;
+                text(iv, key + "." + name, value);
+                target[name] = value;
+            }
         } else {
             config_error(path, v, "unknown key 'billing." + key + "'");
         }
@@ -831,6 +853,11 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"billing.xero_tax_type", c.billing.xero_tax_type},
         {"billing.xero_exempt_tax_type", c.billing.xero_exempt_tax_type},
         {"billing.items", items},
+        {"billing.qbo_tax_codes", nlohmann::ordered_json(c.billing.qbo_tax_codes)},
+        {"billing.xero_tax_types", nlohmann::ordered_json(c.billing.xero_tax_types)},
+        {"billing.tax_items", nlohmann::ordered_json(c.billing.tax_items)},
+        {"billing.income_accounts", nlohmann::ordered_json(c.billing.income_accounts)},
+        {"billing.xero_account_codes", nlohmann::ordered_json(c.billing.xero_account_codes)},
         {"billing.monthly_taxable", c.billing.monthly_taxable},
         {"targets", targets},
         {"chemicals", chemicals},
