@@ -372,6 +372,10 @@ void read_billing(const std::string& path, const toml::table& t, BillingSettings
             b.terms = get_string(path, v, "billing.terms");
             if (parse_terms_days(b.terms) < 0)
                 config_error(path, v, "billing.terms: '" + b.terms + "' is not payment terms (\"net 15\", \"due on receipt\")");
+        } else if (key == "issue_date") {
+            b.issue_date = get_string(path, v, "billing.issue_date");
+            if (b.issue_date != "today" && b.issue_date != "period-end")
+                config_error(path, v, "billing.issue_date must be today or period-end");
         } else if (key == "date_format") {
             b.date_format = get_string(path, v, "billing.date_format");
             if (b.date_format != "MM/DD/YYYY" && b.date_format != "DD/MM/YYYY")
@@ -859,6 +863,7 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"billing.income_accounts", nlohmann::ordered_json(c.billing.income_accounts)},
         {"billing.xero_account_codes", nlohmann::ordered_json(c.billing.xero_account_codes)},
         {"billing.monthly_taxable", c.billing.monthly_taxable},
+        {"billing.issue_date", c.billing.issue_date},
         {"targets", targets},
         {"chemicals", chemicals},
         {"tags", tags},

@@ -86,6 +86,7 @@ struct BillingSettings {
     /// and the Xero AccountCode; kinds not named use income_account / xero_account_code.
     std::map<std::string, std::string> income_accounts, xero_account_codes;
     bool monthly_taxable = false;               ///< flat monthly fees carry sales tax
+    std::string issue_date = "today";           ///< the date invoices are issued on: today or period-end
 };
 
 /// A tag's optional definition (`[tags."Sales Followup"]`): tags are free-form, a definition only

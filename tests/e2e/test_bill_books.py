@@ -254,6 +254,94 @@ class TaxCodes(Books):
         self.assertRefused(["bill", "list"], 78, "billing.income_accounts.part: not a line kind")
 
 
+class IssueDate(Books):
+    def test_month_end_invoices_are_dated_in_their_month(self):
+        self.extra("C-1", "October visit", "45", "--date", "2026-10-20")
+        self.assertRefusedBoth(["bill", "run", "--period", "2026-10", "--issue", "--issue-date", "2026-11-24"], 65,
+                               "--issue-date: 2026-11-24 is after today (2026-11-23)")
+        self.assertRefusedBoth(["bill", "run", "--period", "2026-10", "--issue", "--issue-date", "2026-09-30"], 65,
+                               "is before 2026-10-01, the first day of the month")
+        self.assertRefusedBoth(["bill", "run", "--period", "2026-10", "--issue-date", "2026-10-31"], 64, "--issue-date goes with --issue")
+        inv = self.json("bill", "run", "--period", "2026-10", "--issue", "--issue-date", "2026-10-31")[0]
+        self.assertEqual((inv["issue_date"], inv["due_date"]), ("2026-10-31", "2026-11-15"))
+        rows = list(csv.DictReader(io.StringIO(self.export("--format", "qbo", "--from", "2026-10-01", "--to", "2026-10-31"),
+                                               newline="")))
+        self.assertEqual({r["*InvoiceNo"] for r in rows}, {inv["number"]})
+        self.assertEqual(rows[0]["*InvoiceDate"], "10/31/2026")
+        # bill issue takes it too.
+        self.extra("C-2", "October extra", "10", "--date", "2026-10-02")
+        draft = self.json("bill", "run", "--period", "2026-10")[0]
+        self.assertRefusedBoth(["bill", "issue", str(draft["id"]), "--issue-date", "2026-12-01"], 65, "is after today")
+        self.assertEqual(self.json("bill", "issue", str(draft["id"]), "--issue-date", "2026-10-31")[0]["issue_date"], "2026-10-31")
+
+    def test_config_period_end(self):
+        with open(self.config_path, "w") as f:
+            f.write(MAPPED + 'issue_date = "period-end"\n')
+        self.extra("C-1", "October visit", "45", "--date", "2026-10-20")
+        self.assertEqual(self.json("bill", "run", "--period", "2026-10", "--issue")[0]["issue_date"], "2026-10-31")
+        self.extra("C-1", "November visit", "45", "--date", "2026-11-20")
+        self.assertEqual(self.json("bill", "run", "--period", "2026-11", "--issue")[0]["issue_date"], "2026-11-23",
+                         "a period not over yet: today")
+        self.assertEqual(self.json("config", "show")[0]["billing.issue_date"], "period-end")
+        with open(self.config_path, "w") as f:
+            f.write(CONFIG + '[billing]\nissue_date = "tomorrow"\n')
+        self.assertRefused(["bill", "list"], 78, "billing.issue_date must be today or period-end")
+
+
+class Payments(Books):
+    def test_payment_dates_are_checked(self):
+        self.assertRefusedBoth(["bill", "pay", "INV-000001", "--amount", "10", "--method", "cash", "--date", "2026-11-24"], 65,
+                               "--date: 2026-11-24 is after today (2026-11-23)")
+        self.assertRefusedBoth(["bill", "pay", "INV-000001", "--amount", "10", "--method", "cash", "--date", "2026-11-22"], 65,
+                               "is before INV-000001 was issued (2026-11-23); if it really arrived first, add --force --reason")
+        self.assertRefusedBoth(["bill", "pay", "INV-000001", "--amount", "10", "--method", "cash", "--date", "2026-11-22",
+                                "--force"], 64, "--force needs --reason")
+        self.assertRefusedBoth(["bill", "pay", "INV-000001", "--amount", "10", "--method", "cash", "--reason", "x"], 64,
+                               "--reason goes with --force")
+        p = self.json("bill", "pay", "INV-000001", "--amount", "10", "--method", "check", "--date", "2026-11-22", "--force",
+                      "--reason", "deposit taken at the visit")[0]
+        self.validate("payment", p)
+        self.assertEqual(p["date"], "2026-11-22")
+        self.assertIn("deposit taken at the visit", self.json("log", "--entity", "payment")[0]["command"])
+        self.ok("bill", "pay", "INV-000002", "--amount", "50", "--method", "cash")
+        # bill list and aging agree on every customer, today.
+        listed = {}
+        for inv in self.json("bill", "list", "--status", "open"):
+            listed[inv["customer"]] = listed.get(inv["customer"], 0) + cents(inv["balance"])
+        self.assertEqual(listed, self.aging())
+
+
+class PartialCredits(Books):
+    def credit(self, *args):
+        rows = self.json("bill", "credit", "INV-000001", "--reason", "pump noise", *args)
+        self.validate("invoice", rows)
+        return rows[1]
+
+    def test_amount_credits_its_proportional_tax(self):
+        # INV-000001: 85.00 taxable + 45.00 exempt, tax 7.31 at 8.6 %.
+        cn = self.credit("--amount", "13.00")
+        self.assertEqual((cn["subtotal"], cn["tax"], cn["total"]), ("13.00", "0.73", "13.73"))  # 8.50 taxable: 0.731
+        d = self.json("bill", "show", cn["number"], "--format", "json")[0]
+        self.assertEqual([(l["amount"], l["taxable"], l["tax"]) for l in d["line_items"]],
+                         [("8.50", True, "0.73"), ("4.50", False, "0.00")])
+        cn = self.credit("--amount", "13.73", "--tax-included")
+        self.assertEqual((cn["subtotal"], cn["tax"], cn["total"]), ("13.00", "0.73", "13.73"))
+        cn = self.credit("--amount", "10", "--no-tax")
+        self.assertEqual((cn["tax"], cn["total"]), ("0.00", "10.00"))
+        self.assertRefusedBoth(["bill", "credit", "INV-000001", "--reason", "x", "--amount", "1", "--no-tax", "--tax-included"], 64,
+                               "cannot go together")
+        self.assertRefusedBoth(["bill", "credit", "INV-000001", "--reason", "x", "--line", "1", "--no-tax"], 64,
+                               "--tax-included and --no-tax go with --amount")
+        self.assertRefusedBoth(["bill", "credit", "INV-000001", "--reason", "x", "--amount", "100"], 1,
+                               "--amount: 100.00 with its tax of 5.62 is more than the 99.85 of INV-000001 not credited yet")
+        # The tax the books hold is the invoices' tax less the credit notes' tax.
+        rows = json.loads(self.export("--format", "json"))
+        tax = sum(cents(r["tax"]) for r in rows if r["customer"] == "Karen Henderson")
+        self.assertEqual(tax, 731 - 73 - 73)
+        for fmt, b in self.every_format().items():
+            self.assertBooksAgree(b, fmt)
+
+
 class FormulaGuard(Books):
     def test_names_stay_byte_identical_in_accounting_imports(self):
         self.ok("customer", "add", "--name", "@Home Pool Co", "--ref", "C-4")
