@@ -172,6 +172,7 @@ void register_bill(CLI::App& app, Cli& cli) {
         add_opt(run, "--through", o->r.through, "Every unbilled line up to this day");
         add_opt(run, "--customer", o->customer, "Only this customer: id, ref or name");
         run->add_flag("--issue", o->r.issue, "Issue the invoices made (numbers them)");
+        add_opt(run, "--issue-date", o->r.issue_date, "With --issue: the invoices' date (default: billing.issue_date, today or period-end)");
         run->callback([&cli, o] {
             cli.write([&](Context& ctx) {
                 RunOptions r = o->r;
@@ -186,13 +187,14 @@ void register_bill(CLI::App& app, Cli& cli) {
         struct IssueCli {
             std::vector<std::string> keys;
             bool all = false;
-            std::optional<std::string> customer;
+            std::optional<std::string> customer, issue_date;
         };
         auto io = std::make_shared<IssueCli>();
         auto* issue = cmd->add_subcommand("issue", "Issue draft invoices: each takes the next number of the series");
         issue->add_option("INVOICE", io->keys, "Draft invoice ids");
         issue->add_flag("--all", io->all, "Every draft (with --customer: that customer's)");
         add_opt(issue, "--customer", io->customer, "With --all: only this customer's drafts");
+        add_opt(issue, "--issue-date", io->issue_date, "The invoices' date (default: billing.issue_date, today or period-end)");
         issue->callback([&cli, io] {
             cli.write([&](Context& ctx) {
                 if (io->all == !io->keys.empty()) fail(ErrorKind::Usage, "name draft invoices or give --all");
@@ -205,7 +207,7 @@ void register_bill(CLI::App& app, Cli& cli) {
                     if (io->customer) fail(ErrorKind::Usage, "--customer goes with --all");
                     for (const auto& k : io->keys) ids.push_back(resolve_invoice(ctx.store, k));
                 }
-                issue_invoices(ctx, ids);
+                issue_invoices(ctx, ids, io->issue_date);
                 Output out = invoice_rows(ctx, ids);
                 out.note = std::to_string(ids.size()) + (ids.size() == 1 ? " invoice" : " invoices") + " issued";
                 return out;
@@ -300,19 +302,24 @@ void register_bill(CLI::App& app, Cli& cli) {
             std::string key, reason;
             std::vector<int64_t> lines;
             std::optional<std::string> amount;
+            bool tax_included = false, no_tax = false;
         };
         auto co = std::make_shared<CreditCli>();
         auto* c = cmd->add_subcommand("credit", "A partial credit note: some lines of an invoice, or an amount");
         c->add_option("INVOICE", co->key, "Invoice number or id")->required();
         c->add_option("--reason", co->reason, "Why")->required();
         c->add_option("--line", co->lines, "Line number on the invoice (repeat)");
-        add_opt(c, "--amount", co->amount, "An amount to credit (no tax)");
+        add_opt(c, "--amount", co->amount, "An amount to credit before tax; the tax it carried is credited too");
+        c->add_flag("--tax-included", co->tax_included, "With --amount: the amount includes its tax");
+        c->add_flag("--no-tax", co->no_tax, "With --amount: credit no tax");
         c->callback([&cli, co] {
             cli.write([&](Context& ctx) {
                 int64_t id = resolve_invoice(ctx.store, co->key);
                 std::optional<Cents> amount;
                 if (co->amount) amount = parse_money(*co->amount, "--amount");
-                int64_t cn = credit_invoice(ctx, id, co->reason, co->lines, amount);
+                if (co->tax_included && co->no_tax) fail(ErrorKind::Usage, "--tax-included and --no-tax cannot go together");
+                CreditTax tax = co->tax_included ? CreditTax::included : co->no_tax ? CreditTax::none : CreditTax::proportional;
+                int64_t cn = credit_invoice(ctx, id, co->reason, co->lines, amount, tax);
                 return invoice_rows(ctx, {id, cn});
             });
         });
@@ -320,8 +327,8 @@ void register_bill(CLI::App& app, Cli& cli) {
         struct PayCli {
             std::string key, amount, method;
             std::string date = "today";
-            std::optional<std::string> ref;
-            bool credit = false;
+            std::optional<std::string> ref, reason;
+            bool credit = false, force = false;
         };
         auto po = std::make_shared<PayCli>();
         auto* p = cmd->add_subcommand("pay", "Record a payment of an issued invoice (partial too)");
@@ -331,6 +338,8 @@ void register_bill(CLI::App& app, Cli& cli) {
         p->add_option("--date", po->date, "Day paid (default today)");
         add_opt(p, "--ref", po->ref, "Check number, transaction id …");
         p->add_flag("--credit", po->credit, "Keep what exceeds the balance as customer credit");
+        p->add_flag("--force", po->force, "Accept a payment dated before its invoice (with --reason)");
+        add_opt(p, "--reason", po->reason, "With --force: why (kept in the audit log)");
         p->callback([&cli, po] {
             cli.write([&](Context& ctx) {
                 PaymentFields f;
@@ -339,6 +348,8 @@ void register_bill(CLI::App& app, Cli& cli) {
                 f.date = po->date;
                 f.ref = po->ref;
                 f.credit = po->credit;
+                f.force = po->force;
+                f.reason = po->reason;
                 int64_t id = record_payment(ctx, resolve_invoice(ctx.store, po->key), f);
                 Json pj = payment_json(ctx.store, id);
                 Output out = detail(pj, payment_fields());
@@ -357,6 +368,9 @@ void register_bill(CLI::App& app, Cli& cli) {
         add_opt(ex, "--from", o->sel.from, "Issued on or after this day");
         add_opt(ex, "--to", o->sel.to, "Issued on or before this day");
         ex->add_flag("--unexported", o->sel.unexported, "Only invoices in no batch of this format yet");
+        ex->add_flag("--credit-notes", o->sel.credit_notes,
+                     "qbo, xero: the credit notes, for QuickBooks Online's credit memo or Xero's credit note import");
+        ex->add_flag("--with-lists", o->sel.with_lists, "iif: first the accounts and items it uses (!ACCNT, !INVITEM)");
         add_opt(ex, "--batch", o->sel.batch, "Reproduce this batch byte for byte");
         add_opt(ex, "--out", o->out, "Write to this file (Xero over 500 invoices: FILE-1.csv, FILE-2.csv …)");
         ex->callback([&cli, o] {

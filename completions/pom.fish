@@ -161,9 +161,9 @@ function __pom_value_options
         case 'pom bill lines'
             printf '%s\n' -- --customer --limit
         case 'pom bill run'
-            printf '%s\n' -- --period --through --customer
+            printf '%s\n' -- --period --through --customer --issue-date
         case 'pom bill issue'
-            printf '%s\n' -- --customer
+            printf '%s\n' -- --customer --issue-date
         case 'pom bill list'
             printf '%s\n' -- --status --customer --from --to --limit
         case 'pom bill show'
@@ -175,7 +175,7 @@ function __pom_value_options
         case 'pom bill credit'
             printf '%s\n' -- --reason --line --amount
         case 'pom bill pay'
-            printf '%s\n' -- --amount --method --date --ref
+            printf '%s\n' -- --amount --method --date --ref --reason
         case 'pom bill export'
             printf '%s\n' -- --format --from --to --batch --out
         case 'pom tag list'
@@ -923,11 +923,13 @@ complete -c pom -n '__pom_is \'pom bill run\'' -l period -x -d 'A month: 2026-11
 complete -c pom -n '__pom_is \'pom bill run\'' -l through -x -d 'Every unbilled line up to this day'
 complete -c pom -n '__pom_is \'pom bill run\'' -l customer -x -a '(__pom_ids customer)' -d 'Only this customer: id, ref or name'
 complete -c pom -n '__pom_is \'pom bill run\'' -l issue -d 'Issue the invoices made (numbers them)'
+complete -c pom -n '__pom_is \'pom bill run\'' -l issue-date -x -d 'With --issue: the invoices\' date (default: billing.issue_date, today or period-end)'
 
 # pom bill issue
 complete -c pom -n '__pom_is \'pom bill issue\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom bill issue\'' -l all -d 'Every draft (with --customer: that customer\'s)'
 complete -c pom -n '__pom_is \'pom bill issue\'' -l customer -x -a '(__pom_ids customer)' -d 'With --all: only this customer\'s drafts'
+complete -c pom -n '__pom_is \'pom bill issue\'' -l issue-date -x -d 'The invoices\' date (default: billing.issue_date, today or period-end)'
 
 # pom bill list
 complete -c pom -n '__pom_is \'pom bill list\'' -s h -l help -d 'Print this help message and exit'
@@ -954,7 +956,9 @@ complete -c pom -n '__pom_is \'pom bill void\'' -l reason -x -d 'Why'
 complete -c pom -n '__pom_is \'pom bill credit\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom bill credit\'' -l reason -x -d 'Why'
 complete -c pom -n '__pom_is \'pom bill credit\'' -l line -x -d 'Line number on the invoice (repeat)'
-complete -c pom -n '__pom_is \'pom bill credit\'' -l amount -x -d 'An amount to credit (no tax)'
+complete -c pom -n '__pom_is \'pom bill credit\'' -l amount -x -d 'An amount to credit before tax; the tax it carried is credited too'
+complete -c pom -n '__pom_is \'pom bill credit\'' -l tax-included -d 'With --amount: the amount includes its tax'
+complete -c pom -n '__pom_is \'pom bill credit\'' -l no-tax -d 'With --amount: credit no tax'
 
 # pom bill pay
 complete -c pom -n '__pom_is \'pom bill pay\'' -s h -l help -d 'Print this help message and exit'
@@ -963,6 +967,8 @@ complete -c pom -n '__pom_is \'pom bill pay\'' -l method -x -d 'cash, check, car
 complete -c pom -n '__pom_is \'pom bill pay\'' -l date -x -d 'Day paid (default today)'
 complete -c pom -n '__pom_is \'pom bill pay\'' -l ref -x -d 'Check number, transaction id …'
 complete -c pom -n '__pom_is \'pom bill pay\'' -l credit -d 'Keep what exceeds the balance as customer credit'
+complete -c pom -n '__pom_is \'pom bill pay\'' -l force -d 'Accept a payment dated before its invoice (with --reason)'
+complete -c pom -n '__pom_is \'pom bill pay\'' -l reason -x -d 'With --force: why (kept in the audit log)'
 
 # pom bill export
 complete -c pom -n '__pom_is \'pom bill export\'' -s h -l help -d 'Print this help message and exit'
@@ -970,6 +976,8 @@ complete -c pom -n '__pom_is \'pom bill export\'' -l format -x -d 'csv, json, qb
 complete -c pom -n '__pom_is \'pom bill export\'' -l from -x -d 'Issued on or after this day'
 complete -c pom -n '__pom_is \'pom bill export\'' -l to -x -d 'Issued on or before this day'
 complete -c pom -n '__pom_is \'pom bill export\'' -l unexported -d 'Only invoices in no batch of this format yet'
+complete -c pom -n '__pom_is \'pom bill export\'' -l credit-notes -d 'qbo, xero: the credit notes, for QuickBooks Online\'s credit memo or Xero\'s credit note import'
+complete -c pom -n '__pom_is \'pom bill export\'' -l with-lists -d 'iif: first the accounts and items it uses (!ACCNT, !INVITEM)'
 complete -c pom -n '__pom_is \'pom bill export\'' -l batch -x -d 'Reproduce this batch byte for byte'
 complete -c pom -n '__pom_is \'pom bill export\'' -l out -x -d 'Write to this file (Xero over 500 invoices: FILE-1.csv, FILE-2.csv …)'
 

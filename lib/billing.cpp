@@ -351,7 +351,24 @@ std::string format_number(const Config& cfg, const std::string& kind, int64_t se
     return (kind == "credit" ? cfg.billing.credit_prefix : cfg.billing.invoice_prefix) + digits;
 }
 
-void issue_one(Context& ctx, int64_t id) {
+/// The date an invoice is issued on: see issue_invoices. Without --issue-date nothing is refused:
+/// a run --through a day ahead (work booked in advance) is issued today, as it always was.
+Date issue_day(Context& ctx, const InvoiceHead& h, const std::optional<std::string>& typed) {
+    Date today = ctx.today();
+    Date end = parse_date(h.period_end, "period_end");
+    if (!typed) return ctx.config.billing.issue_date == "period-end" ? std::min(end, today) : today;
+    Date day = parse_day(*typed, today, "--issue-date");
+    Date earliest = first_day(month_of(end));
+    if (day > today)
+        fail(ErrorKind::BadInput, "--issue-date: " + format_date(day) + " is after today (" + format_date(today) +
+                                      "): an invoice is not dated ahead");
+    if (day < earliest)
+        fail(ErrorKind::BadInput, "--issue-date: " + format_date(day) + " is before " + format_date(earliest) +
+                                      ", the first day of the month " + invoice_name(h) + "'s period ends in");
+    return day;
+}
+
+void issue_one(Context& ctx, int64_t id, const std::optional<std::string>& issue_date = std::nullopt) {
     InvoiceHead h = load_head(ctx.store, id);
     if (h.seq) fail(ErrorKind::Transition, h.number + " is already issued");
     auto& bump = ctx.store.prepare("UPDATE number_series SET last = last + 1 WHERE kind = ?");
@@ -368,7 +385,7 @@ void issue_one(Context& ctx, int64_t id) {
     td.executeStep();
     int days = td.getColumn(0).getInt();
     td.reset();
-    Date today = ctx.today();
+    Date today = h.kind == "credit" ? ctx.today() : issue_day(ctx, h, issue_date);
     auto opt = [](const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); };
     Columns cols{{"seq", seq},
                  {"number", format_number(ctx.config, h.kind, seq)},
@@ -768,6 +785,7 @@ const std::vector<std::string>& billable_line_fields() {
 
 std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o) {
     if (o.period.has_value() == o.through.has_value()) fail(ErrorKind::Usage, "give either --period YYYY-MM or --through DATE");
+    if (o.issue_date && !o.issue) fail(ErrorKind::Usage, "--issue-date goes with --issue");
     date::year_month ym;
     Date end;
     std::string period;
@@ -922,15 +940,15 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o) {
         record_change(ctx, "invoice", id, before, invoice_audit_json(ctx.store, id, lines));
         out.push_back(id);
     }
-    if (o.issue) issue_invoices(ctx, out);
+    if (o.issue) issue_invoices(ctx, out, o.issue_date);
     return out;
 }
 
-void issue_invoices(Context& ctx, const std::vector<int64_t>& ids) {
+void issue_invoices(Context& ctx, const std::vector<int64_t>& ids, const std::optional<std::string>& issue_date) {
     for (int64_t id : ids) {
         InvoiceHead h = load_head(ctx.store, id);
         if (h.seq) fail(ErrorKind::Transition, h.number + " is already issued");
-        issue_one(ctx, id);
+        issue_one(ctx, id, issue_date);
     }
 }
 
@@ -984,9 +1002,10 @@ int64_t void_invoice(Context& ctx, int64_t id, const std::string& reason) {
 }
 
 int64_t credit_invoice(Context& ctx, int64_t id, const std::string& reason, const std::vector<int64_t>& positions,
-                       std::optional<Cents> amount) {
+                       std::optional<Cents> amount, CreditTax tax_mode) {
     if (reason.find_first_not_of(" \t\r\n") == std::string::npos) fail(ErrorKind::BadInput, "--reason: say why it is credited");
     if (positions.empty() == !amount) fail(ErrorKind::Usage, "give either --line N (repeatable) or --amount");
+    if (!amount && tax_mode != CreditTax::proportional) fail(ErrorKind::Usage, "--tax-included and --no-tax go with --amount");
     InvoiceHead h = load_head(ctx.store, id);
     if (h.kind == "credit") fail(ErrorKind::Transition, invoice_name(h) + " is a credit note; it cannot be credited");
     if (!h.seq) fail(ErrorKind::Transition, invoice_name(h) + " is a draft: change it with bill void and a new run, not a credit note");
@@ -996,17 +1015,53 @@ int64_t credit_invoice(Context& ctx, int64_t id, const std::string& reason, cons
     std::vector<Line> out;
     if (amount) {
         if (*amount <= 0) fail(ErrorKind::BadInput, "--amount: must be more than 0");
-        if (*amount > left)
-            fail(ErrorKind::Conflict, "--amount: " + format_money(*amount) + " is more than the " + format_money(left) + " of " +
-                                          h.number + " not credited yet");
+        Cents taxable_base = 0, exempt_base = 0;
+        for (const auto& l : load_lines(ctx.store, id)) (l.taxable ? taxable_base : exempt_base) += l.amount;
+        Rounding mode = parse_rounding(h.tax_rounding);
+        int64_t rate = h.tax_rate_micro;
+        bool taxed = tax_mode != CreditTax::none && taxable_base > 0 && rate > 0;
+        // The taxable part P, the exempt part E and the tax on P.
+        Cents p = 0, e = *amount, t = 0;
+        if (taxed && tax_mode == CreditTax::proportional) {
+            p = round_div(static_cast<WideInt>(*amount) * taxable_base, taxable_base + exempt_base, mode);
+            e = *amount - p;
+            t = tax_on(p, rate, mode);
+        } else if (taxed) {
+            // Gross G = P + E + tax(P) with P : E as on the invoice: P ≈ G·TB / (TB + EB + TB·rate).
+            WideInt den = static_cast<WideInt>(taxable_base + exempt_base) * k_million + static_cast<WideInt>(taxable_base) * rate;
+            Cents guess = round_div(static_cast<WideInt>(*amount) * taxable_base * k_million, static_cast<int64_t>(den), mode);
+            bool found = false;
+            for (Cents c : {guess, guess - 1, guess + 1}) {
+                if (c < 0) continue;
+                Cents rest = *amount - c - tax_on(c, rate, mode);
+                if (rest < 0 || (exempt_base == 0 && rest != 0)) continue;
+                p = c, t = tax_on(c, rate, mode), e = rest, found = true;
+                break;
+            }
+            if (!found)
+                fail(ErrorKind::BadInput, "--amount: " + format_money(*amount) + " cannot be split exactly into an amount and its " +
+                                              format_rate(rate) + " % tax; give the amount before tax without --tax-included");
+        }
+        if (p + e + t > left)
+            fail(ErrorKind::Conflict, "--amount: " + format_money(*amount) + (t ? " with its tax of " + format_money(t) : std::string()) +
+                                          " is more than the " + format_money(left) + " of " + h.number + " not credited yet");
         Line l;
         l.kind = "adjustment";
         l.item = item_name(ctx.config, "adjustment", "");
         l.description = "Credit: " + reason;
-        l.unit_price = *amount;
-        l.amount = *amount;
         l.service_date = format_date(ctx.today());
-        out.push_back(l);
+        if (p > 0) {
+            Line x = l;
+            x.unit_price = x.amount = p;
+            x.taxable = true;
+            x.tax = t;
+            out.push_back(x);
+        }
+        if (e > 0 || p == 0) {
+            Line x = l;
+            x.unit_price = x.amount = e;
+            out.push_back(x);
+        }
     } else {
         auto lines = load_lines(ctx.store, id);
         Cents sum = 0;
@@ -1047,9 +1102,25 @@ int64_t record_payment(Context& ctx, int64_t invoice_id, const PaymentFields& f)
         fail(ErrorKind::BadInput, "--method: '" + f.method + "' is not a payment method (cash, check, card, ach, other)");
     if (f.amount <= 0) fail(ErrorKind::BadInput, "--amount: must be more than 0");
     Date day = parse_day(f.date, ctx.today(), "--date");
+    if (f.reason && !f.force) fail(ErrorKind::Usage, "--reason goes with --force");
+    if (f.force && (!f.reason || f.reason->find_first_not_of(" \t\r\n") == std::string::npos))
+        fail(ErrorKind::Usage, "--force needs --reason: say why the payment is dated before its invoice");
     InvoiceHead h = load_head(ctx.store, invoice_id);
     if (h.kind == "credit") fail(ErrorKind::Transition, h.number + " is a credit note; payments go to invoices");
     if (!h.seq) fail(ErrorKind::Transition, invoice_name(h) + " is a draft: issue it before recording payments");
+    if (day > ctx.today())
+        fail(ErrorKind::BadInput, "--date: " + format_date(day) + " is after today (" + format_date(ctx.today()) +
+                                      "): record a payment on the day it arrives");
+    {
+        auto& q = ctx.store.prepare("SELECT issue_date FROM invoice WHERE id = ?");
+        q.bind(1, invoice_id);
+        q.executeStep();
+        std::string issued = q.getColumn(0).getString();
+        q.reset();
+        if (format_date(day) < issued && !f.force)
+            fail(ErrorKind::BadInput, "--date: " + format_date(day) + " is before " + h.number + " was issued (" + issued +
+                                          "); if it really arrived first, add --force --reason");
+    }
     Amounts a = amounts_of(ctx.store, invoice_id);
     if (a.voided) fail(ErrorKind::Transition, h.number + " is void");
     Cents balance = std::max<Cents>(0, h.total - a.paid - a.credited);

@@ -88,6 +88,7 @@ struct RunOptions {
     std::optional<std::string> through;  ///< a day (YYYY-MM-DD, today, ...)
     std::optional<int64_t> customer_id;
     bool issue = false;
+    std::optional<std::string> issue_date;  ///< with issue: the date on the invoices (see issue_invoices)
 };
 
 /// Generates the monthly lines due, then gathers every unbilled line up to the period's end into
@@ -96,8 +97,11 @@ struct RunOptions {
 std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& options);
 
 /// Issues drafts in the order given: each takes the next number of the series in this
-/// transaction. Refuses invoices that are not drafts.
-void issue_invoices(Context& ctx, const std::vector<int64_t>& ids);
+/// transaction. Refuses invoices that are not drafts. The invoices are dated `issue_date` (a day
+/// as typed) or else by billing.issue_date: today, or the last day of the invoice's period (today
+/// when that is still ahead). An --issue-date after today, or before the first day of the month the
+/// invoice's period ends in, is refused: the books would file the invoice in the wrong month.
+void issue_invoices(Context& ctx, const std::vector<int64_t>& ids, const std::optional<std::string>& issue_date = std::nullopt);
 /// Every draft, oldest first.
 std::vector<int64_t> draft_ids(Store& store, std::optional<int64_t> customer_id = std::nullopt);
 
@@ -107,9 +111,19 @@ int64_t resolve_invoice(Store& store, const std::string& key);
 /// A draft is discarded (its lines become unbilled again; returns 0). An issued invoice gets a
 /// credit note that reverses it exactly (returns the credit note's id).
 int64_t void_invoice(Context& ctx, int64_t id, const std::string& reason);
-/// A partial credit note for some lines (by position) or an amount.
+/// How `bill credit --amount` treats sales tax.
+enum class CreditTax {
+    proportional,  ///< the amount is before tax; the tax it carried on the invoice is credited too
+    included,      ///< the amount includes that tax
+    none,          ///< no tax is credited (the amount is not a price reduction, e.g. a goodwill gesture)
+};
+
+/// A partial credit note for some lines (by position) or an amount. An amount is split into a
+/// taxable and an exempt adjustment line in the proportion of the invoice's taxable and exempt
+/// lines, and the taxable one carries tax at the invoice's rate, so that credits, tax reports and
+/// a tool that recomputes tax from the line (Xero) all add up.
 int64_t credit_invoice(Context& ctx, int64_t id, const std::string& reason, const std::vector<int64_t>& positions,
-                       std::optional<Cents> amount);
+                       std::optional<Cents> amount, CreditTax tax = CreditTax::proportional);
 
 struct PaymentFields {
     Cents amount = 0;
@@ -117,6 +131,11 @@ struct PaymentFields {
     std::string method;
     std::optional<std::string> ref;
     bool credit = false;  ///< keep what exceeds the balance as customer credit
+    /// A payment dated before its invoice is refused unless forced with a reason (the audit log
+    /// keeps the command line, reason and all). A date after today is always refused: aging and
+    /// bill list would disagree until then.
+    bool force = false;
+    std::optional<std::string> reason;
 };
 int64_t record_payment(Context& ctx, int64_t invoice_id, const PaymentFields& fields);
 Json payment_json(Store& store, int64_t id);

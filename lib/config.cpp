@@ -373,6 +373,10 @@ void read_billing(const std::string& path, const toml::table& t, BillingSettings
             b.terms = get_string(path, v, "billing.terms");
             if (parse_terms_days(b.terms) < 0)
                 config_error(path, v, "billing.terms: '" + b.terms + "' is not payment terms (\"net 15\", \"due on receipt\")");
+        } else if (key == "issue_date") {
+            b.issue_date = get_string(path, v, "billing.issue_date");
+            if (b.issue_date != "today" && b.issue_date != "period-end")
+                config_error(path, v, "billing.issue_date must be today or period-end");
         } else if (key == "date_format") {
             b.date_format = get_string(path, v, "billing.date_format");
             if (b.date_format != "MM/DD/YYYY" && b.date_format != "DD/MM/YYYY")
@@ -397,6 +401,28 @@ void read_billing(const std::string& path, const toml::table& t, BillingSettings
                 std::string name;
                 text(iv, "items." + std::string(ik.str()), name);
                 b.items[std::string(ik.str())] = name;
+            }
+        } else if (key == "qbo_tax_codes" || key == "xero_tax_types" || key == "tax_items" || key == "income_accounts" ||
+                   key == "xero_account_codes") {
+            bool by_kind = key == "income_accounts" || key == "xero_account_codes";
+            auto& target = key == "qbo_tax_codes"    ? b.qbo_tax_codes
+                           : key == "xero_tax_types" ? b.xero_tax_types
+                           : key == "tax_items"      ? b.tax_items
+                           : key == "income_accounts" ? b.income_accounts
+                                                      : b.xero_account_codes;
+            auto* it = v.as_table();
+            if (!it)
+                config_error(path, v, "billing." + key + " must be a table of " +
+                                          (by_kind ? "line kind" : "tax rate name from [tax.rates]") + " = \"text\"");
+            static const std::vector<std::string> kinds = {"service", "chemical", "item", "monthly", "extra", "adjustment"};
+            for (auto&& [ik, iv] : *it) {
+                std::string name(ik.str());
+                if (by_kind && std::find(kinds.begin(), kinds.end(), name) == kinds.end())
+                    config_error(path, iv, "billing." + key + "." + name +
+                                               ": not a line kind (service, chemical, item, monthly, extra, adjustment)");
+                std::string value;
+                text(iv, key + "." + name, value);
+                target[name] = value;
             }
         } else {
             config_error(path, v, "unknown key 'billing." + key + "'");
@@ -941,7 +967,13 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"billing.xero_tax_type", c.billing.xero_tax_type},
         {"billing.xero_exempt_tax_type", c.billing.xero_exempt_tax_type},
         {"billing.items", items},
+        {"billing.qbo_tax_codes", nlohmann::ordered_json(c.billing.qbo_tax_codes)},
+        {"billing.xero_tax_types", nlohmann::ordered_json(c.billing.xero_tax_types)},
+        {"billing.tax_items", nlohmann::ordered_json(c.billing.tax_items)},
+        {"billing.income_accounts", nlohmann::ordered_json(c.billing.income_accounts)},
+        {"billing.xero_account_codes", nlohmann::ordered_json(c.billing.xero_account_codes)},
         {"billing.monthly_taxable", c.billing.monthly_taxable},
+        {"billing.issue_date", c.billing.issue_date},
         {"targets", targets},
         {"chemicals", chemicals},
         {"tags", tags},

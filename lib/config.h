@@ -78,7 +78,15 @@ struct BillingSettings {
     std::string xero_tax_type = "Tax on Sales";
     std::string xero_exempt_tax_type = "Tax Exempt";
     std::map<std::string, std::string> items;   ///< product/service names per line kind (service types by name)
+    /// Per named rate of [tax.rates]: the QBO ItemTaxCode, Xero TaxType and IIF tax item of its
+    /// taxable lines. Exporting to a tool needs an entry for every named rate (the importers
+    /// recompute or file tax by the code, so the default's code would charge the wrong rate).
+    std::map<std::string, std::string> qbo_tax_codes, xero_tax_types, tax_items;
+    /// Per line kind (service, chemical, item, monthly, extra, adjustment): the IIF income account
+    /// and the Xero AccountCode; kinds not named use income_account / xero_account_code.
+    std::map<std::string, std::string> income_accounts, xero_account_codes;
     bool monthly_taxable = false;               ///< flat monthly fees carry sales tax
+    std::string issue_date = "today";           ///< the date invoices are issued on: today or period-end
 };
 
 /// A tag's optional definition (`[tags."Sales Followup"]`): tags are free-form, a definition only

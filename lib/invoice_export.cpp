@@ -7,6 +7,8 @@
 #include "output.h"
 #include "record.h"
 
+#include <map>
+
 
 namespace pom {
 
@@ -16,6 +18,14 @@ const char* const k_qbo_header =
 const char* const k_xero_header =
     "*ContactName,EmailAddress,POAddressLine1,POAddressLine2,POAddressLine3,POAddressLine4,POCity,PORegion,POPostalCode,"
     "POCountry,*InvoiceNumber,Reference,*InvoiceDate,*DueDate,Total,InventoryItemCode,*Description,*Quantity,*UnitAmount,"
+    "Discount,*AccountCode,*TaxType,TaxAmount,TrackingName1,TrackingOption1,TrackingName2,TrackingOption2,Currency,BrandingTheme";
+
+const char* const k_qbo_credit_header =
+    "*CreditMemoNo,*Customer,*CreditMemoDate,Location,Memo,Item(Product/Service),ItemDescription,ItemQuantity,ItemRate,"
+    "*ItemAmount,Service Date";
+const char* const k_xero_credit_header =
+    "*ContactName,EmailAddress,POAddressLine1,POAddressLine2,POAddressLine3,POAddressLine4,POCity,PORegion,POPostalCode,"
+    "POCountry,*CreditNoteNumber,Reference,*CreditNoteDate,DueDate,Total,InventoryItemCode,*Description,*Quantity,*UnitAmount,"
     "Discount,*AccountCode,*TaxType,TaxAmount,TrackingName1,TrackingOption1,TrackingName2,TrackingOption2,Currency,BrandingTheme";
 
 std::string neutralise(const std::string& s) {
@@ -34,20 +44,63 @@ struct Settings {
     std::string date_format, ar_account, income_account, tax_account, tax_item, qbo_tax_code, qbo_exempt_tax_code,
         xero_account_code, xero_tax_type, xero_exempt_tax_type;
     bool tax_columns = false;
+    /// Tax code, tax type and tax item by rate (millionths, as text): an invoice keeps its rate, not
+    /// its name. Empty (batches made before these existed): every rate gets the default's.
+    std::map<std::string, std::string> qbo_tax_codes, xero_tax_types, tax_items;
+    /// By line kind; kinds not named use income_account / xero_account_code.
+    std::map<std::string, std::string> income_accounts, xero_account_codes;
+    /// qbo and xero write names, numbers, items and codes byte for byte: the importers match them
+    /// against what the books hold, and a ' in front would make a second customer. Batches made
+    /// before (false) guarded them like free text, and reproduce that way.
+    bool verbatim_names = false;
 
-    static Settings from(const Config& c) {
+    /// The settings of an export in `format`. Every named rate needs its code for the tool the
+    /// export is for: an importer that got the default's code would file or charge the wrong tax.
+    static Settings from(const Config& c, const std::string& format) {
         const auto& b = c.billing;
-        return {b.date_format,  b.ar_account,          b.income_account,    b.tax_account,   b.tax_item,
-                b.qbo_tax_code, b.qbo_exempt_tax_code, b.xero_account_code, b.xero_tax_type, b.xero_exempt_tax_type,
-                c.tax.rate_micro > 0 || !c.tax.rates.empty()};
+        Settings s{b.date_format,  b.ar_account,          b.income_account,    b.tax_account,   b.tax_item,
+                   b.qbo_tax_code, b.qbo_exempt_tax_code, b.xero_account_code, b.xero_tax_type, b.xero_exempt_tax_type,
+                   c.tax.rate_micro > 0 || !c.tax.rates.empty(), {}, {}, {}, b.income_accounts, b.xero_account_codes, true};
+        if (c.tax.rates.empty()) return s;
+        auto by_rate = [&](std::map<std::string, std::string>& out, const std::map<std::string, std::string>& named,
+                           const std::string& fallback, const std::string& key) {
+            std::string want = format == "qbo" ? "qbo_tax_codes" : format == "xero" ? "xero_tax_types" : format == "iif" ? "tax_items" : "";
+            out[std::to_string(c.tax.rate_micro)] = fallback;
+            for (const auto& [name, micro] : c.tax.rates) {
+                auto it = named.find(name);
+                if (it == named.end()) {
+                    if (key != want) continue;
+                    fail(ErrorKind::Config, "billing." + key + " has no entry for tax rate '" + name + "' (" + format_rate(micro) +
+                                                " %) of [tax.rates]: add " + name + " = \"...\" to billing." + key +
+                                                " with the code your accounting tool uses for that rate");
+                }
+                std::string rate = std::to_string(micro);
+                if (auto seen = out.find(rate); seen != out.end() && seen->second != it->second && key == want)
+                    fail(ErrorKind::Config, "billing." + key + ": tax rate '" + name + "' is " + format_rate(micro) +
+                                                " %, like another rate with a different entry; invoices keep the rate, "
+                                                "not its name, so rates of the same percentage need the same entry");
+                out[rate] = it->second;
+            }
+        };
+        by_rate(s.qbo_tax_codes, b.qbo_tax_codes, b.qbo_tax_code, "qbo_tax_codes");
+        by_rate(s.xero_tax_types, b.xero_tax_types, b.xero_tax_type, "xero_tax_types");
+        by_rate(s.tax_items, b.tax_items, b.tax_item, "tax_items");
+        return s;
     }
     Json json() const {
-        return {{"date_format", date_format},   {"ar_account", ar_account},
+        Json j = {{"date_format", date_format},   {"ar_account", ar_account},
                 {"income_account", income_account}, {"tax_account", tax_account},
                 {"tax_item", tax_item},         {"qbo_tax_code", qbo_tax_code},
                 {"qbo_exempt_tax_code", qbo_exempt_tax_code}, {"xero_account_code", xero_account_code},
                 {"xero_tax_type", xero_tax_type}, {"xero_exempt_tax_type", xero_exempt_tax_type},
                 {"tax_columns", tax_columns}};
+        // Only when set, so that a batch's settings read as before when they are not used.
+        for (auto [key, map] : {std::pair{"qbo_tax_codes", &qbo_tax_codes}, std::pair{"xero_tax_types", &xero_tax_types},
+                                std::pair{"tax_items", &tax_items}, std::pair{"income_accounts", &income_accounts},
+                                std::pair{"xero_account_codes", &xero_account_codes}})
+            if (!map->empty()) j[key] = *map;
+        if (verbatim_names) j["verbatim_names"] = true;
+        return j;
     }
     static Settings parse(const std::string& text) {
         Json j = Json::parse(text);
@@ -63,9 +116,31 @@ struct Settings {
         s.xero_tax_type = j.at("xero_tax_type");
         s.xero_exempt_tax_type = j.at("xero_exempt_tax_type");
         s.tax_columns = j.at("tax_columns");
+        for (auto [key, map] : {std::pair{"qbo_tax_codes", &s.qbo_tax_codes}, std::pair{"xero_tax_types", &s.xero_tax_types},
+                                std::pair{"tax_items", &s.tax_items}, std::pair{"income_accounts", &s.income_accounts},
+                                std::pair{"xero_account_codes", &s.xero_account_codes}})
+            if (j.contains(key)) *map = j.at(key).get<std::map<std::string, std::string>>();
+        s.verbatim_names = j.value("verbatim_names", false);
         return s;
     }
 };
+
+/// The entry for an invoice's rate; the default when no rates are mapped (no named rates, or an
+/// older batch). A rate the config no longer knows is an error: guessing would misfile the tax.
+std::string for_rate(const std::map<std::string, std::string>& by_rate, int64_t micro, const std::string& fallback,
+                     const std::string& key, const std::string& number) {
+    if (by_rate.empty()) return fallback;
+    auto it = by_rate.find(std::to_string(micro));
+    if (it == by_rate.end())
+        fail(ErrorKind::Config, number + " carries tax at " + format_rate(micro) + " %, which is neither tax.rate nor a rate of "
+                                         "[tax.rates]: add it to [tax.rates] with its billing." + key + " entry");
+    return it->second;
+}
+
+std::string for_kind(const std::map<std::string, std::string>& by_kind, const std::string& kind, const std::string& fallback) {
+    auto it = by_kind.find(kind);
+    return it == by_kind.end() ? fallback : it->second;
+}
 
 struct XLine {
     int64_t position = 0;
@@ -101,11 +176,14 @@ std::string rate_text(int64_t micro) { return format_rate(micro) + "%"; }
 
 class Writer {
 public:
-    Writer(std::string format, Settings s) : m_format(std::move(format)), m_s(std::move(s)) {}
+    Writer(std::string format, Settings s, bool credit_notes)
+        : m_format(std::move(format)), m_s(std::move(s)), m_credit_notes(credit_notes) {}
 
     std::string header() const {
-        if (m_format == "qbo") return std::string(k_qbo_header) + (m_s.tax_columns ? ",ItemTaxCode,ItemTaxAmount" : "") + k_crlf;
-        if (m_format == "xero") return std::string(k_xero_header) + k_crlf;
+        if (m_format == "qbo")
+            return std::string(m_credit_notes ? k_qbo_credit_header : k_qbo_header) +
+                   (m_s.tax_columns ? ",ItemTaxCode,ItemTaxAmount" : "") + k_crlf;
+        if (m_format == "xero") return std::string(m_credit_notes ? k_xero_credit_header : k_xero_header) + k_crlf;
         if (m_format == "csv")
             return std::string("number,kind,credits,issue_date,due_date,customer_id,customer_ref,customer,currency,line,item,"
                                "description,service_date,quantity,unit_price,amount,taxable,tax,invoice_subtotal,invoice_tax,"
@@ -121,7 +199,8 @@ public:
     std::string footer(bool any) const { return m_format == "json" ? (any ? "\n]\n" : "]\n") : ""; }
 
     void write(const XInvoice& inv, std::string& out) {
-        if (m_format == "qbo") qbo(inv, out);
+        if (m_format == "qbo" && m_credit_notes) qbo_credit(inv, out);
+        else if (m_format == "qbo") qbo(inv, out);
         else if (m_format == "xero") xero(inv, out);
         else if (m_format == "iif") iif(inv, out);
         else if (m_format == "csv") csv(inv, out);
@@ -129,30 +208,57 @@ public:
     }
 
 private:
+    /// An identifier the importer matches (customer, number, item, code): see verbatim_names.
+    std::string id_cell(const std::string& s) const { return m_s.verbatim_names ? csv_field(s) : text_cell(s); }
+
+    std::string qbo_code(const XInvoice& inv) const {
+        return for_rate(m_s.qbo_tax_codes, inv.tax_rate, m_s.qbo_tax_code, "qbo_tax_codes", inv.number);
+    }
+
     void qbo(const XInvoice& inv, std::string& out) const {
-        std::string head = text_cell(inv.number) + "," + text_cell(inv.name) + "," + us_date(inv.issue_date, m_s.date_format) + "," +
+        std::string head = id_cell(inv.number) + "," + id_cell(inv.name) + "," + us_date(inv.issue_date, m_s.date_format) + "," +
                            us_date(inv.due_date, m_s.date_format) + "," + text_cell(inv.terms) + ",," +
                            text_cell(inv.period.empty() ? "" : "Service period " + inv.period) + ",";
         for (const auto& l : inv.lines) {
             out += head;
-            out += text_cell(l.item) + "," + text_cell(l.description) + "," + format_milli(l.quantity) + "," + format_money(l.unit) +
+            out += id_cell(l.item) + "," + text_cell(l.description) + "," + format_milli(l.quantity) + "," + format_money(l.unit) +
                    "," + format_money(l.amount) + "," + us_date(l.service_date, m_s.date_format);
             if (m_s.tax_columns)
-                out += "," + text_cell(l.taxable ? m_s.qbo_tax_code : m_s.qbo_exempt_tax_code) + "," + format_money(l.tax);
+                out += "," + id_cell(l.taxable ? qbo_code(inv) : m_s.qbo_exempt_tax_code) + "," + format_money(l.tax);
             out += k_crlf;
         }
     }
 
+    /// QuickBooks Online's credit memo import: like its invoice import, amounts positive (the
+    /// credit memo itself says they reduce what the customer owes), no due date.
+    void qbo_credit(const XInvoice& inv, std::string& out) const {
+        std::string head = id_cell(inv.number) + "," + id_cell(inv.name) + "," + us_date(inv.issue_date, m_s.date_format) + ",," +
+                           text_cell("Credit for " + inv.credits + ": " + inv.reason) + ",";
+        for (const auto& l : inv.lines) {
+            out += head;
+            out += id_cell(l.item) + "," + text_cell(l.description) + "," + format_milli(l.quantity) + "," + format_money(l.unit) +
+                   "," + format_money(l.amount) + "," + us_date(l.service_date, m_s.date_format);
+            if (m_s.tax_columns)
+                out += "," + id_cell(l.taxable ? qbo_code(inv) : m_s.qbo_exempt_tax_code) + "," + format_money(l.tax);
+            out += k_crlf;
+        }
+    }
+
+    /// Xero's invoice template for invoices; its credit note import takes the same columns with
+    /// CreditNoteNumber and CreditNoteDate, positive amounts, and the credited invoice as Reference.
     void xero(const XInvoice& inv, std::string& out) const {
-        std::string head = text_cell(inv.name) + "," + text_cell(inv.email) + "," + text_cell(inv.street) + ",,,," +
+        bool credit = m_credit_notes;
+        std::string head = id_cell(inv.name) + "," + text_cell(inv.email) + "," + text_cell(inv.street) + ",,,," +
                            text_cell(inv.city) + "," + text_cell(inv.state) + "," + text_cell(inv.zip) + ",," +
-                           text_cell(inv.number) + "," + text_cell(inv.period) + "," + us_date(inv.issue_date, m_s.date_format) +
-                           "," + us_date(inv.due_date, m_s.date_format) + ",,,";
+                           id_cell(inv.number) + "," + (credit ? id_cell(inv.credits) : text_cell(inv.period)) + "," +
+                           us_date(inv.issue_date, m_s.date_format) + "," + us_date(inv.due_date, m_s.date_format) + ",,,";
         for (const auto& l : inv.lines) {
             out += head;
             out += text_cell(l.item + ": " + l.description) + "," + format_milli(l.quantity) + "," + format_money(l.unit) + ",," +
-                   text_cell(m_s.xero_account_code) + "," + text_cell(l.taxable ? m_s.xero_tax_type : m_s.xero_exempt_tax_type) + "," +
-                   format_money(l.tax) + ",,,,," + text_cell(inv.currency) + ",";
+                   id_cell(for_kind(m_s.xero_account_codes, l.kind, m_s.xero_account_code)) + "," +
+                   id_cell(l.taxable ? for_rate(m_s.xero_tax_types, inv.tax_rate, m_s.xero_tax_type, "xero_tax_types", inv.number)
+                                       : m_s.xero_exempt_tax_type) + "," +
+                   format_money(l.tax) + ",,,,," + id_cell(inv.currency) + ",";
             out += k_crlf;
         }
     }
@@ -171,15 +277,16 @@ private:
                us_date(inv.due_date, "MM/DD/YYYY") + "\t" + iif_text(inv.terms) + "\t" + iif_text(inv.name) + "\t" +
                iif_text(inv.street) + "\t" + iif_text(city_line) + k_crlf;
         for (const auto& l : inv.lines) {
-            out += "SPL\t\t" + type + "\t" + date + "\t" + iif_text(m_s.income_account) + "\t\t\t" + format_money(-sign * l.amount) +
+            out += "SPL\t\t" + type + "\t" + date + "\t" + iif_text(for_kind(m_s.income_accounts, l.kind, m_s.income_account)) + "\t\t\t" + format_money(-sign * l.amount) +
                    "\t\t" + iif_text(l.description) + "\tN\t" + (credit ? "" : "-") + format_milli(l.quantity) + "\t" +
                    format_money(l.unit) + "\t" + iif_text(l.item) + "\t" + (l.taxable ? "Y" : "N") + "\t" +
                    us_date(l.service_date, "MM/DD/YYYY") + k_crlf;
         }
-        if (m_s.tax_columns || inv.tax != 0)
+        if (m_s.tax_columns || inv.tax != 0) {
+            std::string item = for_rate(m_s.tax_items, inv.tax_rate, m_s.tax_item, "tax_items", inv.number);
             out += "SPL\t\t" + type + "\t" + date + "\t" + iif_text(m_s.tax_account) + "\t\t\t" + format_money(-sign * inv.tax) +
-                   "\t\t" + iif_text(m_s.tax_item) + "\tN\t\t" + rate_text(inv.tax_rate) + "\t" + iif_text(m_s.tax_item) + "\tN\t" +
-                   k_crlf;
+                   "\t\t" + iif_text(item) + "\tN\t\t" + rate_text(inv.tax_rate) + "\t" + iif_text(item) + "\tN\t" + k_crlf;
+        }
         out += std::string("ENDTRNS") + k_crlf;
     }
 
@@ -230,6 +337,7 @@ private:
 
     std::string m_format;
     Settings m_s;
+    bool m_credit_notes = false;
     bool m_first = true;
 };
 
@@ -246,17 +354,23 @@ const char* k_export_select =
 
 ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const ExportSink& sink, bool record) {
     ExportResult r;
-    Settings settings = Settings::from(ctx.config);
+    Settings settings;
     std::string format = sel.format;
+    bool credit_notes = sel.credit_notes;
+    bool with_lists = sel.with_lists;
     std::string expected_sha;
     if (sel.batch) {
-        if (sel.from || sel.to || sel.unexported) fail(ErrorKind::Usage, "--batch reproduces a batch as it was: no --from, --to or --unexported");
-        auto& q = ctx.store.prepare("SELECT format, settings, sha256 FROM export_batch WHERE id = ?");
+        if (sel.from || sel.to || sel.unexported || sel.credit_notes || sel.with_lists)
+            fail(ErrorKind::Usage, "--batch reproduces a batch as it was: no --from, --to, --unexported, --credit-notes or --with-lists");
+        auto& q = ctx.store.prepare("SELECT format, settings, sha256, selection FROM export_batch WHERE id = ?");
         q.bind(1, *sel.batch);
         if (!q.executeStep()) fail(ErrorKind::NotFound, "no export batch " + std::to_string(*sel.batch));
         std::string stored = q.getColumn(0).getString();
         settings = Settings::parse(q.getColumn(1).getString());
         expected_sha = q.getColumn(2).getString();
+        Json stored_selection = Json::parse(q.getColumn(3).getString());
+        credit_notes = stored_selection.value("credit_notes", false);
+        with_lists = stored_selection.value("with_lists", false);
         q.reset();
         if (!format.empty() && format != stored)
             fail(ErrorKind::BadInput, "--format: batch " + std::to_string(*sel.batch) + " was exported as " + stored);
@@ -266,7 +380,11 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
     if (std::find(formats.begin(), formats.end(), format) == formats.end())
         fail(ErrorKind::BadInput, "--format: '" + format + "' is not csv, json, qbo, iif or xero");
     if (sel.unexported && (sel.from || sel.to)) fail(ErrorKind::Usage, "--unexported and --from/--to cannot go together");
+    if (credit_notes && format != "qbo" && format != "xero")
+        fail(ErrorKind::Usage, "--credit-notes goes with qbo or xero: the " + format + " export already holds credit notes");
+    if (with_lists && format != "iif") fail(ErrorKind::Usage, "--with-lists goes with iif");
     r.format = format;
+    if (!sel.batch) settings = Settings::from(ctx.config, format);
 
     std::string where = "WHERE i.seq IS NOT NULL AND i.kind = ?";
     std::vector<Value> binds;
@@ -288,9 +406,27 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
                  "WHERE e.invoice_id = i.id AND b.format = ?)";
         binds.emplace_back(format);
     }
-    // QuickBooks Online and Xero take credit notes through their own imports: these files hold invoices.
+    // QuickBooks Online and Xero take credit notes through their own imports: a file holds either
+    // invoices or (--credit-notes) credit notes.
     std::vector<std::string> kinds = {"invoice"};
+    if (credit_notes) kinds = {"credit"};
     if (format == "iif" || format == "csv" || format == "json") kinds.push_back("credit");
+    // A voided invoice that no batch of this format has sent stays out, and so does the credit
+    // note reversing it: the books never carry either. Once sent, the credit note must follow.
+    // pom's own csv/json keep everything: they are the record, not an import.
+    std::string void_rule;
+    if (!sel.batch && format != "csv" && format != "json") {
+        std::string sent = "EXISTS (SELECT 1 FROM export_batch_invoice e JOIN export_batch b ON b.id = e.batch_id "
+                           "WHERE e.invoice_id = %ID% AND b.format = '" + format + "')";
+        auto sent_of = [&](const std::string& id) {
+            std::string s = sent;
+            return s.replace(s.find("%ID%"), 4, id);
+        };
+        void_rule = " AND CASE WHEN i.kind = 'invoice' THEN (NOT EXISTS (SELECT 1 FROM invoice k WHERE k.credits_invoice_id = i.id "
+                    "AND k.full_reversal = 1 AND k.seq IS NOT NULL) OR " + sent_of("i.id") + ") "
+                    "ELSE (i.full_reversal = 0 OR " + sent_of("i.credits_invoice_id") + ") END";
+    }
+    where += void_rule;
 
     int64_t count = 0;
     for (const auto& kind : kinds) {
@@ -305,7 +441,52 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
                     ? static_cast<int>((count + k_xero_invoices_per_file - 1) / k_xero_invoices_per_file)
                     : 1;
 
-    Writer w(format, settings);
+    std::string lists;
+    if (with_lists) {
+        // Every account and item the transactions below name, each once, in the order first used.
+        std::vector<std::pair<std::string, std::string>> accounts;  // name, QuickBooks account type
+        std::vector<std::string> items;
+        auto account = [&](const std::string& name, const char* type) {
+            for (const auto& a : accounts)
+                if (a.first == name) return;
+            accounts.emplace_back(name, type);
+        };
+        std::string item_rows, tax_rows;
+        bool any_tax = settings.tax_columns;
+        account(settings.ar_account, "AR");
+        for (const auto& kind : kinds) {
+            Statement q(ctx.store, "SELECT DISTINCT l.kind, l.item, i.tax_rate_micro, i.tax_cents, i.number FROM invoice i "
+                                   "JOIN customer c ON c.id = i.customer_id JOIN invoice_line l ON l.invoice_id = i.id " + where +
+                                   " ORDER BY l.item, l.kind");
+            q.bind(1, kind);
+            int i = 2;
+            for (const auto& b : binds) bind_value(q, i++, b);
+            while (q.executeStep()) {
+                std::string line_kind = q.getColumn(0).getString(), item = q.getColumn(1).getString();
+                std::string income = for_kind(settings.income_accounts, line_kind, settings.income_account);
+                account(income, "INC");
+                if (std::find(items.begin(), items.end(), item) == items.end()) {
+                    items.push_back(item);
+                    item_rows += "INVITEM\t" + iif_text(item) + "\tSERV\t" + iif_text(item) + "\t" + iif_text(income) + "\t\tN" + k_crlf;
+                }
+                int64_t rate = q.getColumn(2).getInt64();
+                any_tax = any_tax || q.getColumn(3).getInt64() != 0;
+                std::string tax_item = for_rate(settings.tax_items, rate, settings.tax_item, "tax_items", q.getColumn(4).getString());
+                if (std::find(items.begin(), items.end(), tax_item) == items.end()) {
+                    items.push_back(tax_item);
+                    tax_rows += "INVITEM\t" + iif_text(tax_item) + "\tCOMPTAX\t" + iif_text(tax_item) + "\t" +
+                                iif_text(settings.tax_account) + "\t" + rate_text(rate) + "\tN" + k_crlf;
+                }
+            }
+        }
+        if (any_tax) account(settings.tax_account, "OCLIAB");
+        else tax_rows.clear();
+        lists = std::string("!ACCNT\tNAME\tACCNTTYPE\tDESC") + k_crlf;
+        for (const auto& [name, type] : accounts) lists += "ACCNT\t" + iif_text(name) + "\t" + type + "\t" + k_crlf;
+        lists += std::string("!INVITEM\tNAME\tINVITEMTYPE\tDESC\tACCNT\tPRICE\tTAXABLE") + k_crlf + item_rows + tax_rows;
+    }
+
+    Writer w(format, settings, credit_notes);
     Sha256 all;
     std::unique_ptr<HashingBuf> buf;
     std::unique_ptr<std::ostream> out;
@@ -337,7 +518,8 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
         buf = std::make_unique<HashingBuf>(target);
         out = std::make_unique<std::ostream>(buf.get());
         r.files.push_back({});
-        w = Writer(format, settings);
+        w = Writer(format, settings, credit_notes);
+        chunk += lists;
         chunk += w.header();
     };
     open_file();
@@ -416,6 +598,8 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
     Json selection = {{"from", sel.from ? Json(*sel.from) : Json(nullptr)},
                       {"to", sel.to ? Json(*sel.to) : Json(nullptr)},
                       {"unexported", sel.unexported}};
+    if (credit_notes) selection["credit_notes"] = true;
+    if (with_lists) selection["with_lists"] = true;
     Columns cols{{"format", format},
                  {"selection", selection.dump()},
                  {"settings", settings.json().dump()},

@@ -18,6 +18,12 @@ struct ExportSelection {
     std::optional<std::string> from, to;   ///< issue dates, inclusive
     bool unexported = false;               ///< only invoices in no batch of this format yet
     std::optional<int64_t> batch;          ///< reproduce this batch (format and settings from it)
+    /// qbo and xero: the credit notes, in the layout of QuickBooks Online's credit memo import and
+    /// Xero's credit note import (positive amounts), instead of the invoices.
+    bool credit_notes = false;
+    /// iif: first the !ACCNT and !INVITEM lists of every account and item the transactions use,
+    /// so that a fresh QuickBooks Desktop company file takes the import.
+    bool with_lists = false;
 };
 
 struct ExportFile {
@@ -45,7 +51,9 @@ using ExportSink = std::function<std::ostream&(int index, int files)>;
 constexpr int64_t k_xero_invoices_per_file = 500;
 
 /// Streams the export (memory does not grow with its size) and, when `record` and at least
-/// one invoice went out, records it as a new batch. Reproducing a batch (selection.batch)
+/// one invoice went out, records it as a new batch. A voided invoice goes out only when a batch
+/// of the same format already sent it (then its credit note goes out too); one that was never
+/// sent stays out, and so does its credit note, so the books never see either. Reproducing a batch (selection.batch)
 /// records nothing and fails with Conflict when the bytes differ from the recorded checksum.
 ExportResult export_invoices(Context& ctx, const ExportSelection& selection, const ExportSink& sink, bool record);
 
@@ -60,5 +68,7 @@ std::string neutralise(const std::string& text);
 /// The reference headers, as the vendors' templates spell them.
 extern const char* const k_qbo_header;
 extern const char* const k_xero_header;
+extern const char* const k_qbo_credit_header;
+extern const char* const k_xero_credit_header;
 
 }  // namespace pom
