@@ -213,8 +213,11 @@
   function lastVisits(v) {
     if (!v.last_visits || !v.last_visits.length) return null;
     const last = v.last_visits[0];
+    const r = last.reading;
+    const parts = [];
+    if (r) for (const k of ["fc", "ph", "ta", "ch", "cya", "salt"]) if (r[k] !== null && r[k] !== undefined) parts.push(k + " " + r[k]);
     return el("p", { class: "last" }, "Last visit: " + last.date + ", " + last.service_type + ", " + last.status.replace("_", " ") +
-      (last.worker ? " (" + last.worker + ")" : ""));
+      (last.worker ? " (" + last.worker + ")" : "") + (parts.length ? ". Water: " + parts.join(", ") : ""));
   }
 
   function actions(v, status) {

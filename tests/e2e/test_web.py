@@ -367,10 +367,18 @@ class WebTest(Company):
         self.assertIn("service_report", kinds)
 
     def test_skip_and_pause_take_a_reason(self):
+        # Tom was at Ana's pool earlier today: Maria sees what the water was.
+        before = self.add("--customer", "Ana Ortiz", "--date", "today", "--worker", "Tom Reed")
+        sid = self.json("service", "start", str(before["id"]), "--as", "Tom Reed")[0]["id"]
+        self.ok("service", "reading", str(sid), "--fc", "3.5", "--ph", "7.4", "--as", "Tom Reed")
+        self.ok("service", "submit", str(sid), "--force", "--reason", "left early", "--as", "Tom Reed")
         cara = self.add("--customer", "Cara Diaz", "--date", "today", "--worker", "Maria Lopez")
         ana = self.add("--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
+        self.validate("appointment-detail", self.appt(ana["id"]))
         self.sign_in("Maria Lopez")
         self.wait(lambda: self.card("Cara Diaz") is not None, message="the route")
+        self.assertIn("Last visit: 2026-11-23, maintenance, completed (Tom Reed). Water: fc 3.5, ph 7.4",
+                      self.card("Ana Ortiz").text)
         self.tap_text("Skip…", "li.visit[data-id='%d']" % cara["id"])
         self.type(f"#skip-reason-{cara['id']}", "Gate locked")
         self.tap_text("Skip", "li.visit[data-id='%d']" % cara["id"])
