@@ -136,9 +136,14 @@ const pom = (() => {
 
   let flushing = null;
   /** Sends the queue in order; stops at the first action that cannot be sent for want of network. */
-  function flush(wanted) {
+  function flush(wanted, again) {
     if (!flushing) flushing = sendAll().finally(() => { flushing = null; });
-    return flushing.then((answers) => (wanted ? answers[wanted] || null : null));
+    return flushing.then((answers) => {
+      if (!wanted || answers[wanted]) return wanted ? answers[wanted] : null;
+      // Queued just as a send that had already emptied the queue finished: one more round.
+      if (!again && queue().some((q) => q.key === wanted)) return flush(wanted, true);
+      return null;
+    });
   }
 
   async function sendAll() {
