@@ -171,6 +171,8 @@ public:
         res.set_header("X-Content-Type-Options", "nosniff");
         res.set_header("Referrer-Policy", "no-referrer");
         if (serve_page(req, res)) return;
+        // An answer of the API is data, never a page: nothing in it may run or be framed.
+        res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
         Answer a;
         try {
             a = answer(req, res);

@@ -84,7 +84,32 @@
       el("div", { class: "muted", text: [v.window || "any time", v.service_type, v.city].filter(Boolean).join(" · ") }),
       v.priority !== "normal" ? el("div", { class: "hot", text: v.priority }) : null,
       v.rolled_count > 0 ? el("div", { class: "muted", text: "rolled " + v.rolled_count + "×" }) : null,
-      unassigned ? assignForm(v) : null);
+      unassigned ? assignForm(v) : null,
+      v.status === "scheduled" ? moveForm(v) : null);
+  }
+
+  /** Another day for a visit that has not begun (appt move). */
+  function moveForm(v) {
+    const day = el("input", { type: "date", id: "move-date-" + v.id, "aria-label": "New day for " + v.customer });
+    const f = el("form", { class: "assign" }, day, el("button", { type: "submit", class: "small" }, "Move"));
+    const box = el("details", { class: "move" }, el("summary", { text: "Move to another day" }), f);
+    box.addEventListener("toggle", () => { busy = box.open; });
+    f.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      if (!day.value) { say("Choose the new day.", "bad"); return; }
+      let a;
+      try {
+        a = await pom.call("POST", "/appointments/" + v.id + "/move", { date: day.value });
+      } catch (e) {
+        say("No connection to pom serve: not moved.", "bad");
+        return;
+      }
+      busy = false;
+      if (a.status === 200) say(v.customer + " moved to " + day.value + ".", "good");
+      else say("Not moved: " + pom.refusal(a), "bad");
+      refresh();
+    });
+    return box;
   }
 
   function assignForm(v) {

@@ -222,6 +222,7 @@ class WebTest(Company):
         # The API's answers are not sniffed either.
         status, headers, _ = self.http("GET", "/api/v1/me")
         self.assertEqual((status, headers["x-content-type-options"]), (401, "nosniff"))
+        self.assertEqual(headers["content-security-policy"], "default-src 'none'; frame-ancestors 'none'")
 
     def test_a_login_link_signs_in_once_and_expires(self):
         self.add("--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
@@ -419,6 +420,8 @@ class WebTest(Company):
         self.ok("appt", "skip", str(tom["id"]), "--reason", "Gate locked", "--as", "Tom Reed")
         self.wait(lambda: self.text("#count-skipped") == "Skipped 1", timeout=5, message="counts updated")
 
+        self.shoot("board")  # with the unassigned visit and its form
+
         # Assign the unassigned visit to Maria, first on her route.
         self.type(f"#assign-worker-{loose['id']}", "Maria Lopez")
         self.type(f"#assign-order-{loose['id']}", "1")
@@ -428,13 +431,23 @@ class WebTest(Company):
                   message="assigned first on Maria's route")
         a = self.appt(loose["id"])
         self.assertEqual((a["worker"], a["route_order"]), ("Maria Lopez", 1))
-        self.shoot("board")
+
+        # Bob's visit moves to tomorrow, from its card.
+        bob = self.add("--customer", "Bob Smith", "--date", "today", "--worker", "Maria Lopez")
+        self.wait(lambda: self.finds(f"li[data-id='{bob['id']}'] details"), timeout=5, message="the new visit on the board")
+        self.tap(f"li[data-id='{bob['id']}'] summary")
+        self.d.execute_script("const d = document.getElementById(arguments[0]); d.value = '2026-11-24'; "
+                              "d.dispatchEvent(new Event('change'))", f"move-date-{bob['id']}")
+        self.tap(f"li[data-id='{bob['id']}'] details button")
+        self.wait(lambda: not self.finds(f"li[data-id='{bob['id']}']"), message="moved off today's board")
+        self.assertEqual(self.appt(bob["id"])["date"], "2026-11-24")
 
         # The next day.
         self.tap("#next")
         self.wait(lambda: self.find("#day").get_attribute("value") == "2026-11-24", message="the next day")
-        self.wait(lambda: self.text("#count-scheduled") == "Scheduled 1", message="the next day's board")
+        self.wait(lambda: self.text("#count-scheduled") == "Scheduled 2", message="the next day's board")
         self.assertIn("Cara Diaz", self.find(".column[data-worker='Tom Reed']").text)
+        self.assertIn("Bob Smith", self.find(".column[data-worker='Maria Lopez']").text)
 
     def test_actions_without_signal_are_sent_in_order_when_it_returns(self):
         ana = self.add("--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
