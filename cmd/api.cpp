@@ -29,6 +29,9 @@ std::vector<Route> table() {
         status("skip", "The visit could not be done: gate locked, dog out, weather (queues the skip notice)"),
         status("cancel", "Cancel a visit (or end its series)"),
         status("edit", "Change one visit: window, length, type, priority, pool, notes, technician (its series is left alone)"),
+        {"POST", "/appointments/{id}/assign", {"appt", "assign"}, Input::json,
+         "Put a visit on a technician's route, at a route position (queues the appointment notice)", "appointment"},
+        {"POST", "/appointments/{id}/move", {"appt", "move"}, Input::json, "Move a visit to another day", "appointment"},
         {"GET", "/board", {"appt", "board"}, Input::query, "The schedule board of a day: each technician's visits in route order",
          "appointment"},
         {"POST", "/appointments/{id}/service", {"service", "start"}, Input::json, "Start the service ticket of a visit",
@@ -52,6 +55,8 @@ std::vector<Route> table() {
          "What to dose, from the last readings", "recommendation"},
         {"POST", "/services/{id}/submit", {"service", "submit"}, Input::json,
          "Submit the ticket: the visit is completed, stock deducted, lines billed", "service-detail"},
+        {"GET", "/workers", {"worker", "list"}, Input::query, "Workers by name (the board's technicians: role=technician)",
+         "worker"},
         {"GET", "/customers", {"customer", "list"}, Input::query, "Customers: search by name, company, ref, email or phone",
          "customer"},
         {"GET", "/customers/{customer}", {"customer", "show"}, Input::none, "A customer with contacts, tags and pools",
@@ -346,8 +351,30 @@ Json openapi() {
                                         {"schema", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}}});
         paths[api_path][lower(r.method)] = std::move(op);
     }
+    // The one route that is no pom command and takes no token: a login link's code for a token.
+    paths["/login"]["post"] = {
+        {"summary", "Exchange the one-time code of a login link (pom worker login-link) for a new API token of its worker"},
+        {"operationId", "POST_login"},
+        {"tags", Json::array({"worker"})},
+        {"security", Json::array()},
+        {"requestBody",
+         {{"required", true},
+          {"content",
+           {{"application/json",
+             {{"schema",
+               {{"type", "object"},
+                {"additionalProperties", false},
+                {"required", Json::array({"code"})},
+                {"properties", {{"code", {{"type", "string"}, {"description", "The code after #code= in the link"}}}}}}}}}}}}},
+        {"responses",
+         {{"200", {{"description", "The new token's record, with its secret as `token` (shown this once)"},
+                   {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/worker-token"}}}}}}}}},
+          {"400", error("Malformed request: not JSON, or not {\"code\": ...}")},
+          {"401", error("The code is unknown, used already or expired")},
+          {"503", error("The database is busy: retry after Retry-After seconds")}}}};
     Json schemas = Json::object();
     schemas["error"] = {{"$ref", "schemas/error.json"}};
+    schemas["worker-token"] = {{"$ref", "schemas/worker-token.json"}};
     for (const auto& r : routes()) schemas[r.schema] = {{"$ref", "schemas/" + r.schema + ".json"}};
     return {
         {"openapi", "3.1.0"},

@@ -5,6 +5,7 @@
 #include "customer.h"
 #include "error.h"
 #include "pool.h"
+#include "service.h"
 #include "worker.h"
 
 #include <algorithm>
@@ -275,6 +276,8 @@ void register_appt(CLI::App& app, Cli& cli) {
                                     {"dog", p.dog}};
                 j["events"] = appointment_events_json(ctx.store, a.id);
                 j["last_visits"] = recent_visits_json(ctx.store, a);
+                // What the water was at each: the technician sees the trend before arriving.
+                for (auto& v : j["last_visits"]) v["reading"] = visit_last_reading(ctx.store, v["id"].get<int64_t>());
                 auto fields = appointment_fields();
                 fields.insert(fields.end(), {"pool_detail", "events", "last_visits"});
                 return detail(std::move(j), fields);

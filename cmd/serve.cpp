@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "error.h"
 #include "text_check.h"
+#include "web_files.h"
 
 #include <httplib.h>
 
@@ -167,6 +168,11 @@ public:
     explicit Api(Env env) : m_env(std::move(env)) {}
 
     void handle(const httplib::Request& req, httplib::Response& res) {
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_header("Referrer-Policy", "no-referrer");
+        if (serve_page(req, res)) return;
+        // An answer of the API is data, never a page: nothing in it may run or be framed.
+        res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
         Answer a;
         try {
             a = answer(req, res);
@@ -203,7 +209,64 @@ private:
         return std::make_unique<SystemClock>();
     }
 
+    /// The browser pages (web/): the technician's at /, the office's board at /board. No inline
+    /// script or style anywhere, so the policy can forbid both; no-cache makes the browser ask
+    /// again each time (a new pom's pages show at once), and the service worker decides what is
+    /// kept for offline use.
+    static bool serve_page(const httplib::Request& req, httplib::Response& res) {
+        if (req.method != "GET" && req.method != "HEAD") return false;
+        std::string path = req.path == "/" ? "/index.html" : req.path == "/board" ? "/board.html" : req.path;
+        if (path == "/index.html" && req.path != "/") return false;
+        for (const auto& f : web_files()) {
+            if (f.path != path) continue;
+            res.set_header("Content-Security-Policy",
+                           "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; "
+                           "frame-ancestors 'none'; form-action 'none'");
+            res.set_header("Cache-Control", "no-cache");
+            res.set_header("Cross-Origin-Opener-Policy", "same-origin");
+            res.status = 200;
+            res.set_content(std::string(f.body), std::string(f.content_type));
+            return true;
+        }
+        return false;
+    }
+
+    /// POST /api/v1/login {"code": "pomc_..."}: a login link's one-time code for a new API token
+    /// of its worker (the record of `pom worker token add`, with its secret). The only route
+    /// without a token: the code is the credential, and it works once.
+    Answer login(const httplib::Request& req) {
+        if (req.method != "POST") return {405, error_body("method_not_allowed", req.method + " " + req.path + ": only POST")};
+        if (req.body.size() > 4096) return {413, error_body("too_large", "the request body is over 4 KiB")};
+        Json body;
+        try {
+            body = Json::parse(req.body);
+        } catch (const Json::parse_error&) {
+            return {400, error_body("usage", "the request body is not JSON: {\"code\": \"pomc_...\"}")};
+        }
+        if (!body.is_object() || body.size() != 1 || !body.contains("code") || !body["code"].is_string())
+            return {400, error_body("usage", "the request body is {\"code\": \"pomc_...\"}, the code of a login link")};
+        Session& s = session();
+        Store& store = s.store(Globals{});
+        auto now_clock = clock(s);
+        std::lock_guard<WriteTurns> turn(m_writes);
+        WriteTx tx(store);
+        Context ctx{store, s.config(Globals{}), *now_clock, s.tz(Globals{}), "pom serve", "pom serve POST " + req.path};
+        try {
+            NewApiToken made = redeem_login_code(ctx, body["code"].get<std::string>());
+            tx.commit();
+            Json record = api_token_json(made.token, now_clock->now());
+            record["token"] = made.secret;
+            t_worker = made.token.worker;
+            return {200, record.dump(2) + "\n"};
+        } catch (const Error& e) {
+            tx.rollback();
+            if (e.kind() == ErrorKind::Permission) return {401, error_body("unauthorized", e.what())};
+            throw;
+        }
+    }
+
     Answer answer(const httplib::Request& req, httplib::Response& res) {
+        if (req.path == std::string(k_prefix) + "/login") return login(req);
         if (req.path == "/openapi.json" || req.path == std::string(k_prefix) + "/openapi.json") {
             if (req.method != "GET") {
                 res.set_header("Allow", "GET");

@@ -1,6 +1,7 @@
-// pom worker add|list|show|edit, and pom worker token add|list|revoke
+// pom worker add|list|show|edit|login-link, and pom worker token add|list|revoke
 #include "api_token.h"
 #include "cli.h"
+#include "text_check.h"
 #include "worker.h"
 
 namespace pom::cli {
@@ -75,6 +76,39 @@ void setup_token_revoke(CLI::App* tokens, Cli& cli) {
     });
 }
 
+struct LoginLinkOptions {
+    std::string worker;
+    std::string expires = "15m";
+    std::string url = "http://127.0.0.1:8080";
+};
+
+/// The link's code is in the fragment (#code=), which the browser never sends to a server: it
+/// stays out of access logs and proxies; the page reads it and exchanges it at POST /api/v1/login.
+void setup_login_link(CLI::App* cmd, Cli& cli) {
+    auto o = std::make_shared<LoginLinkOptions>();
+    auto* sub = cmd->add_subcommand("login-link", "A one-time sign-in link for the technician's phone (pom serve); prints it once");
+    sub->add_option("WORKER", o->worker, "Id or name of the worker it signs in")->required();
+    sub->add_option("--expires", o->expires, "How long the link works: 1m to 24h (15m, 2h)")->capture_default_str();
+    sub->add_option("--url", o->url, "Where pom serve is reached from the phone")->capture_default_str();
+    sub->callback([&cli, o] {
+        cli.write([&](Context& ctx) {
+            if (o->url.rfind("http://", 0) != 0 && o->url.rfind("https://", 0) != 0)
+                fail(ErrorKind::BadInput, "--url: '" + escape_for_line(o->url) + "' is not an http:// or https:// address");
+            check_text(o->url, TextKind::Line, "--url");
+            auto lifetime = parse_login_code_lifetime(o->expires, "--expires");
+            int64_t worker = resolve_worker(ctx.store, o->worker);
+            NewLoginCode made = add_login_code(ctx, worker, lifetime);
+            std::string base = o->url;
+            while (!base.empty() && base.back() == '/') base.pop_back();
+            Json record = {{"id", made.id}, {"worker", made.worker}, {"expires_at", made.expires_at},
+                           {"code", made.code}, {"url", base + "/#code=" + made.code}};
+            Output out = detail(std::move(record), {"id", "worker", "expires_at", "code", "url"});
+            out.note = "this link works once, until " + made.expires_at + "; only its hash is kept";
+            return out;
+        });
+    });
+}
+
 }  // namespace
 
 void register_worker(CLI::App& app, Cli& cli) {
@@ -134,6 +168,7 @@ void register_worker(CLI::App& app, Cli& cli) {
         setup_token_list(tokens, cli);
         setup_token_revoke(tokens, cli);
     }
+    setup_login_link(cmd, cli);
 }
 
 }  // namespace pom::cli

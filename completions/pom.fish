@@ -13,7 +13,7 @@ function __pom_subcommands
         case 'pom pool'
             printf '%s\n' add list show edit
         case 'pom worker'
-            printf '%s\n' add list show edit token
+            printf '%s\n' add list show edit token login-link
         case 'pom worker token'
             printf '%s\n' add list revoke
         case 'pom appt'
@@ -80,6 +80,8 @@ function __pom_value_options
             printf '%s\n' -- --name --phone --email --role
         case 'pom worker token add'
             printf '%s\n' -- --label --expires
+        case 'pom worker login-link'
+            printf '%s\n' -- --expires --url
         case 'pom appt add'
             printf '%s\n' -- --customer --pool --date --days-out --window --duration --worker --order --type --priority --note --office-note --repeat --until --count --through
         case 'pom appt list'
@@ -437,6 +439,7 @@ complete -c pom -n '__pom_is \'pom worker\'' -a list -d 'List workers by name'
 complete -c pom -n '__pom_is \'pom worker\'' -a show -d 'Show one worker'
 complete -c pom -n '__pom_is \'pom worker\'' -a edit -d 'Change a worker; prints the record'
 complete -c pom -n '__pom_is \'pom worker\'' -a token -d 'API tokens for pom serve: add, list, revoke'
+complete -c pom -n '__pom_is \'pom worker\'' -a login-link -d 'A one-time sign-in link for the technician\'s phone (pom serve); prints it once'
 complete -c pom -n '__pom_is \'pom worker\'' -s h -l help -d 'Print this help message and exit'
 
 # pom worker add
@@ -482,6 +485,12 @@ complete -c pom -n '__pom_is \'pom worker token list\'' -x -a '(__pom_ids worker
 
 # pom worker token revoke
 complete -c pom -n '__pom_is \'pom worker token revoke\'' -s h -l help -d 'Print this help message and exit'
+
+# pom worker login-link
+complete -c pom -n '__pom_is \'pom worker login-link\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom worker login-link\'' -l expires -x -d 'How long the link works: 1m to 24h (15m, 2h)'
+complete -c pom -n '__pom_is \'pom worker login-link\'' -l url -x -d 'Where pom serve is reached from the phone'
+complete -c pom -n '__pom_is \'pom worker login-link\'' -x -a '(__pom_ids worker)'
 
 # pom appt
 complete -c pom -n '__pom_is \'pom appt\'' -a add -d 'Schedule a visit (or, with --repeat, a recurring series)'

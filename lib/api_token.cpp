@@ -89,10 +89,21 @@ std::string base64url(const unsigned char* data, size_t size) {
     return out;
 }
 
-std::string new_secret() {
+std::string new_secret(std::string_view prefix = k_prefix) {
     unsigned char bytes[k_secret_bytes];
     random_bytes(bytes, sizeof bytes);
-    return std::string(k_prefix) + base64url(bytes, sizeof bytes);
+    return std::string(prefix) + base64url(bytes, sizeof bytes);
+}
+
+constexpr std::string_view k_code_prefix = "pomc_";
+
+bool code_shaped(std::string_view code) {
+    if (code.size() != k_code_prefix.size() + k_encoded_chars || code.substr(0, k_code_prefix.size()) != k_code_prefix) return false;
+    for (char c : code.substr(k_code_prefix.size())) {
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        if (!ok) return false;
+    }
+    return true;
 }
 
 std::string secret_hash(std::string_view secret) {
@@ -193,6 +204,73 @@ std::optional<ApiCaller> authenticate_api_token(Store& store, std::string_view s
     c.role = q.getColumn(3).getString();
     q.reset();
     return c;
+}
+
+NewLoginCode add_login_code(Context& ctx, int64_t worker_id, std::chrono::seconds lifetime) {
+    Worker w = get_worker(ctx.store, worker_id);
+    if (!w.active) fail(ErrorKind::Conflict, "worker " + w.name + " is inactive: an inactive worker gets no login link");
+    Instant now = ctx.now();
+    NewLoginCode made;
+    made.worker = w.name;
+    made.code = new_secret(k_code_prefix);
+    made.expires_at = format_instant(now + lifetime);
+    auto& q = ctx.store.prepare("INSERT INTO login_code (worker_id, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)");
+    q.bind(1, worker_id);
+    q.bind(2, secret_hash(made.code));
+    q.bind(3, format_instant(now));
+    q.bind(4, made.expires_at);
+    q.exec();
+    made.id = ctx.store.last_insert_id();
+    record_change(ctx, "login_code", made.id, nullptr,
+                  object({{"id", made.id}, {"worker_id", worker_id}, {"created_at", format_instant(now)},
+                          {"expires_at", made.expires_at}, {"used_at", nullptr}, {"token_id", nullptr}}));
+    return made;
+}
+
+NewApiToken redeem_login_code(Context& ctx, std::string_view code) {
+    const char* refused = "the sign-in code is unknown, used already or expired: ask the office for a new link";
+    if (!code_shaped(code)) fail(ErrorKind::Permission, refused);
+    std::string now = format_instant(ctx.now());
+    auto& q = ctx.store.prepare(
+        "SELECT c.id, c.worker_id, c.created_at, c.expires_at FROM login_code c JOIN worker w ON w.id = c.worker_id "
+        "WHERE c.code_hash = ? AND c.used_at IS NULL AND c.expires_at > ? AND w.active = 1");
+    q.bind(1, secret_hash(code));
+    q.bind(2, now);
+    if (!q.executeStep()) {
+        q.reset();
+        fail(ErrorKind::Permission, refused);
+    }
+    int64_t id = q.getColumn(0).getInt64();
+    int64_t worker_id = q.getColumn(1).getInt64();
+    std::string created = q.getColumn(2).getString();
+    std::string expires = q.getColumn(3).getString();
+    q.reset();
+    NewApiToken made = add_api_token(ctx, worker_id, std::string("login link"), std::nullopt);
+    // used_at IS NULL again: of two exchanges at once, one changes the row and the other nothing.
+    auto& u = ctx.store.prepare("UPDATE login_code SET used_at = ?, token_id = ? WHERE id = ? AND used_at IS NULL");
+    u.bind(1, now);
+    u.bind(2, made.token.id);
+    u.bind(3, id);
+    if (u.exec() != 1) fail(ErrorKind::Permission, refused);
+    Json before = object({{"id", id}, {"worker_id", worker_id}, {"created_at", created}, {"expires_at", expires},
+                          {"used_at", nullptr}, {"token_id", nullptr}});
+    Json after = before;
+    after["used_at"] = now;
+    after["token_id"] = made.token.id;
+    record_change(ctx, "login_code", id, before, after);
+    return made;
+}
+
+std::chrono::seconds parse_login_code_lifetime(std::string_view text, std::string_view what) {
+    int n = 0;
+    if (text.size() >= 2 && (text.back() == 'm' || text.back() == 'h')) {
+        auto r = std::from_chars(text.data(), text.data() + text.size() - 1, n);
+        if (r.ec == std::errc{} && r.ptr == text.data() + text.size() - 1) {
+            long minutes = text.back() == 'h' ? long{n} * 60 : n;
+            if (minutes >= 1 && minutes <= 24 * 60) return std::chrono::seconds{minutes * 60};
+        }
+    }
+    fail(ErrorKind::BadInput, std::string(what) + ": '" + escape_for_line(text) + "' is not a lifetime of 1 minute to 24 hours (15m, 2h)");
 }
 
 std::string api_token_status(const ApiToken& t, Instant now) {

@@ -64,6 +64,24 @@ std::string api_token_status(const ApiToken& t, Instant now);
 /// `what` for anything else, or a date already over.
 Instant parse_api_token_expiry(std::string_view text, Instant now, const TimeZone& tz, std::string_view what);
 
+/// A one-time sign-in code just made (`pom worker login-link`): its secret and when it expires.
+struct NewLoginCode {
+    int64_t id = 0;
+    std::string worker;
+    std::string code;  ///< `pomc_` and 43 base64url characters; only its SHA-256 is kept
+    std::string expires_at;
+};
+/// Makes a sign-in code for an active worker (Conflict for an inactive one) that may be
+/// exchanged once, before now + lifetime, for a new API token; audited without its secret.
+NewLoginCode add_login_code(Context& ctx, int64_t worker_id, std::chrono::seconds lifetime);
+/// Exchanges a sign-in code for a new API token (labelled "login link", never expiring, revoked
+/// like any other) and marks the code used, in the caller's transaction. Permission (HTTP 401
+/// for pom serve) when the code is unknown, used already, expired, or its worker inactive: one
+/// message for all, so that a guesser learns nothing.
+NewApiToken redeem_login_code(Context& ctx, std::string_view code);
+/// A login link's lifetime: 1m to 24h as `15m` or `2h`; BadInput naming `what` otherwise.
+std::chrono::seconds parse_login_code_lifetime(std::string_view text, std::string_view what);
+
 /// The record as pom prints it, with its status at `now` (never the secret or its hash).
 Json api_token_json(const ApiToken& t, Instant now);
 const std::vector<std::string>& api_token_fields();

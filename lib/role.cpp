@@ -63,6 +63,7 @@ const std::vector<Rule>& rules() {
         {"worker token add", "nnnny"},
         {"worker token list", "nnnny"},
         {"worker token revoke", "nnnny"},
+        {"worker login-link", "nyyny"},
         {"appt add", "nyyny"},
         {"appt list", "oyyyy", Own::visit_list, {{"office_note", null}}},
         {"appt show", "oyyyy", Own::visit, {{"office_note", null}}},

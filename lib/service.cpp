@@ -629,6 +629,13 @@ const char* k_reading_cols = "SELECT id, taken_at, fc, cc, ph, ta, ch, cya, salt
 
 }  // namespace
 
+Json visit_last_reading(Store& store, int64_t appointment_id) {
+    Statement q(store, std::string(k_reading_cols) +
+                           " WHERE service_id IN (SELECT id FROM service WHERE appointment_id = ?) ORDER BY id DESC LIMIT 1");
+    q.bind(1, appointment_id);
+    return q.executeStep() ? reading_json(q) : Json(nullptr);
+}
+
 Json service_detail(Context& ctx, int64_t id) {
     Service s = get_service(ctx.store, id);
     Json j = service_json(s);

@@ -101,6 +101,9 @@ const std::vector<std::string>& service_fields();
 /// The whole ticket for the office: checklist, readings, doses, items, notes (private too),
 /// photos, billable lines, and the pool's previous visits.
 Json service_detail(Context& ctx, int64_t id);
+/// The last water reading taken at a visit (of its service ticket), as service_detail shows one;
+/// null when the visit has no ticket or its ticket no reading.
+Json visit_last_reading(Store& store, int64_t appointment_id);
 /// What `service recommend` prints: doses that bring the latest reading to target.
 std::vector<Json> service_recommendations(Context& ctx, int64_t id);
 

@@ -1440,9 +1440,81 @@ COMMENT ON CONSTRAINT api_answer_ck02_fingerprint ON api_answer IS 'length(finge
 COMMENT ON CONSTRAINT api_answer_ck03_status ON api_answer IS 'status BETWEEN 100 AND 599';
 )SQL";
 
+// Schema version 12, as SQLite's migration 12 makes it: login_code, the one-time sign-in codes of
+// `pom worker login-link`, and pom_assign_id again with a static query for it.
+const char* k_v12 = R"SQL(
+CREATE OR REPLACE FUNCTION pom_assign_id() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    IF NEW.id IS NULL THEN
+        CASE TG_TABLE_NAME
+        WHEN 'audit_log' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM audit_log);
+        WHEN 'customer' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer);
+        WHEN 'customer_contact' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer_contact);
+        WHEN 'customer_tag' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer_tag);
+        WHEN 'pool' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM pool);
+        WHEN 'worker' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM worker);
+        WHEN 'series' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM series);
+        WHEN 'appointment' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM appointment);
+        WHEN 'appointment_event' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM appointment_event);
+        WHEN 'days_out' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM days_out);
+        WHEN 'notice' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM notice);
+        WHEN 'service' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM service);
+        WHEN 'reading' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM reading);
+        WHEN 'inventory_item' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM inventory_item);
+        WHEN 'inventory_move' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM inventory_move);
+        WHEN 'dose' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM dose);
+        WHEN 'service_item' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM service_item);
+        WHEN 'service_note' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM service_note);
+        WHEN 'photo' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM photo);
+        WHEN 'billable_line' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM billable_line);
+        WHEN 'billing_plan' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM billing_plan);
+        WHEN 'billing_plan_price' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM billing_plan_price);
+        WHEN 'invoice' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM invoice);
+        WHEN 'invoice_line' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM invoice_line);
+        WHEN 'payment' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM payment);
+        WHEN 'export_batch' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM export_batch);
+        WHEN 'customer_status_change' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer_status_change);
+        WHEN 'tag_rule_run' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM tag_rule_run);
+        WHEN 'quote' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM quote);
+        WHEN 'quote_line' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM quote_line);
+        WHEN 'ticket' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM ticket);
+        WHEN 'ticket_route' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM ticket_route);
+        WHEN 'ticket_visit' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM ticket_visit);
+        WHEN 'callback' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM callback);
+        WHEN 'note' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM note);
+        WHEN 'api_token' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM api_token);
+        WHEN 'api_answer' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM api_answer);
+        WHEN 'login_code' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM login_code);
+        ELSE
+            EXECUTE format('SELECT coalesce(max(id), 0) + 1 FROM %I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO NEW.id;
+        END CASE;
+    END IF;
+    PERFORM set_config('pom.last_id', NEW.id::text, true);
+    RETURN NEW;
+END
+$$;
+
+-- A one-time sign-in code, kept only as its SHA-256 (hex); exchanged once for an API token.
+CREATE TABLE login_code (
+    id          bigint PRIMARY KEY,
+    worker_id   bigint NOT NULL REFERENCES worker (id),
+    code_hash   text COLLATE "C" NOT NULL UNIQUE
+                CONSTRAINT login_code_ck01_code_hash CHECK (length(code_hash) = 64 AND code_hash !~ '[^0-9a-f]'),
+    created_at  text COLLATE "C" NOT NULL,
+    expires_at  text COLLATE "C" NOT NULL,
+    used_at     text COLLATE "C",
+    token_id    bigint REFERENCES api_token (id)
+);
+CREATE INDEX login_code_worker ON login_code (worker_id, id);
+CREATE TRIGGER pom_assign_id BEFORE INSERT ON login_code FOR EACH ROW EXECUTE FUNCTION pom_assign_id();
+
+COMMENT ON CONSTRAINT login_code_ck01_code_hash ON login_code IS 'length(code_hash) = 64 AND code_hash NOT GLOB ''*[^0-9a-f]*''';
+)SQL";
+
 }  // namespace
 
 const char* schema_sql() { return k_schema; }
 const char* schema_v11_sql() { return k_v11; }
+const char* schema_v12_sql() { return k_v12; }
 
 }  // namespace pom::pg

@@ -55,4 +55,8 @@ const char* schema_sql();
 /// leaves pom_meta's schema_version to the engine, which sets it after the last step.
 const char* schema_v11_sql();
 
+/// SQLite's migration 12 on PostgreSQL: the table login_code (`pom worker login-link`), and
+/// pom_assign_id again with a static query for it.
+const char* schema_v12_sql();
+
 }  // namespace pom::pg

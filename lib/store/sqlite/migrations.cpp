@@ -867,6 +867,22 @@ CREATE TABLE api_answer (
 CREATE INDEX api_answer_created ON api_answer (created_at);
 )SQL";
 
+// 12: one-time sign-in codes for the browser pages of `pom serve` (issue 16). The office prints a
+// link with a code (`pom worker login-link`); the technician's phone exchanges it once, before it
+// expires, for a new API token. Only the code's SHA-256 (hex) is kept, as for a token.
+const char* k_v12 = R"SQL(
+CREATE TABLE login_code (
+    id          INTEGER PRIMARY KEY,
+    worker_id   INTEGER NOT NULL REFERENCES worker (id),
+    code_hash   TEXT NOT NULL UNIQUE CHECK (length(code_hash) = 64 AND code_hash NOT GLOB '*[^0-9a-f]*'),
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    used_at     TEXT,
+    token_id    INTEGER REFERENCES api_token (id)
+) STRICT;
+CREATE INDEX login_code_worker ON login_code (worker_id, id);
+)SQL";
+
 // 11, continued: worker.role takes 'accountant'. Only the CHECK's text changes, and it only
 // widens what the column takes, so every stored row satisfies it: the change SQLite documents as
 // safe through writable_schema (see migration 8), without rebuilding a table that seven others
@@ -917,7 +933,7 @@ std::string in_lists_as_comparisons(const std::string& sql) {
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all{{k_v1}, {k_v2}, {k_v3}, {k_v4}, {k_v5}, {k_v6}, {k_v7},
                                             {"", v8_checks_without_in_lists}, {k_v9}, {k_v10},
-                                            {k_v11, v11_accountant_role}};
+                                            {k_v11, v11_accountant_role}, {k_v12}};
     return all;
 }
 
