@@ -233,7 +233,7 @@ Date parse_day(std::string_view text, Date today, std::string_view what) {
         int n = 0;
         auto r = std::from_chars(text.data() + 1, text.data() + text.size() - 1, n);
         char unit = text.back();
-        if (r.ec == std::errc{} && r.ptr == text.data() + text.size() - 1 && n <= 3660 && (unit == 'd' || unit == 'w')) {
+        if (r.ec == std::errc{} && r.ptr == text.data() + text.size() - 1 && n >= 0 && n <= 3660 && (unit == 'd' || unit == 'w')) {
             int days = unit == 'w' ? n * 7 : n;
             return add_days(today, text[0] == '-' ? -days : days);
         }

@@ -203,6 +203,7 @@ class Visits(Refusals, Company):
         cases = [
             (["appt", "add", "--customer", "Nobody"], 1, "Nobody"),
             (["appt", "add", "--customer", "Ana Ortiz", "--date", "2026-11-20"], 65, "--date: 2026-11-20 is in the past"),
+            (["appt", "add", "--customer", "Ana Ortiz", "--date", "+-999999999w"], 65, "'+-999999999w' is not a day offset"),
             (["appt", "add", "--customer", "Ana Ortiz", "--window", "12:00-08:00"], 65, "ends before it starts"),
             (["appt", "add", "--customer", "Ana Ortiz", "--window", "noon"], 65, "is not a time window"),
             (["appt", "add", "--customer", "Ana Ortiz", "--duration", "3x"], 65, "is not a duration"),
