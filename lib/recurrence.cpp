@@ -138,6 +138,15 @@ std::string until_date(const std::string& value, const std::string& what) {
     return date::format("%Y%m%d", date::sys_days{d});
 }
 
+/// A date-time UNTIL (already checked by until_date) as a local date-time; nullopt for a date.
+std::optional<LocalTime> until_at(const std::string& value) {
+    if (value.size() < 15) return std::nullopt;
+    Date d{date::year{std::stoi(value.substr(0, 4))}, date::month{static_cast<unsigned>(std::stoi(value.substr(4, 2)))},
+           date::day{static_cast<unsigned>(std::stoi(value.substr(6, 2)))}};
+    return LocalTime{date::local_days{d}} + std::chrono::hours(std::stoi(value.substr(9, 2))) +
+           std::chrono::minutes(std::stoi(value.substr(11, 2))) + std::chrono::seconds(std::min(59, std::stoi(value.substr(13, 2))));
+}
+
 }  // namespace
 
 std::optional<std::string> friendly_rrule(const std::string& input) {
@@ -216,6 +225,7 @@ Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
     }
     // Check part by part first, so that the message can name the part that is wrong.
     std::string freq;
+    std::optional<LocalTime> until_time;
     std::set<std::string> seen;
     std::vector<std::string> parts;
     for (auto part : split(rule, ';')) {
@@ -245,7 +255,10 @@ Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
             if (!digits || std::stoi(value) < 1)
                 fail(ErrorKind::BadInput, what + ": " + part + ": must be a whole number from 1 to 9999");
         }
-        if (name == "UNTIL") part = "UNTIL=" + until_date(value, what);
+        if (name == "UNTIL") {
+            part = "UNTIL=" + until_date(value, what);
+            until_time = until_at(value);
+        }
         if (!parses("FREQ=DAILY;" + part) && !parses("FREQ=MONTHLY;" + part) && !parses("FREQ=YEARLY;" + part))
             fail(ErrorKind::BadInput, what + ": " + part + " is not valid");
         parts.push_back(part);
@@ -264,6 +277,7 @@ Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
     icalrecurrencetype r = icalrecurrencetype_from_string(rule.c_str());
     char* normal = icalrecurrencetype_as_string(&r);
     Recurrence out(normal ? normal : rule);
+    out.m_until_at = until_time;
     // Reject rules that can never occur (BYMONTH=2;BYMONTHDAY=31) now rather than at expansion.
     // libical only refuses some of them when the iterator is made (FREQ=MONTHLY;BYMONTH=2;
     // BYMONTHDAY=30 it accepts and then yields nothing), so look for a first occurrence, without
@@ -308,6 +322,12 @@ std::vector<LocalTime> Recurrence::times(LocalTime start, LocalTime from, LocalT
                                          const std::vector<Date>& except) const {
     auto day = date::floor<date::days>(start);
     auto tod = start - day;
+    // A date-time UNTIL: walk through its own date (m_rrule has the date before it when it is
+    // midnight) and stop at its time of day.
+    if (m_until_at) {
+        Recurrence to_date = with_until(Date{date::floor<date::days>(*m_until_at)});
+        return to_date.times(start, from, std::min(through, *m_until_at), limit, except);
+    }
     std::vector<LocalTime> out;
     for (Date d : dates(Date{day}, Date{date::floor<date::days>(from)}, Date{date::floor<date::days>(through)}, 0, except)) {
         LocalTime t = LocalTime{date::local_days{d}} + tod;
