@@ -147,6 +147,33 @@ std::optional<LocalTime> until_at(const std::string& value) {
            std::chrono::minutes(std::stoi(value.substr(11, 2))) + std::chrono::seconds(std::min(59, std::stoi(value.substr(13, 2))));
 }
 
+/// The first occurrence on or after `start` of a WEEKLY rule with INTERVAL and BYDAY (and no
+/// BYMONTH), when `start` is not itself one of the BYDAY days. libical walks such a rule from the
+/// wrong week when DTSTART is not one of them (FREQ=WEEKLY;INTERVAL=3;BYDAY=SU from a Monday gave
+/// the Sunday three weeks later, not the one that ends the start's week: RFC 5545's weeks begin
+/// on WKST, MO by default), and right from an occurrence. Moving the start to that occurrence
+/// changes nothing else: the days skipped are not occurrences, so COUNT is the same.
+Date synced_start(const std::string& rrule, Date start) {
+    icalrecurrencetype r = icalrecurrencetype_from_string(rrule.c_str());
+    icalerror_clear_errno();
+    if (r.freq != ICAL_WEEKLY_RECURRENCE || r.interval <= 1 || r.by_day[0] == ICAL_RECURRENCE_ARRAY_MAX ||
+        r.by_month[0] != ICAL_RECURRENCE_ARRAY_MAX)
+        return start;
+    std::set<unsigned> days;  // 0 = Sunday, as date::weekday::c_encoding
+    for (int i = 0; i < ICAL_BY_DAY_SIZE && r.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i)
+        days.insert(static_cast<unsigned>(icalrecurrencetype_day_day_of_week(r.by_day[i])) - 1);
+    unsigned wkst = (r.week_start == ICAL_NO_WEEKDAY ? ICAL_MONDAY_WEEKDAY : r.week_start) - 1;
+    date::sys_days s{start};
+    if (days.count(date::weekday{s}.c_encoding())) return start;
+    date::sys_days week = s - date::days{(date::weekday{s}.c_encoding() + 7 - wkst) % 7};
+    for (int k = 0; k < 2; ++k)
+        for (int i = 0; i < 7; ++i) {
+            date::sys_days d = week + date::days{7 * r.interval * k + i};
+            if (d >= s && days.count(date::weekday{d}.c_encoding())) return Date{d};
+        }
+    return start;
+}
+
 }  // namespace
 
 std::optional<std::string> friendly_rrule(const std::string& input) {
@@ -271,6 +298,16 @@ Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
             part.find_first_of("0123456789") != std::string::npos)
             fail(ErrorKind::BadInput, what + ": " + part + ": a numbered weekday needs FREQ=MONTHLY or FREQ=YEARLY");
     }
+    // Rules RFC 5545 allows but libical 3.0 expands wrongly (found by comparing with dateutil,
+    // tests/e2e/test_recurrence_property.py): refused, rather than a schedule with wrong visits.
+    auto cannot = [&](const std::string& parts_named) {
+        fail(ErrorKind::BadInput, what + ": " + parts_named + " in a FREQ=" + freq +
+                                      " rule is not supported (libical expands it wrongly)");
+    };
+    if (seen.count("BYSETPOS") && (freq == "DAILY" || freq == "WEEKLY")) cannot("BYSETPOS");
+    if (seen.count("BYMONTHDAY") && freq == "DAILY") cannot("BYMONTHDAY");
+    if (seen.count("BYMONTHDAY") && freq == "YEARLY" && !seen.count("BYMONTH")) cannot("BYMONTHDAY without BYMONTH");
+    if (seen.count("BYYEARDAY") && seen.count("BYMONTH")) cannot("BYYEARDAY with BYMONTH");
     rule.clear();
     for (const auto& part : parts) rule += (rule.empty() ? "" : ";") + part;
     if (!parses(rule)) fail(ErrorKind::BadInput, what + ": " + rule + " is not a valid rule");
@@ -281,8 +318,13 @@ Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
     // Reject rules that can never occur (BYMONTH=2;BYMONTHDAY=31) now rather than at expansion.
     // libical only refuses some of them when the iterator is made (FREQ=MONTHLY;BYMONTH=2;
     // BYMONTHDAY=30 it accepts and then yields nothing), so look for a first occurrence, without
-    // the rule's own end, which may well lie in the past.
-    icalrecurrencetype open = icalrecurrencetype_from_string(without_bounds(rule).c_str());
+    // the rule's own end, which may well lie in the past. Nor with its INTERVAL: whether
+    // FREQ=MONTHLY;INTERVAL=4;BYMONTH=3,6 occurs depends on the month it starts in, which is not
+    // known here; without INTERVAL it occurs if it does from any start.
+    std::string open_rule;
+    for (const auto& part : split(without_bounds(rule), ';'))
+        if (part.rfind("INTERVAL=", 0) != 0) open_rule += (open_rule.empty() ? "" : ";") + part;
+    icalrecurrencetype open = icalrecurrencetype_from_string(open_rule.c_str());
     icalrecur_iterator* it = icalrecur_iterator_new(open, to_ical(Date{date::year{2026}, date::January, date::day{1}}));
     icalerror_clear_errno();
     bool occurs = it && !icaltime_is_null_time(icalrecur_iterator_next(it));
@@ -306,6 +348,7 @@ bool Recurrence::bounded() const {
 
 std::vector<Date> Recurrence::dates(Date start, Date from, Date through, size_t limit, const std::vector<Date>& except) const {
     std::vector<Date> out;
+    start = synced_start(m_rrule, start);
     walk(
         m_rrule, to_ical(start),
         [&](const icaltimetype& t) {
