@@ -308,6 +308,15 @@ Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
     if (seen.count("BYMONTHDAY") && freq == "DAILY") cannot("BYMONTHDAY");
     if (seen.count("BYMONTHDAY") && freq == "YEARLY" && !seen.count("BYMONTH")) cannot("BYMONTHDAY without BYMONTH");
     if (seen.count("BYYEARDAY") && seen.count("BYMONTH")) cannot("BYYEARDAY with BYMONTH");
+    // BYMONTHDAY=-3,29 names the 29th twice in a 31-day month, and libical's BYSETPOS then
+    // drops that month altogether.
+    for (const auto& part : parts) {
+        if (part.rfind("BYMONTHDAY=", 0) != 0 || !seen.count("BYSETPOS")) continue;
+        std::vector<std::string> list = split(part.substr(11), ',');
+        bool from_end = std::any_of(list.begin(), list.end(), [](const std::string& d) { return !d.empty() && d[0] == '-'; });
+        bool from_start = std::any_of(list.begin(), list.end(), [](const std::string& d) { return !d.empty() && d[0] != '-'; });
+        if (from_end && from_start) cannot("BYSETPOS with BYMONTHDAY days counted from both ends");
+    }
     rule.clear();
     for (const auto& part : parts) rule += (rule.empty() ? "" : ";") + part;
     if (!parses(rule)) fail(ErrorKind::BadInput, what + ": " + rule + " is not a valid rule");

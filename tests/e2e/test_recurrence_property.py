@@ -70,6 +70,9 @@ REGRESSIONS = [
     ("2030-02-28T09:30", "FREQ=DAILY;BYMONTHDAY=-29,-2;INTERVAL=2", [], "refused"),  # "never occurs"
     ("1996-01-01", "FREQ=YEARLY;BYMONTHDAY=-28,30;COUNT=3", [], "refused"),  # Jan 4 and 30 missing
     ("2003-01-01", "FREQ=YEARLY;BYYEARDAY=60,365;BYMONTH=1,3,11", [], "refused"),  # "never occurs"
+    # -3 and 29 are the same day in a 31-day month; libical then dropped the month (seed 5).
+    ("2016-04-22T09:45", "FREQ=MONTHLY;BYSETPOS=-1;BYMONTHDAY=-3,29;COUNT=16", [], "refused"),
+    ("2016-04-22", "FREQ=MONTHLY;BYSETPOS=-1;BYMONTHDAY=28,29;COUNT=3", [], ["2016-04-29", "2016-05-29", "2016-06-29"]),
     ("2024-07-01", "FREQ=WEEKLY;BYDAY=SU;COUNT=2;INTERVAL=3", [], ["2024-07-07", "2024-07-28"]),  # was 07-21, 08-11
     ("2024-07-01", "FREQ=WEEKLY;BYDAY=SU;INTERVAL=3;WKST=SU;COUNT=2", [], ["2024-07-21", "2024-08-11"]),
 ]

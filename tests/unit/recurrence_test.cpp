@@ -329,7 +329,7 @@ TEST_CASE("Rules libical expands wrongly are refused, not expanded") {
     // Each disagreed with python-dateutil and RFC 5545 (tests/e2e/test_recurrence_property.py).
     for (const char* rule : {"FREQ=WEEKLY;BYDAY=TH,FR;BYSETPOS=-1", "FREQ=DAILY;BYDAY=TU,TH;BYSETPOS=2",
                              "FREQ=DAILY;BYMONTHDAY=-15,29", "FREQ=YEARLY;BYMONTHDAY=-28,30",
-                             "FREQ=YEARLY;BYYEARDAY=60,365;BYMONTH=1,3,11"}) {
+                             "FREQ=YEARLY;BYYEARDAY=60,365;BYMONTH=1,3,11", "FREQ=MONTHLY;BYSETPOS=-1;BYMONTHDAY=-3,29"}) {
         INFO(rule);
         CHECK(message_of([&] { Recurrence::parse(rule); }).find("is not supported (libical expands it wrongly)") !=
               std::string::npos);
