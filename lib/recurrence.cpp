@@ -147,8 +147,8 @@ std::optional<LocalTime> until_at(const std::string& value) {
            std::chrono::minutes(std::stoi(value.substr(11, 2))) + std::chrono::seconds(std::min(59, std::stoi(value.substr(13, 2))));
 }
 
-/// The first occurrence on or after `start` of a WEEKLY rule with INTERVAL and BYDAY (and no
-/// BYMONTH), when `start` is not itself one of the BYDAY days. libical walks such a rule from the
+/// The first occurrence on or after `start` of a WEEKLY rule with INTERVAL and BYDAY, when
+/// `start` is not itself one (not one of the BYDAY days, or of the BYMONTH months). libical walks such a rule from the
 /// wrong week when DTSTART is not one of them (FREQ=WEEKLY;INTERVAL=3;BYDAY=SU from a Monday gave
 /// the Sunday three weeks later, not the one that ends the start's week: RFC 5545's weeks begin
 /// on WKST, MO by default), and right from an occurrence. Moving the start to that occurrence
@@ -156,20 +156,24 @@ std::optional<LocalTime> until_at(const std::string& value) {
 Date synced_start(const std::string& rrule, Date start) {
     icalrecurrencetype r = icalrecurrencetype_from_string(rrule.c_str());
     icalerror_clear_errno();
-    if (r.freq != ICAL_WEEKLY_RECURRENCE || r.interval <= 1 || r.by_day[0] == ICAL_RECURRENCE_ARRAY_MAX ||
-        r.by_month[0] != ICAL_RECURRENCE_ARRAY_MAX)
-        return start;
+    if (r.freq != ICAL_WEEKLY_RECURRENCE || r.interval <= 1 || r.by_day[0] == ICAL_RECURRENCE_ARRAY_MAX) return start;
+    std::set<unsigned> months;  // none: every month
+    for (int i = 0; i < ICAL_BY_MONTH_SIZE && r.by_month[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i)
+        months.insert(static_cast<unsigned>(icalrecurrencetype_month_month(r.by_month[i])));
+    auto in_months = [&](date::sys_days d) {
+        return months.empty() || months.count(static_cast<unsigned>(date::year_month_day{d}.month()));
+    };
     std::set<unsigned> days;  // 0 = Sunday, as date::weekday::c_encoding
     for (int i = 0; i < ICAL_BY_DAY_SIZE && r.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i)
         days.insert(static_cast<unsigned>(icalrecurrencetype_day_day_of_week(r.by_day[i])) - 1);
     unsigned wkst = (r.week_start == ICAL_NO_WEEKDAY ? ICAL_MONDAY_WEEKDAY : r.week_start) - 1;
     date::sys_days s{start};
-    if (days.count(date::weekday{s}.c_encoding())) return start;
+    if (days.count(date::weekday{s}.c_encoding()) && in_months(s)) return start;
     date::sys_days week = s - date::days{(date::weekday{s}.c_encoding() + 7 - wkst) % 7};
-    for (int k = 0; k < 2; ++k)
+    for (int k = 0; k < 53 * 28; k += r.interval)  // a week of every month comes round within 28 years
         for (int i = 0; i < 7; ++i) {
-            date::sys_days d = week + date::days{7 * r.interval * k + i};
-            if (d >= s && days.count(date::weekday{d}.c_encoding())) return Date{d};
+            date::sys_days d = week + date::days{7 * k + i};
+            if (d >= s && days.count(date::weekday{d}.c_encoding()) && in_months(d)) return Date{d};
         }
     return start;
 }

@@ -75,6 +75,10 @@ REGRESSIONS = [
     ("2016-04-22", "FREQ=MONTHLY;BYSETPOS=-1;BYMONTHDAY=28,29;COUNT=3", [], ["2016-04-29", "2016-05-29", "2016-06-29"]),
     ("2024-07-01", "FREQ=WEEKLY;BYDAY=SU;COUNT=2;INTERVAL=3", [], ["2024-07-07", "2024-07-28"]),  # was 07-21, 08-11
     ("2024-07-01", "FREQ=WEEKLY;BYDAY=SU;INTERVAL=3;WKST=SU;COUNT=2", [], ["2024-07-21", "2024-08-11"]),
+    # ... and with BYMONTH, from a start outside the months (seed 99): every 4th week from
+    # 2030-02-25's week, Sundays in October.
+    ("2030-03-01", "FREQ=WEEKLY;BYDAY=SU;UNTIL=20340409;INTERVAL=4;BYMONTH=10", [],
+     ["2030-10-13", "2031-10-12", "2032-10-10", "2033-10-09"]),
 ]
 
 

@@ -346,3 +346,8 @@ TEST_CASE("Every other week on a day the start is not: from the start's own week
     CHECK(first("FREQ=WEEKLY;INTERVAL=5;BYDAY=SU;COUNT=2", "2003-11-01") == days({"2003-11-02", "2003-12-07"}));
     CHECK(first("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", "2024-07-03", 2) == days({"2024-07-15", "2024-07-29"}));
 }
+
+TEST_CASE("Every 4th week on Sunday in October, from a start outside October") {
+    CHECK(first("FREQ=WEEKLY;BYDAY=SU;UNTIL=20340409;INTERVAL=4;BYMONTH=10", "2030-03-01") ==
+          days({"2030-10-13", "2031-10-12", "2032-10-10", "2033-10-09"}));
+}
