@@ -138,6 +138,46 @@ std::string until_date(const std::string& value, const std::string& what) {
     return date::format("%Y%m%d", date::sys_days{d});
 }
 
+/// A date-time UNTIL (already checked by until_date) as a local date-time; nullopt for a date.
+std::optional<LocalTime> until_at(const std::string& value) {
+    if (value.size() < 15) return std::nullopt;
+    Date d{date::year{std::stoi(value.substr(0, 4))}, date::month{static_cast<unsigned>(std::stoi(value.substr(4, 2)))},
+           date::day{static_cast<unsigned>(std::stoi(value.substr(6, 2)))}};
+    return LocalTime{date::local_days{d}} + std::chrono::hours(std::stoi(value.substr(9, 2))) +
+           std::chrono::minutes(std::stoi(value.substr(11, 2))) + std::chrono::seconds(std::min(59, std::stoi(value.substr(13, 2))));
+}
+
+/// The first occurrence on or after `start` of a WEEKLY rule with INTERVAL and BYDAY, when
+/// `start` is not itself one (not one of the BYDAY days, or of the BYMONTH months). libical walks such a rule from the
+/// wrong week when DTSTART is not one of them (FREQ=WEEKLY;INTERVAL=3;BYDAY=SU from a Monday gave
+/// the Sunday three weeks later, not the one that ends the start's week: RFC 5545's weeks begin
+/// on WKST, MO by default), and right from an occurrence. Moving the start to that occurrence
+/// changes nothing else: the days skipped are not occurrences, so COUNT is the same.
+Date synced_start(const std::string& rrule, Date start) {
+    icalrecurrencetype r = icalrecurrencetype_from_string(rrule.c_str());
+    icalerror_clear_errno();
+    if (r.freq != ICAL_WEEKLY_RECURRENCE || r.interval <= 1 || r.by_day[0] == ICAL_RECURRENCE_ARRAY_MAX) return start;
+    std::set<unsigned> months;  // none: every month
+    for (int i = 0; i < ICAL_BY_MONTH_SIZE && r.by_month[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i)
+        months.insert(static_cast<unsigned>(icalrecurrencetype_month_month(r.by_month[i])));
+    auto in_months = [&](date::sys_days d) {
+        return months.empty() || months.count(static_cast<unsigned>(date::year_month_day{d}.month()));
+    };
+    std::set<unsigned> days;  // 0 = Sunday, as date::weekday::c_encoding
+    for (int i = 0; i < ICAL_BY_DAY_SIZE && r.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i)
+        days.insert(static_cast<unsigned>(icalrecurrencetype_day_day_of_week(r.by_day[i])) - 1);
+    unsigned wkst = (r.week_start == ICAL_NO_WEEKDAY ? ICAL_MONDAY_WEEKDAY : r.week_start) - 1;
+    date::sys_days s{start};
+    if (days.count(date::weekday{s}.c_encoding()) && in_months(s)) return start;
+    date::sys_days week = s - date::days{(date::weekday{s}.c_encoding() + 7 - wkst) % 7};
+    for (int k = 0; k < 53 * 28; k += r.interval)  // a week of every month comes round within 28 years
+        for (int i = 0; i < 7; ++i) {
+            date::sys_days d = week + date::days{7 * k + i};
+            if (d >= s && days.count(date::weekday{d}.c_encoding()) && in_months(d)) return Date{d};
+        }
+    return start;
+}
+
 }  // namespace
 
 std::optional<std::string> friendly_rrule(const std::string& input) {
@@ -216,6 +256,7 @@ Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
     }
     // Check part by part first, so that the message can name the part that is wrong.
     std::string freq;
+    std::optional<LocalTime> until_time;
     std::set<std::string> seen;
     std::vector<std::string> parts;
     for (auto part : split(rule, ';')) {
@@ -245,7 +286,10 @@ Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
             if (!digits || std::stoi(value) < 1)
                 fail(ErrorKind::BadInput, what + ": " + part + ": must be a whole number from 1 to 9999");
         }
-        if (name == "UNTIL") part = "UNTIL=" + until_date(value, what);
+        if (name == "UNTIL") {
+            part = "UNTIL=" + until_date(value, what);
+            until_time = until_at(value);
+        }
         if (!parses("FREQ=DAILY;" + part) && !parses("FREQ=MONTHLY;" + part) && !parses("FREQ=YEARLY;" + part))
             fail(ErrorKind::BadInput, what + ": " + part + " is not valid");
         parts.push_back(part);
@@ -258,17 +302,42 @@ Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
             part.find_first_of("0123456789") != std::string::npos)
             fail(ErrorKind::BadInput, what + ": " + part + ": a numbered weekday needs FREQ=MONTHLY or FREQ=YEARLY");
     }
+    // Rules RFC 5545 allows but libical 3.0 expands wrongly (found by comparing with dateutil,
+    // tests/e2e/test_recurrence_property.py): refused, rather than a schedule with wrong visits.
+    auto cannot = [&](const std::string& parts_named) {
+        fail(ErrorKind::BadInput, what + ": " + parts_named + " in a FREQ=" + freq +
+                                      " rule is not supported (libical expands it wrongly)");
+    };
+    if (seen.count("BYSETPOS") && (freq == "DAILY" || freq == "WEEKLY")) cannot("BYSETPOS");
+    if (seen.count("BYMONTHDAY") && freq == "DAILY") cannot("BYMONTHDAY");
+    if (seen.count("BYMONTHDAY") && freq == "YEARLY" && !seen.count("BYMONTH")) cannot("BYMONTHDAY without BYMONTH");
+    if (seen.count("BYYEARDAY") && seen.count("BYMONTH")) cannot("BYYEARDAY with BYMONTH");
+    // BYMONTHDAY=-3,29 names the 29th twice in a 31-day month, and libical's BYSETPOS then
+    // drops that month altogether.
+    for (const auto& part : parts) {
+        if (part.rfind("BYMONTHDAY=", 0) != 0 || !seen.count("BYSETPOS")) continue;
+        std::vector<std::string> list = split(part.substr(11), ',');
+        bool from_end = std::any_of(list.begin(), list.end(), [](const std::string& d) { return !d.empty() && d[0] == '-'; });
+        bool from_start = std::any_of(list.begin(), list.end(), [](const std::string& d) { return !d.empty() && d[0] != '-'; });
+        if (from_end && from_start) cannot("BYSETPOS with BYMONTHDAY days counted from both ends");
+    }
     rule.clear();
     for (const auto& part : parts) rule += (rule.empty() ? "" : ";") + part;
     if (!parses(rule)) fail(ErrorKind::BadInput, what + ": " + rule + " is not a valid rule");
     icalrecurrencetype r = icalrecurrencetype_from_string(rule.c_str());
     char* normal = icalrecurrencetype_as_string(&r);
     Recurrence out(normal ? normal : rule);
+    out.m_until_at = until_time;
     // Reject rules that can never occur (BYMONTH=2;BYMONTHDAY=31) now rather than at expansion.
     // libical only refuses some of them when the iterator is made (FREQ=MONTHLY;BYMONTH=2;
     // BYMONTHDAY=30 it accepts and then yields nothing), so look for a first occurrence, without
-    // the rule's own end, which may well lie in the past.
-    icalrecurrencetype open = icalrecurrencetype_from_string(without_bounds(rule).c_str());
+    // the rule's own end, which may well lie in the past. Nor with its INTERVAL: whether
+    // FREQ=MONTHLY;INTERVAL=4;BYMONTH=3,6 occurs depends on the month it starts in, which is not
+    // known here; without INTERVAL it occurs if it does from any start.
+    std::string open_rule;
+    for (const auto& part : split(without_bounds(rule), ';'))
+        if (part.rfind("INTERVAL=", 0) != 0) open_rule += (open_rule.empty() ? "" : ";") + part;
+    icalrecurrencetype open = icalrecurrencetype_from_string(open_rule.c_str());
     icalrecur_iterator* it = icalrecur_iterator_new(open, to_ical(Date{date::year{2026}, date::January, date::day{1}}));
     icalerror_clear_errno();
     bool occurs = it && !icaltime_is_null_time(icalrecur_iterator_next(it));
@@ -292,6 +361,7 @@ bool Recurrence::bounded() const {
 
 std::vector<Date> Recurrence::dates(Date start, Date from, Date through, size_t limit, const std::vector<Date>& except) const {
     std::vector<Date> out;
+    start = synced_start(m_rrule, start);
     walk(
         m_rrule, to_ical(start),
         [&](const icaltimetype& t) {
@@ -308,6 +378,12 @@ std::vector<LocalTime> Recurrence::times(LocalTime start, LocalTime from, LocalT
                                          const std::vector<Date>& except) const {
     auto day = date::floor<date::days>(start);
     auto tod = start - day;
+    // A date-time UNTIL: walk through its own date (m_rrule has the date before it when it is
+    // midnight) and stop at its time of day.
+    if (m_until_at) {
+        Recurrence to_date = with_until(Date{date::floor<date::days>(*m_until_at)});
+        return to_date.times(start, from, std::min(through, *m_until_at), limit, except);
+    }
     std::vector<LocalTime> out;
     for (Date d : dates(Date{day}, Date{date::floor<date::days>(from)}, Date{date::floor<date::days>(through)}, 0, except)) {
         LocalTime t = LocalTime{date::local_days{d}} + tod;

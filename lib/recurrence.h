@@ -29,13 +29,18 @@ public:
     /// (0: no limit). Dates in `except` are left out (they still count toward COUNT).
     std::vector<Date> dates(Date start, Date from, Date through, size_t limit = 0,
                             const std::vector<Date>& except = {}) const;
-    /// The same for a local date-time start; the time of day is kept on every occurrence.
+    /// The same for a local date-time start; the time of day is kept on every occurrence. A
+    /// date-time UNTIL is honoured to the second here (RFC 5545 3.3.10: inclusive), so a 09:00
+    /// occurrence is not produced on the day of UNTIL=...T080000; a Z on it is read on the
+    /// start's own clock.
     std::vector<LocalTime> times(LocalTime start, LocalTime from, LocalTime through, size_t limit = 0,
                                  const std::vector<Date>& except = {}) const;
 
 private:
     explicit Recurrence(std::string rrule) : m_rrule(std::move(rrule)) {}
     std::string m_rrule;
+    /// A date-time UNTIL as given, for times(): m_rrule holds it as a date, for dates().
+    std::optional<LocalTime> m_until_at;
 };
 
 /// Turns a friendly repeat phrase into an RRULE; nullopt when it is not one.

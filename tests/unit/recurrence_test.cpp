@@ -305,3 +305,49 @@ TEST_CASE("Starting a walk later (libical's set_start) gives the same dates as w
     }
     CHECK(compared == 15 * 60);
 }
+
+TEST_CASE("A date-time UNTIL is honoured to the second for a timed start, and by date for dates") {
+    auto at = [](const std::string& s) { return LocalTime{date::local_days{day(s.substr(0, 10))}} + std::chrono::hours(std::stoi(s.substr(11, 2))); };
+    auto times = [&](const std::string& rule, const std::string& start) {
+        std::vector<std::string> out;
+        for (LocalTime t : Recurrence::parse(rule).times(at(start), at(start), at("2026-12-31T00")))
+            out.push_back(date::format("%FT%H", t));
+        return out;
+    };
+    // The 09:00 visit of the 5th is after UNTIL=...T080000; one exactly at UNTIL is the last.
+    CHECK(times("FREQ=DAILY;UNTIL=20261105T080000", "2026-11-03T09") == days({"2026-11-03T09", "2026-11-04T09"}));
+    CHECK(times("FREQ=DAILY;UNTIL=20261105T090000Z", "2026-11-03T09") ==
+          days({"2026-11-03T09", "2026-11-04T09", "2026-11-05T09"}));
+    CHECK(times("FREQ=DAILY;UNTIL=20261105T000000", "2026-11-03T00") ==
+          days({"2026-11-03T00", "2026-11-04T00", "2026-11-05T00"}));
+    // A date series keeps UNTIL's date unless UNTIL is its midnight.
+    CHECK(first("FREQ=DAILY;UNTIL=20261105T080000", "2026-11-03") == days({"2026-11-03", "2026-11-04", "2026-11-05"}));
+    CHECK(first("FREQ=DAILY;UNTIL=20261105T000000Z", "2026-11-03") == days({"2026-11-03", "2026-11-04"}));
+}
+
+TEST_CASE("Rules libical expands wrongly are refused, not expanded") {
+    // Each disagreed with python-dateutil and RFC 5545 (tests/e2e/test_recurrence_property.py).
+    for (const char* rule : {"FREQ=WEEKLY;BYDAY=TH,FR;BYSETPOS=-1", "FREQ=DAILY;BYDAY=TU,TH;BYSETPOS=2",
+                             "FREQ=DAILY;BYMONTHDAY=-15,29", "FREQ=YEARLY;BYMONTHDAY=-28,30",
+                             "FREQ=YEARLY;BYYEARDAY=60,365;BYMONTH=1,3,11", "FREQ=MONTHLY;BYSETPOS=-1;BYMONTHDAY=-3,29"}) {
+        INFO(rule);
+        CHECK(message_of([&] { Recurrence::parse(rule); }).find("is not supported (libical expands it wrongly)") !=
+              std::string::npos);
+    }
+    // Whether an INTERVAL rule occurs depends on its start: it is not refused as never occurring.
+    CHECK(first("FREQ=MONTHLY;BYMONTH=3,6,11;INTERVAL=4", "2014-07-20", 3) == days({"2014-11-20", "2015-03-20", "2015-11-20"}));
+}
+
+TEST_CASE("Every other week on a day the start is not: from the start's own week (WKST)") {
+    // libical began at the wrong week when the start was not one of the BYDAY days (found against
+    // dateutil); the walk now begins at the first occurrence.
+    CHECK(first("FREQ=WEEKLY;INTERVAL=3;BYDAY=SU", "2024-07-01", 3) == days({"2024-07-07", "2024-07-28", "2024-08-18"}));
+    CHECK(first("FREQ=WEEKLY;INTERVAL=3;BYDAY=SU;WKST=SU", "2024-07-01", 3) == days({"2024-07-21", "2024-08-11", "2024-09-01"}));
+    CHECK(first("FREQ=WEEKLY;INTERVAL=5;BYDAY=SU;COUNT=2", "2003-11-01") == days({"2003-11-02", "2003-12-07"}));
+    CHECK(first("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", "2024-07-03", 2) == days({"2024-07-15", "2024-07-29"}));
+}
+
+TEST_CASE("Every 4th week on Sunday in October, from a start outside October") {
+    CHECK(first("FREQ=WEEKLY;BYDAY=SU;UNTIL=20340409;INTERVAL=4;BYMONTH=10", "2030-03-01") ==
+          days({"2030-10-13", "2031-10-12", "2032-10-10", "2033-10-09"}));
+}
