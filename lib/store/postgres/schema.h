@@ -55,4 +55,8 @@ const char* schema_sql();
 /// leaves pom_meta's schema_version to the engine, which sets it after the last step.
 const char* schema_v11_sql();
 
+/// SQLite's migration 12 on PostgreSQL: a worker's start and end location and working hours, and
+/// appointment.pinned.
+const char* schema_v12_sql();
+
 }  // namespace pom::pg
