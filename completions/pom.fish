@@ -7,7 +7,7 @@
 function __pom_subcommands
     switch $argv[1]
         case 'pom'
-            printf '%s\n' init customer pool worker appt service inventory notify bill tag quote callback ticket note batch serve log db config completion help
+            printf '%s\n' init customer pool worker appt route service inventory notify bill tag quote callback ticket note batch serve log db config completion help
         case 'pom customer'
             printf '%s\n' add list show edit import timeline
         case 'pom pool'
@@ -20,6 +20,8 @@ function __pom_subcommands
             printf '%s\n' add list show assign move board days-out preview expand rollover export on-my-way start pause complete skip cancel series
         case 'pom appt series'
             printf '%s\n' list show edit suspend resume
+        case 'pom route'
+            printf '%s\n' optimize pin unpin
         case 'pom service'
             printf '%s\n' start new check uncheck reading dose use note photo recommend submit amend list show report
         case 'pom inventory'
@@ -73,11 +75,11 @@ function __pom_value_options
         case 'pom pool edit'
             printf '%s\n' -- --name --street --city --state --zip --lat --lon --gate-code --access-notes --body --gallons --surface --sanitizer
         case 'pom worker add'
-            printf '%s\n' -- --name --phone --email --role
+            printf '%s\n' -- --name --phone --email --role --start --end --hours
         case 'pom worker list'
             printf '%s\n' -- --role
         case 'pom worker edit'
-            printf '%s\n' -- --name --phone --email --role
+            printf '%s\n' -- --name --phone --email --role --start --end --hours
         case 'pom worker token add'
             printf '%s\n' -- --label --expires
         case 'pom appt add'
@@ -116,6 +118,8 @@ function __pom_value_options
             printf '%s\n' -- --worker --window --rule --type --duration --priority --note --from
         case 'pom appt series suspend'
             printf '%s\n' -- --from --until
+        case 'pom route optimize'
+            printf '%s\n' -- --date --worker --matrix
         case 'pom service start'
             printf '%s\n' -- --gps
         case 'pom service new'
@@ -290,6 +294,7 @@ complete -c pom -n '__pom_is \'pom\'' -a customer -d 'Customers: add, list, show
 complete -c pom -n '__pom_is \'pom\'' -a pool -d 'Pools and spas: the service locations of customers'
 complete -c pom -n '__pom_is \'pom\'' -a worker -d 'Workers: technicians and office staff'
 complete -c pom -n '__pom_is \'pom\'' -a appt -d 'Appointments: the schedule, recurring series, dispatch statuses'
+complete -c pom -n '__pom_is \'pom\'' -a route -d 'Routes: the order of each technician\'s day'
 complete -c pom -n '__pom_is \'pom\'' -a service -d 'Service tickets: what the technician did at the pool'
 complete -c pom -n '__pom_is \'pom\'' -a inventory -d 'Inventory: chemicals and parts in stock'
 complete -c pom -n '__pom_is \'pom\'' -a notify -d 'Customer notices: the outbox and its sender (cron)'
@@ -443,6 +448,9 @@ complete -c pom -n '__pom_is \'pom worker add\'' -l name -x -d 'Name (unique)'
 complete -c pom -n '__pom_is \'pom worker add\'' -l phone -x -d 'Phone number'
 complete -c pom -n '__pom_is \'pom worker add\'' -l email -x -d 'Email address'
 complete -c pom -n '__pom_is \'pom worker add\'' -l role -x -a 'technician office manager accountant admin' -d 'technician, office, manager, accountant or admin'
+complete -c pom -n '__pom_is \'pom worker add\'' -l start -x -d 'Where their day starts, LAT,LON (home or the shop; default: [routing] depot)'
+complete -c pom -n '__pom_is \'pom worker add\'' -l end -x -d 'Where their day ends, LAT,LON (default: where it starts)'
+complete -c pom -n '__pom_is \'pom worker add\'' -l hours -x -d 'Working hours, local HH:MM-HH:MM (default: [routing] day_start-day_end)'
 
 # pom worker list
 complete -c pom -n '__pom_is \'pom worker list\'' -s h -l help -d 'Print this help message and exit'
@@ -459,6 +467,9 @@ complete -c pom -n '__pom_is \'pom worker edit\'' -l name -x -d 'Name (unique)'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l phone -x -d 'Phone number'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l email -x -d 'Email address'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l role -x -a 'technician office manager accountant admin' -d 'technician, office, manager, accountant or admin'
+complete -c pom -n '__pom_is \'pom worker edit\'' -l start -x -d 'Where their day starts, LAT,LON (home or the shop; default: [routing] depot)'
+complete -c pom -n '__pom_is \'pom worker edit\'' -l end -x -d 'Where their day ends, LAT,LON (default: where it starts)'
+complete -c pom -n '__pom_is \'pom worker edit\'' -l hours -x -d 'Working hours, local HH:MM-HH:MM (default: [routing] day_start-day_end)'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l active -l inactive -d 'Still working (or not)'
 complete -c pom -n '__pom_is \'pom worker edit\'' -x -a '(__pom_ids worker)'
 
@@ -651,6 +662,24 @@ complete -c pom -n '__pom_is \'pom appt series suspend\'' -l until -x -d 'Last d
 
 # pom appt series resume
 complete -c pom -n '__pom_is \'pom appt series resume\'' -s h -l help -d 'Print this help message and exit'
+
+# pom route
+complete -c pom -n '__pom_is \'pom route\'' -a optimize -d 'Reorder each technician\'s visits of a day to drive least; windows, started, completed and pinned visits are kept (--dry-run: only show)'
+complete -c pom -n '__pom_is \'pom route\'' -a pin -d 'Keep a visit at its place in its route when it is optimised'
+complete -c pom -n '__pom_is \'pom route\'' -a unpin -d 'Let route optimize move a pinned visit again'
+complete -c pom -n '__pom_is \'pom route\'' -s h -l help -d 'Print this help message and exit'
+
+# pom route optimize
+complete -c pom -n '__pom_is \'pom route optimize\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom route optimize\'' -l date -x -d 'The day (default: today)'
+complete -c pom -n '__pom_is \'pom route optimize\'' -l worker -x -a '(__pom_ids worker)' -d 'Only this technician (id or name; repeatable)'
+complete -c pom -n '__pom_is \'pom route optimize\'' -l matrix -x -d 'Travel times in seconds: CSV with keys pool:ID and worker:ID (header row, first column)'
+
+# pom route pin
+complete -c pom -n '__pom_is \'pom route pin\'' -s h -l help -d 'Print this help message and exit'
+
+# pom route unpin
+complete -c pom -n '__pom_is \'pom route unpin\'' -s h -l help -d 'Print this help message and exit'
 
 # pom service
 complete -c pom -n '__pom_is \'pom service\'' -a start -d 'Open the service ticket of an appointment (the visit goes in progress)'
