@@ -1455,8 +1455,12 @@ ALTER TABLE worker ADD COLUMN day_start text COLLATE "C"
     CONSTRAINT worker_ck08_day_start CHECK (day_start IS NULL OR day_start ~ '^[0-2][0-9]:[0-5][0-9]$');
 ALTER TABLE worker ADD COLUMN day_end text COLLATE "C"
     CONSTRAINT worker_ck09_day_end CHECK (day_end IS NULL OR day_end ~ '^[0-2][0-9]:[0-5][0-9]$');
+-- SQLite checks a column's CHECK before the table's and PostgreSQL checks in name order: the two
+-- table CHECKs move up one number so that pinned's comes where SQLite has it.
+ALTER TABLE appointment RENAME CONSTRAINT appointment_ck12_window TO appointment_ck13_window;
+ALTER TABLE appointment RENAME CONSTRAINT appointment_ck11_series TO appointment_ck12_series;
 ALTER TABLE appointment ADD COLUMN pinned bigint NOT NULL DEFAULT 0
-    CONSTRAINT appointment_ck13_pinned CHECK (pinned IN (0, 1));
+    CONSTRAINT appointment_ck11_pinned CHECK (pinned IN (0, 1));
 
 COMMENT ON CONSTRAINT worker_ck04_start_lat ON worker IS 'start_lat IS NULL OR start_lat BETWEEN -90 AND 90';
 COMMENT ON CONSTRAINT worker_ck05_start_lon ON worker IS 'start_lon IS NULL OR start_lon BETWEEN -180 AND 180';
@@ -1464,7 +1468,7 @@ COMMENT ON CONSTRAINT worker_ck06_end_lat ON worker IS 'end_lat IS NULL OR end_l
 COMMENT ON CONSTRAINT worker_ck07_end_lon ON worker IS 'end_lon IS NULL OR end_lon BETWEEN -180 AND 180';
 COMMENT ON CONSTRAINT worker_ck08_day_start ON worker IS 'day_start IS NULL OR day_start GLOB ''[0-2][0-9]:[0-5][0-9]''';
 COMMENT ON CONSTRAINT worker_ck09_day_end ON worker IS 'day_end IS NULL OR day_end GLOB ''[0-2][0-9]:[0-5][0-9]''';
-COMMENT ON CONSTRAINT appointment_ck13_pinned ON appointment IS 'pinned IN (0, 1)';
+COMMENT ON CONSTRAINT appointment_ck11_pinned ON appointment IS 'pinned IN (0, 1)';
 )SQL";
 
 }  // namespace
