@@ -1,4 +1,4 @@
-// pom route optimize|pin|unpin: the order of each technician's day (issue 22)
+// pom route optimize|stats|pin|unpin: the order of each technician's day (issue 22)
 #include "cli.h"
 #include "route.h"
 #include "worker.h"
@@ -61,6 +61,40 @@ void setup_optimize(CLI::App* cmd, Cli& cli) {
     });
 }
 
+struct StatsOptions {
+    std::string from, to, by;
+    std::optional<std::string> matrix;
+};
+
+void setup_stats(CLI::App* cmd, Cli& cli) {
+    auto o = std::make_shared<StatsOptions>();
+    auto* sub = cmd->add_subcommand("stats", "The route dashboard: stops, km, drive hours and km per stop, per technician and day");
+    sub->add_option("--from", o->from, "First day")->required();
+    sub->add_option("--to", o->to, "Last day")->required();
+    sub->add_option("--by", o->by, "Sum per worker or per day (default: one row per technician and day)")
+        ->check(CLI::IsMember({"worker", "day"}));
+    add_opt(sub, "--matrix", o->matrix, "Travel times in seconds: CSV with keys pool:ID and worker:ID");
+    sub->callback([&cli, o] {
+        cli.read([&](Context& ctx) {
+            RouteStatsRequest req;
+            req.from = parse_day(o->from, ctx.today(), "--from");
+            req.to = parse_day(o->to, ctx.today(), "--to");
+            req.by = o->by;
+            std::optional<TravelMatrix> matrix;
+            if (o->matrix) {
+                matrix = read_matrix(*o->matrix);
+                req.matrix = &*matrix;
+            }
+            std::vector<Json> rows;
+            for (const auto& r : route_stats(ctx, req)) rows.push_back(route_stats_json(r));
+            std::vector<std::string> table = {"worker", "date", "stops", "km", "drive_hours", "km_per_stop"};
+            if (o->by == "worker") table = {"worker", "days", "stops", "km", "drive_hours", "km_per_stop"};
+            if (o->by == "day") table = {"date", "stops", "km", "drive_hours", "km_per_stop"};
+            return records(std::move(rows), route_stats_fields(), table);
+        });
+    });
+}
+
 void setup_pin(CLI::App* cmd, Cli& cli, bool pin) {
     auto id = std::make_shared<std::string>();
     auto* sub = cmd->add_subcommand(pin ? "pin" : "unpin", pin ? "Keep a visit at its place in its route when it is optimised"
@@ -83,6 +117,7 @@ void register_route(CLI::App& app, Cli& cli) {
     auto* cmd = app.add_subcommand("route", "Routes: the order of each technician's day");
     cmd->require_subcommand(1);
     setup_optimize(cmd, cli);
+    setup_stats(cmd, cli);
     setup_pin(cmd, cli, true);
     setup_pin(cmd, cli, false);
 }

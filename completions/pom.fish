@@ -21,7 +21,7 @@ function __pom_subcommands
         case 'pom appt series'
             printf '%s\n' list show edit suspend resume
         case 'pom route'
-            printf '%s\n' optimize pin unpin
+            printf '%s\n' optimize stats pin unpin
         case 'pom service'
             printf '%s\n' start new check uncheck reading dose use note photo recommend submit amend list show report
         case 'pom inventory'
@@ -120,6 +120,8 @@ function __pom_value_options
             printf '%s\n' -- --from --until
         case 'pom route optimize'
             printf '%s\n' -- --date --worker --matrix
+        case 'pom route stats'
+            printf '%s\n' -- --from --to --by --matrix
         case 'pom service start'
             printf '%s\n' -- --gps
         case 'pom service new'
@@ -665,6 +667,7 @@ complete -c pom -n '__pom_is \'pom appt series resume\'' -s h -l help -d 'Print 
 
 # pom route
 complete -c pom -n '__pom_is \'pom route\'' -a optimize -d 'Reorder each technician\'s visits of a day to drive least; windows, started, completed and pinned visits are kept (--dry-run: only show)'
+complete -c pom -n '__pom_is \'pom route\'' -a stats -d 'The route dashboard: stops, km, drive hours and km per stop, per technician and day'
 complete -c pom -n '__pom_is \'pom route\'' -a pin -d 'Keep a visit at its place in its route when it is optimised'
 complete -c pom -n '__pom_is \'pom route\'' -a unpin -d 'Let route optimize move a pinned visit again'
 complete -c pom -n '__pom_is \'pom route\'' -s h -l help -d 'Print this help message and exit'
@@ -674,6 +677,13 @@ complete -c pom -n '__pom_is \'pom route optimize\'' -s h -l help -d 'Print this
 complete -c pom -n '__pom_is \'pom route optimize\'' -l date -x -d 'The day (default: today)'
 complete -c pom -n '__pom_is \'pom route optimize\'' -l worker -x -a '(__pom_ids worker)' -d 'Only this technician (id or name; repeatable)'
 complete -c pom -n '__pom_is \'pom route optimize\'' -l matrix -x -d 'Travel times in seconds: CSV with keys pool:ID and worker:ID (header row, first column)'
+
+# pom route stats
+complete -c pom -n '__pom_is \'pom route stats\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom route stats\'' -l from -x -d 'First day'
+complete -c pom -n '__pom_is \'pom route stats\'' -l to -x -d 'Last day'
+complete -c pom -n '__pom_is \'pom route stats\'' -l by -x -a 'worker day' -d 'Sum per worker or per day (default: one row per technician and day)'
+complete -c pom -n '__pom_is \'pom route stats\'' -l matrix -x -d 'Travel times in seconds: CSV with keys pool:ID and worker:ID'
 
 # pom route pin
 complete -c pom -n '__pom_is \'pom route pin\'' -s h -l help -d 'Print this help message and exit'

@@ -65,6 +65,7 @@ const std::vector<Rule>& rules() {
         {"worker token list", "nnnny"},
         {"worker token revoke", "nnnny"},
         {"route optimize", "nyyny"},
+        {"route stats", "nyyyy"},
         {"route pin", "nyyny"},
         {"route unpin", "nyyny"},
         {"appt add", "nyyny"},

@@ -196,6 +196,109 @@ bool pin_appointment(Context& ctx, int64_t id, bool pinned) {
     return update_record(ctx, "appointment", id, {{"pinned", static_cast<int64_t>(pinned ? 1 : 0)}});
 }
 
+std::vector<RouteStatsRow> route_stats(Context& ctx, const RouteStatsRequest& req) {
+    if (req.to < req.from) fail(ErrorKind::BadInput, "--to: " + format_date(req.to) + " is before --from " + format_date(req.from));
+    if (!req.by.empty() && req.by != "worker" && req.by != "day")
+        fail(ErrorKind::BadInput, "--by: '" + req.by + "' is not worker or day");
+    const auto& rc = ctx.config.routing;
+    TravelModel model{rc.road_factor, rc.speed_kmh, req.matrix};
+    AppointmentFilter f;
+    f.from = req.from;
+    f.to = req.to;
+    // (date, worker) -> visits in stored order: list_appointments sorts by date, worker, route order.
+    std::map<std::pair<std::string, int64_t>, std::vector<Appointment>> days;
+    for (auto& a : list_appointments(ctx.store, f))
+        if (a.worker_id && open_status(a.status)) days[{a.date, *a.worker_id}].push_back(std::move(a));
+    std::map<int64_t, Worker> workers;
+    std::map<int64_t, std::optional<LatLon>> pools;
+    std::vector<RouteStatsRow> rows;
+    for (const auto& [key, visits] : days) {
+        auto wit = workers.find(key.second);
+        if (wit == workers.end()) wit = workers.emplace(key.second, get_worker(ctx.store, key.second)).first;
+        const Worker& w = wit->second;
+        std::optional<LatLon> start = w.start;
+        if (!start && rc.depot) start = LatLon{rc.depot->first, rc.depot->second};
+        std::optional<LatLon> end = w.end ? w.end : start;
+        RouteStatsRow row;
+        row.worker_id = key.second;
+        row.worker = w.name;
+        row.date = key.first;
+        row.days = 1;
+        row.stops = static_cast<int>(visits.size());
+        std::string prev_key = "worker:" + std::to_string(key.second);
+        std::optional<LatLon> prev = start;
+        auto leg = [&](const std::string& to_key, const std::optional<LatLon>& to) {
+            if (req.matrix) {
+                row.drive_s += req.matrix->seconds(prev_key, to_key);
+            } else if (prev && to) {
+                row.km += model.km(*prev, *to);
+                row.drive_s += model.seconds(*prev, *to);
+            }
+        };
+        for (const auto& a : visits) {
+            auto pit = pools.find(a.pool_id);
+            if (pit == pools.end()) {
+                Pool p = get_pool(ctx.store, a.pool_id);
+                std::optional<LatLon> at;
+                if (p.lat && p.lon) at = LatLon{*p.lat, *p.lon};
+                pit = pools.emplace(a.pool_id, at).first;
+            }
+            std::string k = "pool:" + std::to_string(a.pool_id);
+            leg(k, pit->second);
+            prev_key = k;
+            prev = pit->second;  // legs to and from a pool without coordinates count 0, as route optimize counts them
+        }
+        leg("worker:" + std::to_string(key.second), end);
+        rows.push_back(std::move(row));
+    }
+    if (req.by.empty()) {
+        std::sort(rows.begin(), rows.end(), [](const RouteStatsRow& a, const RouteStatsRow& b) {
+            return a.worker != b.worker ? a.worker < b.worker : a.date < b.date;
+        });
+        return rows;
+    }
+    std::map<std::string, RouteStatsRow> sums;
+    for (const auto& r : rows) {
+        std::string k = req.by == "worker" ? r.worker + "\x1f" + std::to_string(*r.worker_id) : r.date;
+        auto& s = sums[k];
+        if (req.by == "worker") {
+            s.worker_id = r.worker_id;
+            s.worker = r.worker;
+        } else {
+            s.date = r.date;
+        }
+        s.days += 1;
+        s.stops += r.stops;
+        s.km += r.km;
+        s.drive_s += r.drive_s;
+    }
+    std::vector<RouteStatsRow> out;
+    for (auto& [k, s] : sums) {
+        if (req.by == "day") s.days = 1;
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+const std::vector<std::string>& route_stats_fields() {
+    static const std::vector<std::string> f{"worker_id", "worker", "date", "days", "stops", "km", "drive_hours", "km_per_stop"};
+    return f;
+}
+
+Json route_stats_json(const RouteStatsRow& r) {
+    auto round1 = [](double v) { return std::round(v * 10) / 10; };
+    return object({
+        {"worker_id", r.worker_id ? Json(*r.worker_id) : Json(nullptr)},
+        {"worker", r.worker_id ? Json(r.worker) : Json(nullptr)},
+        {"date", r.date.empty() ? Json(nullptr) : Json(r.date)},
+        {"days", r.days},
+        {"stops", r.stops},
+        {"km", round1(r.km)},
+        {"drive_hours", std::round(static_cast<double>(r.drive_s) / 36.0) / 100},
+        {"km_per_stop", r.stops ? std::round(r.km / r.stops * 100) / 100 : 0.0},
+    });
+}
+
 const std::vector<std::string>& route_fields() {
     static const std::vector<std::string> f{
         "worker_id",        "worker",          "stops",          "km_before",     "km_after",        "drive_min_before",

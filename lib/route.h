@@ -64,6 +64,29 @@ int save_routes(Context& ctx, const std::vector<WorkerRoute>& routes);
 /// Pins (or unpins) a visit's place in its route: route optimize leaves it there.
 bool pin_appointment(Context& ctx, int64_t id, bool pinned);
 
+/// The route dashboard: one row per technician and day (or summed per technician or per day).
+struct RouteStatsRow {
+    std::optional<int64_t> worker_id;  ///< empty when summed per day
+    std::string worker;
+    std::string date;                  ///< empty when summed per technician
+    int days = 0;
+    int stops = 0;
+    double km = 0;
+    int64_t drive_s = 0;
+};
+
+struct RouteStatsRequest {
+    Date from, to;
+    std::string by;  ///< "" (technician and day), "worker" or "day"
+    const TravelMatrix* matrix = nullptr;
+};
+
+/// Stops, km and drive time of the visits (not cancelled or skipped) in their stored route order,
+/// from each technician's start and back, as route optimize prices them.
+std::vector<RouteStatsRow> route_stats(Context& ctx, const RouteStatsRequest& request);
+Json route_stats_json(const RouteStatsRow& r);
+const std::vector<std::string>& route_stats_fields();
+
 /// Seconds from midnight as HH:MM (past midnight: 24:10 and so on).
 std::string clock_text(int64_t seconds);
 

@@ -161,6 +161,29 @@ class Routes(PomTest):
         self.validate("route", r)
         self.assertEqual((r[0]["worker"], r[0]["stops"], r[0]["order"]), ("Tom Reed", 0, []))
 
+    def test_stats_follow_the_stored_order(self):
+        before = self.json("route", "stats", "--from", DAY, "--to", DAY)
+        self.validate("route-stats", before)
+        self.assertEqual([(r["worker"], r["date"], r["stops"]) for r in before], [("Maria Lopez", DAY, 6)])
+        planned = self.json("route", "optimize", "--date", DAY)[0]
+        after = self.json("route", "stats", "--from", DAY, "--to", DAY)
+        self.assertAlmostEqual(before[0]["km"], planned["km_before"], delta=0.1)
+        self.assertAlmostEqual(after[0]["km"], planned["km_after"], delta=0.1)
+        self.assertAlmostEqual(after[0]["km_per_stop"], after[0]["km"] / 6, delta=0.01)
+        self.assertAlmostEqual(after[0]["drive_hours"], planned["drive_min_after"] / 60, delta=0.02)
+        # Another day for Tom: per worker and per day sums.
+        self.ok("appt", "add", "--customer", "1", "--date", "2026-11-26", "--worker", "Tom")
+        self.ok("worker", "edit", "Tom", "--start", "33.45,-112.07")
+        by_worker = self.json("route", "stats", "--from", DAY, "--to", "2026-11-26", "--by", "worker")
+        self.validate("route-stats", by_worker)
+        self.assertEqual([(r["worker"], r["days"], r["stops"], r["date"]) for r in by_worker],
+                         [("Maria Lopez", 1, 6, None), ("Tom Reed", 1, 1, None)])
+        by_day = self.json("route", "stats", "--from", DAY, "--to", "2026-11-26", "--by", "day")
+        self.assertEqual([(r["date"], r["stops"], r["worker"]) for r in by_day], [(DAY, 6, None), ("2026-11-26", 1, None)])
+        self.assertEqual(self.csv("route", "stats", "--from", DAY, "--to", "2026-11-26")[1]["worker"], "Tom Reed")
+        self.assertRefused(["route", "stats", "--from", "2026-11-26", "--to", DAY], 65, "--to: 2026-11-25 is before --from 2026-11-26")
+        self.assertEqual(self.json("route", "stats", "--from", "2026-12-01", "--to", "2026-12-02"), [])
+
     def test_worker_start_end_hours(self):
         w = self.json("worker", "edit", "Tom", "--start", "33.45,-112.07", "--end", "33.5,-112.0", "--hours", "06:00-14:30")
         self.validate("worker", w)
