@@ -46,6 +46,39 @@ DaySchedule evaluate_day(const DayProblem& p, const std::vector<int>& order) {
 
 namespace {
 
+// What evaluate_day compares, without the per-stop vectors: the search evaluates millions of orders.
+struct Cost {
+    int late = 0;
+    int64_t lateness = 0, travel = 0;
+    bool better_than(const Cost& o) const {
+        if (late != o.late) return late < o.late;
+        if (lateness != o.lateness) return lateness < o.lateness;
+        return travel < o.travel;
+    }
+};
+
+Cost quick_cost(const DayProblem& p, const int* order, size_t m) {
+    Cost c;
+    int64_t t = p.day_start_s;
+    size_t prev = 0;
+    for (size_t k = 0; k < m; ++k) {
+        const SolverStop& st = p.stops[static_cast<size_t>(order[k])];
+        size_t node = static_cast<size_t>(order[k]) + 1;
+        int64_t leg = p.t(prev, node);
+        c.travel += leg;
+        t += leg;
+        int64_t start = std::max(t, st.ready_s);
+        if (start > st.due_s) {
+            ++c.late;
+            c.lateness += start - st.due_s;
+        }
+        t = start + st.service_s;
+        prev = node;
+    }
+    c.travel += p.t(prev, p.end_node());
+    return c;
+}
+
 // ---- The tour search: symmetric travel, no windows, nothing fixed ----------------------------
 
 class TourSearch {
@@ -311,35 +344,53 @@ public:
 
     DaySchedule eval(const std::vector<int>& free_order) const { return evaluate_day(m_p, merge(free_order)); }
 
+    Cost cost(const std::vector<int>& free_order) {
+        size_t k = 0;
+        m_buffer.resize(m_fixed_at.size());
+        for (size_t i = 0; i < m_fixed_at.size(); ++i) m_buffer[i] = m_fixed_at[i] >= 0 ? m_fixed_at[i] : free_order[k++];
+        return quick_cost(m_p, m_buffer.data(), m_buffer.size());
+    }
+
     DaySchedule exact() {
         std::vector<int> order = m_free;
         std::sort(order.begin(), order.end());
-        DaySchedule best = eval(order);
+        std::vector<int> best = order;
+        Cost best_cost = cost(order);
         while (std::next_permutation(order.begin(), order.end())) {
-            DaySchedule s = eval(order);
-            if (s.better_than(best)) best = std::move(s);
+            Cost c = cost(order);
+            if (c.better_than(best_cost)) {
+                best_cost = c;
+                best = order;
+            }
         }
-        return best;
+        return eval(best);
     }
 
     DaySchedule ils(const std::vector<std::vector<int>>& starts, int iterations) {
-        std::optional<DaySchedule> best;
+        std::vector<int> best;
+        Cost best_cost;
         for (const auto& start : starts) {
             std::vector<int> cur = start;
-            DaySchedule cs = descend(cur);
-            if (!best || cs.better_than(*best)) best = cs;
+            Cost cs = descend(cur);
+            if (best.empty() || cs.better_than(best_cost)) {
+                best_cost = cs;
+                best = cur;
+            }
             for (int it = 0; it < iterations; ++it) {
                 std::vector<int> next = cur;
                 kick(next);
-                DaySchedule ns = descend(next);
+                Cost ns = descend(next);
                 if (!cs.better_than(ns)) {
                     cur = std::move(next);
                     cs = ns;
-                    if (cs.better_than(*best)) best = cs;
+                    if (cs.better_than(best_cost)) {
+                        best_cost = cs;
+                        best = cur;
+                    }
                 }
             }
         }
-        return *best;
+        return eval(best);
     }
 
     std::vector<int> free_stops() const { return m_free; }
@@ -372,15 +423,15 @@ public:
 
 private:
     // First-improvement descent over relocate, exchange, 2-opt and Or-opt (2 and 3 stops).
-    DaySchedule descend(std::vector<int>& order) {
-        DaySchedule cur = eval(order);
+    Cost descend(std::vector<int>& order) {
+        Cost cur = cost(order);
         size_t n = order.size();
         bool improved = true;
         std::vector<int> cand;
         auto try_it = [&]() {
-            DaySchedule s = eval(cand);
+            Cost s = cost(cand);
             if (s.better_than(cur)) {
-                cur = std::move(s);
+                cur = s;
                 order = cand;
                 return true;
             }
@@ -434,6 +485,7 @@ private:
     std::mt19937_64 m_rng;
     std::vector<int> m_fixed_at;  ///< per position: the fixed stop there, or -1
     std::vector<int> m_free;
+    std::vector<int> m_buffer;
 };
 
 bool plain_tour(const DayProblem& p) {
@@ -486,7 +538,7 @@ DaySchedule solve_day(const DayProblem& p, const std::vector<int>& start_order) 
                 if (given_free.size() == search.free_count()) starts.push_back(given_free);
             }
             size_t n = search.free_count();
-            int iterations = static_cast<int>(std::max<size_t>(30, std::min<size_t>(300, 6000 / (n * n / 4 + 1))));
+            int iterations = static_cast<int>(std::max<size_t>(30, std::min<size_t>(200, 3000 / (n * n / 4 + 1))));
             best = search.ils(starts, iterations);
         }
     }
