@@ -184,6 +184,20 @@ class Routes(PomTest):
         self.assertRefused(["route", "stats", "--from", "2026-11-26", "--to", DAY], 65, "--to: 2026-11-25 is before --from 2026-11-26")
         self.assertEqual(self.json("route", "stats", "--from", "2026-12-01", "--to", "2026-12-02"), [])
 
+    def test_routing_config(self):
+        # Tom has no start of his own: the depot is where his day starts, at [routing] day_start.
+        self.ok("appt", "add", "--customer", "2", "--date", "2026-11-26", "--worker", "Tom")
+        with open(self.config_path, "a") as f:
+            f.write('\n[routing]\ndepot = "33.40,-112.10"\nday_start = "06:30"\nspeed_kmh = 30\n')
+        r = self.json("route", "optimize", "--date", "2026-11-26")[0]
+        self.assertEqual(r["order"][0]["arrival"], "06:30")  # pool 2 is at the depot
+        self.assertEqual(self.json("config", "show")[0]["routing.depot"], "33.4,-112.1")
+        with open(self.config_path, "a") as f:
+            f.write("road_factor = 0.5\n")
+        r = self.pom("route", "optimize", "--date", "2026-11-26")
+        self.assertEqual(r.code, 78, r)
+        self.assertIn("routing.road_factor must be between 1 and 5", r.err)
+
     def test_worker_start_end_hours(self):
         w = self.json("worker", "edit", "Tom", "--start", "33.45,-112.07", "--end", "33.5,-112.0", "--hours", "06:00-14:30")
         self.validate("worker", w)
