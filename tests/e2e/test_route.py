@@ -184,6 +184,15 @@ class Routes(PomTest):
         self.assertRefused(["route", "stats", "--from", "2026-11-26", "--to", DAY], 65, "--to: 2026-11-25 is before --from 2026-11-26")
         self.assertEqual(self.json("route", "stats", "--from", "2026-12-01", "--to", "2026-12-02"), [])
 
+    def test_roles(self):
+        # A technician's start is often their home: other technicians do not see it.
+        seen = self.json("worker", "show", "Maria", "--as", "Tom Reed")[0]
+        self.assertEqual((seen["start_lat"], seen["start_lon"]), (None, None))
+        self.assertEqual(self.json("worker", "show", "Maria")[0]["start_lat"], 33.45)
+        self.assertRefused(["route", "optimize", "--date", DAY, "--as", "Tom Reed"], 77, "")
+        self.ok("worker", "add", "--name", "Dana Fox", "--role", "office")
+        self.assertEqual(len(self.json("route", "optimize", "--date", DAY, "--dry-run", "--as", "Dana Fox")), 1)
+
     def test_routing_config(self):
         # Tom has no start of his own: the depot is where his day starts, at [routing] day_start.
         self.ok("appt", "add", "--customer", "2", "--date", "2026-11-26", "--worker", "Tom")
