@@ -28,6 +28,7 @@ std::vector<Route> table() {
         status("complete", "The visit is done"),
         status("skip", "The visit could not be done: gate locked, dog out, weather (queues the skip notice)"),
         status("cancel", "Cancel a visit (or end its series)"),
+        status("edit", "Change one visit: window, length, type, priority, pool, notes, technician (its series is left alone)"),
         {"GET", "/board", {"appt", "board"}, Input::query, "The schedule board of a day: each technician's visits in route order",
          "appointment"},
         {"POST", "/appointments/{id}/service", {"service", "start"}, Input::json, "Start the service ticket of a visit",

@@ -8,14 +8,15 @@
 #include "worker.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 namespace pom::cli {
 
 namespace {
 
-const std::vector<std::string> k_table = {"id",           "date",     "window", "worker", "route_order", "customer",
-                                          "city",         "service_type", "priority", "status"};
+const std::vector<std::string> k_table = {"id",   "date",         "window",   "worker", "route_order", "customer",
+                                          "pool", "city",         "service_type", "priority", "status"};
 
 Output appointment_rows(Store& store, const std::vector<int64_t>& ids) {
     std::vector<Json> rows;
@@ -107,6 +108,7 @@ std::string board_text(Store& store, const std::vector<Appointment>& appts, cons
         columns[index[key]].second.push_back(&a);
     }
     std::sort(columns.begin(), columns.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    const std::set<int64_t> several = customers_with_several_pools(store);
     std::vector<const Appointment*> unassigned;
     for (const auto& a : appts)
         if (a.worker_name.empty()) unassigned.push_back(&a);
@@ -136,7 +138,8 @@ std::string board_text(Store& store, const std::vector<Appointment>& appts, cons
             const Appointment& a = *c.second[r];
             std::string when = a.window_start.empty() ? "     " : a.window_start;
             std::string pri = a.priority == "urgent" ? "!!" : a.priority == "high" ? "!" : "";
-            return mark(a.status) + " " + when + " " + pri + a.customer_name + " #" + std::to_string(a.id);
+            std::string pool = several.count(a.customer_id) ? " (" + a.pool_name + ")" : "";
+            return mark(a.status) + " " + when + " " + pri + a.customer_name + pool + " #" + std::to_string(a.id);
         });
     }
     out += "\n· scheduled  → en route  ▶ in progress  ‖ paused  ✓ completed  ↷ skipped  ✗ cancelled  ! high  !! urgent\n";
@@ -157,7 +160,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         auto o = std::make_shared<AddOptions>();
         auto* sub = cmd->add_subcommand("add", "Schedule a visit (or, with --repeat, a recurring series)");
         sub->add_option("--customer", o->customer, "Customer id, ref or name")->required();
-        add_opt(sub, "--pool", o->pool, "Pool id (may be left out when the customer has one pool)");
+        add_opt(sub, "--pool", o->pool, "Pool id or name (may be left out when the customer has one pool)");
         add_opt(sub, "--date", o->date, "Date: YYYY-MM-DD, today, tomorrow, +3d (default: today + days-out)");
         add_opt(sub, "--days-out", o->days_out, "Schedule N days from today (default: the company's days-out number)");
         add_opt(sub, "--window", o->window, "Time window, local: 08:00-12:00");
@@ -315,6 +318,54 @@ void register_appt(CLI::App& app, Cli& cli) {
         });
     }
     {
+        struct EditOptions {
+            std::string id;
+            std::optional<std::string> worker, window, duration, type, priority, pool, note, office_note;
+            std::optional<int64_t> order;
+            std::optional<bool> pinned;
+            bool unassign = false, no_window = false;
+        };
+        auto o = std::make_shared<EditOptions>();
+        auto* sub = cmd->add_subcommand("edit", "Change one visit (its series is left alone; the change is in the audit log)");
+        sub->add_option("ID", o->id, "Appointment id")->required();
+        add_opt(sub, "--worker", o->worker, "Technician id or name (queues the appointment notice, as assign does)");
+        sub->add_flag("--unassign", o->unassign, "No technician");
+        add_opt(sub, "--window", o->window, "Time window, local: 08:00-12:00");
+        sub->add_flag("--no-window", o->no_window, "No time window");
+        add_opt(sub, "--duration", o->duration, "Length: 45, 45m, 1h30m");
+        add_opt(sub, "--type", o->type, "Service type from config");
+        sub->add_option("--priority", o->priority, "normal, high or urgent")->check(CLI::IsMember({"normal", "high", "urgent"}));
+        add_opt(sub, "--pool", o->pool, "Another pool of the same customer: id or name");
+        add_opt(sub, "--order", o->order, "Route position");
+        add_bool(sub, "--pin,!--unpin", o->pinned, "Keep (or no longer keep) its place when route optimize reorders the day");
+        add_opt(sub, "--note", o->note, "Note for the technician (empty: none)");
+        add_opt(sub, "--office-note", o->office_note, "Private office note (empty: none)");
+        sub->callback([&cli, o] {
+            cli.write([&](Context& ctx) {
+                if (o->worker && o->unassign) fail(ErrorKind::Usage, "--worker and --unassign cannot both be given");
+                if (o->window && o->no_window) fail(ErrorKind::Usage, "--window and --no-window cannot both be given");
+                int64_t id = parse_id(o->id, "ID");
+                AppointmentEdit e;
+                if (o->worker) e.worker = std::optional<int64_t>(resolve_worker(ctx.store, *o->worker));
+                if (o->unassign) e.worker = std::optional<int64_t>();
+                if (o->window) e.window = std::optional<std::pair<std::string, std::string>>(parse_window(*o->window));
+                if (o->no_window) e.window = std::optional<std::pair<std::string, std::string>>();
+                if (o->duration) e.duration_min = parse_visit_minutes(*o->duration);
+                e.service_type = o->type;
+                e.priority = o->priority;
+                if (o->pool) e.pool_id = resolve_pool(ctx.store, get_appointment(ctx.store, id).customer_id, o->pool);
+                if (o->order) e.route_order = std::optional<int64_t>(*o->order);
+                e.pinned = o->pinned;
+                e.tech_note = o->note;
+                e.office_note = o->office_note;
+                bool changed = edit_appointment(ctx, id, e);
+                Output out = appointment_rows(ctx.store, {id});
+                if (!changed) out.note = "appointment " + std::to_string(id) + " already reads so: nothing changed";
+                return out;
+            });
+        });
+    }
+    {
         auto day = std::make_shared<std::string>("today");
         auto* sub = cmd->add_subcommand("board", "The schedule board: one column per technician plus Unassigned");
         sub->add_option("--date", *day, "The day (default: today)");
@@ -370,7 +421,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         auto limit = std::make_shared<int64_t>(10);
         auto until = std::make_shared<std::optional<std::string>>();
         auto* sub = cmd->add_subcommand("preview", "Print the occurrences of a rule without touching the database");
-        sub->add_option("--start", *start, "First date, or date and local time: 2026-11-03 or 2026-11-03T09:00")->required();
+        sub->add_option("--start", *start, "First day, or day and local time: 2026-11-03, monday, 2026-11-03T09:00, \"monday 09:00\"")->required();
         sub->add_option("--repeat", *repeat, "RRULE or friendly form")->required();
         sub->add_option("--exdate", *exdates, "Dates to leave out (comma-separated or repeated)")->delimiter(',');
         sub->add_option("--limit", *limit, "At most this many (default 10; 0 with --until: all)")->check(k_count);
@@ -381,11 +432,24 @@ void register_appt(CLI::App& app, Cli& cli) {
                 std::vector<Date> except;
                 for (const auto& e : *exdates) except.push_back(parse_date(e, "--exdate"));
                 if (*limit == 0 && !*until && !rule.bounded()) fail(ErrorKind::Usage, "--limit 0 needs --until or a bounded rule");
-                Date first = parse_date(start->substr(0, 10), "--start");
-                Date last = *until ? parse_date(**until, "--until") : add_days(first, 366 * 50);
+                // The first day as people type it anywhere (today, monday, +3d, a date), with an
+                // optional local time after a space or a T.
+                Date today = cli.local_today();
+                std::string day_text = *start, time_text;
+                bool iso = start->size() >= 10 && std::isdigit(static_cast<unsigned char>((*start)[0])) && (*start)[4] == '-';
+                size_t cut = iso ? 10 : start->find(' ');
+                if (cut != std::string::npos && cut < start->size()) {
+                    day_text = start->substr(0, cut);
+                    time_text = start->substr(cut + 1);
+                    if ((*start)[cut] != ' ' && (*start)[cut] != 'T')
+                        fail(ErrorKind::BadInput, "--start: '" + *start + "' is not a day with an optional time (2026-11-03T09:00, monday 09:00)");
+                }
+                Date first = parse_day(day_text, today, "--start");
+                if (!time_text.empty()) *start = format_date(first) + "T" + time_text;
+                Date last = *until ? parse_day(**until, today, "--until") : add_days(first, 366 * 50);
                 if (last < first) fail(ErrorKind::BadInput, "--until: before --start");
                 std::vector<Json> rows;
-                if (start->size() == 10) {
+                if (time_text.empty()) {
                     for (Date d : rule.dates(first, first, last, static_cast<size_t>(*limit), except))
                         rows.push_back({{"occurrence", format_date(d)}});
                 } else {
@@ -529,7 +593,7 @@ void register_appt(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t id = parse_id(o->id, "ID");
                 StatusChange c;
-                if (o->at) c.at = parse_instant(*o->at, ctx.tz, "--at");
+                if (o->at) c.at = parse_when(*o->at, ctx.today(), ctx.tz, "--at");
                 c.reason = o->reason.value_or("");
                 if (o->eta) c.eta = parse_duration(*o->eta, "--eta");
                 if (to == "paused") {

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "text_check.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -40,7 +41,8 @@ void register_batch(CLI::App& app, Cli& cli) {
             std::optional<WriteTx> tx;
             if (!*keep_going || cli.g.dry_run) tx.emplace(store);
 
-            std::string results;
+            std::vector<Json> results;
+            int ran = 0, failed = 0;
             std::optional<Failure> first_failure;
             std::string line;
             int number = 0;
@@ -56,10 +58,12 @@ void register_batch(CLI::App& app, Cli& cli) {
                     if (std::string problem = text_problem(line, TextKind::BatchLine); !problem.empty())
                         throw Error(ErrorKind::BadInput, problem);
                     Json parsed = Json::parse(line);
-                    if (!parsed.is_array() || parsed.empty()) throw std::invalid_argument("not an array");
-                    for (const auto& a : parsed) {
-                        if (!a.is_string()) throw std::invalid_argument("not a string");
-                        args.push_back(a.get<std::string>());
+                    if (!parsed.is_array()) throw std::invalid_argument(std::string("the line is a JSON ") + parsed.type_name());
+                    if (parsed.empty()) throw std::invalid_argument("the array is empty");
+                    for (size_t i = 0; i < parsed.size(); ++i) {
+                        if (!parsed[i].is_string())
+                            throw std::invalid_argument("element " + std::to_string(i + 1) + " is a " + parsed[i].type_name());
+                        args.push_back(parsed[i].get<std::string>());
                     }
                     if (args[0] == "batch" || args[0] == "init")
                         c.failure = Failure{ErrorKind::Usage, "'" + args[0] + "' cannot run inside a batch"};
@@ -67,8 +71,16 @@ void register_batch(CLI::App& app, Cli& cli) {
                         c = run_captured(args, session);
                 } catch (const Error& e) {
                     c.failure = Failure{e.kind(), e.what()};
-                } catch (const std::exception&) {
-                    c.failure = Failure{ErrorKind::Usage, "not a JSON array of strings"};
+                } catch (const Json::parse_error& e) {
+                    // Where the line stops being JSON, counted in characters as an editor shows them.
+                    size_t at = std::min<size_t>(e.byte == 0 ? 0 : e.byte - 1, line.size());
+                    size_t column = 1;
+                    for (size_t i = 0; i < at; ++i)
+                        if ((static_cast<unsigned char>(line[i]) & 0xC0u) != 0x80u) ++column;
+                    c.failure = Failure{ErrorKind::Usage, "not a JSON array of strings: it stops being JSON at column " +
+                                                              std::to_string(column)};
+                } catch (const std::exception& e) {
+                    c.failure = Failure{ErrorKind::Usage, std::string("not a JSON array of strings: ") + e.what()};
                 }
                 if (c.failure) c.code = exit_code(c.failure->kind);
                 record["args"] = args;
@@ -85,7 +97,9 @@ void register_batch(CLI::App& app, Cli& cli) {
                 record["output"] = output;
                 record["error"] = c.failure ? Json{{"code", error_code_name(c.failure->kind)}, {"message", c.failure->message}}
                                             : Json(nullptr);
-                results += record.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+                ++ran;
+                if (c.failure) ++failed;
+                results.push_back(std::move(record));
                 if (c.failure && !first_failure)
                     first_failure = Failure{c.failure->kind, "batch line " + std::to_string(number) + ": " + c.failure->message};
                 if (c.failure && !*keep_going) break;
@@ -101,7 +115,20 @@ void register_batch(CLI::App& app, Cli& cli) {
                 }
             }
             if (cli.g.dry_run) o.note = "dry run: nothing was written";
-            o.text = results;
+            // A failed batch ends with a record a script can read without counting lines.
+            if (failed > 0)
+                results.push_back({{"summary", true}, {"lines", ran}, {"failed", failed},
+                                   {"committed", !tx && !cli.g.dry_run}});
+            std::string text;
+            if (parse_format(cli.g.output) == Format::json) {
+                text = "[";
+                for (size_t i = 0; i < results.size(); ++i)
+                    text += (i ? ",\n" : "\n") + results[i].dump(-1, ' ', false, Json::error_handler_t::replace);
+                text += results.empty() ? "]\n" : "\n]\n";
+            } else {
+                for (const auto& r : results) text += r.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+            }
+            o.text = std::move(text);
             o.failure = first_failure;
             return o;
         });

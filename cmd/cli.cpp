@@ -3,6 +3,7 @@
 #include "error.h"
 #include "text_check.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <ostream>
@@ -134,6 +135,8 @@ std::unique_ptr<Clock> Cli::make_clock() {
     return std::make_unique<FixedClock>(parse_instant(now, session.tz(g), g.now.empty() ? "POM_NOW" : "--now"));
 }
 
+Date Cli::local_today() { return session.tz(g).local_date(make_clock()->now()); }
+
 void Cli::with_context(const std::function<void(Context&)>& body) {
     if (session.batch && (g.db != session.batch->db || g.config != session.batch->config))
         fail(ErrorKind::Usage, "--db and --config cannot change inside a batch");
@@ -164,6 +167,7 @@ std::string finish(const Cli& cli, Output& o) {
     if (o.text) return std::move(*o.text);  // a list can be megabytes: not copied
     Format f = cli.session.batch ? Format::json : parse_format(cli.g.output);
     if (!cli.g.fields.empty()) select_fields(o.rows, split_fields(cli.g.fields));
+    if (f == Format::table) o.rows.zone = &cli.session.tz(cli.g);
     return render(o.rows, f);
 }
 
@@ -336,6 +340,36 @@ void guard_values(CLI::App& app) {
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) guard_values(*sub);
 }
 
+/// Every command's --help ends with the global options, which apply to it too (CLI11 lists only a
+/// command's own).
+void add_global_footer(CLI::App& app, const std::string& footer) {
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        sub->footer(footer);
+        add_global_footer(*sub, footer);
+    }
+}
+
+std::string global_footer() {
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (const auto& o : k_global_values) {
+        std::string names = o.names;
+        std::string value = std::string(o.field == &Globals::output ? "FORMAT"
+                                        : o.field == &Globals::fields ? "a,b,c"
+                                        : o.field == &Globals::as     ? "WORKER"
+                                        : o.field == &Globals::now    ? "TIME"
+                                        : o.field == &Globals::db     ? "FILE|URI"
+                                                                      : "FILE");
+        rows.emplace_back(names + " " + value, o.help);
+    }
+    rows.emplace_back("--dry-run", "A command that writes: show what it would do; write nothing");
+    rows.emplace_back("-q,--quiet", "No summary line on stderr, only errors");
+    size_t w = 0;
+    for (const auto& r : rows) w = std::max(w, r.first.size());
+    std::string out = "\nGlobal options (before or after the command):\n";
+    for (const auto& r : rows) out += "  " + r.first + std::string(w - r.first.size() + 2, ' ') + r.second + "\n";
+    return out;
+}
+
 }  // namespace
 
 std::unique_ptr<CLI::App> build_app(Cli& cli, const std::string& only) {
@@ -353,6 +387,7 @@ std::unique_ptr<CLI::App> build_app(Cli& cli, const std::string& only) {
     cli.root = app.get();
     register_commands(*app, cli, only);
     guard_values(*app);
+    add_global_footer(*app, global_footer());
     return app;
 }
 
@@ -474,10 +509,12 @@ int run(const std::vector<std::string>& args, Session& session, std::ostream& ou
         out << c.out;  // only a command that reports per item (batch, db check) has output when it fails
         // One line, whatever the message quotes: a value with a line break or stray bytes in it.
         std::string message = escape_for_line(c.failure->message);
-        err << "pom: error: " << message << "\n";
+        // A script that asked for JSON reads stderr as JSON: then the object is all there is.
         if (wants_json_errors(args)) {
-            Json e = {{"error", {{"code", error_code_name(c.failure->kind)}, {"message", message}}}};
+            Json e = {{"error", {{"code", error_code_name(c.failure->kind)}, {"message", message}, {"exit", c.code}}}};
             err << e.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+        } else {
+            err << "pom: error: " << message << "\n";
         }
         return c.code;
     }

@@ -109,6 +109,8 @@ public:
     /// json or jsonl when the output is whole records as JSON text (no --fields, not a batch
     /// line): a list command may then write them with JsonRecords rather than as documents.
     std::optional<Format> json_text_format() const;
+    /// Today in the company's zone by the clock (--now, POM_NOW): for commands without a database.
+    Date local_today();
 
     Session& session;
     std::vector<std::string> args;

@@ -27,10 +27,12 @@ void register_log(CLI::App& app, Cli& cli) {
             f.entity = o->entity;
             f.entity_id = o->id;
             f.actor = o->actor;
-            if (o->from) f.from = parse_instant(*o->from, ctx.tz, "--from");
+            if (o->from) f.from = parse_when(*o->from, ctx.today(), ctx.tz, "--from");
             if (o->to) {
-                f.to = parse_instant(*o->to, ctx.tz, "--to");
-                if (o->to->size() == 10) f.to = ctx.tz.to_instant(LocalTime{date::local_days{add_days(parse_date(*o->to, "--to"), 1)}});
+                f.to = parse_when(*o->to, ctx.today(), ctx.tz, "--to");
+                // A day alone (2026-11-24, today, monday) is the whole day.
+                if (o->to->find(':') == std::string::npos)
+                    f.to = ctx.tz.to_instant(LocalTime{date::local_days{add_days(ctx.tz.local_date(*f.to), 1)}});
             }
             auto entries = list_audit(ctx.store, f);
             if (o->limit > 0 && static_cast<int64_t>(entries.size()) > o->limit)

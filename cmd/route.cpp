@@ -1,4 +1,4 @@
-// pom route optimize|stats|pin|unpin: the order of each technician's day (issue 22)
+// pom route optimize|stats: the order of each technician's day (issue 22)
 #include "cli.h"
 #include "route.h"
 #include "worker.h"
@@ -95,22 +95,6 @@ void setup_stats(CLI::App* cmd, Cli& cli) {
     });
 }
 
-void setup_pin(CLI::App* cmd, Cli& cli, bool pin) {
-    auto id = std::make_shared<std::string>();
-    auto* sub = cmd->add_subcommand(pin ? "pin" : "unpin", pin ? "Keep a visit at its place in its route when it is optimised"
-                                                             : "Let route optimize move a pinned visit again");
-    sub->add_option("ID", *id, "Appointment id")->required();
-    sub->callback([&cli, id, pin] {
-        cli.write([&](Context& ctx) {
-            int64_t appt = parse_id(*id, "ID");
-            bool changed = pin_appointment(ctx, appt, pin);
-            Output o = detail(object({{"id", appt}, {"pinned", pin}}), {"id", "pinned"});
-            if (!changed) o.note = "nothing changed";
-            return o;
-        });
-    });
-}
-
 }  // namespace
 
 void register_route(CLI::App& app, Cli& cli) {
@@ -118,8 +102,6 @@ void register_route(CLI::App& app, Cli& cli) {
     cmd->require_subcommand(1);
     setup_optimize(cmd, cli);
     setup_stats(cmd, cli);
-    setup_pin(cmd, cli, true);
-    setup_pin(cmd, cli, false);
 }
 
 }  // namespace pom::cli

@@ -345,7 +345,10 @@ private:
         return {200, std::move(c.out)};
     }
 
+    /// The results of `pom batch`: one array with -o json (as the server asks), JSON Lines otherwise.
     static Json jsonl_array(const std::string& text) {
+        if (size_t first = text.find_first_not_of(" \n"); first != std::string::npos && text[first] == '[')
+            return Json::parse(text);
         Json out = Json::array();
         size_t start = 0;
         while (start < text.size()) {

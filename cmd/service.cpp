@@ -50,7 +50,7 @@ void register_service(CLI::App& app, Cli& cli) {
         auto o = std::make_shared<NewOptions>();
         auto* sub = cmd->add_subcommand("new", "Open a service ticket without an appointment");
         sub->add_option("--customer", o->customer, "Customer id, ref or name")->required();
-        add_opt(sub, "--pool", o->pool, "Pool id (may be left out when the customer has one pool)");
+        add_opt(sub, "--pool", o->pool, "Pool id or name (may be left out when the customer has one pool)");
         sub->add_option("--type", o->type, "Service type");
         add_opt(sub, "--worker", o->worker, "Technician");
         add_opt(sub, "--gps", o->gps, "Where the technician is: LAT,LON");
@@ -295,8 +295,16 @@ void register_service(CLI::App& app, Cli& cli) {
         sub->add_option("--format", *format, "text, md, html or json")->check(CLI::IsMember({"text", "md", "html", "json"}));
         sub->callback([&cli, id, format] {
             cli.read([&](Context& ctx) {
+                int64_t sid = parse_id(*id, "ID");
+                if (cli.g.output != "table" && *format == "text") {
+                    // -o json|jsonl|csv: the report as a record, one array like every command's.
+                    Json d = service_report_data(ctx, sid);
+                    std::vector<std::string> fields;
+                    for (auto it = d.begin(); it != d.end(); ++it) fields.push_back(it.key());
+                    return detail(std::move(d), std::move(fields));
+                }
                 Output o;
-                o.text = render_service_report(ctx, parse_id(*id, "ID"), *format);
+                o.text = render_service_report(ctx, sid, *format);
                 return o;
             });
         });

@@ -28,7 +28,7 @@ void register_ticket(CLI::App& app, Cli& cli) {
         auto o = std::make_shared<AddOptions>();
         auto* sub = cmd->add_subcommand("add", "Triage a homeowner issue into a ticket; prints it");
         sub->add_option("--customer", o->customer, "Customer id, ref or name")->required();
-        add_opt(sub, "--pool", o->pool, "The pool it concerns (id)");
+        add_opt(sub, "--pool", o->pool, "The pool it concerns (id or name)");
         sub->add_option("--category", o->category, "question, communication, construction, service, warranty, chemistry or route")
             ->required()
             ->check(CLI::IsMember({"question", "communication", "construction", "service", "warranty", "chemistry", "route"}));

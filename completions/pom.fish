@@ -17,11 +17,11 @@ function __pom_subcommands
         case 'pom worker token'
             printf '%s\n' add list revoke
         case 'pom appt'
-            printf '%s\n' add list show assign move board days-out preview expand rollover export on-my-way start pause complete skip cancel series
+            printf '%s\n' add list show assign move edit board days-out preview expand rollover export on-my-way start pause complete skip cancel series
         case 'pom appt series'
             printf '%s\n' list show edit suspend resume
         case 'pom route'
-            printf '%s\n' optimize stats pin unpin
+            printf '%s\n' optimize stats
         case 'pom service'
             printf '%s\n' start new check uncheck reading dose use note photo recommend submit amend list show report
         case 'pom inventory'
@@ -90,6 +90,8 @@ function __pom_value_options
             printf '%s\n' -- --worker --order
         case 'pom appt move'
             printf '%s\n' -- --date
+        case 'pom appt edit'
+            printf '%s\n' -- --worker --window --duration --type --priority --pool --order --note --office-note
         case 'pom appt board'
             printf '%s\n' -- --date
         case 'pom appt preview'
@@ -500,6 +502,7 @@ complete -c pom -n '__pom_is \'pom appt\'' -a list -d 'List appointments'
 complete -c pom -n '__pom_is \'pom appt\'' -a show -d 'Show a visit with its pool, access notes, status history and last visits'
 complete -c pom -n '__pom_is \'pom appt\'' -a assign -d 'Assign visits to a technician (queues the appointment notice)'
 complete -c pom -n '__pom_is \'pom appt\'' -a move -d 'Move a visit to another day (--future: this and all following of its series)'
+complete -c pom -n '__pom_is \'pom appt\'' -a edit -d 'Change one visit (its series is left alone; the change is in the audit log)'
 complete -c pom -n '__pom_is \'pom appt\'' -a board -d 'The schedule board: one column per technician plus Unassigned'
 complete -c pom -n '__pom_is \'pom appt\'' -a days-out -d 'Show or set the company\'s days-out number (kept with its history)'
 complete -c pom -n '__pom_is \'pom appt\'' -a preview -d 'Print the occurrences of a rule without touching the database'
@@ -518,7 +521,7 @@ complete -c pom -n '__pom_is \'pom appt\'' -s h -l help -d 'Print this help mess
 # pom appt add
 complete -c pom -n '__pom_is \'pom appt add\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom appt add\'' -l customer -x -a '(__pom_ids customer)' -d 'Customer id, ref or name'
-complete -c pom -n '__pom_is \'pom appt add\'' -l pool -x -a '(__pom_ids pool)' -d 'Pool id (may be left out when the customer has one pool)'
+complete -c pom -n '__pom_is \'pom appt add\'' -l pool -x -a '(__pom_ids pool)' -d 'Pool id or name (may be left out when the customer has one pool)'
 complete -c pom -n '__pom_is \'pom appt add\'' -l date -x -d 'Date: YYYY-MM-DD, today, tomorrow, +3d (default: today + days-out)'
 complete -c pom -n '__pom_is \'pom appt add\'' -l days-out -x -d 'Schedule N days from today (default: the company\'s days-out number)'
 complete -c pom -n '__pom_is \'pom appt add\'' -l window -x -d 'Time window, local: 08:00-12:00'
@@ -563,6 +566,21 @@ complete -c pom -n '__pom_is \'pom appt move\'' -s h -l help -d 'Print this help
 complete -c pom -n '__pom_is \'pom appt move\'' -l date -x -d 'The new day'
 complete -c pom -n '__pom_is \'pom appt move\'' -l future -d 'Also move every later occurrence of the series, and the series rule'
 
+# pom appt edit
+complete -c pom -n '__pom_is \'pom appt edit\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l worker -x -a '(__pom_ids worker)' -d 'Technician id or name (queues the appointment notice, as assign does)'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l unassign -d 'No technician'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l window -x -d 'Time window, local: 08:00-12:00'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l no-window -d 'No time window'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l duration -x -d 'Length: 45, 45m, 1h30m'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l type -x -d 'Service type from config'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l priority -x -a 'normal high urgent' -d 'normal, high or urgent'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l pool -x -a '(__pom_ids pool)' -d 'Another pool of the same customer: id or name'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l order -x -d 'Route position'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l pin -l unpin -d 'Keep (or no longer keep) its place when route optimize reorders the day'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l note -x -d 'Note for the technician (empty: none)'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l office-note -x -d 'Private office note (empty: none)'
+
 # pom appt board
 complete -c pom -n '__pom_is \'pom appt board\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom appt board\'' -l date -x -d 'The day (default: today)'
@@ -573,7 +591,7 @@ complete -c pom -n '__pom_is \'pom appt days-out\'' -l history -d 'Show every ch
 
 # pom appt preview
 complete -c pom -n '__pom_is \'pom appt preview\'' -s h -l help -d 'Print this help message and exit'
-complete -c pom -n '__pom_is \'pom appt preview\'' -l start -x -d 'First date, or date and local time: 2026-11-03 or 2026-11-03T09:00'
+complete -c pom -n '__pom_is \'pom appt preview\'' -l start -x -d 'First day, or day and local time: 2026-11-03, monday, 2026-11-03T09:00, "monday 09:00"'
 complete -c pom -n '__pom_is \'pom appt preview\'' -l repeat -x -d 'RRULE or friendly form'
 complete -c pom -n '__pom_is \'pom appt preview\'' -l exdate -x -d 'Dates to leave out (comma-separated or repeated)'
 complete -c pom -n '__pom_is \'pom appt preview\'' -l limit -x -d 'At most this many (default 10; 0 with --until: all)'
@@ -668,8 +686,6 @@ complete -c pom -n '__pom_is \'pom appt series resume\'' -s h -l help -d 'Print 
 # pom route
 complete -c pom -n '__pom_is \'pom route\'' -a optimize -d 'Reorder each technician\'s visits of a day to drive least; windows, started, completed and pinned visits are kept (--dry-run: only show)'
 complete -c pom -n '__pom_is \'pom route\'' -a stats -d 'The route dashboard: stops, km, drive hours and km per stop, per technician and day'
-complete -c pom -n '__pom_is \'pom route\'' -a pin -d 'Keep a visit at its place in its route when it is optimised'
-complete -c pom -n '__pom_is \'pom route\'' -a unpin -d 'Let route optimize move a pinned visit again'
 complete -c pom -n '__pom_is \'pom route\'' -s h -l help -d 'Print this help message and exit'
 
 # pom route optimize
@@ -684,12 +700,6 @@ complete -c pom -n '__pom_is \'pom route stats\'' -l from -x -d 'First day'
 complete -c pom -n '__pom_is \'pom route stats\'' -l to -x -d 'Last day'
 complete -c pom -n '__pom_is \'pom route stats\'' -l by -x -a 'worker day' -d 'Sum per worker or per day (default: one row per technician and day)'
 complete -c pom -n '__pom_is \'pom route stats\'' -l matrix -x -d 'Travel times in seconds: CSV with keys pool:ID and worker:ID'
-
-# pom route pin
-complete -c pom -n '__pom_is \'pom route pin\'' -s h -l help -d 'Print this help message and exit'
-
-# pom route unpin
-complete -c pom -n '__pom_is \'pom route unpin\'' -s h -l help -d 'Print this help message and exit'
 
 # pom service
 complete -c pom -n '__pom_is \'pom service\'' -a start -d 'Open the service ticket of an appointment (the visit goes in progress)'
@@ -716,7 +726,7 @@ complete -c pom -n '__pom_is \'pom service start\'' -l gps -x -d 'Where the tech
 # pom service new
 complete -c pom -n '__pom_is \'pom service new\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom service new\'' -l customer -x -a '(__pom_ids customer)' -d 'Customer id, ref or name'
-complete -c pom -n '__pom_is \'pom service new\'' -l pool -x -a '(__pom_ids pool)' -d 'Pool id (may be left out when the customer has one pool)'
+complete -c pom -n '__pom_is \'pom service new\'' -l pool -x -a '(__pom_ids pool)' -d 'Pool id or name (may be left out when the customer has one pool)'
 complete -c pom -n '__pom_is \'pom service new\'' -l type -x -d 'Service type'
 complete -c pom -n '__pom_is \'pom service new\'' -l worker -x -a '(__pom_ids worker)' -d 'Technician'
 complete -c pom -n '__pom_is \'pom service new\'' -l gps -x -d 'Where the technician is: LAT,LON'
@@ -1124,7 +1134,7 @@ complete -c pom -n '__pom_is \'pom ticket\'' -s h -l help -d 'Print this help me
 # pom ticket add
 complete -c pom -n '__pom_is \'pom ticket add\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom ticket add\'' -l customer -x -a '(__pom_ids customer)' -d 'Customer id, ref or name'
-complete -c pom -n '__pom_is \'pom ticket add\'' -l pool -x -a '(__pom_ids pool)' -d 'The pool it concerns (id)'
+complete -c pom -n '__pom_is \'pom ticket add\'' -l pool -x -a '(__pom_ids pool)' -d 'The pool it concerns (id or name)'
 complete -c pom -n '__pom_is \'pom ticket add\'' -l category -x -a 'question communication construction service warranty chemistry route' -d 'question, communication, construction, service, warranty, chemistry or route'
 complete -c pom -n '__pom_is \'pom ticket add\'' -l severity -x -a 'low medium high critical' -d 'low, medium, high or critical'
 complete -c pom -n '__pom_is \'pom ticket add\'' -l urgency -x -a 'low normal high' -d 'low, normal or high (default: normal)'

@@ -471,6 +471,56 @@ void assign_appointments(Context& ctx, const std::vector<int64_t>& ids, std::opt
     }
 }
 
+bool edit_appointment(Context& ctx, int64_t id, const AppointmentEdit& e) {
+    Appointment a = get_appointment(ctx.store, id);
+    if (a.status != "scheduled" && a.status != "en_route" && a.status != "paused")
+        fail(ErrorKind::Transition, "appointment " + std::to_string(id) + " is " + a.status + "; only open visits can be edited");
+    Columns cols;
+    bool worker_changed = false;
+    if (e.worker) {
+        if (*e.worker) {
+            Worker w = get_worker(ctx.store, **e.worker);
+            if (!w.active) fail(ErrorKind::Conflict, "worker " + w.name + " is inactive");
+        }
+        worker_changed = a.worker_id != *e.worker;
+        cols.emplace_back("worker_id", *e.worker ? Value(**e.worker) : Value(nullptr));
+    }
+    if (e.window) set_window_columns(cols, *e.window);
+    if (e.duration_min) {
+        if (*e.duration_min < 1 || *e.duration_min > 1440) fail(ErrorKind::BadInput, "--duration: must be 1 minute to 24 hours");
+        cols.emplace_back("duration_min", int64_t{*e.duration_min});
+    }
+    if (e.service_type) {
+        ctx.config.service_type(*e.service_type);
+        cols.emplace_back("service_type", *e.service_type);
+    }
+    if (e.priority) {
+        check_priority(*e.priority);
+        cols.emplace_back("priority", *e.priority);
+    }
+    if (e.pool_id) {
+        Pool pool = get_pool(ctx.store, *e.pool_id);
+        if (pool.customer_id != a.customer_id)
+            fail(ErrorKind::Conflict, "pool " + std::to_string(*e.pool_id) + " belongs to another customer");
+        cols.emplace_back("pool_id", *e.pool_id);
+    }
+    if (e.route_order) {
+        if (*e.route_order && **e.route_order < 0) fail(ErrorKind::BadInput, "--order: must not be negative");
+        cols.emplace_back("route_order", *e.route_order ? Value(**e.route_order) : Value(nullptr));
+    }
+    if (e.pinned) cols.emplace_back("pinned", int64_t{*e.pinned ? 1 : 0});
+    if (e.tech_note) cols.emplace_back("tech_note", e.tech_note->empty() ? Value(nullptr) : Value(*e.tech_note));
+    if (e.office_note) cols.emplace_back("office_note", e.office_note->empty() ? Value(nullptr) : Value(*e.office_note));
+    if (cols.empty())
+        fail(ErrorKind::Usage, "nothing to change: give --worker, --unassign, --window, --no-window, --duration, --type, "
+                               "--priority, --pool, --order, --pin, --unpin, --note or --office-note");
+    Columns along;
+    if (a.series_id) along.emplace_back("detached", int64_t{1});
+    if (!update_record(ctx, "appointment", id, cols, true, along)) return false;
+    if (worker_changed && *e.worker && a.status == "scheduled") queue_appointment_notice(ctx, "assigned", id);
+    return true;
+}
+
 std::vector<int64_t> move_appointment(Context& ctx, int64_t id, Date to, bool future) {
     Appointment a = get_appointment(ctx.store, id);
     if (a.status != "scheduled" && a.status != "paused")

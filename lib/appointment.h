@@ -90,6 +90,21 @@ Appointment get_appointment(Store& store, int64_t id);
 void assign_appointments(Context& ctx, const std::vector<int64_t>& ids, std::optional<int64_t> worker,
                          std::optional<int64_t> order);
 
+/// What `appt edit` changes on one visit; a field left empty stays as it is.
+struct AppointmentEdit {
+    std::optional<std::optional<int64_t>> worker;  ///< set to nullopt inside: unassign
+    std::optional<std::optional<std::pair<std::string, std::string>>> window;
+    std::optional<int> duration_min;
+    std::optional<std::string> service_type, priority;
+    std::optional<int64_t> pool_id;
+    std::optional<std::optional<int64_t>> route_order;
+    std::optional<bool> pinned;  ///< route optimize keeps a pinned visit at its place
+    std::optional<std::string> tech_note, office_note;  ///< empty text clears
+};
+/// Changes one open visit (scheduled, en route or paused) and leaves its series alone: an
+/// occurrence changed here is detached, so later series edits pass it by. A new technician is
+/// told as `appt assign` tells. Recorded in the audit log; returns whether anything changed.
+bool edit_appointment(Context& ctx, int64_t id, const AppointmentEdit& edit);
 /// Moves one visit to `to`; with `future`, shifts this and every later scheduled occurrence of its
 /// series by the same number of days and changes the series rule to match. Returns moved ids.
 std::vector<int64_t> move_appointment(Context& ctx, int64_t id, Date to, bool future);

@@ -81,17 +81,7 @@ int64_t active_worker(Store& store, int64_t id) {
 }  // namespace
 
 Instant parse_due(const std::string& text, Date today, const TimeZone& tz, const std::string& what) {
-    if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0])) && text.size() >= 10 && text[4] == '-')
-        return parse_instant(text, tz, what);
-    auto space = text.find(' ');
-    Date day = parse_day(text.substr(0, space), today, what);
-    std::string local = format_date(day);
-    if (space != std::string::npos) {
-        std::string time = text.substr(space + 1);
-        if (time.size() == 4 && time[1] == ':') time = "0" + time;  // 9:30 → 09:30
-        local += "T" + time;
-    }
-    return parse_instant(local, tz, what);
+    return parse_when(text, today, tz, what);
 }
 
 void check_contact_method(const std::string& c, const std::string& what) {

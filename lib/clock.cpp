@@ -2,6 +2,7 @@
 
 #include "error.h"
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <ctime>
@@ -215,6 +216,19 @@ Date parse_day(std::string_view text, Date today, std::string_view what) {
     if (text == "today") return today;
     if (text == "tomorrow") return add_days(today, 1);
     if (text == "yesterday") return add_days(today, -1);
+    // A weekday's name: the next such day, today if today is one (as `date -d monday` reads it).
+    static const char* const k_days[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+    if (text.size() >= 3 && text.size() <= 9) {
+        std::string lower(text);
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (unsigned wd = 0; wd < 7; ++wd) {
+            std::string_view name = k_days[wd];
+            if (lower == name || lower == name.substr(0, 3)) {
+                unsigned now = date::weekday{date::sys_days{today}}.c_encoding();
+                return add_days(today, static_cast<int>((wd + 7 - now) % 7));
+            }
+        }
+    }
     if (!text.empty() && (text[0] == '+' || text[0] == '-') && text.size() >= 3) {
         int n = 0;
         auto r = std::from_chars(text.data() + 1, text.data() + text.size() - 1, n);
@@ -227,8 +241,22 @@ Date parse_day(std::string_view text, Date today, std::string_view what) {
     }
     if (text.size() != 10)
         fail(ErrorKind::BadInput, std::string(what) + ": " + quote(text) +
-                                      " is not a date (YYYY-MM-DD, today, tomorrow, +3d, +8w)");
+                                      " is not a date (YYYY-MM-DD, today, tomorrow, monday, +3d, +8w)");
     return parse_date(text, what);
+}
+
+Instant parse_when(std::string_view text, Date today, const TimeZone& tz, std::string_view what) {
+    if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0])) && text.size() >= 10 && text[4] == '-')
+        return parse_instant(text, tz, what);
+    auto space = text.find(' ');
+    Date day = parse_day(text.substr(0, space), today, what);
+    std::string local = format_date(day);
+    if (space != std::string_view::npos) {
+        std::string time(text.substr(space + 1));
+        if (time.size() == 4 && time[1] == ':') time = "0" + time;  // 9:30 → 09:30
+        local += "T" + time;
+    }
+    return parse_instant(local, tz, what);
 }
 
 }  // namespace pom

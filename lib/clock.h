@@ -74,8 +74,13 @@ std::chrono::seconds parse_duration(std::string_view text, std::string_view what
 
 Date add_days(Date d, int days);
 
-/// A day as people type it: YYYY-MM-DD, `today`, `tomorrow`, `yesterday`, or an offset from
-/// today such as `+3d`, `+8w`, `-1d`. Throws BadInput naming `what`.
+/// A day as people type it: YYYY-MM-DD, `today`, `tomorrow`, `yesterday`, a weekday's name
+/// (`monday` or `mon`: the next one, today if today is one), or an offset from today such as
+/// `+3d`, `+8w`, `-1d`. Throws BadInput naming `what`.
 Date parse_day(std::string_view text, Date today, std::string_view what);
+/// A time as people type it: what parse_instant reads, or a day as parse_day reads it with an
+/// optional local time after a space (`tomorrow 9:30`, `monday 10:00`, `+2d 08:00`); a day
+/// alone means its local midnight.
+Instant parse_when(std::string_view text, Date today, const TimeZone& tz, std::string_view what);
 
 }  // namespace pom

@@ -675,6 +675,115 @@ void check_strings(const std::string& path, const toml::node& node) {
     }
 }
 
+/// The length of the UTF-8 sequence at `i` and its code point; 0 when the bytes are not valid
+/// UTF-8 (toml++ refuses those itself, before it looks at them).
+std::size_t utf8_at(std::string_view t, std::size_t i, char32_t& cp) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(t[k]); };
+    const unsigned char c = b(i);
+    const std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    if (n == 0 || i + n > t.size()) return 0;
+    cp = n == 2 ? c & 0x1Fu : n == 3 ? c & 0x0Fu : c & 0x07u;
+    for (std::size_t k = 1; k < n; ++k) {
+        if ((b(i + k) & 0xC0u) != 0x80u) return 0;
+        cp = (cp << 6) | (b(i + k) & 0x3Fu);
+    }
+    return n;
+}
+
+bool ascii_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/// toml++ 3.3.0 (Debian's) reaches __builtin_unreachable -- undefined behaviour, a crash or worse
+/// in a release build -- when it asks whether some non-ASCII characters are whitespace
+/// (marzer/tomlplusplus#190, fixed upstream after 3.3.0; found by tests/fuzz/config_fuzz). It asks
+/// only where TOML allows no non-ASCII character at all (between keys, values and brackets), right
+/// after a backslash in a multi-line basic string, and at the first character of a line continued
+/// by a backslash. So before toml++ sees the text: a non-ASCII character outside quoted strings and
+/// comments is refused here with its place, as toml++ would refuse it; after a backslash it is an
+/// unknown escape, refused the same way; and one that starts a continued line is written as its
+/// \UXXXXXXXX escape, which means the same to TOML. Everything else passes through unchanged.
+std::string guard_toml_text(const std::string& path, const std::string& text) {
+    enum class In { Code, Comment, Basic, Literal, MlBasic, MlLiteral } in = In::Code;
+    std::string out;
+    out.reserve(text.size());
+    std::size_t line = 1, column = 1;
+    bool escape = false, continued = false;
+    const auto refuse = [&](const std::string& what) {
+        fail(ErrorKind::Config, path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + what);
+    };
+    const auto starts = [&](std::size_t i, std::string_view s) { return text.compare(i, s.size(), s) == 0; };
+    // A closing delimiter may carry one or two quotes of the content before it: take them all.
+    const auto closing = [&](std::size_t i, char q) {
+        std::size_t n = 3;
+        while (n < 5 && i + n < text.size() && text[i + n] == q) ++n;
+        return n;
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        std::size_t take = 1;  // bytes of the source handled this step
+        if (c >= 0x80) {
+            char32_t cp = 0;
+            const std::size_t n = utf8_at(text, i, cp);
+            if (n == 0) return text;  // not UTF-8: toml++ refuses it before any whitespace test
+            take = n;
+            if (in == In::Code) refuse("a non-ASCII character outside a quoted string or a comment");
+            if (in == In::MlBasic && escape) refuse("unknown escape sequence: '\\' before a non-ASCII character");
+            if (in == In::MlBasic && continued) {
+                char buf[16];
+                std::snprintf(buf, sizeof buf, "\\U%08X", static_cast<unsigned>(cp));
+                out += buf;
+                continued = false;
+                i += n;
+                ++column;
+                continue;
+            }
+            escape = false;
+        } else {
+            switch (in) {
+            case In::Code:
+                if (c == '#') in = In::Comment;
+                else if (starts(i, "\"\"\"")) in = In::MlBasic, take = 3;
+                else if (starts(i, "'''")) in = In::MlLiteral, take = 3;
+                else if (c == '"') in = In::Basic;
+                else if (c == '\'') in = In::Literal;
+                break;
+            case In::Comment:
+                if (c == '\n') in = In::Code;
+                break;
+            case In::Basic:
+                if (escape) escape = false;
+                else if (c == '\\') escape = true;
+                else if (c == '"' || c == '\n') in = In::Code;
+                break;
+            case In::Literal:
+                if (c == '\'' || c == '\n') in = In::Code;
+                break;
+            case In::MlBasic:
+                if (escape) {
+                    escape = false;
+                    continued = ascii_space(c);
+                } else if (continued && ascii_space(c)) {
+                    // still skipping the continued line's whitespace
+                } else {
+                    continued = false;
+                    if (c == '\\') escape = true;
+                    else if (starts(i, "\"\"\"")) take = closing(i, '"'), in = In::Code;
+                }
+                break;
+            case In::MlLiteral:
+                if (starts(i, "'''")) take = closing(i, '\''), in = In::Code;
+                break;
+            }
+        }
+        out.append(text, i, take);
+        for (std::size_t k = i; k < i + take; ++k) {
+            if (text[k] == '\n') line += 1, column = 1;
+            else if ((static_cast<unsigned char>(text[k]) & 0xC0u) != 0x80u) ++column;
+        }
+        i += take;
+    }
+    return out;
+}
+
 }  // namespace
 
 Config load_config_file(const std::string& path) {
@@ -690,7 +799,7 @@ Config load_config_file(const std::string& path) {
     cfg.source = path;
     toml::table doc;
     try {
-        doc = toml::parse(buf.str(), path);
+        doc = toml::parse(guard_toml_text(path, buf.str()), path);
     } catch (const toml::parse_error& e) {
         fail(ErrorKind::Config, where(path, e.source()) + ": " + std::string(e.description()));
     }

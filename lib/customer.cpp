@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <cctype>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -683,6 +684,35 @@ ImportResult import_customers(Context& ctx, std::istream& in, const std::string&
         }
     }
     return result;
+}
+
+std::string greeting_name(const Customer& c) {
+    auto trim = [](std::string_view v) {
+        size_t b = v.find_first_not_of(" \t,");
+        if (b == std::string_view::npos) return std::string();
+        size_t e = v.find_last_not_of(" \t,");
+        return std::string(v.substr(b, e - b + 1));
+    };
+    std::string name = trim(c.name);
+    // A business: "Sunset Villas HOA" is greeted as itself.
+    if (!c.company.empty() && trim(c.company) == name) return name;
+    std::string_view given = name;
+    if (size_t comma = name.find(','); comma != std::string::npos) {
+        std::string after = trim(std::string_view(name).substr(comma + 1));
+        if (after.empty()) return trim(std::string_view(name).substr(0, comma));  // "Okafor," is Okafor
+        return after.substr(0, after.find(' '));                                  // "Okafor, Chidi N." is Chidi
+    }
+    size_t space = given.find(' ');
+    if (space == std::string_view::npos) return name;
+    std::string first(given.substr(0, space));
+    // "Dr. Lee", "Mr Smith": a title is not a first name; say the whole name.
+    static const char* const k_titles[] = {"mr", "mrs", "ms", "miss", "dr", "prof", "mx", "sr", "sra"};
+    std::string bare = first;
+    if (!bare.empty() && bare.back() == '.') bare.pop_back();
+    for (auto& ch : bare) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (const char* t : k_titles)
+        if (bare == t) return name;
+    return first;
 }
 
 }  // namespace pom

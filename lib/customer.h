@@ -31,6 +31,11 @@ struct Customer {
     std::string created_at, updated_at;
 };
 
+/// What a letter to the customer says after "Hello": the first name of "Ana Ortiz" or of
+/// "Okafor, Chidi" (as old systems export names), the whole name when there is no first name to
+/// find ("Okafor", "Dr. Lee", "Sunset HOA" with a company set), never stray punctuation.
+std::string greeting_name(const Customer& c);
+
 /// A contact as for_each_customer reads it: a view, valid only during the call it is passed to.
 struct ContactView {
     std::string_view value;

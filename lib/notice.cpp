@@ -40,7 +40,7 @@ std::vector<int64_t> queue_appointment_notice(Context& ctx, const std::string& k
     // Only what a customer may see goes into the values: never office notes, gate codes or notes.
     std::map<std::string, std::string> values = {
         {"customer", c.name},
-        {"first_name", c.name.substr(0, c.name.find(' '))},
+        {"first_name", greeting_name(c)},
         {"company", ctx.config.company.name},
         {"company_phone", ctx.config.company.phone},
         {"date", date::format("%A, %B ", date::sys_days{d}) + std::to_string(static_cast<unsigned>(d.day()))},

@@ -86,6 +86,81 @@ std::string upper(std::string s) {
     return s;
 }
 
+/// A column header as words: `days_1_30` reads "1-30 DAYS", `days_over_90` "OVER 90 DAYS",
+/// anything else its name in capitals with spaces.
+std::string header_text(const std::string& field) {
+    auto digits = [](std::string_view v) {
+        return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (field.rfind("days_", 0) == 0) {
+        std::string_view rest = std::string_view(field).substr(5);
+        size_t us = rest.find('_');
+        if (us != std::string_view::npos && digits(rest.substr(0, us)) && digits(rest.substr(us + 1)))
+            return std::string(rest.substr(0, us)) + "-" + std::string(rest.substr(us + 1)) + " DAYS";
+        if (rest.rfind("over_", 0) == 0 && digits(rest.substr(5))) return "OVER " + std::string(rest.substr(5)) + " DAYS";
+    }
+    return upper(field);
+}
+
+/// The widest a table cell gets, in columns, but for the last column: one long name or note
+/// must not push every row past the screen. What is cut ends in an ellipsis.
+constexpr size_t k_cell_max = 40;
+
+std::string clip(std::string s, size_t max) {
+    if (display_width(s) <= max) return s;
+    // Keep whole UTF-8 characters up to max - 1 columns, then the ellipsis.
+    std::string out;
+    size_t cols = 0;
+    for (size_t i = 0; i < s.size();) {
+        size_t n = 1;
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c >= 0xF0) n = 4;
+        else if (c >= 0xE0) n = 3;
+        else if (c >= 0xC0) n = 2;
+        std::string_view ch = std::string_view(s).substr(i, n);
+        size_t w = display_width(ch);
+        if (cols + w > max - 1) break;
+        out += ch;
+        cols += w;
+        i += n;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out + "\u2026";
+}
+
+/// True for an instant as pom stores it: `2026-11-26T17:00:00Z`.
+bool is_stored_instant(std::string_view v) {
+    if (v.size() != 20 || v[4] != '-' || v[7] != '-' || v[10] != 'T' || v[13] != ':' || v[16] != ':' || v[19] != 'Z')
+        return false;
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18})
+        if (v[i] < '0' || v[i] > '9') return false;
+    return true;
+}
+
+/// What a table cell shows: local times for stored instants, and words, never JSON, for a
+/// nested record (its name, or its fields as `key value`) or a list of them.
+std::string table_cell(const Json& v, const TimeZone* zone) {
+    if (v.is_string() && zone && is_stored_instant(v.get_ref<const std::string&>())) {
+        LocalTime t = zone->to_local(parse_stored_instant(v.get_ref<const std::string&>()));
+        return date::format("%F %R", t);
+    }
+    if (v.is_object()) {
+        if (auto n = v.find("name"); n != v.end() && n->is_string()) return n->get<std::string>();
+        std::string out;
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            if (it->is_null() || it->is_structured()) continue;
+            out += (out.empty() ? "" : ", ") + it.key() + " " + table_cell(*it, zone);
+        }
+        return out;
+    }
+    if (v.is_array()) {
+        std::string out;
+        for (const auto& e : v) out += (out.empty() ? "" : "; ") + table_cell(e, zone);
+        return out;
+    }
+    return cell_text(v);
+}
+
 void pad(std::string& out, std::string_view text, size_t width) {
     out += text;
     for (size_t w = display_width(text); w < width; ++w) out += ' ';
@@ -138,12 +213,12 @@ std::string render_table(const Rows& rows) {
                 if (v.is_array() && !v.empty() && v.front().is_object()) {
                     // A list of records (a customer's pools) becomes its own small table.
                     std::vector<std::string> header;
-                    for (auto it = v.front().begin(); it != v.front().end(); ++it) header.push_back(upper(it.key()));
+                    for (auto it = v.front().begin(); it != v.front().end(); ++it) header.push_back(header_text(it.key()));
                     std::vector<std::vector<std::string>> cells;
                     for (const auto& e : v) {
                         std::vector<std::string> row;
                         for (auto it = v.front().begin(); it != v.front().end(); ++it)
-                            row.push_back(one_line(cell_text(e.contains(it.key()) ? e[it.key()] : Json())));
+                            row.push_back(clip(one_line(table_cell(e.contains(it.key()) ? e[it.key()] : Json(), rows.zone)), k_cell_max));
                         cells.push_back(std::move(row));
                     }
                     tail += "\n" + f + ":\n" + grid(header, cells);
@@ -151,7 +226,7 @@ std::string render_table(const Rows& rows) {
                 }
                 std::string l;
                 pad(l, f, w);
-                out += l + "  " + one_line(cell_text(v));
+                out += l + "  " + one_line(table_cell(v, rows.zone));
                 while (!out.empty() && out.back() == ' ') out.pop_back();
                 out += "\n";
             }
@@ -161,15 +236,16 @@ std::string render_table(const Rows& rows) {
     }
     if (rows.records.empty()) return "";
     std::vector<std::string> header;
-    for (const auto& f : fields) header.push_back(upper(f));
+    for (const auto& f : fields) header.push_back(header_text(f));
     std::vector<std::vector<std::string>> cells;
     cells.reserve(rows.records.size());
     for (const auto& r : rows.records) {
         std::vector<std::string> row;
         row.reserve(fields.size());
-        for (const auto& f : fields) {
-            auto it = r.find(f);
-            row.push_back(it == r.end() ? std::string() : one_line(cell_text(*it)));
+        for (size_t i = 0; i < fields.size(); ++i) {
+            auto it = r.find(fields[i]);
+            std::string cell = it == r.end() ? std::string() : one_line(table_cell(*it, rows.zone));
+            row.push_back(i + 1 < fields.size() ? clip(std::move(cell), k_cell_max) : std::move(cell));
         }
         cells.push_back(std::move(row));
     }

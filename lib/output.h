@@ -1,4 +1,5 @@
 #pragma once
+#include "clock.h"
 #include <nlohmann/json.hpp>
 #include <cstdint>
 #include <cstring>
@@ -22,6 +23,9 @@ struct Rows {
     std::vector<Json> records;              ///< ordered JSON objects
     bool detail = false;                    ///< one record, shown field by field in a table
     std::string id_field = "id";            ///< printed by `-o id`
+    /// The company's zone: a table for people shows stored instants (RFC 3339 UTC) as local
+    /// `2026-11-26 10:00` in it. Machine formats never use it.
+    const TimeZone* zone = nullptr;
 };
 
 /// Keeps and orders the named fields (`--fields a,b,c`); an unknown name throws Usage listing the

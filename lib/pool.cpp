@@ -6,6 +6,7 @@
 #include "record.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace pom {
 
@@ -127,27 +128,59 @@ std::vector<Pool> list_pools(Store& store, std::optional<int64_t> customer_id, b
     return out;
 }
 
+namespace {
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+/// "7 Backyard, 8 Spa": what a customer's pools are called, for an error that asks which.
+std::string pool_names(const std::vector<Pool>& pools) {
+    std::string out;
+    for (const auto& p : pools) out += (out.empty() ? "" : ", ") + std::to_string(p.id) + " " + p.name;
+    return out;
+}
+
+}  // namespace
+
 int64_t resolve_pool(Store& store, int64_t customer_id, const std::optional<std::string>& key) {
     if (key) {
-        int64_t id = 0;
-        try {
-            size_t used = 0;
-            id = std::stoll(*key, &used);
-            if (used != key->size()) throw std::invalid_argument("trailing");
-        } catch (const std::exception&) {
-            fail(ErrorKind::BadInput, "--pool: '" + *key + "' is not a pool id");
+        bool numeric = !key->empty() && key->size() < 19 &&
+                       std::all_of(key->begin(), key->end(), [](unsigned char c) { return std::isdigit(c); });
+        if (numeric) {
+            int64_t id = std::stoll(*key);
+            Pool p = get_pool(store, id);
+            if (p.customer_id != customer_id)
+                fail(ErrorKind::Conflict, "pool " + *key + " belongs to customer " + std::to_string(p.customer_id) +
+                                              ", not to customer " + std::to_string(customer_id));
+            return id;
         }
-        Pool p = get_pool(store, id);
-        if (p.customer_id != customer_id)
-            fail(ErrorKind::Conflict, "pool " + *key + " belongs to customer " + std::to_string(p.customer_id) +
-                                          ", not to customer " + std::to_string(customer_id));
-        return id;
+        // A pool's name, as the office says it ("Spa"), in any case.
+        auto pools = list_pools(store, customer_id);
+        std::vector<const Pool*> named;
+        for (const auto& p : pools)
+            if (lower(p.name) == lower(*key)) named.push_back(&p);
+        if (named.size() == 1) return named.front()->id;
+        if (pools.empty()) fail(ErrorKind::NotFound, "customer " + std::to_string(customer_id) + " has no pool (add one with: pom pool add)");
+        if (named.empty())
+            fail(ErrorKind::NotFound, "--pool: customer " + std::to_string(customer_id) + " has no pool named '" + *key +
+                                          "'; its pools: " + pool_names(pools));
+        fail(ErrorKind::Usage, "--pool: customer " + std::to_string(customer_id) + " has " + std::to_string(named.size()) +
+                                   " pools named '" + *key + "'; say which by id: " + pool_names(pools));
     }
     auto pools = list_pools(store, customer_id);
     if (pools.size() == 1) return pools.front().id;
     if (pools.empty()) fail(ErrorKind::NotFound, "customer " + std::to_string(customer_id) + " has no pool (add one with: pom pool add)");
     fail(ErrorKind::Usage, "customer " + std::to_string(customer_id) + " has " + std::to_string(pools.size()) +
-                               " pools; say which with --pool");
+                               " pools; say which with --pool ID or NAME: " + pool_names(pools));
+}
+
+std::set<int64_t> customers_with_several_pools(Store& store) {
+    Statement q(store, "SELECT customer_id FROM pool WHERE active = 1 GROUP BY customer_id HAVING count(*) > 1");
+    std::set<int64_t> out;
+    while (q.executeStep()) out.insert(q.getColumn(0).getInt64());
+    return out;
 }
 
 const std::vector<std::string>& pool_fields() {

@@ -2,6 +2,7 @@
 #include "audit.h"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,8 @@ Pool get_pool(Store& store, int64_t id);
 std::vector<Pool> list_pools(Store& store, std::optional<int64_t> customer_id, bool include_inactive = false);
 /// `key` is a pool id of that customer; left out, the customer's only active pool.
 int64_t resolve_pool(Store& store, int64_t customer_id, const std::optional<std::string>& key);
+/// The customers with more than one active pool: where a list or the board must say which pool.
+std::set<int64_t> customers_with_several_pools(Store& store);
 
 Json pool_json(const Pool& p);
 const std::vector<std::string>& pool_fields();

@@ -137,7 +137,7 @@ QuoteOutcome send_quote(Context& ctx, int64_t id, bool by_hand) {
         if (t != ctx.config.notices.end() && t->second.enabled) {
             Customer c = get_customer(ctx.store, q.customer_id);
             std::map<std::string, std::string> values{{"customer", c.name},
-                                                      {"first_name", c.name.substr(0, c.name.find(' '))},
+                                                      {"first_name", greeting_name(c)},
                                                       {"company", ctx.config.company.name},
                                                       {"company_phone", ctx.config.company.phone},
                                                       {"quote", body}};

@@ -35,11 +35,12 @@ int64_t insert_record(Context& ctx, const std::string& table, Columns cols, bool
     return id;
 }
 
-bool update_record(Context& ctx, const std::string& table, int64_t id, const Columns& cols, bool timestamps) {
+bool update_record(Context& ctx, const std::string& table, int64_t id, const Columns& cols, bool timestamps,
+                   const Columns& along) {
     Json before = row_json(ctx.store, table, id);
     if (before.is_null()) fail(ErrorKind::NotFound, "no " + table + " with id " + std::to_string(id));
     Columns changed;
-    for (const auto& c : cols) {
+    const auto differs = [&](const std::pair<std::string, Value>& c) {
         const Json& old = before[c.first];
         bool same = std::visit(
             [&](const auto& x) {
@@ -50,9 +51,13 @@ bool update_record(Context& ctx, const std::string& table, int64_t id, const Col
                 else return old.is_number() && old.get<double>() == x;
             },
             c.second);
-        if (!same) changed.push_back(c);
-    }
+        return !same;
+    };
+    for (const auto& c : cols)
+        if (differs(c)) changed.push_back(c);
     if (changed.empty()) return false;
+    for (const auto& c : along)
+        if (differs(c)) changed.push_back(c);
     if (timestamps) changed.emplace_back("updated_at", format_instant(ctx.now()));
     std::string set;
     for (const auto& c : changed) set += (set.empty() ? "" : ", ") + c.first + " = ?";

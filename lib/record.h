@@ -21,7 +21,10 @@ int64_t insert_record(Context& ctx, const std::string& table, Columns cols, bool
 
 /// Updates the given columns of one row and audits the change. Returns false (and writes
 /// nothing, not even updated_at) when every value is already as asked. Throws NotFound.
-bool update_record(Context& ctx, const std::string& table, int64_t id, const Columns& cols, bool timestamps = true);
+/// `along` is written with the change, only when something in `cols` changed (a series visit's
+/// `detached` mark, say).
+bool update_record(Context& ctx, const std::string& table, int64_t id, const Columns& cols, bool timestamps = true,
+                   const Columns& along = {});
 
 /// Helpers for optional edits: append (column, value) only when the option was given.
 void set_if(Columns& cols, const std::string& column, const std::optional<std::string>& v, bool empty_is_null = true);

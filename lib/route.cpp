@@ -191,11 +191,6 @@ int save_routes(Context& ctx, const std::vector<WorkerRoute>& routes) {
     return changed;
 }
 
-bool pin_appointment(Context& ctx, int64_t id, bool pinned) {
-    get_appointment(ctx.store, id);
-    return update_record(ctx, "appointment", id, {{"pinned", static_cast<int64_t>(pinned ? 1 : 0)}});
-}
-
 std::vector<RouteStatsRow> route_stats(Context& ctx, const RouteStatsRequest& req) {
     if (req.to < req.from) fail(ErrorKind::BadInput, "--to: " + format_date(req.to) + " is before --from " + format_date(req.from));
     if (!req.by.empty() && req.by != "worker" && req.by != "day")

@@ -61,9 +61,6 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& reque
 /// Stores the planned order as route_order (audited); returns how many visits changed.
 int save_routes(Context& ctx, const std::vector<WorkerRoute>& routes);
 
-/// Pins (or unpins) a visit's place in its route: route optimize leaves it there.
-bool pin_appointment(Context& ctx, int64_t id, bool pinned);
-
 /// The route dashboard: one row per technician and day (or summed per technician or per day).
 struct RouteStatsRow {
     std::optional<int64_t> worker_id;  ///< empty when summed per day

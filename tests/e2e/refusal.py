@@ -20,8 +20,8 @@ class Refusals:
 
     def assertRefusedBoth(self, args, code, message, input=None):
         """assertRefused, then the same command with -o json: the same exit code, nothing on stdout,
-        the database unchanged, and on stderr the `pom: error:` line followed by one JSON object that
-        validates against error.json and carries the same message."""
+        the database unchanged, and on stderr one JSON object alone that validates against
+        error.json and carries the exit code and the message of the human line.""" 
         self.assertRefused(args, code, message, input=input)
         if "-o" in args or "--output" in args:
             return
@@ -31,10 +31,11 @@ class Refusals:
         self.assertEqual(r.out, "", r)
         self.assertEqual(self.dump(), before)
         lines = r.err.splitlines()
-        self.assertEqual(len(lines), 2, r.err)
-        self.assertTrue(lines[0].startswith("pom: error: "), r.err)
-        err = json.loads(lines[1])
+        self.assertEqual(len(lines), 1, r.err)
+        err = json.loads(lines[0])
         self.validate("error", err)
-        self.assertEqual(err["error"]["message"], lines[0][len("pom: error: "):])
+        self.assertEqual(err["error"]["exit"], code)
+        human = self.pom(*args, input=input).err
+        self.assertEqual(human, "pom: error: " + err["error"]["message"] + "\n")
         self.assertIn(message, err["error"]["message"])
         self.assertIn(err["error"]["code"], CODES[code])

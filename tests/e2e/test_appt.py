@@ -94,6 +94,85 @@ class Visits(Refusals, Company):
         self.assertRefusedBoth(["appt", "move", "1", "--date", "2026-11-20"], 65, "--date: 2026-11-20 is in the past")
         self.assertRefusedBoth(["appt", "move", "1", "--date", "2026-11-28", "--future"], 64, "is not part of a series")
 
+    def test_edit_one_visit_leaves_its_series_alone(self):
+        self.ok("pool", "add", "--customer", "Ana Ortiz", "--name", "Spa", "--body", "spa")
+        made = self.json("appt", "add", "--customer", "Ana Ortiz", "--pool", "1", "--date", "2026-11-24",
+                         "--repeat", "weekly", "--through", "2026-12-15")
+        first, second = made[0]["id"], made[1]["id"]
+        e = self.json("appt", "edit", str(first), "--window", "08:00-10:00", "--duration", "1h", "--type", "repair",
+                      "--priority", "high", "--pool", "spa", "--note", "Bring the spa cover key",
+                      "--office-note", "Told her before ten")
+        self.validate("appointment", e)
+        v = self.appt(first)
+        self.assertEqual((v["window"], v["duration_min"], v["service_type"], v["priority"], v["pool_id"]),
+                         ("08:00-10:00", 60, "repair", "high", 4))
+        self.assertEqual((v["tech_note"], v["office_note"]), ("Bring the spa cover key", "Told her before ten"))
+        # A later change to the series passes the edited visit by, and the next visit keeps its own.
+        self.ok("appt", "series", "edit", str(made[0]["series_id"]), "--priority", "urgent")
+        self.assertEqual(self.appt(first)["priority"], "high")
+        self.assertEqual(self.appt(second)["priority"], "urgent")
+        self.assertEqual(self.appt(second)["window"], None)
+        # The change is in the audit log, by field.
+        log = self.json("log", "--entity", "appointment", "--id", str(first))
+        self.assertTrue(any(r["action"] == "update" and "priority" in json.dumps(r) for r in log), log)
+        # A technician: the notice an assignment queues; clearing a note with an empty value.
+        self.json("appt", "edit", str(first), "--worker", "Tom Reed", "--note", "")
+        self.assertEqual([(n["kind"], n["appointment_id"]) for n in self.json("notify", "list")], [("assigned", first)])
+        self.assertIsNone(self.appt(first)["tech_note"])
+        # The same values again: nothing changes, and it says so.
+        before = self.dump()
+        r = self.pom("appt", "edit", str(first), "--priority", "high")
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("nothing changed", r.err)
+        self.assertEqual(self.dump(), before)
+
+    def test_edit_refusals_change_nothing(self):
+        self.add("--customer", "Ana Ortiz", "--date", "2026-11-24")
+        self.add("--customer", "Bob Smith", "--date", "2026-11-24")
+        self.ok("appt", "start", "2")
+        self.ok("appt", "complete", "2")
+        cases = [
+            (["appt", "edit", "1"], 64, "nothing to change"),
+            (["appt", "edit", "9", "--priority", "high"], 1, "no appointment with id 9"),
+            (["appt", "edit", "2", "--priority", "high"], 1, "appointment 2 is completed; only open visits can be edited"),
+            (["appt", "edit", "1", "--worker", "Tom Reed", "--unassign"], 64, "cannot both be given"),
+            (["appt", "edit", "1", "--window", "12:00-08:00"], 65, "ends before it starts"),
+            (["appt", "edit", "1", "--duration", "0"], 65, "--duration"),
+            (["appt", "edit", "1", "--type", "polishing"], 65, "unknown service type 'polishing'"),
+            (["appt", "edit", "1", "--pool", "2"], 1, "pool 2 belongs to customer 2, not to customer 1"),
+            (["appt", "edit", "1", "--pool", "Hot tub"], 1, "customer 1 has no pool named 'Hot tub'; its pools: 1 "),
+            (["appt", "edit", "1", "--order", "-1"], 65, "--order: must not be negative"),
+        ]
+        for args, code, msg in cases:
+            with self.subTest(args=args):
+                self.assertRefusedBoth(args, code, msg)
+
+    def test_a_customer_with_several_pools_is_asked_which_by_name(self):
+        self.ok("pool", "add", "--customer", "Ana Ortiz", "--name", "Spa", "--body", "spa")
+        self.assertRefusedBoth(["appt", "add", "--customer", "Ana Ortiz", "--date", "2026-11-24"], 64,
+                               "customer 1 has 2 pools; say which with --pool ID or NAME: 1 ")
+        a = self.add("--customer", "Ana Ortiz", "--pool", "SPA", "--date", "2026-11-24")
+        self.assertEqual(a["pool_id"], 4)
+        self.add("--customer", "Bob Smith", "--date", "2026-11-24")
+        # The board and the list say which pool where a customer has several.
+        board = self.ok("appt", "board", "--date", "2026-11-24")
+        self.assertIn("Ana Ortiz (Spa) #1", board)
+        self.assertIn("Bob Smith #2", board)
+        listed = self.ok("appt", "list").splitlines()
+        self.assertIn("POOL", listed[0])
+        self.assertIn("Spa", listed[1])
+
+    def test_notices_greet_by_a_first_name_whatever_the_name_looks_like(self):
+        for name, greeting in (("Okafor, Chidi", "Hello Chidi,"), ("Okafor,", "Hello Okafor,"),
+                               ("Dr. Lee", "Hello Dr. Lee,"), ("Prince", "Hello Prince,")):
+            with self.subTest(name=name):
+                c = self.json("customer", "add", "--name", name, "--email", "x@example.com")[0]["id"]
+                self.ok("pool", "add", "--customer", str(c))
+                a = self.add("--customer", str(c), "--date", "2026-11-24", "--worker", "Tom Reed")
+                body = [n for n in self.json("notify", "list") if n["appointment_id"] == a["id"]][0]["body"]
+                self.assertTrue(body.startswith(greeting + "\n"), body)
+                self.assertNotIn(",,", body)
+
     def test_preview_prints_occurrences_without_a_database(self):
         out = self.json("appt", "preview", "--start", "2026-11-03", "--repeat", "every 2 weeks on tue", "--limit", "4",
                         env={"POM_DB": "/nonexistent/pom.db"})
@@ -106,6 +185,15 @@ class Visits(Refusals, Company):
         self.assertEqual(self.json("appt", "preview", "--start", "2026-11-02", "--repeat", "weekly", "--until", "2026-11-30",
                                    "--exdate", "2026-11-16,2026-11-23", "--limit", "0"),
                          ["2026-11-02", "2026-11-09", "2026-11-30"])
+        # Days as people type them: POM_NOW is Monday 2026-11-23.
+        self.assertEqual(self.json("appt", "preview", "--start", "wednesday", "--repeat", "weekly", "--limit", "2"),
+                         ["2026-11-25", "2026-12-02"])
+        self.assertEqual(self.json("appt", "preview", "--start", "monday 09:00", "--repeat", "daily", "--limit", "2"),
+                         ["2026-11-23T09:00", "2026-11-24T09:00"])
+        self.assertEqual(self.json("appt", "preview", "--start", "+3d", "--repeat", "daily", "--until", "fri"),
+                         ["2026-11-26", "2026-11-27"])
+        self.assertRefusedBoth(["appt", "preview", "--start", "someday", "--repeat", "daily"], 65,
+                               "--start: 'someday' is not a date (YYYY-MM-DD, today, tomorrow, monday, +3d, +8w)")
         self.assertRefusedBoth(["appt", "preview", "--start", "2026-11-03", "--repeat", "FREQ=WEEKLY;BYDAY=XX"], 65,
                                "--repeat: BYDAY=XX is not valid")
         self.assertRefusedBoth(["appt", "preview", "--start", "2026-11-03", "--repeat", "FREQ=HOURLY"], 65,

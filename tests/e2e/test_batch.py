@@ -1,4 +1,5 @@
-"""pom batch: many commands, one transaction; --keep-going; --dry-run; one JSONL result per line."""
+"""pom batch: many commands, one transaction; --keep-going; --dry-run; one JSONL result per line and a
+summary record when a line failed; -o json makes them one array."""
 import json
 import os
 import unittest
@@ -16,10 +17,18 @@ class Batch(Refusals, PomTest):
         super().setUp()
         self.ok("customer", "add", "--name", "Ann Smith", "--ref", "C-1")
 
-    def results(self, out):
+    def results(self, out, committed=False):
+        """The line records; when a line failed, the summary record after them is checked too."""
         rs = [json.loads(l) for l in out.splitlines()]
         self.validate("batch-result", rs)
-        return rs
+        records = [r for r in rs if "summary" not in r]
+        failed = sum(1 for r in records if not r["ok"])
+        if failed:
+            self.assertEqual(rs[-1], {"summary": True, "lines": len(records), "failed": failed, "committed": committed})
+            self.assertEqual(len(records), len(rs) - 1)
+        else:
+            self.assertEqual(records, rs)
+        return records
 
     def test_all_lines_commit_together_and_see_each_other(self):
         script = lines(
@@ -87,13 +96,30 @@ class Batch(Refusals, PomTest):
                 self.assertEqual(rs[-1]["exit"], code)
                 self.assertEqual(self.dump(), before)
 
-    def test_malformed_lines_are_usage_errors(self):
-        for text in ('customer list\n', '[]\n', '{"args": ["customer"]}\n', '["customer", 1]\n', '["customer", "list"\n'):
+    def test_malformed_lines_are_usage_errors_that_say_where(self):
+        for text, why in (('customer list\n', "it stops being JSON at column 1"),
+                          ('[]\n', "the array is empty"),
+                          ('{"args": ["customer"]}\n', "the line is a JSON object"),
+                          ('["customer", 1]\n', "element 2 is a number"),
+                          ('["customer", "list"\n', "it stops being JSON at column 20"),
+                          ('["José", "list",, "x"]\n', "it stops being JSON at column 17")):
             with self.subTest(text=text):
                 r = self.pom("batch", input=text)
                 self.assertEqual(r.code, 64, r)
                 rs = self.results(r.out)
-                self.assertEqual(rs[0]["error"], {"code": "usage", "message": "not a JSON array of strings"})
+                self.assertEqual(rs[0]["error"], {"code": "usage", "message": "not a JSON array of strings: " + why})
+
+    def test_json_output_is_one_array_ending_with_the_summary(self):
+        r = self.pom("batch", "-o", "json", input=lines(["customer", "show", "C-1"], ["customer", "show", "C-9"]))
+        self.assertEqual(r.code, 1, r)
+        rs = json.loads(r.out)
+        self.validate("batch-result", rs)
+        self.assertEqual([x.get("line") for x in rs], [1, 2, None])
+        self.assertEqual(rs[-1], {"summary": True, "lines": 2, "failed": 1, "committed": False})
+        ok = self.pom("batch", "-o", "json", input=lines(["customer", "show", "C-1"]))
+        self.assertEqual(ok.code, 0, ok)
+        self.assertEqual([x["line"] for x in json.loads(ok.out)], [1])
+        self.assertEqual(json.loads(self.pom("batch", "-o", "json", input="").out), [])
 
     def test_keep_going_commits_what_succeeds(self):
         r = self.pom("batch", "--keep-going", input=lines(
@@ -104,7 +130,7 @@ class Batch(Refusals, PomTest):
             ["worker", "add", "--name", "Dana Fox", "--role", "office"],
         ))
         self.assertEqual(r.code, 1, r)  # the first failure's exit code
-        rs = self.results(r.out)
+        rs = self.results(r.out, committed=True)
         self.assertEqual([(x["line"], x["ok"]) for x in rs], [(1, True), (2, False), (3, True), (4, False), (5, True)])
         self.assertIn("batch line 2: worker 1 is already named 'tom reed'", r.err)
         self.assertNotIn("nothing was written", r.err)
@@ -144,7 +170,7 @@ class Batch(Refusals, PomTest):
         self.assertEqual([(x["line"], x["ok"]) for x in self.results(r.out)], [(1, True), (2, False), (3, True)])
         self.assertEqual(self.dump(), before)
         real = self.pom("batch", "--keep-going", input=script)
-        self.assertEqual([x["ok"] for x in self.results(real.out)], [True, False, True])
+        self.assertEqual([x["ok"] for x in self.results(real.out, committed=True)], [True, False, True])
         self.assertEqual(len(self.json("pool", "list")), 1)
 
     def test_empty_batch_succeeds(self):
@@ -172,7 +198,7 @@ class Batch(Refusals, PomTest):
                     before = self.dump()
                     r = self.pom("batch", *flags, "-", input=lines(["customer", "edit", "C-1", "--city", "Tempe"], args))
                     self.assertEqual(r.code, 64, r)
-                    rs = self.results(r.out)
+                    rs = self.results(r.out, committed=flags == ["--keep-going"])
                     self.assertEqual(rs[1]["error"], {"code": "usage", "message": message})
                     self.assertEqual(r.err.splitlines()[0], "pom: error: batch line 2: " + message +
                                      ("" if flags == ["--keep-going"] else " (nothing was written)"))

@@ -73,6 +73,35 @@ class ConfigErrors(PomTest):
                 self.assertRefused(["config", "show"], 78, message)
                 self.assertRefused(["customer", "add", "--name", "X"], 78, message)
 
+    def test_non_ascii_text_outside_strings_is_refused_and_inside_them_kept(self):
+        # toml++ 3.3.0 reaches __builtin_unreachable on some non-ASCII characters where it looks for
+        # whitespace (found by tests/fuzz/config_fuzz): pom refuses them first, with their place.
+        p = self.config_path
+        outside = "a non-ASCII character outside a quoted string or a comment"
+        for text, message in [
+            ("timezone = \u0277\n", f"{p}:1:12: {outside}"),
+            ("busy_timeout_ms = 5\u00a7\n", f"{p}:1:20: {outside}"),
+            ('[company]\nname = "A"\u00a0\n', f"{p}:2:11: {outside}"),
+            ('[company]\naddress = """x\\\u00a7"""\n', f"{p}:2:16: unknown escape sequence"),
+        ]:
+            with self.subTest(text=text):
+                self.write(text)
+                self.assertRefused(["config", "show"], 78, message)
+                self.assertRefused(["customer", "add", "--name", "X"], 78, message)
+        self.assertEqual(self.json("customer", "list", env={"POM_CONFIG": None}), [])
+        # In strings and comments any language is fine, a line continued by a backslash included.
+        self.write("# Soci\u00e9t\u00e9: Piscines C\u00f4t\u00e9\n"
+                   "[company]\n"
+                   "name = \"Piscines C\u00f4t\u00e9\"\n"
+                   "phone = 'ligne fran\u00e7aise'\n"
+                   "address = \"\"\"\\\n    \u00c0 c\u00f4t\u00e9 du parc, \\\n  \u00a7 12\"\"\"\n"
+                   "email = '''\u00e9t\u00e9@example.com'''\n")
+        c = self.json("config", "show")[0]
+        self.assertEqual(c["company.name"], "Piscines C\u00f4t\u00e9")
+        self.assertEqual(c["company.phone"], "ligne fran\u00e7aise")
+        self.assertEqual(c["company.address"], "\u00c0 c\u00f4t\u00e9 du parc, \u00a7 12")
+        self.assertEqual(c["company.email"], "\u00e9t\u00e9@example.com")
+
     def test_an_explicit_config_that_is_missing(self):
         missing = os.path.join(self.dir, "missing.toml")
         self.assertRefused(["--config", missing, "config", "show"], 66, f"config file {missing} cannot be read")

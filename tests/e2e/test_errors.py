@@ -1,4 +1,4 @@
-"""Errors: one `pom: error:` line, a JSON object on stderr with -o json|jsonl, the documented exit
+"""Errors: one `pom: error:` line, or with -o json|jsonl one JSON object alone on stderr, the documented exit
 codes, and `pom help exit-codes`."""
 import json
 import os
@@ -48,12 +48,13 @@ class JsonErrors(PomTest):
         self.assertEqual(r.code, code, r)
         self.assertEqual(r.out, "", r)
         lines = r.err.splitlines()
-        self.assertEqual(len(lines), 2, r.err)
-        self.assertTrue(lines[0].startswith("pom: error: "), lines[0])
-        err = json.loads(lines[1])
+        self.assertEqual(len(lines), 1, r.err)
+        err = json.loads(lines[0])
         self.validate("error", err)
         self.assertEqual(err["error"]["code"], error_code)
-        self.assertEqual("pom: error: " + err["error"]["message"], lines[0])
+        self.assertEqual(err["error"]["exit"], code)
+        human = self.pom(*args, input=input, env=env)
+        self.assertEqual(human.err, "pom: error: " + err["error"]["message"] + "\n")
         self.assertIn(error_code, self.codes[code].split(", "), "pom help exit-codes disagrees")
         self.assertEqual(self.dump(), before)
         return err["error"]["message"]
@@ -73,10 +74,9 @@ class JsonErrors(PomTest):
 
     def test_jsonl_and_other_spellings_of_the_flag(self):
         self.check(["customer", "show", "404"], 1, "not_found", fmt="jsonl")
-        r = self.pom("customer", "show", "404", "--output=json")
-        self.assertEqual(len(r.err.splitlines()), 2, r)
-        r = self.pom("customer", "show", "404", "-ojson")
-        self.assertEqual(len(r.err.splitlines()), 2, r)
+        for spelling in ("--output=json", "-ojson"):
+            r = self.pom("customer", "show", "404", spelling)
+            self.assertEqual(json.loads(r.err)["error"]["exit"], 1, r)
 
     def test_table_csv_and_id_errors_are_one_line(self):
         for fmt in ("table", "csv", "id"):
@@ -91,7 +91,8 @@ class JsonErrors(PomTest):
         r = self.pom("batch", "-o", "json", input='["customer","show","404"]\n')
         self.assertEqual(r.code, 1, r)
         self.validate("batch-result", json.loads(r.out))
-        err = json.loads(r.err.splitlines()[1])
+        self.assertEqual(len(r.err.splitlines()), 1, r)
+        err = json.loads(r.err)
         self.validate("error", err)
         self.assertEqual(err["error"]["message"], "batch line 1: no customer '404' (by id, ref or name) (nothing was written)")
 

@@ -75,6 +75,38 @@ class Output(Refusals, PomTest):
         self.assertEqual(out.count("\n"), 2, out)
         self.assertIn("notes  Gate code", out)
 
+    def test_tables_show_local_times_words_and_cut_long_values(self):
+        # Stored instants are UTC (2026-11-23T15:00:00Z); a person reads the company's zone.
+        table = self.out("customer", "show", "BW-1001", "--fields", "name,created_at").decode()
+        self.assertIn("created_at  2026-11-23 08:00\n", table)
+        self.assertEqual(self.json("customer", "show", "BW-1001")[0]["created_at"], "2026-11-23T15:00:00Z")
+        self.assertIn("2026-11-23T15:00:00Z", self.out("customer", "list", "-o", "csv").decode())
+        self.ok("callback", "add", "--customer", "BW-1001", "--reason", "Green water", "--due", "2026-11-26 10:00",
+                "--contact", "phone", "--owner", "Dana Fox", "--summary", "Water test results")
+        cb = self.out("callback", "list").decode()
+        self.assertIn("2026-11-26 10:00", cb)
+        self.assertNotIn("T17:00:00Z", cb)
+        # Headers are words.
+        self.ok("customer", "edit", "BW-1001", "--name", "K" * 60 + " Henderson")
+        aging = self.out("bill", "aging").decode().splitlines()[0]
+        self.assertIn("1-30 DAYS", aging)
+        self.assertIn("OVER 90 DAYS", aging)
+        self.assertNotIn("DAYS 1 30", aging)
+        # One long name is cut with an ellipsis, in every column but the last.
+        rows = self.out("customer", "list", "--fields", "name,city").decode().splitlines()
+        long_row = next(r for r in rows if r.startswith("KKK"))
+        self.assertTrue(long_row.startswith("K" * 39 + "\u2026  Phoenix"), long_row)
+        self.assertEqual(max(len(r) for r in rows), len(long_row))
+        # The last column is not cut, and JSON keeps every character.
+        self.assertIn("K" * 60, self.out("customer", "list", "--fields", "city,name").decode())
+        self.assertIn("K" * 60 + " Henderson", [c["name"] for c in self.json("customer", "list")])
+
+    def test_a_table_cell_never_prints_json(self):
+        self.ok("appt", "add", "--customer", "BW-1001", "--date", "2026-11-24")
+        shown = self.out("appt", "show", "1").decode()
+        self.assertNotIn("{", shown)
+        self.assertNotIn('":', shown)
+
     def test_fields_pick_and_order(self):
         fields = ["email", "name", "id"]
         rows = self.json("customer", "list", "--fields", ",".join(fields))

@@ -1,4 +1,4 @@
-"""pom route optimize|pin|unpin (issue 22): the order of each technician's day, saved as route_order;
+"""pom route optimize|stats (issue 22): the order of each technician's day, saved as route_order;
 windows, started, completed and pinned visits and pools without coordinates; --matrix; bad input."""
 import os
 import tempfile
@@ -90,13 +90,13 @@ class Routes(PomTest):
 
     def test_pinned_started_and_completed_keep_their_place(self):
         first, third = self.visits[0], self.visits[2]
-        self.assertEqual(self.json("route", "pin", str(third))[0], {"id": third, "pinned": True})
+        self.ok("appt", "edit", str(third), "--pin")
         self.ok("appt", "on-my-way", str(first), "--eta", "10m")
         r = self.json("route", "optimize", "--date", DAY)[0]
         by_id = {s["appointment_id"]: s for s in r["order"]}
         self.assertEqual((by_id[first]["position"], by_id[first]["kept"]), (1, "started"))
         self.assertEqual((by_id[third]["position"], by_id[third]["kept"]), (3, "pinned"))
-        self.ok("route", "unpin", str(third))
+        self.ok("appt", "edit", str(third), "--unpin")
         r = self.json("route", "optimize", "--date", DAY)[0]
         self.assertIsNone({s["appointment_id"]: s for s in r["order"]}[third]["kept"])
 
@@ -146,7 +146,7 @@ class Routes(PomTest):
 
     def test_bad_input(self):
         self.assertRefused(["route", "optimize", "--date", DAY, "--worker", "Nobody"], 1, "no worker 'Nobody'")
-        self.assertRefused(["route", "pin", "999"], 1, "999")
+        self.assertRefused(["appt", "edit", "999", "--pin"], 1, "999")
         self.assertRefused(["worker", "edit", "Tom", "--start", "33.4"], 65, "--start: '33.4' is not LAT,LON")
         self.assertRefused(["worker", "edit", "Tom", "--start", "133.4,10"], 65, "--start: latitude must be between -90 and 90")
         self.assertRefused(["worker", "edit", "Tom", "--hours", "17:00-08:00"], 65, "--hours: '17:00-08:00' ends before it starts")

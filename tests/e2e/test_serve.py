@@ -290,7 +290,9 @@ class TechnicianDay(ServeTest):
             body = json.dumps(["appt", "pause", str(v), "--reason", "rain"]) + "\n" + json.dumps(line) + "\n"
             a = self.refused("Maria Lopez", "POST", "/batch", status, "permission", message, body,
                              content_type="application/x-ndjson")
-            self.assertEqual([l["ok"] for l in a.json()["lines"]], [True, False])
+            lines = a.json()["lines"]
+            self.assertEqual([l["ok"] for l in lines[:-1]], [True, False])
+            self.assertEqual(lines[-1], {"summary": True, "lines": 2, "failed": 1, "committed": False})
 
 
 class Refusals(ServeTest):
