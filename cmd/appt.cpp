@@ -325,6 +325,7 @@ void register_appt(CLI::App& app, Cli& cli) {
             std::string id;
             std::optional<std::string> worker, window, duration, type, priority, pool, note, office_note;
             std::optional<int64_t> order;
+            std::optional<bool> pinned;
             bool unassign = false, no_window = false;
         };
         auto o = std::make_shared<EditOptions>();
@@ -339,6 +340,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         sub->add_option("--priority", o->priority, "normal, high or urgent")->check(CLI::IsMember({"normal", "high", "urgent"}));
         add_opt(sub, "--pool", o->pool, "Another pool of the same customer: id or name");
         add_opt(sub, "--order", o->order, "Route position");
+        add_bool(sub, "--pin,!--unpin", o->pinned, "Keep (or no longer keep) its place when route optimize reorders the day");
         add_opt(sub, "--note", o->note, "Note for the technician (empty: none)");
         add_opt(sub, "--office-note", o->office_note, "Private office note (empty: none)");
         sub->callback([&cli, o] {
@@ -356,6 +358,7 @@ void register_appt(CLI::App& app, Cli& cli) {
                 e.priority = o->priority;
                 if (o->pool) e.pool_id = resolve_pool(ctx.store, get_appointment(ctx.store, id).customer_id, o->pool);
                 if (o->order) e.route_order = std::optional<int64_t>(*o->order);
+                e.pinned = o->pinned;
                 e.tech_note = o->note;
                 e.office_note = o->office_note;
                 bool changed = edit_appointment(ctx, id, e);

@@ -17,6 +17,9 @@ void add_field_options(CLI::App* sub, WorkerFields& f, bool creating) {
     add_opt(sub, "--phone", f.phone, "Phone number");
     add_opt(sub, "--email", f.email, "Email address");
     add_opt(sub, "--role", f.role, "technician, office, manager, accountant or admin")->check(CLI::IsMember(worker_roles()));
+    add_opt(sub, "--start", f.start, "Where their day starts, LAT,LON (home or the shop; default: [routing] depot)");
+    add_opt(sub, "--end", f.end, "Where their day ends, LAT,LON (default: where it starts)");
+    add_opt(sub, "--hours", f.hours, "Working hours, local HH:MM-HH:MM (default: [routing] day_start-day_end)");
 }
 
 struct TokenAddOptions {

@@ -7,7 +7,7 @@
 function __pom_subcommands
     switch $argv[1]
         case 'pom'
-            printf '%s\n' init customer pool worker appt service inventory notify bill tag quote callback ticket note batch serve log db config completion help
+            printf '%s\n' init customer pool worker appt route service inventory notify bill tag quote callback ticket note batch serve log db config completion help
         case 'pom customer'
             printf '%s\n' add list show edit import timeline
         case 'pom pool'
@@ -20,6 +20,8 @@ function __pom_subcommands
             printf '%s\n' add list show assign move edit board days-out preview expand rollover export on-my-way start pause complete skip cancel series
         case 'pom appt series'
             printf '%s\n' list show edit suspend resume
+        case 'pom route'
+            printf '%s\n' optimize stats
         case 'pom service'
             printf '%s\n' start new check uncheck reading dose use note photo recommend submit amend list show report
         case 'pom inventory'
@@ -73,11 +75,11 @@ function __pom_value_options
         case 'pom pool edit'
             printf '%s\n' -- --name --street --city --state --zip --lat --lon --gate-code --access-notes --body --gallons --surface --sanitizer
         case 'pom worker add'
-            printf '%s\n' -- --name --phone --email --role
+            printf '%s\n' -- --name --phone --email --role --start --end --hours
         case 'pom worker list'
             printf '%s\n' -- --role
         case 'pom worker edit'
-            printf '%s\n' -- --name --phone --email --role
+            printf '%s\n' -- --name --phone --email --role --start --end --hours
         case 'pom worker token add'
             printf '%s\n' -- --label --expires
         case 'pom worker login-link'
@@ -120,6 +122,10 @@ function __pom_value_options
             printf '%s\n' -- --worker --window --rule --type --duration --priority --note --from
         case 'pom appt series suspend'
             printf '%s\n' -- --from --until
+        case 'pom route optimize'
+            printf '%s\n' -- --date --worker --matrix
+        case 'pom route stats'
+            printf '%s\n' -- --from --to --by --matrix
         case 'pom service start'
             printf '%s\n' -- --gps
         case 'pom service new'
@@ -294,6 +300,7 @@ complete -c pom -n '__pom_is \'pom\'' -a customer -d 'Customers: add, list, show
 complete -c pom -n '__pom_is \'pom\'' -a pool -d 'Pools and spas: the service locations of customers'
 complete -c pom -n '__pom_is \'pom\'' -a worker -d 'Workers: technicians and office staff'
 complete -c pom -n '__pom_is \'pom\'' -a appt -d 'Appointments: the schedule, recurring series, dispatch statuses'
+complete -c pom -n '__pom_is \'pom\'' -a route -d 'Routes: the order of each technician\'s day'
 complete -c pom -n '__pom_is \'pom\'' -a service -d 'Service tickets: what the technician did at the pool'
 complete -c pom -n '__pom_is \'pom\'' -a inventory -d 'Inventory: chemicals and parts in stock'
 complete -c pom -n '__pom_is \'pom\'' -a notify -d 'Customer notices: the outbox and its sender (cron)'
@@ -448,6 +455,9 @@ complete -c pom -n '__pom_is \'pom worker add\'' -l name -x -d 'Name (unique)'
 complete -c pom -n '__pom_is \'pom worker add\'' -l phone -x -d 'Phone number'
 complete -c pom -n '__pom_is \'pom worker add\'' -l email -x -d 'Email address'
 complete -c pom -n '__pom_is \'pom worker add\'' -l role -x -a 'technician office manager accountant admin' -d 'technician, office, manager, accountant or admin'
+complete -c pom -n '__pom_is \'pom worker add\'' -l start -x -d 'Where their day starts, LAT,LON (home or the shop; default: [routing] depot)'
+complete -c pom -n '__pom_is \'pom worker add\'' -l end -x -d 'Where their day ends, LAT,LON (default: where it starts)'
+complete -c pom -n '__pom_is \'pom worker add\'' -l hours -x -d 'Working hours, local HH:MM-HH:MM (default: [routing] day_start-day_end)'
 
 # pom worker list
 complete -c pom -n '__pom_is \'pom worker list\'' -s h -l help -d 'Print this help message and exit'
@@ -464,6 +474,9 @@ complete -c pom -n '__pom_is \'pom worker edit\'' -l name -x -d 'Name (unique)'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l phone -x -d 'Phone number'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l email -x -d 'Email address'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l role -x -a 'technician office manager accountant admin' -d 'technician, office, manager, accountant or admin'
+complete -c pom -n '__pom_is \'pom worker edit\'' -l start -x -d 'Where their day starts, LAT,LON (home or the shop; default: [routing] depot)'
+complete -c pom -n '__pom_is \'pom worker edit\'' -l end -x -d 'Where their day ends, LAT,LON (default: where it starts)'
+complete -c pom -n '__pom_is \'pom worker edit\'' -l hours -x -d 'Working hours, local HH:MM-HH:MM (default: [routing] day_start-day_end)'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l active -l inactive -d 'Still working (or not)'
 complete -c pom -n '__pom_is \'pom worker edit\'' -x -a '(__pom_ids worker)'
 
@@ -573,6 +586,7 @@ complete -c pom -n '__pom_is \'pom appt edit\'' -l type -x -d 'Service type from
 complete -c pom -n '__pom_is \'pom appt edit\'' -l priority -x -a 'normal high urgent' -d 'normal, high or urgent'
 complete -c pom -n '__pom_is \'pom appt edit\'' -l pool -x -a '(__pom_ids pool)' -d 'Another pool of the same customer: id or name'
 complete -c pom -n '__pom_is \'pom appt edit\'' -l order -x -d 'Route position'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l pin -l unpin -d 'Keep (or no longer keep) its place when route optimize reorders the day'
 complete -c pom -n '__pom_is \'pom appt edit\'' -l note -x -d 'Note for the technician (empty: none)'
 complete -c pom -n '__pom_is \'pom appt edit\'' -l office-note -x -d 'Private office note (empty: none)'
 
@@ -677,6 +691,24 @@ complete -c pom -n '__pom_is \'pom appt series suspend\'' -l until -x -d 'Last d
 
 # pom appt series resume
 complete -c pom -n '__pom_is \'pom appt series resume\'' -s h -l help -d 'Print this help message and exit'
+
+# pom route
+complete -c pom -n '__pom_is \'pom route\'' -a optimize -d 'Reorder each technician\'s visits of a day to drive least; windows, started, completed and pinned visits are kept (--dry-run: only show)'
+complete -c pom -n '__pom_is \'pom route\'' -a stats -d 'The route dashboard: stops, km, drive hours and km per stop, per technician and day'
+complete -c pom -n '__pom_is \'pom route\'' -s h -l help -d 'Print this help message and exit'
+
+# pom route optimize
+complete -c pom -n '__pom_is \'pom route optimize\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom route optimize\'' -l date -x -d 'The day (default: today)'
+complete -c pom -n '__pom_is \'pom route optimize\'' -l worker -x -a '(__pom_ids worker)' -d 'Only this technician (id or name; repeatable)'
+complete -c pom -n '__pom_is \'pom route optimize\'' -l matrix -x -d 'Travel times in seconds: CSV with keys pool:ID and worker:ID (header row, first column)'
+
+# pom route stats
+complete -c pom -n '__pom_is \'pom route stats\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom route stats\'' -l from -x -d 'First day'
+complete -c pom -n '__pom_is \'pom route stats\'' -l to -x -d 'Last day'
+complete -c pom -n '__pom_is \'pom route stats\'' -l by -x -a 'worker day' -d 'Sum per worker or per day (default: one row per technician and day)'
+complete -c pom -n '__pom_is \'pom route stats\'' -l matrix -x -d 'Travel times in seconds: CSV with keys pool:ID and worker:ID'
 
 # pom service
 complete -c pom -n '__pom_is \'pom service\'' -a start -d 'Open the service ticket of an appointment (the visit goes in progress)'

@@ -508,11 +508,12 @@ bool edit_appointment(Context& ctx, int64_t id, const AppointmentEdit& e) {
         if (*e.route_order && **e.route_order < 0) fail(ErrorKind::BadInput, "--order: must not be negative");
         cols.emplace_back("route_order", *e.route_order ? Value(**e.route_order) : Value(nullptr));
     }
+    if (e.pinned) cols.emplace_back("pinned", int64_t{*e.pinned ? 1 : 0});
     if (e.tech_note) cols.emplace_back("tech_note", e.tech_note->empty() ? Value(nullptr) : Value(*e.tech_note));
     if (e.office_note) cols.emplace_back("office_note", e.office_note->empty() ? Value(nullptr) : Value(*e.office_note));
     if (cols.empty())
         fail(ErrorKind::Usage, "nothing to change: give --worker, --unassign, --window, --no-window, --duration, --type, "
-                               "--priority, --pool, --order, --note or --office-note");
+                               "--priority, --pool, --order, --pin, --unpin, --note or --office-note");
     Columns along;
     if (a.series_id) along.emplace_back("detached", int64_t{1});
     if (!update_record(ctx, "appointment", id, cols, true, along)) return false;

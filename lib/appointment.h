@@ -98,6 +98,7 @@ struct AppointmentEdit {
     std::optional<std::string> service_type, priority;
     std::optional<int64_t> pool_id;
     std::optional<std::optional<int64_t>> route_order;
+    std::optional<bool> pinned;  ///< route optimize keeps a pinned visit at its place
     std::optional<std::string> tech_note, office_note;  ///< empty text clears
 };
 /// Changes one open visit (scheduled, en route or paused) and leaves its series alone: an

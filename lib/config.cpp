@@ -5,9 +5,11 @@
 #include "error.h"
 #include "clock.h"
 #include "money.h"
+#include "route_travel.h"
 #include "text_check.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -18,6 +20,13 @@
 namespace pom {
 
 namespace {
+
+// A number as people write it in pom.toml: "1.3", "40", "33.4484".
+std::string format_plain(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
 
 std::string where(const std::string& path, const toml::source_region& src) {
     return path + ":" + std::to_string(src.begin.line) + ":" + std::to_string(src.begin.column);
@@ -513,6 +522,42 @@ void read_tag_rules(const std::string& path, const toml::table& t, Config& cfg) 
     }
 }
 
+double get_number(const std::string& path, const toml::node& node, const std::string& key, double lo, double hi) {
+    auto v = node.value<double>();
+    if (!v) config_error(path, node, key + " must be a number");
+    if (!(*v >= lo && *v <= hi)) config_error(path, node, key + " must be between " + format_plain(lo) + " and " + format_plain(hi));
+    return *v;
+}
+
+std::string get_clock_time(const std::string& path, const toml::node& node, const std::string& key) {
+    std::string t = get_string(path, node, key);
+    bool ok = t.size() == 5 && t[2] == ':' && std::isdigit(static_cast<unsigned char>(t[0])) &&
+              std::isdigit(static_cast<unsigned char>(t[1])) && std::isdigit(static_cast<unsigned char>(t[3])) &&
+              std::isdigit(static_cast<unsigned char>(t[4])) && t.substr(0, 2) <= "23" && t.substr(3, 2) <= "59";
+    if (!ok) config_error(path, node, key + " must be a local time HH:MM (\"08:00\")");
+    return t;
+}
+
+void read_routing(const std::string& path, const toml::table& t, RoutingSettings& r) {
+    for (auto&& [k, v] : t) {
+        std::string key(k.str());
+        if (key == "road_factor") r.road_factor = get_number(path, v, "routing.road_factor", 1, 5);
+        else if (key == "speed_kmh") r.speed_kmh = get_number(path, v, "routing.speed_kmh", 1, 200);
+        else if (key == "day_start") r.day_start = get_clock_time(path, v, "routing.day_start");
+        else if (key == "day_end") r.day_end = get_clock_time(path, v, "routing.day_end");
+        else if (key == "depot") {
+            std::string text = get_string(path, v, "routing.depot");
+            try {
+                LatLon at = parse_lat_lon(text, "routing.depot");
+                r.depot = std::make_pair(at.lat, at.lon);
+            } catch (const Error& e) {
+                config_error(path, v, e.what());
+            }
+        } else config_error(path, v, "unknown key 'routing." + key + "' (road_factor, speed_kmh, depot, day_start, day_end)");
+    }
+    if (!(r.day_start < r.day_end)) config_error(path, t, "routing.day_end must be after routing.day_start");
+}
+
 void read_sales(const std::string& path, const toml::table& t, SalesSettings& s) {
     for (auto&& [k, v] : t) {
         std::string key(k.str());
@@ -872,6 +917,10 @@ Config load_config_file(const std::string& path) {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "sales must be a table");
             read_sales(path, *t, cfg.sales);
+        } else if (key == "routing") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "routing must be a table");
+            read_routing(path, *t, cfg.routing);
         } else if (key == "company") {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "company must be a table");
@@ -980,6 +1029,13 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"tag_rules", rules},
         {"sales.quote_valid_days", c.sales.quote_valid_days},
         {"sales.followup_limit", c.sales.followup_limit},
+        {"routing.road_factor", c.routing.road_factor},
+        {"routing.speed_kmh", c.routing.speed_kmh},
+        {"routing.depot", c.routing.depot ? nlohmann::ordered_json(format_plain(c.routing.depot->first) + "," +
+                                                                   format_plain(c.routing.depot->second))
+                                          : nlohmann::ordered_json(nullptr)},
+        {"routing.day_start", c.routing.day_start},
+        {"routing.day_end", c.routing.day_end},
     };
 }
 

@@ -116,6 +116,16 @@ struct SalesSettings {
     std::string followup_limit = "21d";  ///< `tag sweep`: how long a lead may wait in Sales Followup
 };
 
+/// Route planning (`[routing]`): how travel is priced without a matrix, where a technician's day
+/// starts when theirs is not set, and the working day when their hours are not set.
+struct RoutingSettings {
+    double road_factor = 1.3;  ///< road kilometres per great-circle kilometre
+    double speed_kmh = 40;     ///< average driving speed
+    std::optional<std::pair<double, double>> depot;  ///< the shop, (lat, lon)
+    std::string day_start = "08:00";
+    std::string day_end = "17:00";
+};
+
 /// The company's settings from pom.toml. Every field has a default, so no file means defaults.
 struct Config {
     std::string source;              ///< the file it was read from; empty when defaults
@@ -146,6 +156,7 @@ struct Config {
     std::map<std::string, TagDefinition> tags = default_tags();
     std::map<std::string, TagRule> tag_rules = default_tag_rules();
     SalesSettings sales;
+    RoutingSettings routing;
 
     static std::vector<ServiceType> default_service_types();
     static std::map<std::string, std::vector<ChecklistItem>> default_checklists();

@@ -1,6 +1,7 @@
 #include "worker.h"
 #include "json.h"
 
+#include "appointment.h"
 #include "customer.h"
 #include "error.h"
 #include "record.h"
@@ -11,7 +12,9 @@ namespace pom {
 
 namespace {
 
-const char* k_select = "SELECT id, name, phone, email, role, active, created_at, updated_at FROM worker";
+const char* k_select =
+    "SELECT id, name, phone, email, role, active, created_at, updated_at, start_lat, start_lon, end_lat, end_lon, "
+    "day_start, day_end FROM worker";
 
 Worker read_row(Statement& q) {
     Worker w;
@@ -23,6 +26,10 @@ Worker read_row(Statement& q) {
     w.active = q.getColumn(5).getInt() != 0;
     w.created_at = q.getColumn(6).getString();
     w.updated_at = q.getColumn(7).getString();
+    if (!q.getColumn(8).isNull() && !q.getColumn(9).isNull()) w.start = LatLon{q.getColumn(8).getDouble(), q.getColumn(9).getDouble()};
+    if (!q.getColumn(10).isNull() && !q.getColumn(11).isNull()) w.end = LatLon{q.getColumn(10).getDouble(), q.getColumn(11).getDouble()};
+    w.day_start = q.getColumn(12).getString();
+    w.day_end = q.getColumn(13).getString();
     return w;
 }
 
@@ -35,6 +42,9 @@ void validate(const WorkerFields& f) {
         fail(ErrorKind::BadInput, "--role: '" + *f.role + "' is not a role (technician, office, manager, accountant, admin)");
     if (f.email && !f.email->empty()) check_email(*f.email, "--email");
     if (f.phone && !f.phone->empty()) check_phone(*f.phone, "--phone");
+    if (f.start) parse_lat_lon(*f.start, "--start");
+    if (f.end) parse_lat_lon(*f.end, "--end");
+    if (f.hours) parse_window(*f.hours, "--hours");
 }
 
 void ensure_name_free(Store& store, const std::string& name, int64_t self) {
@@ -54,6 +64,21 @@ Columns columns(const WorkerFields& f) {
     set_if(cols, "email", f.email);
     set_if(cols, "role", f.role);
     set_if(cols, "active", f.active);
+    if (f.start) {
+        LatLon at = parse_lat_lon(*f.start, "--start");
+        cols.emplace_back("start_lat", at.lat);
+        cols.emplace_back("start_lon", at.lon);
+    }
+    if (f.end) {
+        LatLon at = parse_lat_lon(*f.end, "--end");
+        cols.emplace_back("end_lat", at.lat);
+        cols.emplace_back("end_lon", at.lon);
+    }
+    if (f.hours) {
+        auto hours = parse_window(*f.hours, "--hours");
+        cols.emplace_back("day_start", hours.first);
+        cols.emplace_back("day_end", hours.second);
+    }
     return cols;
 }
 
@@ -126,7 +151,9 @@ const std::vector<std::string>& worker_roles() {
 }
 
 const std::vector<std::string>& worker_fields() {
-    static const std::vector<std::string> f{"id", "name", "phone", "email", "role", "active", "created_at", "updated_at"};
+    static const std::vector<std::string> f{"id",         "name",       "phone",     "email",     "role",
+                                            "active",     "created_at", "updated_at", "start_lat", "start_lon",
+                                            "end_lat",    "end_lon",    "day_start", "day_end"};
     return f;
 }
 
@@ -135,6 +162,9 @@ Json worker_json(const Worker& w) {
         {"id", w.id},         {"name", w.name},           {"phone", opt(w.phone)},
         {"email", opt(w.email)}, {"role", w.role},         {"active", w.active},
         {"created_at", w.created_at}, {"updated_at", w.updated_at},
+        {"start_lat", w.start ? Json(w.start->lat) : Json(nullptr)}, {"start_lon", w.start ? Json(w.start->lon) : Json(nullptr)},
+        {"end_lat", w.end ? Json(w.end->lat) : Json(nullptr)},       {"end_lon", w.end ? Json(w.end->lon) : Json(nullptr)},
+        {"day_start", opt(w.day_start)},                             {"day_end", opt(w.day_end)},
     });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include "audit.h"
+#include "route_travel.h"
 
 #include <optional>
 #include <string>
@@ -15,11 +16,16 @@ struct Worker {
     std::string role = "technician";  ///< technician | office | manager | accountant | admin
     bool active = true;
     std::string created_at, updated_at;
+    std::optional<LatLon> start;  ///< where their day starts (home, the shop); else `[routing] depot`
+    std::optional<LatLon> end;    ///< where it ends; else where it started
+    std::string day_start, day_end;  ///< working hours, local HH:MM, or empty: `[routing]` hours
 };
 
 struct WorkerFields {
     std::optional<std::string> name, phone, email, role;
     std::optional<bool> active;
+    std::optional<std::string> start, end;  ///< "LAT,LON"
+    std::optional<std::string> hours;       ///< "HH:MM-HH:MM"
 };
 
 int64_t add_worker(Context& ctx, const WorkerFields& fields);

@@ -122,7 +122,7 @@ class UsageErrors(PomTest):
     def test_only_the_named_command_is_built_but_messages_name_every_command(self):
         # pom builds just the command tree a line names (cmd/main.cpp); global options before it,
         # with their values, are skipped to find it.
-        every = "valid: init, customer, pool, worker, appt, service, inventory, notify, bill, tag, quote, callback, ticket"
+        every = "valid: init, customer, pool, worker, appt, route, service, inventory, notify, bill, tag, quote, callback, ticket"
         self.assertRefused(["frobnicate", "list"], 64, "unknown command 'frobnicate' (" + every)
         self.assertRefused(["--", "customer", "list"], 64, every)
         self.assertRefused(["-o", "csv", "customer", "lst"], 64,

@@ -1511,10 +1511,42 @@ CREATE TRIGGER pom_assign_id BEFORE INSERT ON login_code FOR EACH ROW EXECUTE FU
 COMMENT ON CONSTRAINT login_code_ck01_code_hash ON login_code IS 'length(code_hash) = 64 AND code_hash NOT GLOB ''*[^0-9a-f]*''';
 )SQL";
 
+// Schema version 13, as SQLite's migration 13 makes it: where a technician's day starts and ends,
+// their working hours, and the office's pin on a visit's place in its route.
+const char* k_v13 = R"SQL(
+ALTER TABLE worker ADD COLUMN start_lat double precision
+    CONSTRAINT worker_ck04_start_lat CHECK (start_lat IS NULL OR start_lat BETWEEN -90 AND 90);
+ALTER TABLE worker ADD COLUMN start_lon double precision
+    CONSTRAINT worker_ck05_start_lon CHECK (start_lon IS NULL OR start_lon BETWEEN -180 AND 180);
+ALTER TABLE worker ADD COLUMN end_lat double precision
+    CONSTRAINT worker_ck06_end_lat CHECK (end_lat IS NULL OR end_lat BETWEEN -90 AND 90);
+ALTER TABLE worker ADD COLUMN end_lon double precision
+    CONSTRAINT worker_ck07_end_lon CHECK (end_lon IS NULL OR end_lon BETWEEN -180 AND 180);
+ALTER TABLE worker ADD COLUMN day_start text COLLATE "C"
+    CONSTRAINT worker_ck08_day_start CHECK (day_start IS NULL OR day_start ~ '^[0-2][0-9]:[0-5][0-9]$');
+ALTER TABLE worker ADD COLUMN day_end text COLLATE "C"
+    CONSTRAINT worker_ck09_day_end CHECK (day_end IS NULL OR day_end ~ '^[0-2][0-9]:[0-5][0-9]$');
+-- SQLite checks a column's CHECK before the table's and PostgreSQL checks in name order: the two
+-- table CHECKs move up one number so that pinned's comes where SQLite has it.
+ALTER TABLE appointment RENAME CONSTRAINT appointment_ck12_window TO appointment_ck13_window;
+ALTER TABLE appointment RENAME CONSTRAINT appointment_ck11_series TO appointment_ck12_series;
+ALTER TABLE appointment ADD COLUMN pinned bigint NOT NULL DEFAULT 0
+    CONSTRAINT appointment_ck11_pinned CHECK (pinned IN (0, 1));
+
+COMMENT ON CONSTRAINT worker_ck04_start_lat ON worker IS 'start_lat IS NULL OR start_lat BETWEEN -90 AND 90';
+COMMENT ON CONSTRAINT worker_ck05_start_lon ON worker IS 'start_lon IS NULL OR start_lon BETWEEN -180 AND 180';
+COMMENT ON CONSTRAINT worker_ck06_end_lat ON worker IS 'end_lat IS NULL OR end_lat BETWEEN -90 AND 90';
+COMMENT ON CONSTRAINT worker_ck07_end_lon ON worker IS 'end_lon IS NULL OR end_lon BETWEEN -180 AND 180';
+COMMENT ON CONSTRAINT worker_ck08_day_start ON worker IS 'day_start IS NULL OR day_start GLOB ''[0-2][0-9]:[0-5][0-9]''';
+COMMENT ON CONSTRAINT worker_ck09_day_end ON worker IS 'day_end IS NULL OR day_end GLOB ''[0-2][0-9]:[0-5][0-9]''';
+COMMENT ON CONSTRAINT appointment_ck11_pinned ON appointment IS 'pinned IN (0, 1)';
+)SQL";
+
 }  // namespace
 
 const char* schema_sql() { return k_schema; }
 const char* schema_v11_sql() { return k_v11; }
 const char* schema_v12_sql() { return k_v12; }
+const char* schema_v13_sql() { return k_v13; }
 
 }  // namespace pom::pg

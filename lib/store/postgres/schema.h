@@ -59,4 +59,8 @@ const char* schema_v11_sql();
 /// pom_assign_id again with a static query for it.
 const char* schema_v12_sql();
 
+/// SQLite's migration 13 on PostgreSQL: a worker's start and end location and working hours, and
+/// appointment.pinned.
+const char* schema_v13_sql();
+
 }  // namespace pom::pg

@@ -905,6 +905,19 @@ void v11_accountant_role(SQLite::Database& db) {
     db.exec("PRAGMA writable_schema = OFF");
 }
 
+// 13: routes (issue 22). A technician's day starts (and may end) at a place of their own, home or
+// the shop, and has working hours; without them the config's `[routing] depot` and the visits'
+// own times stand in. A visit the office pinned keeps its place when its route is optimised.
+const char* k_v13 = R"SQL(
+ALTER TABLE worker ADD COLUMN start_lat REAL CHECK (start_lat IS NULL OR start_lat BETWEEN -90 AND 90);
+ALTER TABLE worker ADD COLUMN start_lon REAL CHECK (start_lon IS NULL OR start_lon BETWEEN -180 AND 180);
+ALTER TABLE worker ADD COLUMN end_lat REAL CHECK (end_lat IS NULL OR end_lat BETWEEN -90 AND 90);
+ALTER TABLE worker ADD COLUMN end_lon REAL CHECK (end_lon IS NULL OR end_lon BETWEEN -180 AND 180);
+ALTER TABLE worker ADD COLUMN day_start TEXT CHECK (day_start IS NULL OR day_start GLOB '[0-2][0-9]:[0-5][0-9]');
+ALTER TABLE worker ADD COLUMN day_end TEXT CHECK (day_end IS NULL OR day_end GLOB '[0-2][0-9]:[0-5][0-9]');
+ALTER TABLE appointment ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1));
+)SQL";
+
 }  // namespace
 
 std::string in_lists_as_comparisons(const std::string& sql) {
@@ -933,7 +946,7 @@ std::string in_lists_as_comparisons(const std::string& sql) {
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all{{k_v1}, {k_v2}, {k_v3}, {k_v4}, {k_v5}, {k_v6}, {k_v7},
                                             {"", v8_checks_without_in_lists}, {k_v9}, {k_v10},
-                                            {k_v11, v11_accountant_role}, {k_v12}};
+                                            {k_v11, v11_accountant_role}, {k_v12}, {k_v13}};
     return all;
 }
 

@@ -1,0 +1,107 @@
+// pom route optimize|stats: the order of each technician's day (issue 22)
+#include "cli.h"
+#include "route.h"
+#include "worker.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace pom::cli {
+
+namespace {
+
+TravelMatrix read_matrix(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) fail(ErrorKind::NoInput, "--matrix: cannot read " + path + ": it is a directory");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(ErrorKind::NoInput, "--matrix: cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return TravelMatrix::parse(text.str(), path);
+}
+
+struct OptimizeOptions {
+    std::string day = "today";
+    std::vector<std::string> workers;
+    std::optional<std::string> matrix;
+};
+
+void setup_optimize(CLI::App* cmd, Cli& cli) {
+    auto o = std::make_shared<OptimizeOptions>();
+    auto* sub = cmd->add_subcommand("optimize",
+                                    "Reorder each technician's visits of a day to drive least; windows, started, "
+                                    "completed and pinned visits are kept (--dry-run: only show)");
+    sub->add_option("--date", o->day, "The day (default: today)");
+    sub->add_option("--worker", o->workers, "Only this technician (id or name; repeatable)");
+    add_opt(sub, "--matrix", o->matrix, "Travel times in seconds: CSV with keys pool:ID and worker:ID (header row, first column)");
+    sub->callback([&cli, o] {
+        cli.write([&](Context& ctx) {
+            RouteRequest req;
+            req.date = parse_day(o->day, ctx.today(), "--date");
+            for (const auto& w : o->workers) req.workers.push_back(resolve_worker(ctx.store, w));
+            std::optional<TravelMatrix> matrix;
+            if (o->matrix) {
+                matrix = read_matrix(*o->matrix);
+                req.matrix = &*matrix;
+            }
+            auto routes = optimize_routes(ctx, req);
+            int changed = save_routes(ctx, routes);
+            std::vector<Json> rows;
+            for (const auto& r : routes) rows.push_back(route_json(r));
+            Output out = records(std::move(rows), route_fields(),
+                                 {"worker", "stops", "km_before", "km_after", "drive_min_before", "drive_min_after",
+                                  "finish_before", "finish_after", "late_after"});
+            if (cli.g.output == "table" && cli.g.fields.empty() && !cli.session.batch)
+                out.text = route_text(routes, format_date(req.date));
+            out.note = std::to_string(changed) + (changed == 1 ? " visit" : " visits") + " changed place";
+            if (routes.empty()) out.note = "no technician has visits on " + format_date(req.date);
+            return out;
+        });
+    });
+}
+
+struct StatsOptions {
+    std::string from, to, by;
+    std::optional<std::string> matrix;
+};
+
+void setup_stats(CLI::App* cmd, Cli& cli) {
+    auto o = std::make_shared<StatsOptions>();
+    auto* sub = cmd->add_subcommand("stats", "The route dashboard: stops, km, drive hours and km per stop, per technician and day");
+    sub->add_option("--from", o->from, "First day")->required();
+    sub->add_option("--to", o->to, "Last day")->required();
+    sub->add_option("--by", o->by, "Sum per worker or per day (default: one row per technician and day)")
+        ->check(CLI::IsMember({"worker", "day"}));
+    add_opt(sub, "--matrix", o->matrix, "Travel times in seconds: CSV with keys pool:ID and worker:ID");
+    sub->callback([&cli, o] {
+        cli.read([&](Context& ctx) {
+            RouteStatsRequest req;
+            req.from = parse_day(o->from, ctx.today(), "--from");
+            req.to = parse_day(o->to, ctx.today(), "--to");
+            req.by = o->by;
+            std::optional<TravelMatrix> matrix;
+            if (o->matrix) {
+                matrix = read_matrix(*o->matrix);
+                req.matrix = &*matrix;
+            }
+            std::vector<Json> rows;
+            for (const auto& r : route_stats(ctx, req)) rows.push_back(route_stats_json(r));
+            std::vector<std::string> table = {"worker", "date", "stops", "km", "drive_hours", "km_per_stop"};
+            if (o->by == "worker") table = {"worker", "days", "stops", "km", "drive_hours", "km_per_stop"};
+            if (o->by == "day") table = {"date", "stops", "km", "drive_hours", "km_per_stop"};
+            return records(std::move(rows), route_stats_fields(), table);
+        });
+    });
+}
+
+}  // namespace
+
+void register_route(CLI::App& app, Cli& cli) {
+    auto* cmd = app.add_subcommand("route", "Routes: the order of each technician's day");
+    cmd->require_subcommand(1);
+    setup_optimize(cmd, cli);
+    setup_stats(cmd, cli);
+}
+
+}  // namespace pom::cli
