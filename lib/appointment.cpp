@@ -678,7 +678,7 @@ const std::vector<Date>& WalkCache::dates(const Series& s, Date start, Date from
     if (auto it = m_walks.find(key); it != m_walks.end()) return it->second;
     auto rule = m_rules.find(s.rrule);
     if (rule == m_rules.end())
-        rule = m_rules.emplace(s.rrule, Recurrence::parse(s.rrule, "series " + std::to_string(s.id) + " rule")).first;
+        rule = m_rules.emplace(s.rrule, Recurrence::stored(s.rrule, "series " + std::to_string(s.id) + " rule")).first;
     return m_walks.emplace(key, rule->second.dates(start, from, through)).first->second;
 }
 

@@ -237,7 +237,11 @@ std::optional<std::string> friendly_rrule(const std::string& input) {
     return rule + ";BYDAY=" + days;
 }
 
-Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
+Recurrence Recurrence::parse(const std::string& text, const std::string& what) { return read(text, what, true); }
+
+Recurrence Recurrence::stored(const std::string& text, const std::string& what) { return read(text, what, false); }
+
+Recurrence Recurrence::read(const std::string& text, const std::string& what, bool refuse_unsupported) {
     std::string trimmed = text;
     trimmed.erase(0, trimmed.find_first_not_of(" \t"));
     trimmed.erase(trimmed.find_last_not_of(" \t") + 1);
@@ -305,6 +309,7 @@ Recurrence Recurrence::parse(const std::string& text, const std::string& what) {
     // Rules RFC 5545 allows but libical 3.0 expands wrongly (found by comparing with dateutil,
     // tests/e2e/test_recurrence_property.py): refused, rather than a schedule with wrong visits.
     auto cannot = [&](const std::string& parts_named) {
+        if (!refuse_unsupported) return;
         fail(ErrorKind::BadInput, what + ": " + parts_named + " in a FREQ=" + freq +
                                       " rule is not supported (libical expands it wrongly)");
     };

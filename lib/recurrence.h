@@ -16,6 +16,11 @@ public:
     /// `every 2 weeks on tue`, `monthly on the 1st`, `monthly on the last fri`). Throws BadInput
     /// naming the part that is wrong; `what` names the flag.
     static Recurrence parse(const std::string& text, const std::string& what = "--repeat");
+    /// A rule a series already has, read as parse() reads it but for one difference: a rule an
+    /// older pom took that parse() now refuses as not supported (libical expands it wrongly) is
+    /// still expanded as it was, so that one old series does not stop `appt expand` for every
+    /// other. New rules always go through parse().
+    static Recurrence stored(const std::string& text, const std::string& what);
 
     /// The rule as a normalised RRULE string.
     const std::string& rrule() const { return m_rrule; }
@@ -38,6 +43,7 @@ public:
 
 private:
     explicit Recurrence(std::string rrule) : m_rrule(std::move(rrule)) {}
+    static Recurrence read(const std::string& text, const std::string& what, bool refuse_unsupported);
     std::string m_rrule;
     /// A date-time UNTIL as given, for times(): m_rrule holds it as a date, for dates().
     std::optional<LocalTime> m_until_at;

@@ -47,6 +47,16 @@ class Series(Refusals, Company):
         self.assertEqual([x["date"] for x in r], ["2027-01-19"])
         self.assertEqual(self.count("SELECT count(*) - count(DISTINCT occurrence_date) FROM appointment WHERE series_id = 1"), 0)
 
+    def test_a_rule_an_older_pom_stored_still_expands(self):
+        # pom now refuses rules libical expands wrongly; a series an older pom stored with one
+        # keeps expanding as it did, rather than stopping the nightly expand for every series.
+        rule = "FREQ=WEEKLY;BYDAY=TU;BYSETPOS=1"
+        self.assertRefusedBoth(["appt", "add", "--customer", "Bob Smith", "--date", "2026-11-24", "--repeat", rule], 65,
+                               "BYSETPOS in a FREQ=WEEKLY rule is not supported")
+        self.sql(f"UPDATE series SET rrule = '{rule}' WHERE id = 1")
+        r = self.json("appt", "expand", "--through", "+6w")
+        self.assertEqual([x["date"] for x in r], ["2026-12-22", "2026-12-29"])
+
     def test_dry_run_lists_without_creating(self):
         before = self.dump()
         r = self.pom("appt", "expand", "--through", "+8w", "--dry-run", "-o", "json")
