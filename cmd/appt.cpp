@@ -538,8 +538,9 @@ void register_appt(CLI::App& app, Cli& cli) {
                 auto rolled = rollover(ctx, f);
                 std::vector<Json> rows;
                 for (const auto& r : rolled)
-                    rows.push_back({{"id", r.id}, {"customer", r.customer}, {"from", r.from}, {"to", r.to}, {"rolled_count", r.rolled_count}});
-                Output o = records(std::move(rows), {"id", "customer", "from", "to", "rolled_count"});
+                    rows.push_back({{"id", r.id}, {"customer", r.customer}, {"from", r.from}, {"to", r.to}, {"rolled_count", r.rolled_count},
+                                    {"merged_into", r.merged_into ? Json(*r.merged_into) : Json(nullptr)}});
+                Output o = records(std::move(rows), {"id", "customer", "from", "to", "rolled_count", "merged_into"});
                 o.note = (cli.g.dry_run ? "would roll " : "rolled ") + std::to_string(rolled.size()) + " visits";
                 return o;
             });

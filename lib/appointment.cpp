@@ -728,7 +728,8 @@ Date next_working_day(const Config& config, Date d) {
 std::vector<RolledVisit> rollover(Context& ctx, std::optional<Date> from) {
     Date today = ctx.today();
     Date target = next_working_day(ctx.config, today);
-    std::string sql = "SELECT a.id, c.name, a.date, a.status, a.series_id, a.rolled_count FROM appointment a "
+    std::string sql = "SELECT a.id, c.name, a.date, a.status, a.series_id, a.rolled_count, a.pool_id, a.service_type, "
+                      "a.priority FROM appointment a "
                       "JOIN customer c ON c.id = a.customer_id WHERE a.status IN ('scheduled', 'en_route') AND a.date < :today";
     if (from) sql += " AND a.date >= :from";
     sql += " ORDER BY a.date, a.id";
@@ -741,12 +742,41 @@ std::vector<RolledVisit> rollover(Context& ctx, std::optional<Date> from) {
         std::string name, date, status;
         bool series;
         int rolled;
+        int64_t pool;
+        std::string type, priority;
     };
     std::vector<Row> rows;
     while (q.executeStep())
         rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                        q.getColumn(3).getString(), !q.getColumn(4).isNull(), q.getColumn(5).getInt()});
+                        q.getColumn(3).getString(), !q.getColumn(4).isNull(), q.getColumn(5).getInt(),
+                        q.getColumn(6).getInt64(), q.getColumn(7).getString(), q.getColumn(8).getString()});
+    const auto rank = [](const std::string& p) { return p == "urgent" ? 2 : p == "high" ? 1 : 0; };
     for (const auto& r : rows) {
+        // The same pool and service type already on the target day (its series' next visit, or
+        // an earlier missed one rolled there a moment ago): one stop, not two.
+        Statement same(ctx.store, "SELECT id, rolled_count, priority FROM appointment WHERE pool_id = ? AND service_type = ? "
+                                  "AND date = ? AND status IN ('scheduled', 'en_route', 'paused') AND id <> ? ORDER BY id LIMIT 1");
+        same.bind(1, r.pool);
+        same.bind(2, r.type);
+        same.bind(3, format_date(target));
+        same.bind(4, r.id);
+        if (same.executeStep()) {
+            int64_t keep = same.getColumn(0).getInt64();
+            int kept_rolled = same.getColumn(1).getInt();
+            std::string kept_priority = same.getColumn(2).getString();
+            Columns kc{{"rolled_count", int64_t{std::max(kept_rolled, r.rolled + 1)}}};
+            if (rank(r.priority) > rank(kept_priority)) kc.emplace_back("priority", r.priority);
+            update_record(ctx, "appointment", keep, kc);
+            std::string reason = "rolled over: merged into appointment " + std::to_string(keep) + " on " + format_date(target);
+            Columns cc{{"status", "cancelled"}, {"status_reason", reason}, {"status_at", format_instant(ctx.now())},
+                       {"eta", nullptr}};
+            if (r.series) cc.emplace_back("detached", int64_t{1});
+            update_record(ctx, "appointment", r.id, cc);
+            record_event(ctx, r.id, r.status, "cancelled", ctx.now(), reason, "");
+            RolledVisit v{r.id, r.name, r.date, format_date(target), r.rolled + 1, keep};
+            out.push_back(v);
+            continue;
+        }
         Columns cols{{"date", format_date(target)}, {"rolled_count", int64_t{r.rolled + 1}}};
         if (r.series) cols.emplace_back("detached", int64_t{1});
         if (r.status == "en_route") {
@@ -755,7 +785,7 @@ std::vector<RolledVisit> rollover(Context& ctx, std::optional<Date> from) {
         }
         update_record(ctx, "appointment", r.id, cols);
         if (r.status == "en_route") record_event(ctx, r.id, "en_route", "scheduled", ctx.now(), "rolled over", "");
-        out.push_back({r.id, r.name, r.date, format_date(target), r.rolled + 1});
+        out.push_back({r.id, r.name, r.date, format_date(target), r.rolled + 1, std::nullopt});
     }
     return out;
 }

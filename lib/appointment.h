@@ -160,6 +160,10 @@ struct RolledVisit {
     std::string customer;
     std::string from, to;
     int rolled_count = 0;
+    /// Set when the visit met an open visit of the same pool and service type on that day: it is
+    /// merged into that one (cancelled with the reason, the rolled count carried over), never a
+    /// second stop at the same pool.
+    std::optional<int64_t> merged_into;
 };
 /// Moves visits of past days still scheduled or en route to the next working day.
 std::vector<RolledVisit> rollover(Context& ctx, std::optional<Date> from);

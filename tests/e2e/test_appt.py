@@ -308,6 +308,28 @@ class Rollover(Refusals, Company):
         self.assertEqual([(x["id"], x["rolled_count"]) for x in rolled], [(1, 2), (2, 2)])
         self.assertEqual(self.appt(3)["date"], "2026-11-20")  # completed visits stay on their day
 
+    def test_a_rolled_visit_meeting_the_same_pools_next_visit_is_merged_not_stacked(self):
+        friday = {"POM_NOW": "2026-11-20T08:00:00"}
+        self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "2026-11-20", "--priority", "high", env=friday)
+        self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "2026-11-23", env=friday)  # its next visit
+        self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "2026-11-23", "--type", "repair", env=friday)
+        self.ok("appt", "add", "--customer", "Bob Smith", "--date", "2026-11-20", env=friday)
+        r = self.json("appt", "rollover", env={"POM_NOW": "2026-11-22T05:00:00"})
+        self.validate("rollover-result", r)
+        self.assertEqual([(x["id"], x["to"], x["rolled_count"], x["merged_into"]) for x in r],
+                         [(1, "2026-11-23", 1, 2), (4, "2026-11-23", 1, None)])
+        # One maintenance stop at Ana's pool on Monday, carrying the roll and the higher priority.
+        monday = self.json("appt", "list", "--from", "2026-11-23", "--to", "2026-11-23", "--customer", "Ana Ortiz")
+        self.assertEqual(sorted((a["id"], a["service_type"], a["status"], a["rolled_count"], a["priority"]) for a in monday),
+                         [(2, "maintenance", "scheduled", 1, "high"), (3, "repair", "scheduled", 0, "normal")])
+        merged = self.appt(1)
+        self.assertEqual((merged["status"], merged["status_reason"]),
+                         ("cancelled", "rolled over: merged into appointment 2 on 2026-11-23"))
+        self.assertEqual(self.json("notify", "list"), [])  # a merge tells the customer nothing
+        before = self.dump()
+        self.assertEqual(self.json("appt", "rollover", env={"POM_NOW": "2026-11-22T05:30:00"}), [])
+        self.assertEqual(self.dump(), before)
+
     def test_dry_run_rolls_nothing(self):
         self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "2026-11-20", env={"POM_NOW": "2026-11-20T08:00:00"})
         before = self.dump()
