@@ -646,9 +646,9 @@ void register_appt(CLI::App& app, Cli& cli) {
                 std::optional<int64_t> c;
                 if (*customer) c = resolve_customer(ctx.store, **customer);
                 std::vector<Json> rows;
-                for (const auto& s : list_series(ctx.store, c, *all)) rows.push_back(series_json(s));
+                for (const auto& s : list_series(ctx.store, c, *all)) rows.push_back(series_json(s, ctx.today()));
                 return records(std::move(rows), series_fields(),
-                               {"id", "customer", "worker", "rrule", "window", "service_type", "status", "expanded_through"});
+                               {"id", "customer", "worker", "rrule", "window", "service_type", "status_text", "expanded_through"});
             });
         });
     }
@@ -657,7 +657,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         auto* sub = series->add_subcommand("show", "Show a series");
         sub->add_option("ID", *id, "Series id")->required();
         sub->callback([&cli, id] {
-            cli.read([&](Context& ctx) { return detail(series_json(get_series(ctx.store, parse_id(*id, "ID"))), series_fields()); });
+            cli.read([&](Context& ctx) { return detail(series_json(get_series(ctx.store, parse_id(*id, "ID")), ctx.today()), series_fields()); });
         });
     }
     {
@@ -696,7 +696,7 @@ void register_appt(CLI::App& app, Cli& cli) {
                 if (o->from) e.from = parse_day(*o->from, ctx.today(), "--from");
                 int64_t sid = parse_id(o->id, "ID");
                 auto touched = edit_series(ctx, sid, e);
-                Output out = detail(series_json(get_series(ctx.store, sid)), series_fields());
+                Output out = detail(series_json(get_series(ctx.store, sid), ctx.today()), series_fields());
                 out.note = std::to_string(touched.size()) + " future visits follow the change";
                 return out;
             });
@@ -716,7 +716,7 @@ void register_appt(CLI::App& app, Cli& cli) {
                 if (*until) u = parse_day(**until, ctx.today(), "--until");
                 int64_t sid = parse_id(*id, "ID");
                 auto removed = suspend_series(ctx, sid, parse_day(*from, ctx.today(), "--from"), u);
-                Output out = detail(series_json(get_series(ctx.store, sid)), series_fields());
+                Output out = detail(series_json(get_series(ctx.store, sid), ctx.today()), series_fields());
                 out.note = std::to_string(removed.size()) + " visits taken off the schedule";
                 return out;
             });
@@ -730,7 +730,7 @@ void register_appt(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t sid = parse_id(*id, "ID");
                 auto created = resume_series(ctx, sid);
-                Output out = detail(series_json(get_series(ctx.store, sid)), series_fields());
+                Output out = detail(series_json(get_series(ctx.store, sid), ctx.today()), series_fields());
                 out.note = std::to_string(created.size()) + " visits back on the schedule";
                 return out;
             });

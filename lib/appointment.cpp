@@ -910,7 +910,8 @@ std::vector<int64_t> edit_series(Context& ctx, int64_t id, const SeriesEdit& e) 
 std::vector<int64_t> suspend_series(Context& ctx, int64_t id, Date from, std::optional<Date> until) {
     Series s = get_series(ctx.store, id);
     if (s.status == "ended") fail(ErrorKind::Transition, "series " + std::to_string(id) + " has ended");
-    if (s.status == "suspended") fail(ErrorKind::Transition, "series " + std::to_string(id) + " is already suspended; resume it first");
+    if (suspension_in_force(s, ctx.today()))
+        fail(ErrorKind::Transition, "series " + std::to_string(id) + " is already suspended; resume it first");
     if (from < ctx.today()) fail(ErrorKind::BadInput, "--from: " + format_date(from) + " is in the past");
     if (until && *until < from) fail(ErrorKind::BadInput, "--until: ends before --from");
     std::string sql = "SELECT id FROM appointment WHERE series_id = ? AND date >= ? AND detached = 0 AND status = 'scheduled'";
@@ -997,11 +998,21 @@ const std::vector<std::string>& series_fields() {
                                             "worker",   "rrule",       "dtstart",         "window",      "duration_min",
                                             "service_type", "priority", "route_order",    "tech_note",   "office_note",
                                             "status",   "suspended_from", "suspended_until", "ended_on", "expanded_through",
-                                            "created_at", "updated_at"};
+                                            "created_at", "updated_at", "status_text"};
     return f;
 }
 
-Json series_json(const Series& s) {
+bool suspension_in_force(const Series& s, Date today) {
+    return s.status == "suspended" && (s.suspended_until.empty() || !(to_date(s.suspended_until) < today));
+}
+
+Json series_json(const Series& s, Date today) {
+    std::string status = s.status == "suspended" && !suspension_in_force(s, today) ? "active" : s.status;
+    std::string text = status;
+    if (status == "suspended")
+        text = "suspended from " + s.suspended_from + (s.suspended_until.empty() ? "" : " until " + s.suspended_until);
+    else if (status == "ended" && !s.ended_on.empty())
+        text = "ended on " + s.ended_on;
     return object({
         {"id", s.id},
         {"customer_id", s.customer_id},
@@ -1018,7 +1029,8 @@ Json series_json(const Series& s) {
         {"route_order", opt(s.route_order)},
         {"tech_note", opt(s.tech_note)},
         {"office_note", opt(s.office_note)},
-        {"status", s.status},
+        {"status", status},
+        {"status_text", text},
         {"suspended_from", opt(s.suspended_from)},
         {"suspended_until", opt(s.suspended_until)},
         {"ended_on", opt(s.ended_on)},

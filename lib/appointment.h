@@ -221,7 +221,12 @@ Json appointment_events_json(Store& store, int64_t id);
 /// The pool's last five finished visits up to this one's day, newest first.
 Json recent_visits_json(Store& store, const Appointment& a);
 const std::vector<std::string>& appointment_fields();
-Json series_json(const Series& s);
+/// A series as a record. `status` is what it is on `today`: a suspension whose last day has passed
+/// reads `active` again; `status_text` says it in words ("suspended from 2026-12-01 until
+/// 2026-12-15", "ended on 2027-01-05").
+Json series_json(const Series& s, Date today);
+/// True when the series is suspended on or after `today` (its suspension has not run out).
+bool suspension_in_force(const Series& s, Date today);
 const std::vector<std::string>& series_fields();
 
 }  // namespace pom

@@ -104,7 +104,7 @@ std::string header_text(const std::string& field) {
 
 /// The widest a table cell gets, in columns, but for the last column: one long name or note
 /// must not push every row past the screen. What is cut ends in an ellipsis.
-constexpr size_t k_cell_max = 40;
+constexpr size_t k_cell_max = 48;
 
 std::string clip(std::string s, size_t max) {
     if (display_width(s) <= max) return s;

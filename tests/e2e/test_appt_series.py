@@ -107,6 +107,23 @@ class Series(Refusals, Company):
         self.assertEqual([d for d, _ in self.dates()],
                          ["2026-11-24", "2026-12-01", "2026-12-08", "2026-12-15", "2026-12-22", "2026-12-29"])
 
+    def test_a_suspension_reads_active_again_after_its_window(self):
+        self.json("appt", "series", "suspend", "1", "--from", "2026-12-01", "--until", "2026-12-10")
+        # Before and during its window it says so in words; after it, it is active again.
+        shown = self.json("appt", "series", "show", "1")[0]
+        self.assertEqual((shown["status"], shown["status_text"]), ("suspended", "suspended from 2026-12-01 until 2026-12-10"))
+        self.assertIn("suspended from 2026-12-01 until 2026-12-10", self.ok("appt", "series", "list"))
+        later = {"POM_NOW": "2026-12-11T08:00:00"}
+        after = self.json("appt", "series", "list", env=later)[0]
+        self.assertEqual((after["status"], after["status_text"]), ("active", "active"))
+        self.validate("series", [after])
+        # A suspension that ran out does not stand in the way of the next one.
+        again = self.json("appt", "series", "suspend", "1", "--from", "2026-12-20", env=later)[0]
+        self.assertEqual(again["status_text"], "suspended from 2026-12-20")
+        self.json("appt", "series", "resume", "1", env=later)
+        self.json("appt", "expand", "--through", "2026-12-31", env=later)
+        self.assertEqual([d for d, _ in self.dates()], ["2026-11-24", "2026-12-15", "2026-12-22", "2026-12-29"])
+
     def test_cancel_series_ends_it_and_keeps_history(self):
         self.ok("appt", "start", "1", env={"POM_NOW": "2026-11-24T09:00:00"})
         self.ok("appt", "complete", "1", env={"POM_NOW": "2026-11-24T09:30:00"})
