@@ -222,6 +222,7 @@ class RecurrenceProperty(PomTest):
             chunk = cases[i:i + 500]
             r = self.pom("--dry-run", "batch", "--keep-going", input="".join(json.dumps(c.args()) + "\n" for c in chunk))
             got = [json.loads(l) for l in r.out.splitlines()]
+            got = [g for g in got if "summary" not in g]  # the record after the lines when one failed
             self.assertEqual(len(got), len(chunk), r.err[:500])
             records += got
         return records
@@ -235,6 +236,7 @@ class RecurrenceProperty(PomTest):
             cases.append(args)
         r = self.pom("--dry-run", "batch", "--keep-going", input="".join(json.dumps(a) + "\n" for a in cases))
         records = [json.loads(l) for l in r.out.splitlines()]
+        records = [x for x in records if "summary" not in x]
         self.assertEqual(len(records), len(REGRESSIONS))
         for (start, rule, _, want), rec in zip(REGRESSIONS, records):
             got = rec["output"] if rec["ok"] else "refused"
