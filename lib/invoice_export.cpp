@@ -215,10 +215,9 @@ private:
         return for_rate(m_s.qbo_tax_codes, inv.tax_rate, m_s.qbo_tax_code, "qbo_tax_codes", inv.number);
     }
 
-    void qbo(const XInvoice& inv, std::string& out) const {
-        std::string head = id_cell(inv.number) + "," + id_cell(inv.name) + "," + us_date(inv.issue_date, m_s.date_format) + "," +
-                           us_date(inv.due_date, m_s.date_format) + "," + text_cell(inv.terms) + ",," +
-                           text_cell(inv.period.empty() ? "" : "Service period " + inv.period) + ",";
+    /// The line columns QuickBooks Online's invoice and credit memo imports share, each row
+    /// after the document's own columns (`head`).
+    void qbo_lines(const XInvoice& inv, const std::string& head, std::string& out) const {
         for (const auto& l : inv.lines) {
             out += head;
             out += id_cell(l.item) + "," + text_cell(l.description) + "," + format_milli(l.quantity) + "," + format_money(l.unit) +
@@ -229,19 +228,19 @@ private:
         }
     }
 
+    void qbo(const XInvoice& inv, std::string& out) const {
+        std::string head = id_cell(inv.number) + "," + id_cell(inv.name) + "," + us_date(inv.issue_date, m_s.date_format) + "," +
+                           us_date(inv.due_date, m_s.date_format) + "," + text_cell(inv.terms) + ",," +
+                           text_cell(inv.period.empty() ? "" : "Service period " + inv.period) + ",";
+        qbo_lines(inv, head, out);
+    }
+
     /// QuickBooks Online's credit memo import: like its invoice import, amounts positive (the
     /// credit memo itself says they reduce what the customer owes), no due date.
     void qbo_credit(const XInvoice& inv, std::string& out) const {
         std::string head = id_cell(inv.number) + "," + id_cell(inv.name) + "," + us_date(inv.issue_date, m_s.date_format) + ",," +
                            text_cell("Credit for " + inv.credits + ": " + inv.reason) + ",";
-        for (const auto& l : inv.lines) {
-            out += head;
-            out += id_cell(l.item) + "," + text_cell(l.description) + "," + format_milli(l.quantity) + "," + format_money(l.unit) +
-                   "," + format_money(l.amount) + "," + us_date(l.service_date, m_s.date_format);
-            if (m_s.tax_columns)
-                out += "," + id_cell(l.taxable ? qbo_code(inv) : m_s.qbo_exempt_tax_code) + "," + format_money(l.tax);
-            out += k_crlf;
-        }
+        qbo_lines(inv, head, out);
     }
 
     /// Xero's invoice template for invoices; its credit note import takes the same columns with

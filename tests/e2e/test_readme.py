@@ -5,6 +5,7 @@ import re
 import subprocess
 import unittest
 
+import test_property
 from pomtest import POM, PomTest
 
 README = os.path.join(os.environ.get("POM_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..")), "README.md")
@@ -15,25 +16,9 @@ def help_of(path):
 
 
 def leaves():
-    """Every command pom runs, as a path of words, read from its own --help."""
-    out = []
-
-    def walk(path):
-        text = help_of(path).stdout
-        subs = []
-        if "Subcommands:" in text:
-            for line in text.split("Subcommands:", 1)[1].splitlines():
-                m = re.match(r"^  ([a-z][a-z-]*)\s", line)
-                if m:
-                    subs.append(m.group(1))
-        if not subs:
-            out.append(" ".join(path))
-        for s in subs:
-            walk(path + [s])
-
-    for top in re.findall(r"^  ([a-z][a-z-]*)\s", help_of([]).stdout.split("Subcommands:", 1)[1], re.M):
-        walk([top])
-    return out
+    """Every command pom runs, as a path of words, read from its own --help (the walk the
+    property test makes)."""
+    return [path for path, _ in test_property.command_tree()]
 
 
 def readme_commands():
