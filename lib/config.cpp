@@ -647,12 +647,12 @@ std::map<std::string, NoticeTemplate> Config::default_notices() {
         {"skipped",
          {"email", "We could not service your pool on {date}",
           "Hello {first_name},\n\nWe could not complete your {service_type} visit on {date}: {reason}.\n"
-          "We will be back on your next scheduled day, or call us at {company_phone}.\n\n{company}\n",
+          "We will be back on your next scheduled day. Questions? Call us at {company_phone}.\n\n{company}\n",
           true}},
         {"quote",
          {"email", "Your quote from {company}",
           "Hello {first_name},\n\nThank you for asking {company} for a quote. Here it is:\n\n{quote}\n"
-          "To accept it, reply to this email or call us at {company_phone}.\n\n{company}\n",
+          "To accept it, reply to this email. You can also call us at {company_phone}.\n\n{company}\n",
           true}},
     };
 }

@@ -8,7 +8,9 @@
 
 namespace pom {
 
-std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values) {
+namespace {
+
+std::string fill_line(const std::string& text, const std::map<std::string, std::string>& values) {
     std::string out;
     out.reserve(text.size());
     for (size_t i = 0; i < text.size(); ++i) {
@@ -25,6 +27,52 @@ std::string fill_template(const std::string& text, const std::map<std::string, s
         }
         out += text[i];
     }
+    return out;
+}
+
+/// Placeholders a sentence cannot do without: "Call us at ." says nothing, so a sentence holding
+/// one of them while it is empty is left out.
+bool holds_empty_needed(const std::string& sentence, const std::map<std::string, std::string>& values) {
+    for (const char* key : {"company_phone"}) {
+        auto it = values.find(key);
+        if (it != values.end() && it->second.empty() && sentence.find(std::string("{") + key + "}") != std::string::npos)
+            return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values) {
+    std::string out;
+    out.reserve(text.size());
+    bool dropped = false;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t nl = text.find('\n', start);
+        std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+        std::string kept;
+        size_t s = 0;
+        while (s < line.size()) {
+            size_t stop = line.find(". ", s);
+            size_t end = stop == std::string::npos ? line.size() : stop + 2;
+            std::string sentence = line.substr(s, end - s);
+            if (holds_empty_needed(sentence, values)) dropped = true;
+            else kept += sentence;
+            s = end;
+        }
+        bool line_gone = !line.empty() && kept.find_first_not_of(" \t") == std::string::npos;
+        if (!line_gone) {
+            while (kept != line && !kept.empty() && kept.back() == ' ') kept.pop_back();
+            out += fill_line(kept, values);
+        }
+        if (nl == std::string::npos) break;
+        if (!line_gone) out += '\n';
+        start = nl + 1;
+    }
+    // A paragraph left out leaves its blank lines behind: keep one.
+    if (dropped)
+        for (size_t at; (at = out.find("\n\n\n")) != std::string::npos;) out.erase(at, 1);
     return out;
 }
 

@@ -22,7 +22,9 @@ std::vector<int64_t> queue_customer_notice(Context& ctx, const std::string& kind
                                            std::optional<int64_t> appointment_id, const std::string& subject,
                                            const std::string& body, const std::string& key);
 
-/// Fills {placeholders} of a template; unknown placeholders are left as they are.
+/// Fills {placeholders} of a template; unknown placeholders are left as they are. A sentence (up
+/// to ". " or the end of its line) holding {company_phone} while the company has no phone is
+/// left out, and so is a line it leaves empty: no "Call us at .".
 std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values);
 
 }  // namespace pom

@@ -71,6 +71,25 @@ class Notify(Refusals, Company):
         self.assertEqual((shown[0]["status"], shown[0]["sent_at"], shown[0]["attempts"]), ("sent", "2026-11-23T15:00:00Z", 1))
         self.assertRefusedBoth(["notify", "retry", "1"], 1, "notice 1 is sent; only failed or skipped notices can be retried")
 
+    def test_a_company_without_a_phone_never_says_call_us_at_nothing(self):
+        self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
+        with_phone = self.json("notify", "show", "1")[0]["body"]
+        self.assertIn("Your technician will be Maria.\n\nQuestions? Call us at (602) 555-0199.\n\nBlue Wave Pools\n", with_phone)
+        # The same company with no phone configured: the sentence goes, and its paragraph with it.
+        with open(self.config_path) as f:
+            text = f.read()
+        with open(self.config_path, "w") as f:
+            f.write(text.replace('phone = "(602) 555-0199"\n', ""))
+        self.ok("appt", "add", "--customer", "Bob Smith", "--date", "today", "--worker", "Tom Reed")
+        self.ok("appt", "skip", "1", "--reason", "gate locked")
+        bodies = {n["kind"]: n["body"] for n in self.json("notify", "list") if n["id"] > 1}
+        self.assertIn("Your technician will be Tom.\n\nBlue Wave Pools\n", bodies["assigned"])
+        self.assertIn("on Monday, November 23: gate locked.\nWe will be back on your next scheduled day.\n\nBlue Wave Pools\n",
+                      bodies["skipped"])
+        for body in bodies.values():
+            self.assertNotIn("Call us", body)
+            self.assertNotIn("call us", body)
+
     def test_failures_back_off_then_give_up_and_retry_sends(self):
         self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
         self.use("fail.sh")
