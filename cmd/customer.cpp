@@ -133,22 +133,29 @@ void register_customer(CLI::App& app, Cli& cli) {
     }
     {
         auto file = std::make_shared<std::string>();
-        auto* sub = cmd->add_subcommand("import", "Add or update customers from CSV, matched by ref (all rows or none)");
+        auto opts = std::make_shared<ImportOptions>();
+        auto* sub = cmd->add_subcommand("import", "Add or update customers from CSV, matched by ref (all rows or none; --dry-run: what each row would do)");
         sub->add_option("FILE", *file, "CSV file, or - for standard input")->required();
-        sub->callback([&cli, file] {
+        sub->add_option("--map", opts->map,
+                        "Read the file's column as one of pom's: \"Customer ID=ref,Full Name=name\" (repeat or separate by commas)");
+        sub->add_flag("--ignore-unknown", opts->ignore_unknown, "Skip columns pom does not know (named in the result) instead of refusing");
+        sub->callback([&cli, file, opts] {
             cli.write([&](Context& ctx) {
                 ImportResult r;
+                opts->row_outcomes = cli.g.dry_run;
                 if (*file == "-") {
-                    r = import_customers(ctx, std::cin, "stdin");
+                    r = import_customers(ctx, std::cin, "stdin", *opts);
                 } else {
                     std::error_code ec;
                     if (std::filesystem::is_directory(*file, ec)) fail(ErrorKind::NoInput, "cannot read " + *file + ": it is a directory");
                     std::ifstream in(*file, std::ios::binary);
                     if (!in) fail(ErrorKind::NoInput, "cannot read " + *file);
-                    r = import_customers(ctx, in, *file);
+                    r = import_customers(ctx, in, *file, *opts);
                 }
-                Output o = detail({{"rows", r.rows}, {"created", r.created}, {"updated", r.updated}, {"unchanged", r.unchanged}},
-                                  {"rows", "created", "updated", "unchanged"});
+                if (opts->row_outcomes) return records(std::move(r.outcomes), import_outcome_fields());
+                Output o = detail({{"rows", r.rows}, {"created", r.created}, {"updated", r.updated}, {"unchanged", r.unchanged},
+                                   {"ignored", r.ignored}},
+                                  {"rows", "created", "updated", "unchanged", "ignored"});
                 o.rows.id_field = "rows";
                 return o;
             });

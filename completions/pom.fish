@@ -66,6 +66,8 @@ function __pom_value_options
             printf '%s\n' -- --status --search --tag --limit
         case 'pom customer edit'
             printf '%s\n' -- --name --company --ref --status --email --phone --opt-in --opt-out --street --city --state --zip --notes --tag
+        case 'pom customer import'
+            printf '%s\n' -- --map
         case 'pom customer timeline'
             printf '%s\n' -- --last
         case 'pom pool add'
@@ -328,7 +330,7 @@ complete -c pom -n '__pom_is \'pom customer\'' -a add -d 'Add a customer; prints
 complete -c pom -n '__pom_is \'pom customer\'' -a list -d 'List customers, by name'
 complete -c pom -n '__pom_is \'pom customer\'' -a show -d 'Show one customer with contacts, tags and pools'
 complete -c pom -n '__pom_is \'pom customer\'' -a edit -d 'Change a customer; prints the record'
-complete -c pom -n '__pom_is \'pom customer\'' -a import -d 'Add or update customers from CSV, matched by ref (all rows or none)'
+complete -c pom -n '__pom_is \'pom customer\'' -a import -d 'Add or update customers from CSV, matched by ref (all rows or none; --dry-run: what each row would do)'
 complete -c pom -n '__pom_is \'pom customer\'' -a timeline -d 'Everything about a customer in time order: status and tags, quotes, visits, services, tickets, callbacks, notes, invoices'
 complete -c pom -n '__pom_is \'pom customer\'' -s h -l help -d 'Print this help message and exit'
 
@@ -380,6 +382,8 @@ complete -c pom -n '__pom_is \'pom customer edit\'' -x -a '(__pom_ids customer)'
 
 # pom customer import
 complete -c pom -n '__pom_is \'pom customer import\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom customer import\'' -l map -x -d 'Read the file\'s column as one of pom\'s: "Customer ID=ref,Full Name=name" (repeat or separate by commas)'
+complete -c pom -n '__pom_is \'pom customer import\'' -l ignore-unknown -d 'Skip columns pom does not know (named in the result) instead of refusing'
 complete -c pom -n '__pom_is \'pom customer import\'' -F
 
 # pom customer timeline

@@ -575,6 +575,18 @@ void read_sales(const std::string& path, const toml::table& t, SalesSettings& s)
     }
 }
 
+void read_customers(const std::string& path, const toml::table& t, CustomerSettings& s) {
+    for (auto&& [k, v] : t) {
+        std::string key(k.str());
+        if (key == "ref_prefix") {
+            s.ref_prefix = get_string(path, v, "customers.ref_prefix");
+            if (s.ref_prefix.size() > 32 || s.ref_prefix.find_first_of(" \t\r\n") != std::string::npos)
+                config_error(path, v, "customers.ref_prefix must be at most 32 characters without spaces");
+        } else if (key == "ref_digits") s.ref_digits = static_cast<int>(get_int(path, v, "customers.ref_digits", 1, 12));
+        else config_error(path, v, "unknown key 'customers." + key + "' (ref_prefix, ref_digits)");
+    }
+}
+
 }  // namespace
 
 int parse_terms_days(const std::string& terms) {
@@ -917,6 +929,10 @@ Config load_config_file(const std::string& path) {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "sales must be a table");
             read_sales(path, *t, cfg.sales);
+        } else if (key == "customers") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "customers must be a table");
+            read_customers(path, *t, cfg.customers);
         } else if (key == "routing") {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "routing must be a table");
@@ -1029,6 +1045,8 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"tag_rules", rules},
         {"sales.quote_valid_days", c.sales.quote_valid_days},
         {"sales.followup_limit", c.sales.followup_limit},
+        {"customers.ref_prefix", c.customers.ref_prefix},
+        {"customers.ref_digits", c.customers.ref_digits},
         {"routing.road_factor", c.routing.road_factor},
         {"routing.speed_kmh", c.routing.speed_kmh},
         {"routing.depot", c.routing.depot ? nlohmann::ordered_json(format_plain(c.routing.depot->first) + "," +

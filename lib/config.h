@@ -116,6 +116,12 @@ struct SalesSettings {
     std::string followup_limit = "21d";  ///< `tag sweep`: how long a lead may wait in Sales Followup
 };
 
+/// Customers (`[customers]`): the series `customer add --ref auto` takes refs from.
+struct CustomerSettings {
+    std::string ref_prefix = "C-";
+    int ref_digits = 5;  ///< C-00042
+};
+
 /// Route planning (`[routing]`): how travel is priced without a matrix, where a technician's day
 /// starts when theirs is not set, and the working day when their hours are not set.
 struct RoutingSettings {
@@ -156,6 +162,7 @@ struct Config {
     std::map<std::string, TagDefinition> tags = default_tags();
     std::map<std::string, TagRule> tag_rules = default_tag_rules();
     SalesSettings sales;
+    CustomerSettings customers;
     RoutingSettings routing;
 
     static std::vector<ServiceType> default_service_types();

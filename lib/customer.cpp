@@ -189,6 +189,32 @@ void add_tags(Context& ctx, int64_t id, const std::vector<std::string>& tags) {
     }
 }
 
+/// The next ref of the configured series: one more than the highest ref of the series in use.
+std::string next_customer_ref(Context& ctx) {
+    const std::string& prefix = ctx.config.customers.ref_prefix;
+    auto& q = ctx.store.prepare("SELECT ref FROM customer WHERE substr(ref, 1, " + std::to_string(prefix.size()) + ") = ?");
+    q.bind(1, prefix);
+    int64_t highest = 0;
+    while (q.executeStep()) {
+        std::string_view digits = q.getColumn(0).view();
+        digits.remove_prefix(prefix.size());
+        if (digits.empty() || digits.size() > 15 || digits.find_first_not_of("0123456789") != std::string_view::npos) continue;
+        highest = std::max<int64_t>(highest, std::stoll(std::string(digits)));
+    }
+    q.reset();
+    std::string n = std::to_string(highest + 1);
+    if (n.size() < static_cast<size_t>(ctx.config.customers.ref_digits))
+        n.insert(0, static_cast<size_t>(ctx.config.customers.ref_digits) - n.size(), '0');
+    return prefix + n;
+}
+
+/// `--ref auto` takes the next ref of the series.
+CustomerFields with_ref(Context& ctx, const CustomerFields& f) {
+    CustomerFields g = f;
+    if (g.ref && *g.ref == "auto") g.ref = next_customer_ref(ctx);
+    return g;
+}
+
 Json snapshot(const Customer& c) {
     Json j = customer_json(c);
     j.erase("updated_at");
@@ -423,7 +449,8 @@ int64_t resolve_customer(Store& store, const std::string& key) {
     fail(ErrorKind::NotFound, "no customer '" + key + "' (by id, ref or name)");
 }
 
-int64_t add_customer(Context& ctx, const CustomerFields& f) {
+int64_t add_customer(Context& ctx, const CustomerFields& typed) {
+    const CustomerFields f = with_ref(ctx, typed);
     if (!f.name) fail(ErrorKind::Usage, "--name is required");
     validate(f);
     if (f.ref && !f.ref->empty()) ensure_ref_free(ctx.store, *f.ref, 0);
@@ -459,7 +486,8 @@ int64_t add_customer(Context& ctx, const CustomerFields& f) {
     return id;
 }
 
-bool edit_customer(Context& ctx, int64_t id, const CustomerFields& f) {
+bool edit_customer(Context& ctx, int64_t id, const CustomerFields& typed) {
+    const CustomerFields f = with_ref(ctx, typed);
     validate(f);
     Customer old = get_customer(ctx.store, id);
     if (f.ref && !f.ref->empty()) ensure_ref_free(ctx.store, *f.ref, id);
@@ -588,25 +616,71 @@ const std::vector<std::string>& customer_import_columns() {
     return cols;
 }
 
-ImportResult import_customers(Context& ctx, std::istream& in, const std::string& source) {
+const std::vector<std::string>& import_outcome_fields() {
+    static const std::vector<std::string> f{"row", "ref", "name", "action", "changes"};
+    return f;
+}
+
+ImportResult import_customers(Context& ctx, std::istream& in, const std::string& source, const ImportOptions& options) {
+    const auto& known = customer_import_columns();
+    auto lower = [](std::string s) {
+        for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return s;
+    };
+    auto valid_columns = [&] {
+        std::string valid;
+        for (const auto& k : known) valid += (valid.empty() ? "" : ", ") + k;
+        return valid;
+    };
+    // --map "Customer ID=ref,Full Name=name": the file's name (any case) → pom's column.
+    std::map<std::string, std::string> mapped;  // lower-case file column → pom column
+    for (const auto& spec : options.map) {
+        std::vector<std::string> pairs;
+        for (size_t at = 0;;) {
+            size_t comma = spec.find(',', at);
+            std::string one = trim(spec.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+            if (!one.empty()) pairs.push_back(one);
+            if (comma == std::string::npos) break;
+            at = comma + 1;
+        }
+        for (const auto& pair : pairs) {
+            auto eq = pair.find('=');
+            std::string from = eq == std::string::npos ? "" : trim(pair.substr(0, eq));
+            std::string to = eq == std::string::npos ? "" : lower(trim(pair.substr(eq + 1)));
+            if (from.empty() || to.empty()) fail(ErrorKind::Usage, "--map: '" + pair + "' is not FILE COLUMN=POM COLUMN");
+            if (std::find(known.begin(), known.end(), to) == known.end())
+                fail(ErrorKind::Usage, "--map: '" + to + "' is not a customer column (valid: " + valid_columns() + ")");
+            if (!mapped.emplace(lower(from), to).second) fail(ErrorKind::Usage, "--map: '" + from + "' is mapped twice");
+        }
+    }
     CsvReader csv(in, source);
     std::vector<std::string> header;
     if (!csv.next(header)) fail(ErrorKind::BadInput, source + ": empty file (a header row is required)");
-    const auto& known = customer_import_columns();
+    ImportResult result;
     std::map<std::string, size_t> col;
+    std::set<std::string> used_maps;
     for (size_t i = 0; i < header.size(); ++i) {
         std::string h = trim(header[i]);
-        if (std::find(known.begin(), known.end(), h) == known.end()) {
-            std::string valid;
-            for (const auto& k : known) valid += (valid.empty() ? "" : ", ") + k;
-            fail(ErrorKind::BadInput, source + ": row 1: unknown column '" + h + "' (valid: " + valid + ")");
+        std::string name;
+        if (auto m = mapped.find(lower(h)); m != mapped.end()) {
+            name = m->second;
+            used_maps.insert(m->first);
+        } else if (std::find(known.begin(), known.end(), lower(h)) != known.end()) {
+            name = lower(h);
+        } else if (options.ignore_unknown) {
+            result.ignored.push_back(h);
+            continue;
+        } else {
+            fail(ErrorKind::BadInput, source + ": row 1: unknown column '" + h + "' (valid: " + valid_columns() +
+                                          "; --map FILE COLUMN=POM COLUMN reads it as one, --ignore-unknown skips it)");
         }
-        if (!col.emplace(h, i).second) fail(ErrorKind::BadInput, source + ": row 1: column '" + h + "' appears twice");
+        if (!col.emplace(name, i).second) fail(ErrorKind::BadInput, source + ": row 1: column '" + name + "' appears twice");
     }
+    for (const auto& [from, to] : mapped)
+        if (!used_maps.count(from)) fail(ErrorKind::Usage, "--map: " + source + " has no column '" + from + "'");
     for (const char* required : {"ref", "name"})
         if (!col.count(required)) fail(ErrorKind::BadInput, source + ": row 1: the header has no '" + std::string(required) + "' column");
 
-    ImportResult result;
     std::map<std::string, int> refs_seen;
     std::vector<std::string> row;
     while (csv.next(row)) {
@@ -630,6 +704,7 @@ ImportResult import_customers(Context& ctx, std::istream& in, const std::string&
         f.ref = cell("ref");
         if (f.ref->empty()) fail(ErrorKind::BadInput, where("ref") + ": empty (every row needs a ref)");
         check_ref(*f.ref, where("ref"));
+        if (*f.ref == "auto") fail(ErrorKind::BadInput, where("ref") + ": 'auto' is kept for customer add --ref auto");
         auto [it, fresh] = refs_seen.emplace(*f.ref, csv.row());
         if (!fresh)
             fail(ErrorKind::BadInput, where("ref") + ": '" + *f.ref + "' is also on row " + std::to_string(it->second));
@@ -639,7 +714,10 @@ ImportResult import_customers(Context& ctx, std::istream& in, const std::string&
         f.status = cell("status");
         if (f.status) {
             if (f.status->empty()) f.status.reset();
-            else check_customer_status(*f.status, where("status"));
+            else {
+                f.status = lower(*f.status);  // "Active", as other systems write it
+                check_customer_status(*f.status, where("status"));
+            }
         }
         f.street = cell("street");
         f.city = cell("city");
@@ -674,14 +752,30 @@ ImportResult import_customers(Context& ctx, std::istream& in, const std::string&
         std::optional<int64_t> existing;
         if (q.executeStep()) existing = q.getColumn(0).getInt64();
         q.reset();
+        std::string action;
+        Json changes = Json::array();
         if (!existing) {
             add_customer(ctx, f);
             ++result.created;
-        } else if (edit_customer(ctx, *existing, f)) {
-            ++result.updated;
+            action = "new";
         } else {
-            ++result.unchanged;
+            Json before = options.row_outcomes ? snapshot(get_customer(ctx.store, *existing)) : Json();
+            if (edit_customer(ctx, *existing, f)) {
+                ++result.updated;
+                action = "changed";
+                if (options.row_outcomes) {
+                    Json after = snapshot(get_customer(ctx.store, *existing));
+                    for (const auto& [k, v] : after.items())
+                        if (!before.contains(k) || before[k] != v) changes.push_back(k);
+                }
+            } else {
+                ++result.unchanged;
+                action = "unchanged";
+            }
         }
+        if (options.row_outcomes)
+            result.outcomes.push_back(
+                {{"row", csv.row()}, {"ref", *f.ref}, {"name", trim(*f.name)}, {"action", action}, {"changes", changes}});
     }
     return result;
 }

@@ -101,17 +101,29 @@ void check_email(const std::string& value, const std::string& where);
 void check_phone(const std::string& value, const std::string& where);
 void check_customer_status(const std::string& value, const std::string& where);
 
+struct ImportOptions {
+    /// "Customer ID=ref": the file's column (any case) read as one of pom's columns.
+    std::vector<std::string> map;
+    bool ignore_unknown = false;  ///< skip columns pom does not know instead of refusing the file
+    bool row_outcomes = false;    ///< say what each row did (the --dry-run preview)
+};
+
 struct ImportResult {
     int rows = 0;
     int created = 0;
     int updated = 0;
     int unchanged = 0;
+    std::vector<std::string> ignored;  ///< the file's columns skipped by ignore_unknown
+    /// With row_outcomes: {row, ref, name, action: new|changed|unchanged, changes: [field…]}.
+    std::vector<Json> outcomes;
 };
 
 /// Upserts customers by `ref` from CSV. One bad row fails the whole import with its row and
-/// column; the caller's transaction then writes nothing. The columns are documented in
-/// docs (README) and customer.cpp.
-ImportResult import_customers(Context& ctx, std::istream& in, const std::string& source);
+/// column; the caller's transaction then writes nothing. Column names and the values of status
+/// and the yes/no columns are read in any case. The columns are documented in README and
+/// customer.cpp.
+ImportResult import_customers(Context& ctx, std::istream& in, const std::string& source, const ImportOptions& options = {});
+const std::vector<std::string>& import_outcome_fields();
 const std::vector<std::string>& customer_import_columns();
 
 }  // namespace pom
