@@ -234,6 +234,52 @@ class Reports(PayBase):
         self.assertRefusedBoth(["bill", "payments", "--method", "barter"], 65, "not a payment method")
 
 
+class PaymentExports(PayBase):
+    def export(self, *args):
+        r = self.pom("bill", "export", *args)
+        self.assertEqual(r.code, 0, r)
+        return r
+
+    def test_each_format_carries_payments_refunds_and_write_offs(self):
+        self.ok("bill", "pay", "--customer", "C-1", "--amount", "150", "--method", "check", "--ref", "DEP-7")
+        self.ok("bill", "pay", "--customer", "C-2", "--amount", "200", "--method", "ach", "--credit")
+        self.ok("bill", "refund", "C-2", "--amount", "25", "--method", "check", "--reason", "overpaid", "--ref", "5501")
+        self.ok("bill", "write-off", "INV-000002", "--amount", "12.34", "--reason", "dispute")
+        iif = self.export("--format", "iif", "--payments").out
+        rows = [l.split("\t") for l in iif.splitlines() if l]
+        self.assertEqual([r[2] for r in rows if r[0] == "TRNS"], ["PAYMENT", "PAYMENT", "CHECK", "GENERAL JOURNAL"])
+        total, txn = 0, []
+        for r in rows:
+            if r[0] in ("TRNS", "SPL"):
+                total += money(r[6])
+                txn.append(r)
+            if r[0] == "ENDTRNS":
+                self.assertEqual(total, 0, txn)
+                total, txn = 0, []
+        trns = [r for r in rows if r[0] == "TRNS"]
+        self.assertEqual([(r[4], r[6]) for r in trns], [("Undeposited Funds", "150.00"), ("Undeposited Funds", "200.00"),
+                                                         ("Undeposited Funds", "-25.00"), ("Accounts Receivable", "-12.34")])
+        journal = [r for r in rows if r[0] == "SPL" and r[2] == "GENERAL JOURNAL"]
+        self.assertEqual((journal[0][4], journal[0][6]), ("Bad Debt", "12.34"))
+        qbo = self.export("--format", "qbo", "--payments").out.splitlines()
+        self.assertEqual(qbo[0], "Type,Payment No,Customer,Payment Date,Payment Method,Reference No,Deposit To,Invoice No,Amount,Memo")
+        self.assertEqual(qbo[1:3], ["Payment,1,Karen Henderson,11/23/2026,Check,DEP-7,Undeposited Funds,INV-000001,100.00,",
+                                    "Payment,1,Karen Henderson,11/23/2026,Check,DEP-7,Undeposited Funds,INV-000002,50.00,"])
+        own = json.loads(self.export("--format", "json", "--payments").out)
+        self.assertEqual([(r["type"], r["invoice"], r["amount"]) for r in own],
+                         [("payment", "INV-000001", "100.00"), ("payment", "INV-000002", "50.00"), ("payment", "INV-000003", "175.00"),
+                          ("payment", None, "25.00"), ("refund", None, "25.00"), ("write_off", "INV-000002", "12.34")])
+        # a batch remembers its records: --unexported finds nothing more, --batch gives the same bytes
+        first = self.export("--format", "xero", "--payments", "--unexported")
+        self.assertIn("(xero, payments): 4 records, 6 rows, received 350.00", first.err)
+        again = self.export("--format", "xero", "--payments", "--unexported")
+        self.assertIn("nothing to export", again.err)
+        batch = [b for b in self.json("bill", "batches") if b["selection"].get("payments") and b["format"] == "xero"][0]
+        self.validate("export-batch", batch)
+        self.assertEqual(self.export("--batch", str(batch["id"])).out, first.out)
+        self.assertRefusedBoth(["bill", "export", "--format", "qbo", "--payments", "--credit-notes"], 64, "--credit-notes and --payments")
+
+
 class Migration(BillBase):
     """Payments recorded before schema 14 (one invoice each, applied_cents on the payment) become
     payments with applications, and every balance and the aging stay what they were."""
