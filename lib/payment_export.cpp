@@ -207,7 +207,9 @@ std::string render(const std::string& format, const PaySettings& s, const std::v
         for (const auto& r : rows) {
             std::string type = r.type == "payment" ? "Payment" : r.type == "credit" ? "Credit applied" : r.type == "refund" ? "Refund" : "Write-off";
             std::string account = r.type == "write_off" ? s.write_off_account : r.type == "credit" ? "" : s.deposit_account;
-            out += type + "," + std::to_string(r.entity_id) + "," + name_cell(r.customer) + "," + date_as(r.date, s.date_format) + "," +
+            // Importers group a payment's rows by its number: the other records get numbers of their own kind.
+            std::string number = (r.type == "payment" ? "" : r.type == "credit" ? "C" : r.type == "refund" ? "R" : "W") + std::to_string(r.entity_id);
+            out += type + "," + number + "," + name_cell(r.customer) + "," + date_as(r.date, s.date_format) + "," +
                    cell(method_name(r.method)) + "," + cell(r.ref) + "," + name_cell(account) + "," + name_cell(r.invoice) + "," +
                    format_money(r.amount) + "," + cell(r.memo) + k_crlf;
         }
