@@ -617,6 +617,7 @@ std::string statement_text(const Json& s) {
         o << pad_right(str(e["date"]), 12) << pad_right(item, 34) << pad_left(str(e["amount"]), 12) << pad_left(str(e["balance"]), 12) << "\n";
     }
     o << "\n" << pad_right("", 12) << pad_right("Closing balance", 34) << pad_left("", 12) << pad_left(str(s["closing_balance"]), 12) << "\n";
+    if (str(s["closing_balance"]).rfind('-', 0) == 0) o << "\nA balance below zero is credit on your account.\n";
     return o.str();
 }
 
@@ -640,7 +641,9 @@ std::string statement_html(const Json& s) {
         o << "<tr><td>" << h(e["date"]) << "</td><td>" << h(e["description"]) << "</td><td>" << h(e["number"]) << "</td><td class=\"num\">"
           << h(e["amount"]) << "</td><td class=\"num\">" << h(e["balance"]) << "</td></tr>\n";
     o << "</tbody>\n<tfoot><tr><th></th><th>Closing balance</th><th></th><th></th><th class=\"num\">" << h(s["closing_balance"]) << " "
-      << h(s["currency"]) << "</th></tr></tfoot>\n</table>\n</body>\n</html>\n";
+      << h(s["currency"]) << "</th></tr></tfoot>\n</table>\n";
+    if (str(s["closing_balance"]).rfind('-', 0) == 0) o << "<p>A balance below zero is credit on your account.</p>\n";
+    o << "</body>\n</html>\n";
     return o.str();
 }
 

@@ -196,6 +196,7 @@ class Reports(PayBase):
         self.assertNotIn("SECRET-NOTE", html)
         text = self.ok("bill", "statement", "C-1")
         self.assertIn("Closing balance", text)
+        self.assertIn("credit on your account", text)
         self.assertNotIn("SECRET-NOTE", text)
         self.assertRefusedBoth(["bill", "statement", "C-9"], 1, "C-9")
         self.assertRefusedBoth(["bill", "statement", "C-1", "--from", "2026-12-01", "--to", "2026-11-01"], 65, "is after --to")
