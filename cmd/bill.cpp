@@ -4,6 +4,7 @@
 #include "customer.h"
 #include "error.h"
 #include "invoice_export.h"
+#include "payment.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -51,6 +52,10 @@ std::string part_name(const std::string& path, int index, int files) {
 }
 
 std::string control_totals(const ExportResult& r) {
+    if (r.payments)
+        return (r.batch_id ? "batch " + std::to_string(r.batch_id) + " " : std::string()) + "(" + r.format + ", payments): " +
+               std::to_string(r.invoices) + " records, " + std::to_string(r.lines) + " rows, received " + format_money(r.total) + ", " +
+               std::to_string(r.bytes) + " bytes, sha256 " + r.sha256;
     std::string s = (r.batch_id ? "batch " + std::to_string(r.batch_id) + " " : std::string()) + "(" + r.format + "): " +
                     std::to_string(r.invoices) + " invoices, " + std::to_string(r.lines) + " lines, total " +
                     format_money(r.total) + ", tax " + format_money(r.tax) + ", " + std::to_string(r.bytes) + " bytes, sha256 " +
@@ -327,12 +332,13 @@ void register_bill(CLI::App& app, Cli& cli) {
         struct PayCli {
             std::string key, amount, method;
             std::string date = "today";
-            std::optional<std::string> ref, reason;
-            bool credit = false, force = false;
+            std::optional<std::string> ref, reason, customer;
+            std::vector<std::string> invoices;
+            bool credit = false, force = false, unapplied = false;
         };
         auto po = std::make_shared<PayCli>();
-        auto* p = cmd->add_subcommand("pay", "Record a payment of an issued invoice (partial too)");
-        p->add_option("INVOICE", po->key, "Invoice number or id")->required();
+        auto* p = cmd->add_subcommand("pay", "Record a payment of an issued invoice (partial too), or of a customer over several invoices");
+        p->add_option("INVOICE", po->key, "Invoice number or id (or give --customer)");
         p->add_option("--amount", po->amount, "Amount paid")->required();
         p->add_option("--method", po->method, "cash, check, card, ach or other")->required();
         p->add_option("--date", po->date, "Day paid (default today)");
@@ -340,8 +346,32 @@ void register_bill(CLI::App& app, Cli& cli) {
         p->add_flag("--credit", po->credit, "Keep what exceeds the balance as customer credit");
         p->add_flag("--force", po->force, "Accept a payment dated before its invoice (with --reason)");
         add_opt(p, "--reason", po->reason, "With --force: why (kept in the audit log)");
+        add_opt(p, "--customer", po->customer, "A customer's payment: applied to --invoice in order, or to open invoices oldest first");
+        p->add_option("--invoice", po->invoices, "With --customer: an invoice to apply it to (repeat; in this order)");
+        p->add_flag("--unapplied", po->unapplied, "With --customer: apply nothing now, keep it all as credit");
         p->callback([&cli, po] {
             cli.write([&](Context& ctx) {
+                if (po->customer) {
+                    if (!po->key.empty()) fail(ErrorKind::Usage, "give INVOICE or --customer, not both (--invoice names the invoices)");
+                    if (po->force || po->reason) fail(ErrorKind::Usage, "--force goes with INVOICE, not --customer");
+                    CustomerPaymentFields f;
+                    f.customer_id = resolve_customer(ctx.store, *po->customer);
+                    f.amount = parse_money(po->amount, "--amount");
+                    f.method = po->method;
+                    f.date = po->date;
+                    f.ref = po->ref;
+                    f.credit = po->credit;
+                    f.unapplied = po->unapplied;
+                    for (const auto& k : po->invoices) f.invoices.push_back(resolve_invoice(ctx.store, k));
+                    Json pj = payment_detail(ctx.store, record_customer_payment(ctx, f));
+                    Output out = detail(pj, payment_detail_fields());
+                    out.note = "payment " + std::to_string(pj["id"].get<int64_t>()) + ": applied " + pj["applied"].get<std::string>() +
+                               (pj["invoices"] != "" ? " to " + pj["invoices"].get<std::string>() : std::string()) +
+                               (pj["unapplied"] != "0.00" ? ", customer credit " + pj["unapplied"].get<std::string>() : "");
+                    return out;
+                }
+                if (po->key.empty()) fail(ErrorKind::Usage, "name the invoice paid, or give --customer");
+                if (!po->invoices.empty() || po->unapplied) fail(ErrorKind::Usage, "--invoice and --unapplied go with --customer");
                 PaymentFields f;
                 f.amount = parse_money(po->amount, "--amount");
                 f.method = po->method;
@@ -360,6 +390,142 @@ void register_bill(CLI::App& app, Cli& cli) {
         });
     }
 
+    // ---- customer credit, refunds, write-offs, the deposit report, statements
+    {
+        struct ApplyCli {
+            std::string key;
+            std::string date = "today";
+            std::optional<std::string> amount;
+        };
+        auto ao = std::make_shared<ApplyCli>();
+        auto* ap = cmd->add_subcommand("apply-credit", "Apply the customer's credit (unapplied payments, credit-note surplus) to an open invoice");
+        ap->add_option("INVOICE", ao->key, "Invoice number or id")->required();
+        add_opt(ap, "--amount", ao->amount, "Apply this much (default: as much of the balance as the credit covers)");
+        ap->add_option("--date", ao->date, "Day applied (default today)");
+        ap->callback([&cli, ao] {
+            cli.write([&](Context& ctx) {
+                int64_t id = resolve_invoice(ctx.store, ao->key);
+                std::optional<Cents> amount;
+                if (ao->amount) amount = parse_money(*ao->amount, "--amount");
+                Output out = records(apply_credit(ctx, id, amount, ao->date), application_fields());
+                Json inv = invoice_json(ctx, id);
+                out.note = inv["number"].get<std::string>() + ": balance " + inv["balance"].get<std::string>() + ", customer credit left " +
+                           format_money(customer_credit(ctx.store, inv["customer_id"].get<int64_t>()));
+                return out;
+            });
+        });
+
+        struct RefundCli {
+            std::string customer, amount, method, reason;
+            std::string date = "today";
+            std::optional<std::string> ref;
+        };
+        auto ro = std::make_shared<RefundCli>();
+        auto* rf = cmd->add_subcommand("refund", "Pay a customer's credit back to them");
+        rf->add_option("CUSTOMER", ro->customer, "Customer: id, ref or name")->required();
+        rf->add_option("--amount", ro->amount, "Amount paid back")->required();
+        rf->add_option("--method", ro->method, "cash, check, card, ach or other")->required();
+        rf->add_option("--reason", ro->reason, "Why")->required();
+        rf->add_option("--date", ro->date, "Day paid back (default today)");
+        add_opt(rf, "--ref", ro->ref, "Check number, transaction id …");
+        rf->callback([&cli, ro] {
+            cli.write([&](Context& ctx) {
+                RefundFields f;
+                f.customer_id = resolve_customer(ctx.store, ro->customer);
+                f.amount = parse_money(ro->amount, "--amount");
+                f.method = ro->method;
+                f.reason = ro->reason;
+                f.date = ro->date;
+                f.ref = ro->ref;
+                Output out = detail(refund_json(ctx.store, refund_credit(ctx, f)), refund_fields());
+                out.note = "customer credit left " + format_money(customer_credit(ctx.store, f.customer_id));
+                return out;
+            });
+        });
+
+        struct WriteOffCli {
+            std::string key, reason;
+            std::string date = "today";
+            std::optional<std::string> amount;
+        };
+        auto wo = std::make_shared<WriteOffCli>();
+        auto* w = cmd->add_subcommand("write-off", "Close (part of) an invoice's balance into the write-off account ([billing] write_off_account)");
+        w->add_option("INVOICE", wo->key, "Invoice number or id")->required();
+        add_opt(w, "--amount", wo->amount, "Write off this much (default: the whole balance)");
+        w->add_option("--reason", wo->reason, "Why")->required();
+        w->add_option("--date", wo->date, "Day written off (default today)");
+        w->callback([&cli, wo] {
+            cli.write([&](Context& ctx) {
+                WriteOffFields f;
+                f.invoice_id = resolve_invoice(ctx.store, wo->key);
+                if (wo->amount) f.amount = parse_money(*wo->amount, "--amount");
+                f.reason = wo->reason;
+                f.date = wo->date;
+                Output out = detail(write_off_json(ctx.store, write_off_invoice(ctx, f)), write_off_fields());
+                Json inv = invoice_json(ctx, f.invoice_id);
+                out.note = inv["number"].get<std::string>() + ": balance " + inv["balance"].get<std::string>();
+                return out;
+            });
+        });
+
+        struct PaymentsCli {
+            PaymentFilter f;
+            std::optional<std::string> customer;
+            bool totals = false;
+        };
+        auto lo = std::make_shared<PaymentsCli>();
+        auto* pl = cmd->add_subcommand("payments", "The deposit report: payments received with their applications; --totals per method and reference");
+        add_opt(pl, "--from", lo->f.from, "Paid on or after this day");
+        add_opt(pl, "--to", lo->f.to, "Paid on or before this day");
+        add_opt(pl, "--method", lo->f.method, "Only this method: cash, check, card, ach, other");
+        add_opt(pl, "--customer", lo->customer, "Customer: id, ref or name");
+        add_opt(pl, "--ref", lo->f.ref, "Only this deposit reference or check number");
+        pl->add_flag("--totals", lo->totals, "Totals per method, per deposit reference, and in all, instead of the payments");
+        pl->callback([&cli, lo] {
+            cli.read([&](Context& ctx) {
+                PaymentFilter f = lo->f;
+                if (lo->customer) f.customer_id = resolve_customer(ctx.store, *lo->customer);
+                auto rows = list_payments(ctx, f);
+                auto totals = payment_totals(rows);
+                std::string note = std::to_string(rows.size()) + (rows.size() == 1 ? " payment, " : " payments, ") + "total " +
+                                   totals.back()["amount"].get<std::string>();
+                Output out = lo->totals ? records(std::move(totals), payment_total_fields())
+                                        : records(std::move(rows), payment_detail_fields(),
+                                                  {"id", "date", "customer", "method", "ref", "amount", "applied", "unapplied", "invoices"});
+                out.note = note;
+                return out;
+            });
+        });
+
+        struct StatementCli {
+            std::string customer;
+            std::optional<std::string> from, to;
+            std::string format = "text";
+        };
+        auto so = std::make_shared<StatementCli>();
+        auto* st = cmd->add_subcommand("statement", "A customer's statement: opening balance, every invoice, payment, credit, refund and write-off, closing balance");
+        st->add_option("CUSTOMER", so->customer, "Customer: id, ref or name")->required();
+        add_opt(st, "--from", so->from, "First day (default: from the first invoice)");
+        add_opt(st, "--to", so->to, "Last day (default today)");
+        st->add_option("--format", so->format, "text, html (standalone, printable) or json")->check(CLI::IsMember({"text", "html", "json"}));
+        st->callback([&cli, so] {
+            cli.read([&](Context& ctx) {
+                Json s = statement(ctx, resolve_customer(ctx.store, so->customer), so->from, so->to);
+                Output out = detail(s, statement_fields());
+                out.rows.id_field = "customer_id";
+                if (cli.g.output != "table") return out;
+                if (so->format == "json") {
+                    if (!cli.g.fields.empty()) return out;
+                    out.text = render(out.rows, Format::json);
+                    return out;
+                }
+                Output text;
+                text.text = so->format == "html" ? statement_html(s) : statement_text(s);
+                return text;
+            });
+        });
+    }
+
     // ---- exports
     {
         auto o = std::make_shared<ExportOptions>();
@@ -371,6 +537,8 @@ void register_bill(CLI::App& app, Cli& cli) {
         ex->add_flag("--credit-notes", o->sel.credit_notes,
                      "qbo, xero: the credit notes, for QuickBooks Online's credit memo or Xero's credit note import");
         ex->add_flag("--with-lists", o->sel.with_lists, "iif: first the accounts and items it uses (!ACCNT, !INVITEM)");
+        ex->add_flag("--payments", o->sel.payments,
+                     "Payments received, credit applied, refunds and write-offs (dated in --from/--to) instead of invoices");
         add_opt(ex, "--batch", o->sel.batch, "Reproduce this batch byte for byte");
         add_opt(ex, "--out", o->out, "Write to this file (Xero over 500 invoices: FILE-1.csv, FILE-2.csv …)");
         ex->callback([&cli, o] {

@@ -29,7 +29,7 @@ function __pom_subcommands
         case 'pom notify'
             printf '%s\n' list show send retry
         case 'pom bill'
-            printf '%s\n' plan extra lines run issue list show aging void credit pay export batches
+            printf '%s\n' plan extra lines run issue list show aging void credit pay apply-credit refund write-off payments statement export batches
         case 'pom bill plan'
             printf '%s\n' set show
         case 'pom bill extra'
@@ -185,7 +185,17 @@ function __pom_value_options
         case 'pom bill credit'
             printf '%s\n' -- --reason --line --amount
         case 'pom bill pay'
-            printf '%s\n' -- --amount --method --date --ref --reason
+            printf '%s\n' -- --amount --method --date --ref --reason --customer --invoice
+        case 'pom bill apply-credit'
+            printf '%s\n' -- --amount --date
+        case 'pom bill refund'
+            printf '%s\n' -- --amount --method --reason --date --ref
+        case 'pom bill write-off'
+            printf '%s\n' -- --amount --reason --date
+        case 'pom bill payments'
+            printf '%s\n' -- --from --to --method --customer --ref
+        case 'pom bill statement'
+            printf '%s\n' -- --from --to --format
         case 'pom bill export'
             printf '%s\n' -- --format --from --to --batch --out
         case 'pom tag list'
@@ -913,7 +923,12 @@ complete -c pom -n '__pom_is \'pom bill\'' -a show -d 'The invoice as the custom
 complete -c pom -n '__pom_is \'pom bill\'' -a aging -d 'Open balances per customer by days past due, with totals'
 complete -c pom -n '__pom_is \'pom bill\'' -a void -d 'Void an invoice: a draft is discarded, an issued one gets a credit note reversing it'
 complete -c pom -n '__pom_is \'pom bill\'' -a credit -d 'A partial credit note: some lines of an invoice, or an amount'
-complete -c pom -n '__pom_is \'pom bill\'' -a pay -d 'Record a payment of an issued invoice (partial too)'
+complete -c pom -n '__pom_is \'pom bill\'' -a pay -d 'Record a payment of an issued invoice (partial too), or of a customer over several invoices'
+complete -c pom -n '__pom_is \'pom bill\'' -a apply-credit -d 'Apply the customer\'s credit (unapplied payments, credit-note surplus) to an open invoice'
+complete -c pom -n '__pom_is \'pom bill\'' -a refund -d 'Pay a customer\'s credit back to them'
+complete -c pom -n '__pom_is \'pom bill\'' -a write-off -d 'Close (part of) an invoice\'s balance into the write-off account ([billing] write_off_account)'
+complete -c pom -n '__pom_is \'pom bill\'' -a payments -d 'The deposit report: payments received with their applications; --totals per method and reference'
+complete -c pom -n '__pom_is \'pom bill\'' -a statement -d 'A customer\'s statement: opening balance, every invoice, payment, credit, refund and write-off, closing balance'
 complete -c pom -n '__pom_is \'pom bill\'' -a export -d 'Export issued invoices for the accountant; records a batch'
 complete -c pom -n '__pom_is \'pom bill\'' -a batches -d 'Export batches, oldest first'
 complete -c pom -n '__pom_is \'pom bill\'' -s h -l help -d 'Print this help message and exit'
@@ -1014,6 +1029,45 @@ complete -c pom -n '__pom_is \'pom bill pay\'' -l ref -x -d 'Check number, trans
 complete -c pom -n '__pom_is \'pom bill pay\'' -l credit -d 'Keep what exceeds the balance as customer credit'
 complete -c pom -n '__pom_is \'pom bill pay\'' -l force -d 'Accept a payment dated before its invoice (with --reason)'
 complete -c pom -n '__pom_is \'pom bill pay\'' -l reason -x -d 'With --force: why (kept in the audit log)'
+complete -c pom -n '__pom_is \'pom bill pay\'' -l customer -x -a '(__pom_ids customer)' -d 'A customer\'s payment: applied to --invoice in order, or to open invoices oldest first'
+complete -c pom -n '__pom_is \'pom bill pay\'' -l invoice -x -d 'With --customer: an invoice to apply it to (repeat; in this order)'
+complete -c pom -n '__pom_is \'pom bill pay\'' -l unapplied -d 'With --customer: apply nothing now, keep it all as credit'
+
+# pom bill apply-credit
+complete -c pom -n '__pom_is \'pom bill apply-credit\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill apply-credit\'' -l amount -x -d 'Apply this much (default: as much of the balance as the credit covers)'
+complete -c pom -n '__pom_is \'pom bill apply-credit\'' -l date -x -d 'Day applied (default today)'
+
+# pom bill refund
+complete -c pom -n '__pom_is \'pom bill refund\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill refund\'' -l amount -x -d 'Amount paid back'
+complete -c pom -n '__pom_is \'pom bill refund\'' -l method -x -d 'cash, check, card, ach or other'
+complete -c pom -n '__pom_is \'pom bill refund\'' -l reason -x -d 'Why'
+complete -c pom -n '__pom_is \'pom bill refund\'' -l date -x -d 'Day paid back (default today)'
+complete -c pom -n '__pom_is \'pom bill refund\'' -l ref -x -d 'Check number, transaction id …'
+complete -c pom -n '__pom_is \'pom bill refund\'' -x -a '(__pom_ids customer)'
+
+# pom bill write-off
+complete -c pom -n '__pom_is \'pom bill write-off\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill write-off\'' -l amount -x -d 'Write off this much (default: the whole balance)'
+complete -c pom -n '__pom_is \'pom bill write-off\'' -l reason -x -d 'Why'
+complete -c pom -n '__pom_is \'pom bill write-off\'' -l date -x -d 'Day written off (default today)'
+
+# pom bill payments
+complete -c pom -n '__pom_is \'pom bill payments\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill payments\'' -l from -x -d 'Paid on or after this day'
+complete -c pom -n '__pom_is \'pom bill payments\'' -l to -x -d 'Paid on or before this day'
+complete -c pom -n '__pom_is \'pom bill payments\'' -l method -x -d 'Only this method: cash, check, card, ach, other'
+complete -c pom -n '__pom_is \'pom bill payments\'' -l customer -x -a '(__pom_ids customer)' -d 'Customer: id, ref or name'
+complete -c pom -n '__pom_is \'pom bill payments\'' -l ref -x -d 'Only this deposit reference or check number'
+complete -c pom -n '__pom_is \'pom bill payments\'' -l totals -d 'Totals per method, per deposit reference, and in all, instead of the payments'
+
+# pom bill statement
+complete -c pom -n '__pom_is \'pom bill statement\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill statement\'' -l from -x -d 'First day (default: from the first invoice)'
+complete -c pom -n '__pom_is \'pom bill statement\'' -l to -x -d 'Last day (default today)'
+complete -c pom -n '__pom_is \'pom bill statement\'' -l format -x -a 'text html json' -d 'text, html (standalone, printable) or json'
+complete -c pom -n '__pom_is \'pom bill statement\'' -x -a '(__pom_ids customer)'
 
 # pom bill export
 complete -c pom -n '__pom_is \'pom bill export\'' -s h -l help -d 'Print this help message and exit'
@@ -1023,6 +1077,7 @@ complete -c pom -n '__pom_is \'pom bill export\'' -l to -x -d 'Issued on or befo
 complete -c pom -n '__pom_is \'pom bill export\'' -l unexported -d 'Only invoices in no batch of this format yet'
 complete -c pom -n '__pom_is \'pom bill export\'' -l credit-notes -d 'qbo, xero: the credit notes, for QuickBooks Online\'s credit memo or Xero\'s credit note import'
 complete -c pom -n '__pom_is \'pom bill export\'' -l with-lists -d 'iif: first the accounts and items it uses (!ACCNT, !INVITEM)'
+complete -c pom -n '__pom_is \'pom bill export\'' -l payments -d 'Payments received, credit applied, refunds and write-offs (dated in --from/--to) instead of invoices'
 complete -c pom -n '__pom_is \'pom bill export\'' -l batch -x -d 'Reproduce this batch byte for byte'
 complete -c pom -n '__pom_is \'pom bill export\'' -l out -x -d 'Write to this file (Xero over 500 invoices: FILE-1.csv, FILE-2.csv …)'
 

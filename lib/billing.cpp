@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "customer.h"
 #include "error.h"
+#include "payment.h"
 #include "record.h"
 
 #include <algorithm>
@@ -402,21 +403,24 @@ void issue_one(Context& ctx, int64_t id, const std::optional<std::string>& issue
 }
 
 struct Amounts {
-    Cents paid = 0, credited = 0;
+    Cents paid = 0, credited = 0, written_off = 0;  ///< paid: applied to it, less its surplus used elsewhere
     bool voided = false;
 };
 
 Amounts amounts_of(Store& store, int64_t id) {
     Amounts a;
     auto& q = store.prepare(
-        "SELECT (SELECT coalesce(sum(applied_cents), 0) FROM payment WHERE invoice_id = ?1), "
+        "SELECT (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE invoice_id = ?1) "
+        " - (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE source_invoice_id = ?1), "
         "(SELECT coalesce(sum(total_cents), 0) FROM invoice WHERE credits_invoice_id = ?1 AND seq IS NOT NULL), "
-        "(SELECT coalesce(max(full_reversal), 0) FROM invoice WHERE credits_invoice_id = ?1 AND seq IS NOT NULL)");
+        "(SELECT coalesce(max(full_reversal), 0) FROM invoice WHERE credits_invoice_id = ?1 AND seq IS NOT NULL), "
+        "(SELECT coalesce(sum(amount_cents), 0) FROM write_off WHERE invoice_id = ?1)");
     q.bind(1, id);
     q.executeStep();
     a.paid = q.getColumn(0).getInt64();
     a.credited = q.getColumn(1).getInt64();
     a.voided = q.getColumn(2).getInt() != 0;
+    a.written_off = q.getColumn(3).getInt64();
     q.reset();
     return a;
 }
@@ -461,25 +465,28 @@ int64_t make_credit_note(Context& ctx, const InvoiceHead& inv, std::vector<Line>
 const char* k_summary =
     "SELECT i.id, i.kind, i.number, i.customer_id, coalesce(i.bill_to_name, c.name), i.period, i.period_end, i.issue_date, "
     "i.due_date, i.terms, i.currency, i.subtotal_cents, i.tax_cents, i.total_cents, "
-    "CASE WHEN i.kind = 'invoice' THEN (SELECT coalesce(sum(p.applied_cents), 0) FROM payment p WHERE p.invoice_id = i.id) ELSE 0 END AS paid, "
+    "CASE WHEN i.kind = 'invoice' THEN (SELECT coalesce(sum(a.amount_cents), 0) FROM payment_application a WHERE a.invoice_id = i.id) "
+    "  - (SELECT coalesce(sum(a.amount_cents), 0) FROM payment_application a WHERE a.source_invoice_id = i.id) ELSE 0 END AS paid, "
     "CASE WHEN i.kind = 'invoice' THEN (SELECT coalesce(sum(k.total_cents), 0) FROM invoice k "
     "  WHERE k.credits_invoice_id = i.id AND k.seq IS NOT NULL) ELSE 0 END AS credited, "
     "(SELECT coalesce(max(k.full_reversal), 0) FROM invoice k WHERE k.credits_invoice_id = i.id AND k.seq IS NOT NULL) AS voided, "
     "(SELECT o.number FROM invoice o WHERE o.id = i.credits_invoice_id), "
     "(SELECT count(*) FROM invoice_line l WHERE l.invoice_id = i.id), "
-    "i.reason, i.issued_at, i.created_at, i.seq "
+    "i.reason, i.issued_at, i.created_at, i.seq, "
+    "(SELECT coalesce(sum(w.amount_cents), 0) FROM write_off w WHERE w.invoice_id = i.id) AS written_off "
     "FROM invoice i JOIN customer c ON c.id = i.customer_id";
 
 const char* k_status_expr =
     "CASE WHEN seq IS NULL THEN 'draft' WHEN kind = 'credit' THEN 'issued' WHEN voided <> 0 THEN 'void' "
-    "WHEN total_cents - paid - credited <= 0 THEN 'paid' ELSE 'open' END";
+    "WHEN total_cents - paid - credited - written_off <= 0 THEN 'paid' ELSE 'open' END";
 
 Json summary_json(Statement& q, Date today) {
     Cents total = q.getColumn(13).getInt64(), paid = q.getColumn(14).getInt64(), credited = q.getColumn(15).getInt64();
     bool issued = !q.getColumn(22).isNull();
     std::string kind = q.getColumn(1).getString();
     bool voided = q.getColumn(16).getInt() != 0;
-    Cents balance = kind == "invoice" && issued ? total - paid - credited : 0;
+    Cents written_off = q.getColumn(23).getInt64();
+    Cents balance = kind == "invoice" && issued ? total - paid - credited - written_off : 0;
     std::string status = !issued ? "draft" : kind == "credit" ? "issued" : voided ? "void" : balance <= 0 ? "paid" : "open";
     std::string due = q.getColumn(8).getString();
     int64_t days_overdue = 0;
@@ -510,7 +517,8 @@ Json summary_json(Statement& q, Date today) {
             {"reason", text_or_null(q.getColumn(19))},
             {"lines", q.getColumn(18).getInt64()},
             {"issued_at", text_or_null(q.getColumn(20))},
-            {"created_at", q.getColumn(21).getString()}});
+            {"created_at", q.getColumn(21).getString()},
+            {"written_off", money(written_off)}});
 }
 
 }  // namespace
@@ -1123,33 +1131,47 @@ int64_t record_payment(Context& ctx, int64_t invoice_id, const PaymentFields& f)
     }
     Amounts a = amounts_of(ctx.store, invoice_id);
     if (a.voided) fail(ErrorKind::Transition, h.number + " is void");
-    Cents balance = std::max<Cents>(0, h.total - a.paid - a.credited);
+    Cents balance = std::max<Cents>(0, h.total - a.paid - a.credited - a.written_off);
     if (f.amount > balance && !f.credit)
         fail(ErrorKind::Conflict, "--amount: " + format_money(f.amount) + " is more than the balance " + format_money(balance) + " of " +
                                       h.number + "; --credit keeps the " + format_money(f.amount - balance) + " over as customer credit");
     Columns cols{{"invoice_id", invoice_id},
                  {"customer_id", h.customer_id},
                  {"amount_cents", f.amount},
-                 {"applied_cents", std::min(f.amount, balance)},
                  {"paid_on", format_date(day)},
                  {"method", f.method},
                  {"ref", f.ref && !f.ref->empty() ? Value(*f.ref) : Value(nullptr)},
                  {"created_at", format_instant(ctx.now())},
                  {"actor", ctx.actor}};
-    return insert_record(ctx, "payment", cols, false);
+    int64_t id = insert_record(ctx, "payment", cols, false);
+    if (Cents applied = std::min(f.amount, balance); applied > 0) {
+        Columns app{{"customer_id", h.customer_id},
+                    {"payment_id", id},
+                    {"invoice_id", invoice_id},
+                    {"kind", "payment"},
+                    {"amount_cents", applied},
+                    {"applied_on", format_date(day)},
+                    {"created_at", format_instant(ctx.now())},
+                    {"actor", ctx.actor}};
+        insert_record(ctx, "payment_application", app, false);
+    }
+    return id;
 }
 
 Json payment_json(Store& store, int64_t id) {
+    // The invoice: the one `bill pay INVOICE` named, else the first the payment was applied to.
     auto& q = store.prepare(
-        "SELECT p.id, p.invoice_id, i.number, p.customer_id, c.name, p.amount_cents, p.applied_cents, p.paid_on, p.method, "
-        "p.ref, p.created_at FROM payment p JOIN invoice i ON i.id = p.invoice_id JOIN customer c ON c.id = p.customer_id "
+        "SELECT p.id, i.id, i.number, p.customer_id, c.name, p.amount_cents, "
+        "(SELECT coalesce(sum(a.amount_cents), 0) FROM payment_application a WHERE a.payment_id = p.id), p.paid_on, p.method, "
+        "p.ref, p.created_at FROM payment p LEFT JOIN invoice i ON i.id = coalesce(p.invoice_id, "
+        "(SELECT min(a.invoice_id) FROM payment_application a WHERE a.payment_id = p.id)) JOIN customer c ON c.id = p.customer_id "
         "WHERE p.id = ?");
     q.bind(1, id);
     if (!q.executeStep()) fail(ErrorKind::NotFound, "no payment with id " + std::to_string(id));
     Cents amount = q.getColumn(5).getInt64(), applied = q.getColumn(6).getInt64();
     Json j = {{"id", id},
-              {"invoice_id", q.getColumn(1).getInt64()},
-              {"invoice", q.getColumn(2).getString()},
+              {"invoice_id", q.getColumn(1).isNull() ? Json(nullptr) : Json(q.getColumn(1).getInt64())},
+              {"invoice", text_or_null(q.getColumn(2))},
               {"customer_id", q.getColumn(3).getInt64()},
               {"customer", q.getColumn(4).getString()},
               {"amount", money(amount)},
@@ -1223,7 +1245,7 @@ const std::vector<std::string>& invoice_fields() {
     static const std::vector<std::string> f = {
         "id",       "number", "kind",    "status", "customer_id", "customer",     "period",  "period_end",
         "issue_date", "due_date", "terms", "currency", "subtotal", "tax",         "total",   "paid",
-        "credited", "balance", "days_overdue", "credits", "reason", "lines",     "issued_at", "created_at"};
+        "credited", "balance", "days_overdue", "credits", "reason", "lines",     "issued_at", "created_at", "written_off"};
     return f;
 }
 
@@ -1263,15 +1285,32 @@ Json invoice_detail(Context& ctx, int64_t id) {
                          {"taxable", l.taxable},
                          {"tax", money(l.tax)},
                          {"included", l.included}});
+    // Payments and applied credit: each application to this invoice, with the payment it came from
+    // (a credit note's surplus from another invoice has no payment: method "credit").
     Json payments = Json::array();
     {
-        Statement p(ctx.store, "SELECT id FROM payment WHERE invoice_id = ? ORDER BY paid_on, id");
+        Statement p(ctx.store,
+                    "SELECT a.payment_id, a.applied_on, p.method, p.ref, p.amount_cents, a.amount_cents, s.number FROM payment_application a "
+                    "LEFT JOIN payment p ON p.id = a.payment_id LEFT JOIN invoice s ON s.id = a.source_invoice_id "
+                    "WHERE a.invoice_id = ? ORDER BY a.applied_on, a.id");
         p.bind(1, id);
         while (p.executeStep()) {
-            Json pj = payment_json(ctx.store, p.getColumn(0).getInt64());
-            payments.push_back({{"id", pj["id"]}, {"date", pj["date"]}, {"method", pj["method"]}, {"ref", pj["ref"]},
-                                {"amount", pj["amount"]}, {"applied", pj["applied"]}});
+            bool pay = !p.getColumn(0).isNull();
+            payments.push_back({{"id", pay ? Json(p.getColumn(0).getInt64()) : Json(nullptr)},
+                                {"date", p.getColumn(1).getString()},
+                                {"method", pay ? Json(p.getColumn(2).getString()) : Json("credit")},
+                                {"ref", pay ? text_or_null(p.getColumn(3)) : text_or_null(p.getColumn(6))},
+                                {"amount", money(pay ? p.getColumn(4).getInt64() : p.getColumn(5).getInt64())},
+                                {"applied", money(p.getColumn(5).getInt64())}});
         }
+    }
+    Json write_offs = Json::array();
+    {
+        Statement w(ctx.store, "SELECT written_on, amount_cents, reason FROM write_off WHERE invoice_id = ? ORDER BY written_on, id");
+        w.bind(1, id);
+        while (w.executeStep())
+            write_offs.push_back({{"date", w.getColumn(0).getString()}, {"amount", money(w.getColumn(1).getInt64())},
+                                  {"reason", w.getColumn(2).getString()}});
     }
     Json credits = Json::array();
     {
@@ -1290,13 +1329,14 @@ Json invoice_detail(Context& ctx, int64_t id) {
     j["line_items"] = lines;
     j["payments"] = payments;
     j["credit_notes"] = credits;
+    j["write_offs"] = write_offs;
     return j;
 }
 
 const std::vector<std::string>& invoice_detail_fields() {
     static const std::vector<std::string> f = [] {
         auto v = invoice_fields();
-        for (const char* k : {"company", "bill_to", "tax_rate", "line_items", "payments", "credit_notes"}) v.push_back(k);
+        for (const char* k : {"company", "bill_to", "tax_rate", "line_items", "payments", "credit_notes", "write_offs"}) v.push_back(k);
         return v;
     }();
     return f;
@@ -1306,10 +1346,7 @@ std::vector<Json> aging(Context& ctx, const std::string& as_of_text) {
     Date as_of = parse_day(as_of_text, ctx.today(), "--as-of");
     std::string day = format_date(as_of);
     Statement q(ctx.store,
-                        "SELECT i.customer_id, c.name, i.due_date, i.total_cents "
-                        " - (SELECT coalesce(sum(p.applied_cents), 0) FROM payment p WHERE p.invoice_id = i.id AND p.paid_on <= ?1) "
-                        " - (SELECT coalesce(sum(k.total_cents), 0) FROM invoice k WHERE k.credits_invoice_id = i.id "
-                        "    AND k.seq IS NOT NULL AND k.issue_date <= ?1) "
+                        "SELECT i.customer_id, c.name, i.due_date, " + invoice_balance_sql("i.id", "?1") + " "
                         "FROM invoice i JOIN customer c ON c.id = i.customer_id "
                         "WHERE i.kind = 'invoice' AND i.seq IS NOT NULL AND i.issue_date <= ?1");
     q.bind(1, day);
@@ -1333,10 +1370,12 @@ std::vector<Json> aging(Context& ctx, const std::string& as_of_text) {
         r.b[bucket] += bal;
     }
     Statement c(ctx.store,
-                        "SELECT p.customer_id, c.name, sum(p.amount_cents - p.applied_cents) FROM payment p "
-                        "JOIN customer c ON c.id = p.customer_id WHERE p.paid_on <= ? GROUP BY p.customer_id, c.name HAVING sum(p.amount_cents - p.applied_cents) > 0");
+                        "SELECT p.customer_id, c.name, p.amount_cents - (SELECT coalesce(sum(a.amount_cents), 0) FROM payment_application a "
+                        "WHERE a.payment_id = p.id AND a.applied_on <= ?1) FROM payment p "
+                        "JOIN customer c ON c.id = p.customer_id WHERE p.paid_on <= ?1");
     c.bind(1, day);
     while (c.executeStep()) {
+        if (c.getColumn(2).getInt64() <= 0) continue;
         Row& r = rows[c.getColumn(0).getInt64()];
         r.name = c.getColumn(1).getString();
         r.credit += c.getColumn(2).getInt64();

@@ -394,6 +394,9 @@ void read_billing(const std::string& path, const toml::table& t, BillingSettings
         else if (key == "income_account") text(v, key, b.income_account);
         else if (key == "tax_account") text(v, key, b.tax_account);
         else if (key == "tax_item") text(v, key, b.tax_item);
+        else if (key == "write_off_account") text(v, key, b.write_off_account);
+        else if (key == "deposit_account") text(v, key, b.deposit_account);
+        else if (key == "xero_payment_account") text(v, key, b.xero_payment_account);
         else if (key == "qbo_tax_code") text(v, key, b.qbo_tax_code);
         else if (key == "qbo_exempt_tax_code") text(v, key, b.qbo_exempt_tax_code);
         else if (key == "xero_account_code") text(v, key, b.xero_account_code);
@@ -1026,6 +1029,9 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"billing.income_account", c.billing.income_account},
         {"billing.tax_account", c.billing.tax_account},
         {"billing.tax_item", c.billing.tax_item},
+        {"billing.write_off_account", c.billing.write_off_account},
+        {"billing.deposit_account", c.billing.deposit_account},
+        {"billing.xero_payment_account", c.billing.xero_payment_account},
         {"billing.qbo_tax_code", c.billing.qbo_tax_code},
         {"billing.qbo_exempt_tax_code", c.billing.qbo_exempt_tax_code},
         {"billing.xero_account_code", c.billing.xero_account_code},

@@ -72,6 +72,9 @@ struct BillingSettings {
     std::string income_account = "Service Income";   ///< IIF, SPL lines
     std::string tax_account = "Sales Tax Payable";   ///< IIF, the tax SPL line
     std::string tax_item = "Sales Tax";              ///< IIF INVITEM of the tax line
+    std::string write_off_account = "Bad Debt";      ///< bill write-off: the expense account balances are closed into
+    std::string deposit_account = "Undeposited Funds";  ///< payment exports: where received money goes before the bank deposit
+    std::string xero_payment_account = "090";   ///< Xero payment exports: the AccountCode of the bank account paid into
     std::string qbo_tax_code = "TAX";                ///< QBO ItemTaxCode of taxable lines (when tax is on)
     std::string qbo_exempt_tax_code = "NON";
     std::string xero_account_code = "200";

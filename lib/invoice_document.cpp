@@ -104,12 +104,13 @@ std::string invoice_text(const Json& d) {
     if (d["kind"] == "invoice" && !d["issue_date"].is_null()) {
         if (d["paid"] != "0.00") total_line("Paid", str(d["paid"]));
         if (d["credited"] != "0.00") total_line("Credited", str(d["credited"]));
+        if (d.contains("written_off") && d["written_off"] != "0.00") total_line("Written off", str(d["written_off"]));
         total_line("Balance due", str(d["balance"]));
     }
     if (!d["payments"].empty()) {
         o << "\nPayments received\n";
         for (const auto& p : d["payments"])
-            o << "  " << str(p["date"]) << "  " << pad_right(str(p["method"]), 6) << "  " << pad_left(str(p["amount"]), 10)
+            o << "  " << str(p["date"]) << "  " << pad_right(str(p["method"]), 6) << "  " << pad_left(str(p["applied"]), 10)
               << (p["ref"].is_null() ? "" : "  ref " + one_line(str(p["ref"]))) << "\n";
     }
     for (const auto& c : d["credit_notes"])
@@ -171,6 +172,7 @@ std::string invoice_html(const Json& d) {
     if (d["kind"] == "invoice" && !d["issue_date"].is_null()) {
         if (d["paid"] != "0.00") row("Paid", d["paid"]);
         if (d["credited"] != "0.00") row("Credited", d["credited"]);
+        if (d.contains("written_off") && d["written_off"] != "0.00") row("Written off", d["written_off"]);
         row("Balance due", d["balance"], true);
     }
     o << "</table>\n";
@@ -178,7 +180,7 @@ std::string invoice_html(const Json& d) {
         o << "<h3>Payments received</h3>\n<table>\n<thead><tr><th>Date</th><th>Method</th><th>Reference</th><th class=\"num\">Amount</th></tr></thead>\n<tbody>\n";
         for (const auto& p : d["payments"])
             o << "<tr><td>" << e(p["date"]) << "</td><td>" << e(p["method"]) << "</td><td>" << e(p["ref"]) << "</td><td class=\"num\">"
-              << e(p["amount"]) << "</td></tr>\n";
+              << e(p["applied"]) << "</td></tr>\n";
         o << "</tbody>\n</table>\n";
     }
     for (const auto& c : d["credit_notes"])

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "error.h"
 #include "output.h"
+#include "payment.h"
 #include "record.h"
 
 #include <map>
@@ -352,6 +353,7 @@ const char* k_export_select =
 }  // namespace
 
 ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const ExportSink& sink, bool record) {
+    if (sel.payments || (sel.batch && batch_content(ctx.store, *sel.batch) == "payments")) return export_payments(ctx, sel, sink, record);
     ExportResult r;
     Settings settings;
     std::string format = sel.format;

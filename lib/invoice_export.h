@@ -24,6 +24,9 @@ struct ExportSelection {
     /// iif: first the !ACCNT and !INVITEM lists of every account and item the transactions use,
     /// so that a fresh QuickBooks Desktop company file takes the import.
     bool with_lists = false;
+    /// The money records instead of the invoices: payments, credit applied, refunds, write-offs
+    /// (lib/payment.h, export_payments).
+    bool payments = false;
 };
 
 struct ExportFile {
@@ -42,6 +45,9 @@ struct ExportResult {
     uint64_t bytes = 0;
     std::string sha256;  ///< of all files' bytes in order
     std::vector<ExportFile> files;
+    /// An export of payments (export_payments): `invoices` counts its records (payments, credit
+    /// applications, refunds, write-offs), `lines` its rows, `total` the money received.
+    bool payments = false;
 };
 
 /// Where the bytes go: called once per file before it is written, with its index (0-based)

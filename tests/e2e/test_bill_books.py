@@ -390,3 +390,70 @@ class WithLists(Books):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def parse_payments_csv(text, customer_col, type_col, amount_col):
+    """A payments export (qbo, xero, pom's csv) → {customer: cents} of what it does to Accounts
+    Receivable: money received and written off lowers it, a refund raises it, credit applied
+    between invoices leaves it."""
+    sign = {"Payment": -1, "payment": -1, "Refund": 1, "refund": 1, "Write-off": -1, "write_off": -1,
+            "Credit applied": 0, "credit": 0}
+    out = {}
+    for row in csv.DictReader(io.StringIO(text, newline="")):
+        out[row[customer_col]] = out.get(row[customer_col], 0) + sign[row[type_col]] * cents(row[amount_col])
+    return out
+
+
+def parse_payments_iif(text, ar="Accounts Receivable"):
+    """An IIF payments file → {customer: cents} on Accounts Receivable; every transaction sums to zero."""
+    _, txns = parse_iif(text)
+    out = {}
+    for t in txns:
+        for row in [t["trns"]] + t["spl"]:
+            if row["ACCNT"] == ar:
+                out[row["NAME"]] = out.get(row["NAME"], 0) + cents(row["AMOUNT"])
+    return out
+
+
+class PaymentBooks(Books):
+    """After a month of invoices, credit notes and payments (one over several invoices, credit kept,
+    credit applied, a refund, a write-off), each format's books give each customer bill aging's figure."""
+
+    def test_payments_reach_every_book(self):
+        self.ok("bill", "void", "INV-000003", "--reason", "customer cancelled")
+        self.extra("C-1", "Acid wash", "60.00", "--date", "2026-11-20")
+        self.ok("bill", "run", "--period", "2026-11", "--issue")  # INV-000004
+        self.ok("bill", "pay", "--customer", "C-1", "--amount", "150", "--method", "check", "--ref", "DEP-1")
+        self.ok("bill", "pay", "--customer", "C-2", "--amount", "600", "--method", "ach", "--ref", "DEP-2", "--credit")
+        self.ok("bill", "refund", "C-2", "--amount", "10", "--method", "check", "--reason", "overpaid")
+        self.ok("bill", "credit", "INV-000001", "--amount", "20", "--no-tax", "--reason", "goodwill")
+        self.ok("bill", "apply-credit", "INV-000004")
+        self.ok("bill", "write-off", "INV-000004", "--amount", "5", "--reason", "small balance")
+        # the first batch of payments, then one more record that only --unexported takes
+        first = {f: self.export("--format", f, "--payments", "--unexported") for f in ("qbo", "xero", "iif", "csv")}
+        self.ok("bill", "pay", "--customer", "C-1", "--amount", "7.50", "--method", "cash")
+        books = self.every_format()
+        pay = {
+            "qbo": add(parse_payments_csv(first["qbo"], "Customer", "Type", "Amount"),
+                       parse_payments_csv(self.export("--format", "qbo", "--payments", "--unexported"), "Customer", "Type", "Amount")),
+            "xero": add(parse_payments_csv(first["xero"], "ContactName", "Type", "Amount"),
+                        parse_payments_csv(self.export("--format", "xero", "--payments", "--unexported"), "ContactName", "Type", "Amount")),
+            "iif": add(parse_payments_iif(first["iif"]), parse_payments_iif(self.export("--format", "iif", "--payments", "--unexported"))),
+            "csv": parse_payments_csv(self.export("--format", "csv", "--payments"), "customer", "type", "amount"),
+        }
+        pay["json"] = {}
+        for row in json.loads(self.export("--format", "json", "--payments")):
+            s = {"payment": -1, "write_off": -1, "refund": 1, "credit": 0}[row["type"]]
+            pay["json"][row["customer"]] = pay["json"].get(row["customer"], 0) + s * cents(row["amount"])
+        aging = self.aging()
+        self.assertTrue(aging)
+        for fmt in ("qbo", "xero", "iif", "csv", "json"):
+            owed = {k: v for k, v in add(dict(books[fmt]), pay[fmt]).items() if v}
+            self.assertEqual(owed, aging, f"{fmt}: the books differ from bill aging")
+        # nothing is sent twice, and a batch reproduces
+        self.assertEqual(self.export("--format", "iif", "--payments", "--unexported").count("TRNS\t\t"), 0)
+        batches = [b for b in self.json("bill", "batches") if b["selection"].get("payments")]
+        self.assertTrue(batches)
+        again = subprocess.run([POM, "bill", "export", "--batch", str(batches[0]["id"])], capture_output=True, env=self.env, timeout=120)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual(again.stdout.decode("utf-8"), first[batches[0]["format"]])

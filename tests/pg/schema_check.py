@@ -335,8 +335,10 @@ INSERT INTO invoice_line (invoice_id, position, billable_line_id, kind, item, de
     VALUES (2, 1, 2, 'chemical', 'Chlorine', 'Chlorine', 500, 599, 300, 1, 24, '2026-11-23');
 UPDATE number_series SET last = last + 1 WHERE kind = 'invoice';
 UPDATE invoice SET seq = 1, number = 'INV-0001', issue_date = '2026-11-30', due_date = '2026-12-15', issued_at = {NOW} WHERE id = 2;
-INSERT INTO payment (invoice_id, customer_id, amount_cents, applied_cents, paid_on, method, created_at, actor)
-    VALUES (2, 1, 100, 100, '2026-12-01', 'card', {NOW}, 'dana');
+INSERT INTO payment (invoice_id, customer_id, amount_cents, paid_on, method, created_at, actor)
+    VALUES (2, 1, 100, '2026-12-01', 'card', {NOW}, 'dana');
+INSERT INTO payment_application (customer_id, payment_id, invoice_id, kind, amount_cents, applied_on, created_at, actor)
+    VALUES (1, 1, 2, 'payment', 100, '2026-12-01', {NOW}, 'dana');
 INSERT INTO export_batch (format, selection, settings, invoice_count, line_count, total_cents, tax_cents, files, bytes, sha256, created_at, actor)
     VALUES ('csv', '{{}}', '{{}}', 1, 1, 324, 24, 1, 10, '{'1' * 64}', {NOW}, 'dana');
 INSERT INTO export_batch_invoice (batch_id, invoice_id) VALUES (1, 2);
@@ -511,18 +513,41 @@ CASES = [
     ("billed line delete", ["DELETE FROM billable_line WHERE id = 2"]),
     ("unbilled line update and delete", ["UPDATE billable_line SET description = 'y' WHERE id = 3", "DELETE FROM billable_line WHERE id = 3",
                                          "SELECT count(*) FROM billable_line"]),
-    ("payment to a draft", ["INSERT INTO payment (invoice_id, customer_id, amount_cents, applied_cents, paid_on, method, created_at, actor) "
-                            "VALUES (1, 1, 10, 10, '2026-12-01', 'cash', 'c', 'a')"]),
-    ("payment of another customer", ["INSERT INTO payment (invoice_id, customer_id, amount_cents, applied_cents, paid_on, method, created_at, actor) "
-                                     "VALUES (2, 2, 10, 10, '2026-12-01', 'cash', 'c', 'a')"]),
-    ("payment over the balance", ["INSERT INTO payment (invoice_id, customer_id, amount_cents, applied_cents, paid_on, method, created_at, actor) "
-                                  "VALUES (2, 1, 300, 225, '2026-12-01', 'cash', 'c', 'a')"]),
-    ("payment of the balance", ["INSERT INTO payment (invoice_id, customer_id, amount_cents, applied_cents, paid_on, method, created_at, actor) "
-                                "VALUES (2, 1, 300, 224, '2026-12-01', 'cash', 'c', 'a')", "SELECT sum(applied_cents) FROM payment"]),
-    ("payment applied over amount", ["INSERT INTO payment (invoice_id, customer_id, amount_cents, applied_cents, paid_on, method, created_at, actor) "
-                                     "VALUES (2, 1, 10, 20, '2026-12-01', 'cash', 'c', 'a')"]),
+    ("payment to a draft", ["INSERT INTO payment (invoice_id, customer_id, amount_cents, paid_on, method, created_at, actor) "
+                            "VALUES (1, 1, 10, '2026-12-01', 'cash', 'c', 'a')"]),
+    ("payment of another customer", ["INSERT INTO payment (invoice_id, customer_id, amount_cents, paid_on, method, created_at, actor) "
+                                     "VALUES (2, 2, 10, '2026-12-01', 'cash', 'c', 'a')"]),
+    ("payment without an invoice", ["INSERT INTO payment (invoice_id, customer_id, amount_cents, paid_on, method, created_at, actor) "
+                                    "VALUES (NULL, 2, 10, '2026-12-01', 'cash', 'c', 'a')", "SELECT count(*) FROM payment"]),
+    ("application over the balance", ["INSERT INTO payment_application (customer_id, payment_id, source_invoice_id, invoice_id, refund_id, kind, amount_cents, applied_on, created_at, actor) "
+                                      "VALUES (1, 1, NULL, 2, NULL, 'credit', 225, '2026-12-01', 'c', 'a')"]),
+    ("application of the balance over the payment", ["INSERT INTO payment (invoice_id, customer_id, amount_cents, paid_on, method, created_at, actor) "
+                                      "VALUES (2, 1, 300, '2026-12-01', 'cash', 'c', 'a')",
+                                      "INSERT INTO payment_application (customer_id, payment_id, source_invoice_id, invoice_id, refund_id, kind, amount_cents, applied_on, created_at, actor) "
+                                      "VALUES (1, 2, NULL, 2, NULL, 'payment', 224, '2026-12-01', 'c', 'a')",
+                                      "SELECT sum(amount_cents) FROM payment_application"]),
+    ("application beyond its payment", ["INSERT INTO payment_application (customer_id, payment_id, source_invoice_id, invoice_id, refund_id, kind, amount_cents, applied_on, created_at, actor) "
+                                        "VALUES (1, 1, NULL, 2, NULL, 'credit', 1, '2026-12-01', 'c', 'a')"]),
+    ("application to a draft", ["INSERT INTO payment (invoice_id, customer_id, amount_cents, paid_on, method, created_at, actor) "
+                                "VALUES (NULL, 1, 300, '2026-12-01', 'cash', 'c', 'a')",
+                                "INSERT INTO payment_application (customer_id, payment_id, source_invoice_id, invoice_id, refund_id, kind, amount_cents, applied_on, created_at, actor) "
+                                "VALUES (1, 2, NULL, 1, NULL, 'payment', 10, '2026-12-01', 'c', 'a')"]),
+    ("application of another customer", ["INSERT INTO payment_application (customer_id, payment_id, source_invoice_id, invoice_id, refund_id, kind, amount_cents, applied_on, created_at, actor) "
+                                         "VALUES (2, 1, NULL, 2, NULL, 'credit', 1, '2026-12-01', 'c', 'a')"]),
+    ("application with two sources", ["INSERT INTO payment_application (customer_id, payment_id, source_invoice_id, invoice_id, refund_id, kind, amount_cents, applied_on, created_at, actor) "
+                                      "VALUES (1, 1, 2, 2, NULL, 'credit', 1, '2026-12-01', 'c', 'a')"]),
+    ("application from a surplus that is not there", ["INSERT INTO payment_application (customer_id, payment_id, source_invoice_id, invoice_id, refund_id, kind, amount_cents, applied_on, created_at, actor) "
+                                                     "VALUES (1, NULL, 2, 2, NULL, 'credit', 1, '2026-12-01', 'c', 'a')"]),
     ("payment update", ["UPDATE payment SET ref = 'x'"]),
     ("payment delete", ["DELETE FROM payment"]),
+    ("application update", ["UPDATE payment_application SET amount_cents = 1"]),
+    ("application delete", ["DELETE FROM payment_application"]),
+    ("write-off over the balance", ["INSERT INTO write_off (invoice_id, customer_id, amount_cents, written_on, account, reason, created_at, actor) "
+                                    "VALUES (2, 1, 225, '2026-12-01', 'Bad Debt', 'gone', 'c', 'a')"]),
+    ("write-off of the balance", ["INSERT INTO write_off (invoice_id, customer_id, amount_cents, written_on, account, reason, created_at, actor) "
+                                  "VALUES (2, 1, 224, '2026-12-01', 'Bad Debt', 'gone', 'c', 'a')", "SELECT amount_cents FROM write_off"]),
+    ("refund without reason", ["INSERT INTO refund (customer_id, amount_cents, refunded_on, method, reason, created_at, actor) "
+                               "VALUES (1, 10, '2026-12-01', 'cash', ' ', 'c', 'a')"]),
     ("export batch update", ["UPDATE export_batch SET actor = 'x'"]),
     ("export batch delete", ["DELETE FROM export_batch"]),
     ("export batch invoice delete", ["DELETE FROM export_batch_invoice"]),
@@ -662,7 +687,7 @@ def run_cases(pg: Pg, lite: sqlite3.Connection) -> dict[str, int]:
 
 def check_pg_only(pg: Pg) -> None:
     """What has no SQLite counterpart to compare with."""
-    for t in ("audit_log", "payment", "export_batch", "export_batch_invoice", "number_series", "invoice", "invoice_line",
+    for t in ("audit_log", "payment", "payment_application", "refund", "write_off", "export_batch_entry", "export_batch", "export_batch_invoice", "number_series", "invoice", "invoice_line",
               "billable_line", "quote_line"):
         p = pg.run(f"BEGIN; TRUNCATE {t} CASCADE; ROLLBACK;", check_ok=False)
         e = pg_error(p.stderr)

@@ -425,10 +425,10 @@ TEST_CASE("payments: partial, overpayment refused unless kept as credit, drafts 
     CHECK(str(rows[0]["credit"]) == "10.00");
     CHECK(str(rows[1]["customer"]) == "Total");
     // The schema refuses a payment that applies more than is owed, even past the code.
-    CHECK_THROWS_WITH(fx.store->exec("INSERT INTO payment (invoice_id, customer_id, amount_cents, applied_cents, paid_on, "
-                                          "method, created_at, actor) VALUES (" + std::to_string(ids[0]) + ", " + std::to_string(a) +
-                                          ", 100, 100, '2026-11-23', 'cash', 'x', 'x')"),
-                      Catch::Contains("more than the balance"));
+    CHECK_THROWS_WITH(fx.store->exec("INSERT INTO payment_application (customer_id, payment_id, invoice_id, kind, amount_cents, "
+                                          "applied_on, created_at, actor) VALUES (" + std::to_string(a) + ", " + std::to_string(pid) + ", " +
+                                          std::to_string(ids[0]) + ", 'credit', 1, '2026-11-23', 'x', 'x')"),
+                      Catch::Contains("cannot take an invoice below zero"));
     CHECK_THROWS_WITH(fx.store->exec("DELETE FROM payment"), Catch::Contains("never changes"));
     p.method = "bitcoin";
     CHECK_THROWS_WITH(record_payment(fx.ctx, ids[0], p), Catch::Contains("not a payment method"));

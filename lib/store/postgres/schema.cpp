@@ -1542,11 +1542,255 @@ COMMENT ON CONSTRAINT worker_ck09_day_end ON worker IS 'day_end IS NULL OR day_e
 COMMENT ON CONSTRAINT appointment_ck11_pinned ON appointment IS 'pinned IN (0, 1)';
 )SQL";
 
+// Schema version 14, as SQLite's migration 14 makes it: one payment model (payment_application,
+// refund, write_off), payment.invoice_id optional and applied_cents moved into applications,
+// export_batch.content and export_batch_entry, and pom_assign_id again with their static queries.
+const char* k_v14 = R"SQL(
+CREATE OR REPLACE FUNCTION pom_assign_id() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    IF NEW.id IS NULL THEN
+        CASE TG_TABLE_NAME
+        WHEN 'audit_log' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM audit_log);
+        WHEN 'customer' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer);
+        WHEN 'customer_contact' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer_contact);
+        WHEN 'customer_tag' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer_tag);
+        WHEN 'pool' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM pool);
+        WHEN 'worker' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM worker);
+        WHEN 'series' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM series);
+        WHEN 'appointment' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM appointment);
+        WHEN 'appointment_event' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM appointment_event);
+        WHEN 'days_out' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM days_out);
+        WHEN 'notice' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM notice);
+        WHEN 'service' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM service);
+        WHEN 'reading' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM reading);
+        WHEN 'inventory_item' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM inventory_item);
+        WHEN 'inventory_move' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM inventory_move);
+        WHEN 'dose' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM dose);
+        WHEN 'service_item' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM service_item);
+        WHEN 'service_note' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM service_note);
+        WHEN 'photo' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM photo);
+        WHEN 'billable_line' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM billable_line);
+        WHEN 'billing_plan' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM billing_plan);
+        WHEN 'billing_plan_price' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM billing_plan_price);
+        WHEN 'invoice' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM invoice);
+        WHEN 'invoice_line' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM invoice_line);
+        WHEN 'payment' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM payment);
+        WHEN 'export_batch' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM export_batch);
+        WHEN 'customer_status_change' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer_status_change);
+        WHEN 'tag_rule_run' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM tag_rule_run);
+        WHEN 'quote' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM quote);
+        WHEN 'quote_line' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM quote_line);
+        WHEN 'ticket' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM ticket);
+        WHEN 'ticket_route' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM ticket_route);
+        WHEN 'ticket_visit' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM ticket_visit);
+        WHEN 'callback' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM callback);
+        WHEN 'note' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM note);
+        WHEN 'api_token' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM api_token);
+        WHEN 'api_answer' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM api_answer);
+        WHEN 'login_code' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM login_code);
+        WHEN 'refund' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM refund);
+        WHEN 'write_off' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM write_off);
+        WHEN 'payment_application' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM payment_application);
+        ELSE
+            EXECUTE format('SELECT coalesce(max(id), 0) + 1 FROM %I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO NEW.id;
+        END CASE;
+    END IF;
+    PERFORM set_config('pom.last_id', NEW.id::text, true);
+    RETURN NEW;
+END
+$$;
+
+ALTER TABLE payment ALTER COLUMN invoice_id DROP NOT NULL;
+CREATE INDEX payment_paid_on ON payment (paid_on);
+
+CREATE TABLE refund (
+    id           bigint PRIMARY KEY,
+    customer_id  bigint NOT NULL REFERENCES customer (id),
+    amount_cents bigint NOT NULL CONSTRAINT refund_ck01_amount_cents CHECK (amount_cents > 0),
+    refunded_on  text COLLATE "C" NOT NULL CONSTRAINT refund_ck02_refunded_on CHECK (pom_is_date(refunded_on)),
+    method       text COLLATE "C" NOT NULL CONSTRAINT refund_ck03_method CHECK (method IN ('cash', 'check', 'card', 'ach', 'other')),
+    ref          text COLLATE "C",
+    reason       text COLLATE "C" NOT NULL CONSTRAINT refund_ck04_reason CHECK (length(trim(reason)) > 0),
+    created_at   text COLLATE "C" NOT NULL,
+    actor        text COLLATE "C" NOT NULL
+);
+CREATE INDEX refund_customer ON refund (customer_id);
+CREATE TRIGGER pom_assign_id BEFORE INSERT ON refund FOR EACH ROW EXECUTE FUNCTION pom_assign_id();
+CREATE TRIGGER refund_no_update BEFORE UPDATE ON refund
+    FOR EACH ROW EXECUTE FUNCTION pom_refuse('a recorded refund never changes');
+CREATE TRIGGER refund_no_delete BEFORE DELETE ON refund
+    FOR EACH ROW EXECUTE FUNCTION pom_refuse('a recorded refund never changes');
+CREATE TRIGGER refund_no_truncate BEFORE TRUNCATE ON refund
+    FOR EACH STATEMENT EXECUTE FUNCTION pom_refuse('a recorded refund never changes');
+
+CREATE TABLE write_off (
+    id           bigint PRIMARY KEY,
+    invoice_id   bigint NOT NULL REFERENCES invoice (id),
+    customer_id  bigint NOT NULL REFERENCES customer (id),
+    amount_cents bigint NOT NULL CONSTRAINT write_off_ck01_amount_cents CHECK (amount_cents > 0),
+    written_on   text COLLATE "C" NOT NULL CONSTRAINT write_off_ck02_written_on CHECK (pom_is_date(written_on)),
+    account      text COLLATE "C" NOT NULL CONSTRAINT write_off_ck03_account CHECK (length(trim(account)) > 0),
+    reason       text COLLATE "C" NOT NULL CONSTRAINT write_off_ck04_reason CHECK (length(trim(reason)) > 0),
+    created_at   text COLLATE "C" NOT NULL,
+    actor        text COLLATE "C" NOT NULL
+);
+CREATE INDEX write_off_invoice ON write_off (invoice_id);
+CREATE INDEX write_off_customer ON write_off (customer_id);
+CREATE TRIGGER pom_assign_id BEFORE INSERT ON write_off FOR EACH ROW EXECUTE FUNCTION pom_assign_id();
+
+CREATE TABLE payment_application (
+    id                bigint PRIMARY KEY,
+    customer_id       bigint NOT NULL REFERENCES customer (id),
+    payment_id        bigint REFERENCES payment (id),
+    source_invoice_id bigint REFERENCES invoice (id),
+    invoice_id        bigint REFERENCES invoice (id),
+    refund_id         bigint REFERENCES refund (id),
+    kind              text COLLATE "C" NOT NULL
+                      CONSTRAINT payment_application_ck01_kind CHECK (kind IN ('payment', 'credit', 'refund')),
+    amount_cents      bigint NOT NULL CONSTRAINT payment_application_ck02_amount_cents CHECK (amount_cents > 0),
+    applied_on        text COLLATE "C" NOT NULL CONSTRAINT payment_application_ck03_applied_on CHECK (pom_is_date(applied_on)),
+    created_at        text COLLATE "C" NOT NULL,
+    actor             text COLLATE "C" NOT NULL,
+    CONSTRAINT payment_application_ck04_source CHECK ((payment_id IS NULL) <> (source_invoice_id IS NULL)),
+    CONSTRAINT payment_application_ck05_target CHECK ((invoice_id IS NULL) <> (refund_id IS NULL)),
+    CONSTRAINT payment_application_ck06_kind CHECK ((refund_id IS NOT NULL) = (kind = 'refund'))
+);
+CREATE INDEX payment_application_customer ON payment_application (customer_id);
+CREATE INDEX payment_application_payment ON payment_application (payment_id);
+CREATE INDEX payment_application_source ON payment_application (source_invoice_id);
+CREATE INDEX payment_application_invoice ON payment_application (invoice_id);
+CREATE INDEX payment_application_refund ON payment_application (refund_id);
+CREATE TRIGGER pom_assign_id BEFORE INSERT ON payment_application FOR EACH ROW EXECUTE FUNCTION pom_assign_id();
+INSERT INTO payment_application (customer_id, payment_id, invoice_id, kind, amount_cents, applied_on, created_at, actor)
+    SELECT customer_id, id, invoice_id, 'payment', applied_cents, paid_on, created_at, actor FROM payment WHERE applied_cents > 0 ORDER BY id;
+ALTER TABLE payment DROP COLUMN applied_cents;
+
+CREATE OR REPLACE FUNCTION payment_check() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    IF NEW.invoice_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM invoice WHERE id = NEW.invoice_id AND kind = 'invoice'
+                                                     AND seq IS NOT NULL AND customer_id = NEW.customer_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+                              MESSAGE = 'payments go to issued invoices of the same customer';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE FUNCTION payment_application_check() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    IF NEW.invoice_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM invoice WHERE id = NEW.invoice_id AND kind = 'invoice'
+                                                     AND seq IS NOT NULL AND customer_id = NEW.customer_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+                              MESSAGE = 'credit is applied to issued invoices of the same customer';
+    END IF;
+    IF (NEW.payment_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM payment WHERE id = NEW.payment_id AND customer_id = NEW.customer_id))
+        OR (NEW.source_invoice_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM invoice WHERE id = NEW.source_invoice_id
+                                                                 AND kind = 'invoice' AND seq IS NOT NULL AND customer_id = NEW.customer_id))
+        OR (NEW.refund_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM refund WHERE id = NEW.refund_id AND customer_id = NEW.customer_id)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+                              MESSAGE = 'credit is applied from a payment or invoice of the same customer';
+    END IF;
+    IF NEW.invoice_id IS NOT NULL AND NEW.amount_cents > (SELECT total_cents FROM invoice WHERE id = NEW.invoice_id)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE invoice_id = NEW.invoice_id)
+           + (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE source_invoice_id = NEW.invoice_id)
+           - (SELECT coalesce(sum(total_cents), 0) FROM invoice WHERE credits_invoice_id = NEW.invoice_id AND seq IS NOT NULL)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM write_off WHERE invoice_id = NEW.invoice_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+                              MESSAGE = 'an application cannot take an invoice below zero';
+    END IF;
+    IF NEW.payment_id IS NOT NULL AND NEW.amount_cents > (SELECT amount_cents FROM payment WHERE id = NEW.payment_id)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE payment_id = NEW.payment_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+                              MESSAGE = 'an application cannot use more of a payment than is left of it';
+    END IF;
+    IF NEW.source_invoice_id IS NOT NULL AND NEW.amount_cents > -((SELECT total_cents FROM invoice WHERE id = NEW.source_invoice_id)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE invoice_id = NEW.source_invoice_id)
+           + (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE source_invoice_id = NEW.source_invoice_id)
+           - (SELECT coalesce(sum(total_cents), 0) FROM invoice WHERE credits_invoice_id = NEW.source_invoice_id AND seq IS NOT NULL)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM write_off WHERE invoice_id = NEW.source_invoice_id)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+                              MESSAGE = 'an application cannot use more credit than an invoice''s credit notes left over';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER payment_application_check BEFORE INSERT ON payment_application
+    FOR EACH ROW EXECUTE FUNCTION payment_application_check();
+CREATE TRIGGER payment_application_no_update BEFORE UPDATE ON payment_application
+    FOR EACH ROW EXECUTE FUNCTION pom_refuse('a recorded payment never changes');
+CREATE TRIGGER payment_application_no_delete BEFORE DELETE ON payment_application
+    FOR EACH ROW EXECUTE FUNCTION pom_refuse('a recorded payment never changes');
+CREATE TRIGGER payment_application_no_truncate BEFORE TRUNCATE ON payment_application
+    FOR EACH STATEMENT EXECUTE FUNCTION pom_refuse('a recorded payment never changes');
+
+CREATE FUNCTION write_off_check() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM invoice WHERE id = NEW.invoice_id AND kind = 'invoice'
+                      AND seq IS NOT NULL AND customer_id = NEW.customer_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+                              MESSAGE = 'write-offs go to issued invoices of the same customer';
+    END IF;
+    IF NEW.amount_cents > (SELECT total_cents FROM invoice WHERE id = NEW.invoice_id)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE invoice_id = NEW.invoice_id)
+           + (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE source_invoice_id = NEW.invoice_id)
+           - (SELECT coalesce(sum(total_cents), 0) FROM invoice WHERE credits_invoice_id = NEW.invoice_id AND seq IS NOT NULL)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM write_off WHERE invoice_id = NEW.invoice_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
+                              MESSAGE = 'a write-off cannot take an invoice below zero';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER write_off_check BEFORE INSERT ON write_off
+    FOR EACH ROW EXECUTE FUNCTION write_off_check();
+CREATE TRIGGER write_off_no_update BEFORE UPDATE ON write_off
+    FOR EACH ROW EXECUTE FUNCTION pom_refuse('a recorded write-off never changes');
+CREATE TRIGGER write_off_no_delete BEFORE DELETE ON write_off
+    FOR EACH ROW EXECUTE FUNCTION pom_refuse('a recorded write-off never changes');
+CREATE TRIGGER write_off_no_truncate BEFORE TRUNCATE ON write_off
+    FOR EACH STATEMENT EXECUTE FUNCTION pom_refuse('a recorded write-off never changes');
+
+ALTER TABLE export_batch ADD COLUMN content text COLLATE "C" NOT NULL DEFAULT 'invoices'
+    CONSTRAINT export_batch_ck09_content CHECK (content IN ('invoices', 'payments'));
+CREATE TABLE export_batch_entry (
+    batch_id  bigint NOT NULL REFERENCES export_batch (id),
+    entity    text COLLATE "C" NOT NULL
+              CONSTRAINT export_batch_entry_ck01_entity CHECK (entity IN ('payment', 'application', 'refund', 'write_off')),
+    entity_id bigint NOT NULL,
+    PRIMARY KEY (batch_id, entity, entity_id)
+);
+CREATE INDEX export_batch_entry_entity ON export_batch_entry (entity, entity_id);
+CREATE TRIGGER export_batch_entry_no_delete BEFORE DELETE ON export_batch_entry
+    FOR EACH ROW EXECUTE FUNCTION pom_refuse('an export batch never changes');
+CREATE TRIGGER export_batch_entry_no_update BEFORE UPDATE ON export_batch_entry
+    FOR EACH ROW EXECUTE FUNCTION pom_refuse('an export batch never changes');
+CREATE TRIGGER export_batch_entry_no_truncate BEFORE TRUNCATE ON export_batch_entry
+    FOR EACH STATEMENT EXECUTE FUNCTION pom_refuse('an export batch never changes');
+
+COMMENT ON CONSTRAINT refund_ck01_amount_cents ON refund IS 'amount_cents > 0';
+COMMENT ON CONSTRAINT refund_ck02_refunded_on ON refund IS 'date(refunded_on) IS refunded_on';
+COMMENT ON CONSTRAINT refund_ck03_method ON refund IS '(method = ''cash'' OR method = ''check'' OR method = ''card'' OR method = ''ach'' OR method = ''other'')';
+COMMENT ON CONSTRAINT refund_ck04_reason ON refund IS 'length(trim(reason)) > 0';
+COMMENT ON CONSTRAINT write_off_ck01_amount_cents ON write_off IS 'amount_cents > 0';
+COMMENT ON CONSTRAINT write_off_ck02_written_on ON write_off IS 'date(written_on) IS written_on';
+COMMENT ON CONSTRAINT write_off_ck03_account ON write_off IS 'length(trim(account)) > 0';
+COMMENT ON CONSTRAINT write_off_ck04_reason ON write_off IS 'length(trim(reason)) > 0';
+COMMENT ON CONSTRAINT payment_application_ck01_kind ON payment_application IS '(kind = ''payment'' OR kind = ''credit'' OR kind = ''refund'')';
+COMMENT ON CONSTRAINT payment_application_ck02_amount_cents ON payment_application IS 'amount_cents > 0';
+COMMENT ON CONSTRAINT payment_application_ck03_applied_on ON payment_application IS 'date(applied_on) IS applied_on';
+COMMENT ON CONSTRAINT payment_application_ck04_source ON payment_application IS '(payment_id IS NULL) <> (source_invoice_id IS NULL)';
+COMMENT ON CONSTRAINT payment_application_ck05_target ON payment_application IS '(invoice_id IS NULL) <> (refund_id IS NULL)';
+COMMENT ON CONSTRAINT payment_application_ck06_kind ON payment_application IS '(refund_id IS NOT NULL) = (kind = ''refund'')';
+COMMENT ON CONSTRAINT export_batch_ck09_content ON export_batch IS '(content = ''invoices'' OR content = ''payments'')';
+COMMENT ON CONSTRAINT export_batch_entry_ck01_entity ON export_batch_entry IS '(entity = ''payment'' OR entity = ''application'' OR entity = ''refund'' OR entity = ''write_off'')';
+)SQL";
+
 }  // namespace
 
 const char* schema_sql() { return k_schema; }
 const char* schema_v11_sql() { return k_v11; }
 const char* schema_v12_sql() { return k_v12; }
 const char* schema_v13_sql() { return k_v13; }
+const char* schema_v14_sql() { return k_v14; }
 
 }  // namespace pom::pg

@@ -63,4 +63,8 @@ const char* schema_v12_sql();
 /// appointment.pinned.
 const char* schema_v13_sql();
 
+/// SQLite's migration 14 on PostgreSQL: one payment model (payment_application, refund, write_off),
+/// payment exports (export_batch.content, export_batch_entry), and pom_assign_id again.
+const char* schema_v14_sql();
+
 }  // namespace pom::pg

@@ -918,6 +918,173 @@ ALTER TABLE worker ADD COLUMN day_end TEXT CHECK (day_end IS NULL OR day_end GLO
 ALTER TABLE appointment ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1));
 )SQL";
 
+// 14: one payment model (issue 18). A payment is money received from a customer; it no longer
+// belongs to one invoice: payment_application applies it, in parts, to that customer's issued
+// invoices, and what is not applied is the customer's credit. Credit also comes from an invoice
+// whose credit notes came to more than it still owed (source_invoice_id): that surplus can be
+// applied to another invoice or paid back. A refund pays credit back (its applications say where
+// the credit came from); a write-off closes (part of) a balance into the write-off account.
+// An invoice's balance is its total, less what was applied to it, its issued credit notes and
+// its write-offs, plus what of its surplus was used elsewhere; the triggers keep it from going
+// below zero through an application or write-off, and keep a payment or a surplus from being used
+// beyond what it holds. None of these rows ever changes. payment.invoice_id stays as the invoice a
+// payment was recorded against with `bill pay INVOICE` (NULL for a customer's payment), and its
+// applied_cents becomes the payment's first application (dated the day it was paid). Payment
+// exports remember what they carried in export_batch_entry; export_batch.content says whether
+// a batch carried invoices or payments (the formats are the same five, so the format CHECK stays).
+// payment is rebuilt (SQLite cannot drop a NOT NULL); nothing referred to it yet.
+const char* k_v14 = R"SQL(
+CREATE TEMP TABLE v14_applied AS
+    SELECT id, customer_id, invoice_id, applied_cents, paid_on, created_at, actor FROM payment WHERE applied_cents > 0;
+CREATE TABLE payment_v14 (
+    id            INTEGER PRIMARY KEY,
+    invoice_id    INTEGER REFERENCES invoice (id),
+    customer_id   INTEGER NOT NULL REFERENCES customer (id),
+    amount_cents  INTEGER NOT NULL CHECK (amount_cents > 0),
+    paid_on       TEXT NOT NULL CHECK (date(paid_on) IS paid_on),
+    method        TEXT NOT NULL CHECK ((method = 'cash' OR method = 'check' OR method = 'card' OR method = 'ach' OR method = 'other')),
+    ref           TEXT,
+    created_at    TEXT NOT NULL,
+    actor         TEXT NOT NULL
+) STRICT;
+INSERT INTO payment_v14 (id, invoice_id, customer_id, amount_cents, paid_on, method, ref, created_at, actor)
+    SELECT id, invoice_id, customer_id, amount_cents, paid_on, method, ref, created_at, actor FROM payment ORDER BY id;
+DROP TABLE payment;
+ALTER TABLE payment_v14 RENAME TO payment;
+CREATE INDEX payment_invoice ON payment (invoice_id);
+CREATE INDEX payment_customer ON payment (customer_id);
+CREATE INDEX payment_paid_on ON payment (paid_on);
+CREATE TRIGGER payment_no_update BEFORE UPDATE ON payment
+BEGIN SELECT RAISE(ABORT, 'a recorded payment never changes'); END;
+CREATE TRIGGER payment_no_delete BEFORE DELETE ON payment
+BEGIN SELECT RAISE(ABORT, 'a recorded payment never changes'); END;
+
+CREATE TABLE refund (
+    id           INTEGER PRIMARY KEY,
+    customer_id  INTEGER NOT NULL REFERENCES customer (id),
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    refunded_on  TEXT NOT NULL CHECK (date(refunded_on) IS refunded_on),
+    method       TEXT NOT NULL CHECK ((method = 'cash' OR method = 'check' OR method = 'card' OR method = 'ach' OR method = 'other')),
+    ref          TEXT,
+    reason       TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    created_at   TEXT NOT NULL,
+    actor        TEXT NOT NULL
+) STRICT;
+CREATE INDEX refund_customer ON refund (customer_id);
+CREATE TRIGGER refund_no_update BEFORE UPDATE ON refund
+BEGIN SELECT RAISE(ABORT, 'a recorded refund never changes'); END;
+CREATE TRIGGER refund_no_delete BEFORE DELETE ON refund
+BEGIN SELECT RAISE(ABORT, 'a recorded refund never changes'); END;
+
+CREATE TABLE write_off (
+    id           INTEGER PRIMARY KEY,
+    invoice_id   INTEGER NOT NULL REFERENCES invoice (id),
+    customer_id  INTEGER NOT NULL REFERENCES customer (id),
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    written_on   TEXT NOT NULL CHECK (date(written_on) IS written_on),
+    account      TEXT NOT NULL CHECK (length(trim(account)) > 0),
+    reason       TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    created_at   TEXT NOT NULL,
+    actor        TEXT NOT NULL
+) STRICT;
+CREATE INDEX write_off_invoice ON write_off (invoice_id);
+CREATE INDEX write_off_customer ON write_off (customer_id);
+
+CREATE TABLE payment_application (
+    id                INTEGER PRIMARY KEY,
+    customer_id       INTEGER NOT NULL REFERENCES customer (id),
+    payment_id        INTEGER REFERENCES payment (id),
+    source_invoice_id INTEGER REFERENCES invoice (id),
+    invoice_id        INTEGER REFERENCES invoice (id),
+    refund_id         INTEGER REFERENCES refund (id),
+    kind              TEXT NOT NULL CHECK ((kind = 'payment' OR kind = 'credit' OR kind = 'refund')),
+    amount_cents      INTEGER NOT NULL CHECK (amount_cents > 0),
+    applied_on        TEXT NOT NULL CHECK (date(applied_on) IS applied_on),
+    created_at        TEXT NOT NULL,
+    actor             TEXT NOT NULL,
+    CHECK ((payment_id IS NULL) <> (source_invoice_id IS NULL)),
+    CHECK ((invoice_id IS NULL) <> (refund_id IS NULL)),
+    CHECK ((refund_id IS NOT NULL) = (kind = 'refund'))
+) STRICT;
+CREATE INDEX payment_application_customer ON payment_application (customer_id);
+CREATE INDEX payment_application_payment ON payment_application (payment_id);
+CREATE INDEX payment_application_source ON payment_application (source_invoice_id);
+CREATE INDEX payment_application_invoice ON payment_application (invoice_id);
+CREATE INDEX payment_application_refund ON payment_application (refund_id);
+INSERT INTO payment_application (customer_id, payment_id, invoice_id, kind, amount_cents, applied_on, created_at, actor)
+    SELECT customer_id, id, invoice_id, 'payment', applied_cents, paid_on, created_at, actor FROM temp.v14_applied ORDER BY id;
+DROP TABLE temp.v14_applied;
+
+-- After the copy: a payment recorded before a credit note of its invoice may leave that invoice
+-- below zero, which is the customer's credit, as it was.
+CREATE TRIGGER payment_check BEFORE INSERT ON payment
+WHEN NEW.invoice_id IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'payments go to issued invoices of the same customer')
+     WHERE NOT EXISTS (SELECT 1 FROM invoice WHERE id = NEW.invoice_id AND kind = 'invoice'
+                          AND seq IS NOT NULL AND customer_id = NEW.customer_id);
+END;
+CREATE TRIGGER payment_application_check BEFORE INSERT ON payment_application
+BEGIN
+    SELECT RAISE(ABORT, 'credit is applied to issued invoices of the same customer')
+     WHERE NEW.invoice_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM invoice WHERE id = NEW.invoice_id AND kind = 'invoice'
+                                                         AND seq IS NOT NULL AND customer_id = NEW.customer_id);
+    SELECT RAISE(ABORT, 'credit is applied from a payment or invoice of the same customer')
+     WHERE (NEW.payment_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM payment WHERE id = NEW.payment_id AND customer_id = NEW.customer_id))
+        OR (NEW.source_invoice_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM invoice WHERE id = NEW.source_invoice_id
+                                                                 AND kind = 'invoice' AND seq IS NOT NULL AND customer_id = NEW.customer_id))
+        OR (NEW.refund_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM refund WHERE id = NEW.refund_id AND customer_id = NEW.customer_id));
+    SELECT RAISE(ABORT, 'an application cannot take an invoice below zero')
+     WHERE NEW.invoice_id IS NOT NULL AND NEW.amount_cents > ((SELECT total_cents FROM invoice WHERE id = NEW.invoice_id)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE invoice_id = NEW.invoice_id)
+           + (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE source_invoice_id = NEW.invoice_id)
+           - (SELECT coalesce(sum(total_cents), 0) FROM invoice WHERE credits_invoice_id = NEW.invoice_id AND seq IS NOT NULL)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM write_off WHERE invoice_id = NEW.invoice_id));
+    SELECT RAISE(ABORT, 'an application cannot use more of a payment than is left of it')
+     WHERE NEW.payment_id IS NOT NULL AND NEW.amount_cents > (SELECT amount_cents FROM payment WHERE id = NEW.payment_id)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE payment_id = NEW.payment_id);
+    SELECT RAISE(ABORT, 'an application cannot use more credit than an invoice''s credit notes left over')
+     WHERE NEW.source_invoice_id IS NOT NULL AND NEW.amount_cents > -((SELECT total_cents FROM invoice WHERE id = NEW.source_invoice_id)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE invoice_id = NEW.source_invoice_id)
+           + (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE source_invoice_id = NEW.source_invoice_id)
+           - (SELECT coalesce(sum(total_cents), 0) FROM invoice WHERE credits_invoice_id = NEW.source_invoice_id AND seq IS NOT NULL)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM write_off WHERE invoice_id = NEW.source_invoice_id));
+END;
+CREATE TRIGGER payment_application_no_update BEFORE UPDATE ON payment_application
+BEGIN SELECT RAISE(ABORT, 'a recorded payment never changes'); END;
+CREATE TRIGGER payment_application_no_delete BEFORE DELETE ON payment_application
+BEGIN SELECT RAISE(ABORT, 'a recorded payment never changes'); END;
+CREATE TRIGGER write_off_check BEFORE INSERT ON write_off
+BEGIN
+    SELECT RAISE(ABORT, 'write-offs go to issued invoices of the same customer')
+     WHERE NOT EXISTS (SELECT 1 FROM invoice WHERE id = NEW.invoice_id AND kind = 'invoice'
+                          AND seq IS NOT NULL AND customer_id = NEW.customer_id);
+    SELECT RAISE(ABORT, 'a write-off cannot take an invoice below zero')
+     WHERE NEW.amount_cents > ((SELECT total_cents FROM invoice WHERE id = NEW.invoice_id)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE invoice_id = NEW.invoice_id)
+           + (SELECT coalesce(sum(amount_cents), 0) FROM payment_application WHERE source_invoice_id = NEW.invoice_id)
+           - (SELECT coalesce(sum(total_cents), 0) FROM invoice WHERE credits_invoice_id = NEW.invoice_id AND seq IS NOT NULL)
+           - (SELECT coalesce(sum(amount_cents), 0) FROM write_off WHERE invoice_id = NEW.invoice_id));
+END;
+CREATE TRIGGER write_off_no_update BEFORE UPDATE ON write_off
+BEGIN SELECT RAISE(ABORT, 'a recorded write-off never changes'); END;
+CREATE TRIGGER write_off_no_delete BEFORE DELETE ON write_off
+BEGIN SELECT RAISE(ABORT, 'a recorded write-off never changes'); END;
+
+ALTER TABLE export_batch ADD COLUMN content TEXT NOT NULL DEFAULT 'invoices' CHECK ((content = 'invoices' OR content = 'payments'));
+CREATE TABLE export_batch_entry (
+    batch_id  INTEGER NOT NULL REFERENCES export_batch (id),
+    entity    TEXT NOT NULL CHECK ((entity = 'payment' OR entity = 'application' OR entity = 'refund' OR entity = 'write_off')),
+    entity_id INTEGER NOT NULL,
+    PRIMARY KEY (batch_id, entity, entity_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX export_batch_entry_entity ON export_batch_entry (entity, entity_id);
+CREATE TRIGGER export_batch_entry_no_delete BEFORE DELETE ON export_batch_entry
+BEGIN SELECT RAISE(ABORT, 'an export batch never changes'); END;
+CREATE TRIGGER export_batch_entry_no_update BEFORE UPDATE ON export_batch_entry
+BEGIN SELECT RAISE(ABORT, 'an export batch never changes'); END;
+)SQL";
+
 }  // namespace
 
 std::string in_lists_as_comparisons(const std::string& sql) {
@@ -946,7 +1113,7 @@ std::string in_lists_as_comparisons(const std::string& sql) {
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all{{k_v1}, {k_v2}, {k_v3}, {k_v4}, {k_v5}, {k_v6}, {k_v7},
                                             {"", v8_checks_without_in_lists}, {k_v9}, {k_v10},
-                                            {k_v11, v11_accountant_role}, {k_v12}, {k_v13}};
+                                            {k_v11, v11_accountant_role}, {k_v12}, {k_v13}, {k_v14}};
     return all;
 }
 
