@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <unistd.h>
 
 namespace pom::cli {
 
@@ -373,9 +374,16 @@ void register_bill(CLI::App& app, Cli& cli) {
         ex->add_flag("--with-lists", o->sel.with_lists, "iif: first the accounts and items it uses (!ACCNT, !INVITEM)");
         add_opt(ex, "--batch", o->sel.batch, "Reproduce this batch byte for byte");
         add_opt(ex, "--out", o->out, "Write to this file (Xero over 500 invoices: FILE-1.csv, FILE-2.csv …)");
+        ex->add_flag("--again", o->sel.again, "Export invoices that a batch of this format already holds (refused without it)");
+        ex->add_option("--encoding", o->sel.encoding, "iif: utf-8 (default) or windows-1252 (QuickBooks Desktop's code page)")
+            ->check(CLI::IsMember({"utf-8", "windows-1252"}));
         ex->callback([&cli, o] {
             cli.refuse_in_batch("bill export", "it writes files, which a batch that fails could not take back");
             if (o->sel.format.empty() && !o->sel.batch) fail(ErrorKind::Usage, "--format is required (csv, json, qbo, iif, xero)");
+            // A preview never counts as an export: --dry-run, or the file printed to a terminal
+            // (someone looking at it, not a file on its way to the books), records no batch and
+            // writes no file.
+            bool preview = cli.g.dry_run || (!o->out && !cli.session.batch && isatty(STDOUT_FILENO));
             std::vector<std::pair<std::string, std::string>> renames;  // temporary → final
             std::vector<std::unique_ptr<std::ofstream>> files;
             auto cleanup = [&] {
@@ -383,8 +391,11 @@ void register_bill(CLI::App& app, Cli& cli) {
                 for (const auto& [tmp, fin] : renames) std::remove(tmp.c_str());
             };
             try {
-                cli.write([&](Context& ctx) {
+                // A preview writes nothing, so it reads: with --dry-run, cli.write would replace
+                // the control totals on stderr with its own note.
+                auto body = [&](Context& ctx) {
                     auto sink = [&](int index, int count) -> std::ostream& {
+                        if (preview) return std::cout;
                         if (!o->out) {
                             if (count > 1)
                                 fail(ErrorKind::Usage, "Xero takes at most 500 invoices per file and this export has " + std::to_string(count) +
@@ -399,28 +410,39 @@ void register_bill(CLI::App& app, Cli& cli) {
                         files.push_back(std::move(f));
                         return *files.back();
                     };
-                    ExportResult r = export_invoices(ctx, o->sel, sink, !cli.g.dry_run);
+                    ExportResult r = export_invoices(ctx, o->sel, sink, !preview);
                     for (auto& f : files) {
                         f->flush();
                         if (!*f) fail(ErrorKind::Io, "writing " + *o->out + " failed");
                         f->close();
                     }
                     Output out;
-                    if (o->out) {
+                    if (o->out && !preview) {
                         if (r.batch_id) out = detail(batch_json(ctx.store, r.batch_id), batch_fields());
                         else out = records({}, batch_fields());
                     } else {
                         out.text = "";
                     }
                     out.note = r.invoices == 0 ? "nothing to export (" + r.format + ")" : control_totals(r);
+                    if (preview && !o->sel.batch) {
+                        out.note += "\npreview: nothing was recorded (no batch" + std::string(o->out ? ", no file" : "") + ")";
+                        if (!r.already.empty())
+                            out.note += "; " + std::to_string(r.already.size()) + " of these are already in a " + r.format +
+                                        " batch (" + r.already.front() + (r.already.size() > 1 ? " …" : "") +
+                                        "): exporting them takes --again";
+                    } else if (o->sel.again && !r.already.empty()) {
+                        out.note += "\nexported again: " + std::to_string(r.already.size()) + " already in a " + r.format + " batch";
+                    }
                     return out;
-                });
+                };
+                if (preview) cli.read(body);
+                else cli.write(body);
             } catch (...) {
                 cleanup();
                 throw;
             }
             files.clear();
-            if (cli.g.dry_run) {
+            if (preview) {
                 for (const auto& [tmp, fin] : renames) std::remove(tmp.c_str());
                 return;
             }

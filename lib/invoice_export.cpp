@@ -7,6 +7,8 @@
 #include "output.h"
 #include "record.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <map>
 
 
@@ -53,6 +55,11 @@ struct Settings {
     /// against what the books hold, and a ' in front would make a second customer. Batches made
     /// before (false) guarded them like free text, and reproduce that way.
     bool verbatim_names = false;
+    /// iif: the code page of the file (utf-8 or windows-1252).
+    std::string encoding = "utf-8";
+    /// iif: a tax-exempt invoice (no taxable line, no tax) gets no 0.00 sales-tax SPL line.
+    /// Batches made before (false) had one, and reproduce that way.
+    bool no_exempt_tax_line = false;
 
     /// The settings of an export in `format`. Every named rate needs its code for the tool the
     /// export is for: an importer that got the default's code would file or charge the wrong tax.
@@ -60,7 +67,8 @@ struct Settings {
         const auto& b = c.billing;
         Settings s{b.date_format,  b.ar_account,          b.income_account,    b.tax_account,   b.tax_item,
                    b.qbo_tax_code, b.qbo_exempt_tax_code, b.xero_account_code, b.xero_tax_type, b.xero_exempt_tax_type,
-                   c.tax.rate_micro > 0 || !c.tax.rates.empty(), {}, {}, {}, b.income_accounts, b.xero_account_codes, true};
+                   c.tax.rate_micro > 0 || !c.tax.rates.empty(), {}, {}, {}, b.income_accounts, b.xero_account_codes, true,
+                   "utf-8", format == "iif"};
         if (c.tax.rates.empty()) return s;
         auto by_rate = [&](std::map<std::string, std::string>& out, const std::map<std::string, std::string>& named,
                            const std::string& fallback, const std::string& key) {
@@ -100,6 +108,8 @@ struct Settings {
                                 std::pair{"xero_account_codes", &xero_account_codes}})
             if (!map->empty()) j[key] = *map;
         if (verbatim_names) j["verbatim_names"] = true;
+        if (encoding != "utf-8") j["encoding"] = encoding;
+        if (no_exempt_tax_line) j["no_exempt_tax_line"] = true;
         return j;
     }
     static Settings parse(const std::string& text) {
@@ -121,6 +131,8 @@ struct Settings {
                                 std::pair{"xero_account_codes", &s.xero_account_codes}})
             if (j.contains(key)) *map = j.at(key).get<std::map<std::string, std::string>>();
         s.verbatim_names = j.value("verbatim_names", false);
+        s.encoding = j.value("encoding", std::string("utf-8"));
+        s.no_exempt_tax_line = j.value("no_exempt_tax_line", false);
         return s;
     }
 };
@@ -174,6 +186,52 @@ std::string iif_text(std::string s) {
 
 std::string rate_text(int64_t micro) { return format_rate(micro) + "%"; }
 
+/// The windows-1252 byte of a code point, or -1 when the code page has none.
+int cp1252_byte(char32_t c) {
+    if (c < 0x80 || (c >= 0xA0 && c <= 0xFF)) return static_cast<int>(c);
+    static const std::pair<char32_t, int> high[] = {
+        {0x20AC, 0x80}, {0x201A, 0x82}, {0x0192, 0x83}, {0x201E, 0x84}, {0x2026, 0x85}, {0x2020, 0x86}, {0x2021, 0x87},
+        {0x02C6, 0x88}, {0x2030, 0x89}, {0x0160, 0x8A}, {0x2039, 0x8B}, {0x0152, 0x8C}, {0x017D, 0x8E}, {0x2018, 0x91},
+        {0x2019, 0x92}, {0x201C, 0x93}, {0x201D, 0x94}, {0x2022, 0x95}, {0x2013, 0x96}, {0x2014, 0x97}, {0x02DC, 0x98},
+        {0x2122, 0x99}, {0x0161, 0x9A}, {0x203A, 0x9B}, {0x0153, 0x9C}, {0x017E, 0x9E}, {0x0178, 0x9F}};
+    for (const auto& [cp, b] : high)
+        if (cp == c) return b;
+    return -1;
+}
+
+/// UTF-8 text as windows-1252 bytes. A character the code page cannot hold fails with BadInput
+/// naming `where` and the character: replacing it with '?' would put a wrong name in the books.
+std::string to_cp1252(const std::string& text, const std::string& where) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size();) {
+        auto b = static_cast<unsigned char>(text[i]);
+        int n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+        char32_t c = n == 1 ? b : n == 2 ? b & 0x1F : n == 3 ? b & 0x0F : b & 0x07;
+        for (int k = 1; k < n; ++k) {
+            auto cb = i + static_cast<size_t>(k) < text.size() ? static_cast<unsigned char>(text[i + static_cast<size_t>(k)]) : 0;
+            if ((cb & 0xC0) != 0x80) n = 0;
+            c = (c << 6) | (cb & 0x3F);
+        }
+        if (n == 0) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02X", b);
+            fail(ErrorKind::BadInput, where + ": the byte " + hex + " is not UTF-8 text and has no windows-1252 form");
+        }
+        int byte = cp1252_byte(c);
+        if (byte < 0) {
+            char code[16];
+            std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+            fail(ErrorKind::BadInput, where + ": '" + text.substr(i, static_cast<size_t>(n)) + "' (" + code +
+                                          ") has no windows-1252 form, which QuickBooks Desktop reads IIF in: change the text, "
+                                          "or export with --encoding utf-8");
+        }
+        out += static_cast<char>(byte);
+        i += static_cast<size_t>(n);
+    }
+    return out;
+}
+
 class Writer {
 public:
     Writer(std::string format, Settings s, bool credit_notes)
@@ -202,7 +260,11 @@ public:
         if (m_format == "qbo" && m_credit_notes) qbo_credit(inv, out);
         else if (m_format == "qbo") qbo(inv, out);
         else if (m_format == "xero") xero(inv, out);
-        else if (m_format == "iif") iif(inv, out);
+        else if (m_format == "iif" && m_s.encoding == "windows-1252") {
+            std::string text;
+            iif(inv, text);
+            out += to_cp1252(text, inv.number + " (customer " + inv.name + ")");
+        } else if (m_format == "iif") iif(inv, out);
         else if (m_format == "csv") csv(inv, out);
         else json(inv, out);
     }
@@ -281,7 +343,8 @@ private:
                    format_money(l.unit) + "\t" + iif_text(l.item) + "\t" + (l.taxable ? "Y" : "N") + "\t" +
                    us_date(l.service_date, "MM/DD/YYYY") + k_crlf;
         }
-        if (m_s.tax_columns || inv.tax != 0) {
+        bool exempt = inv.tax == 0 && std::none_of(inv.lines.begin(), inv.lines.end(), [](const XLine& l) { return l.taxable; });
+        if ((m_s.tax_columns || inv.tax != 0) && !(exempt && m_s.no_exempt_tax_line)) {
             std::string item = for_rate(m_s.tax_items, inv.tax_rate, m_s.tax_item, "tax_items", inv.number);
             out += "SPL\t\t" + type + "\t" + date + "\t" + iif_text(m_s.tax_account) + "\t\t\t" + format_money(-sign * inv.tax) +
                    "\t\t" + iif_text(item) + "\tN\t\t" + rate_text(inv.tax_rate) + "\t" + iif_text(item) + "\tN\t" + k_crlf;
@@ -359,8 +422,9 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
     bool with_lists = sel.with_lists;
     std::string expected_sha;
     if (sel.batch) {
-        if (sel.from || sel.to || sel.unexported || sel.credit_notes || sel.with_lists)
-            fail(ErrorKind::Usage, "--batch reproduces a batch as it was: no --from, --to, --unexported, --credit-notes or --with-lists");
+        if (sel.from || sel.to || sel.unexported || sel.credit_notes || sel.with_lists || sel.again || !sel.encoding.empty())
+            fail(ErrorKind::Usage, "--batch reproduces a batch as it was: no --from, --to, --unexported, --credit-notes, "
+                                   "--with-lists, --again or --encoding");
         auto& q = ctx.store.prepare("SELECT format, settings, sha256, selection FROM export_batch WHERE id = ?");
         q.bind(1, *sel.batch);
         if (!q.executeStep()) fail(ErrorKind::NotFound, "no export batch " + std::to_string(*sel.batch));
@@ -382,8 +446,16 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
     if (credit_notes && format != "qbo" && format != "xero")
         fail(ErrorKind::Usage, "--credit-notes goes with qbo or xero: the " + format + " export already holds credit notes");
     if (with_lists && format != "iif") fail(ErrorKind::Usage, "--with-lists goes with iif");
+    if (sel.again && sel.unexported) fail(ErrorKind::Usage, "--again and --unexported cannot go together");
+    if (!sel.encoding.empty() && sel.encoding != "utf-8" && sel.encoding != "windows-1252")
+        fail(ErrorKind::BadInput, "--encoding: '" + sel.encoding + "' is not utf-8 or windows-1252");
+    if (!sel.encoding.empty() && format != "iif")
+        fail(ErrorKind::Usage, "--encoding goes with iif: the " + format + " export is always UTF-8");
     r.format = format;
-    if (!sel.batch) settings = Settings::from(ctx.config, format);
+    if (!sel.batch) {
+        settings = Settings::from(ctx.config, format);
+        if (!sel.encoding.empty()) settings.encoding = sel.encoding;
+    }
 
     std::string where = "WHERE i.seq IS NOT NULL AND i.kind = ?";
     std::vector<Value> binds;
@@ -436,6 +508,28 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
         c.executeStep();
         count += c.getColumn(0).getInt64();
     }
+    // Invoices a batch of this format already holds: exporting them again by date would put
+    // them in the books twice, so it takes --again (a preview only lists them).
+    if (!sel.batch && !sel.unexported) {
+        for (const auto& kind : kinds) {
+            Statement a(ctx.store, "SELECT i.number FROM invoice i " + where +
+                                       " AND EXISTS (SELECT 1 FROM export_batch_invoice e JOIN export_batch b ON b.id = e.batch_id "
+                                       "WHERE e.invoice_id = i.id AND b.format = ?) ORDER BY i.seq");
+            a.bind(1, kind);
+            int i = 2;
+            for (const auto& b : binds) bind_value(a, i++, b);
+            bind_value(a, i, Value(format));
+            while (a.executeStep()) r.already.push_back(a.getColumn(0).getString());
+        }
+        if (record && !sel.again && !r.already.empty()) {
+            std::string names;
+            for (size_t k = 0; k < r.already.size() && k < 5; ++k) names += (k ? ", " : "") + r.already[k];
+            if (r.already.size() > 5) names += " and " + std::to_string(r.already.size() - 5) + " more";
+            fail(ErrorKind::Conflict, std::to_string(r.already.size()) + " of these are already in a " + format + " batch (" + names +
+                                          "): add --again to export them again, or --unexported for only the new ones");
+        }
+    }
+
     int files = format == "xero" && count > k_xero_invoices_per_file
                     ? static_cast<int>((count + k_xero_invoices_per_file - 1) / k_xero_invoices_per_file)
                     : 1;
@@ -483,6 +577,7 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
         lists = std::string("!ACCNT\tNAME\tACCNTTYPE\tDESC") + k_crlf;
         for (const auto& [name, type] : accounts) lists += "ACCNT\t" + iif_text(name) + "\t" + type + "\t" + k_crlf;
         lists += std::string("!INVITEM\tNAME\tINVITEMTYPE\tDESC\tACCNT\tPRICE\tTAXABLE") + k_crlf + item_rows + tax_rows;
+        if (settings.encoding == "windows-1252") lists = to_cp1252(lists, "the account and item lists (billing.*_account, items)");
     }
 
     Writer w(format, settings, credit_notes);

@@ -24,6 +24,12 @@ struct ExportSelection {
     /// iif: first the !ACCNT and !INVITEM lists of every account and item the transactions use,
     /// so that a fresh QuickBooks Desktop company file takes the import.
     bool with_lists = false;
+    /// Export invoices that a batch of this format already holds (by date range or all): without
+    /// it such an export is refused, so the books never get an invoice twice by accident.
+    bool again = false;
+    /// iif: "utf-8" (the default) or "windows-1252", the code page QuickBooks Desktop reads IIF in.
+    /// Empty: utf-8.
+    std::string encoding;
 };
 
 struct ExportFile {
@@ -42,6 +48,9 @@ struct ExportResult {
     uint64_t bytes = 0;
     std::string sha256;  ///< of all files' bytes in order
     std::vector<ExportFile> files;
+    /// Numbers of the exported invoices that a batch of this format already holds (not with
+    /// --unexported or --batch, which choose by batch).
+    std::vector<std::string> already;
 };
 
 /// Where the bytes go: called once per file before it is written, with its index (0-based)
@@ -55,6 +64,9 @@ constexpr int64_t k_xero_invoices_per_file = 500;
 /// of the same format already sent it (then its credit note goes out too); one that was never
 /// sent stays out, and so does its credit note, so the books never see either. Reproducing a batch (selection.batch)
 /// records nothing and fails with Conflict when the bytes differ from the recorded checksum.
+/// An export that would record a batch is refused (Conflict, before a byte is written) when it
+/// holds invoices a batch of the format already holds, unless selection.again; a preview
+/// (`record` false) goes ahead and lists them in ExportResult::already.
 ExportResult export_invoices(Context& ctx, const ExportSelection& selection, const ExportSink& sink, bool record);
 
 Json batch_json(Store& store, int64_t id);

@@ -1,0 +1,246 @@
+"""The accountant's reports and the invoice mail: export previews and re-exports, IIF for QuickBooks
+Desktop (windows-1252, no 0.00 tax line for exempt invoices), bill tax-report and bill revenue
+(equal to the sums over the issued documents, computed here from bill list/show), bill send and
+bill remind through the notice outbox (idempotent across re-runs)."""
+import csv
+import io
+import json
+import os
+import pty
+import subprocess
+from decimal import Decimal, ROUND_HALF_UP
+
+from pomtest import PomTest, POM
+from refusal import Refusals
+
+CONFIG = ('timezone = "America/Phoenix"\n[company]\nname = "Blue Wave Pools"\nemail = "office@bluewave.example"\n'
+          '[tax]\nrate = "8.6"\n[tax.rates]\nscottsdale = "8.05"\n'
+          '[billing]\nqbo_tax_codes = { scottsdale = "SCOTTSDALE" }\n'
+          'xero_tax_types = { scottsdale = "Scottsdale 8.05%" }\ntax_items = { scottsdale = "Scottsdale Sales Tax" }\n')
+
+OCTOBER = {"POM_NOW": "2026-10-20T08:00:00"}
+
+
+def cents(text):
+    return int((Decimal(text) * 100).to_integral_value(ROUND_HALF_UP))
+
+
+def money(c):
+    sign = "-" if c < 0 else ""
+    return f"{sign}{abs(c) // 100}.{abs(c) % 100:02d}"
+
+
+def parse_iif(data):
+    """IIF bytes (windows-1252) → transactions [{trns, spl}], asserting each sums to zero."""
+    heads, txns, cur = {}, [], None
+    for line in data.decode("cp1252").split("\r\n"):
+        if not line:
+            continue
+        f = line.split("\t")
+        if f[0].startswith("!"):
+            heads[f[0][1:]] = f
+            continue
+        row = dict(zip(heads[f[0]], f))
+        if f[0] == "TRNS":
+            cur = {"trns": row, "spl": []}
+        elif f[0] == "SPL":
+            cur["spl"].append(row)
+        elif f[0] == "ENDTRNS":
+            txns.append(cur)
+    for t in txns:
+        assert cents(t["trns"]["AMOUNT"]) + sum(cents(s["AMOUNT"]) for s in t["spl"]) == 0, t
+    return txns
+
+
+class Month(Refusals, PomTest):
+    """Three customers over September to November: the default rate (with a real visit by Tom in
+    October), a named rate with an accented name, and a tax-exempt school without an email. In
+    November one invoice is credited in part and another voided."""
+    config = CONFIG
+
+    def setUp(self):
+        super().setUp()
+        self.ok("customer", "add", "--name", "Karen Henderson", "--ref", "C-1", "--email", "karen@example.com")
+        self.ok("customer", "add", "--name", "Café Olé Resort", "--ref", "C-2", "--email", "resort@example.com")
+        self.ok("customer", "add", "--name", "Lakeside School", "--ref", "C-3")
+        self.ok("bill", "plan", "set", "--customer", "C-2", "--tax-rate", "scottsdale")
+        self.ok("bill", "plan", "set", "--customer", "C-3", "--tax-exempt")
+        self.extra("C-1", "Filter clean", "85.00", "--taxable", "--date", "2026-09-10")
+        self.extra("C-2", "Pump motor", "400.00", "--taxable", "--date", "2026-09-05")
+        self.extra("C-2", "Labor", "95.00", "--date", "2026-09-05")
+        self.extra("C-3", "Opening", "175", "--taxable", "--date", "2026-09-03")
+        self.ok("bill", "run", "--period", "2026-09", "--issue", "--issue-date", "2026-09-30")
+        # October: a visit Tom completes, and extras.
+        self.ok("pool", "add", "--customer", "C-1", "--gallons", "15000", "--surface", "plaster", "--sanitizer", "chlorine")
+        self.ok("worker", "add", "--name", "Tom Reyes", "--role", "technician")
+        self.ok("appt", "add", "--customer", "C-1", "--date", "today", "--worker", "Tom", "--type", "maintenance", env=OCTOBER)
+        self.ok("service", "start", "1", env=OCTOBER)
+        self.ok("service", "check", "1", "--all", env=OCTOBER)
+        self.ok("service", "submit", "1", env=OCTOBER)
+        self.extra("C-1", "Extra visit", "45", "--date", "2026-10-12")
+        self.extra("C-2", "Chlorine delivery", "60", "--taxable", "--date", "2026-10-08")
+        self.ok("bill", "run", "--period", "2026-10", "--issue", "--issue-date", "2026-10-31")
+        # November (today): a partial credit and a void.
+        self.ok("bill", "credit", "INV-000002", "--amount", "100", "--reason", "pump discount")
+        self.ok("bill", "void", "INV-000005", "--reason", "delivered twice")
+
+    def extra(self, customer, desc, amount, *more):
+        return self.json("bill", "extra", "add", "--customer", customer, "--description", desc, "--amount", amount, *more)[0]
+
+    def export(self, *args, env=None):
+        e = dict(self.env)
+        e.update(env or {})
+        return subprocess.run([POM, "bill", "export", *args], capture_output=True, env=e, timeout=120)
+
+    def documents(self):
+        """Every issued document with its lines, from bill list and bill show."""
+        docs = []
+        for inv in self.json("bill", "list"):
+            if inv["number"] is None:
+                continue
+            d = self.json("bill", "show", inv["number"], "--format", "json")[0]
+            docs.append(d)
+        return docs
+
+
+class ExportPreview(Month):
+    def test_dry_run_shows_the_rows_and_totals_and_records_nothing(self):
+        before = self.dump()
+        out = os.path.join(self.dir, "sept.csv")
+        p = self.export("--format", "qbo", "--from", "2026-09-01", "--to", "2026-09-30", "--out", out, "--dry-run")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        text = p.stdout.decode()
+        self.assertIn("INV-000001", text)
+        self.assertIn("INV-000003", text)
+        self.assertNotIn("INV-000004", text)
+        err = p.stderr.decode()
+        self.assertIn("(qbo): 3 invoices", err)
+        self.assertIn("preview: nothing was recorded (no batch, no file)", err)
+        self.assertFalse(os.path.exists(out))
+        self.assertFalse([f for f in os.listdir(self.dir) if f.startswith("sept")])
+        self.assertEqual(self.json("bill", "batches"), [])
+        self.assertEqual(self.dump(), before)
+        # The preview did not count: the real export takes the same invoices.
+        p = self.export("--format", "qbo", "--from", "2026-09-01", "--to", "2026-09-30", "--out", out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(out, "rb") as f:
+            self.assertEqual(f.read().decode(), text)
+        self.assertEqual([b["invoices"] for b in self.json("bill", "batches")], [3])
+
+    def test_printing_to_a_terminal_is_a_preview(self):
+        master, slave = pty.openpty()
+        e = dict(self.env)
+        proc = subprocess.Popen([POM, "bill", "export", "--format", "csv", "--unexported"], stdout=slave,
+                                stderr=subprocess.PIPE, env=e)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        err = proc.stderr.read().decode()
+        proc.stderr.close()
+        proc.wait(timeout=60)
+        os.close(master)
+        self.assertEqual(proc.returncode, 0, err)
+        shown = b"".join(chunks).decode()
+        self.assertIn("INV-000001", shown)
+        self.assertIn("CN-000001", shown)
+        self.assertIn("preview: nothing was recorded (no batch)", err)
+        self.assertEqual(self.json("bill", "batches"), [])
+        # The same command into a pipe is the export: recorded once.
+        p = self.export("--format", "csv", "--unexported")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(self.json("bill", "batches")), 1)
+        self.assertNotIn(b"preview", p.stderr)
+
+    def test_a_date_range_already_exported_needs_again(self):
+        sept = ["--format", "iif", "--from", "2026-09-01", "--to", "2026-09-30"]
+        p = self.export(*sept, "--out", os.path.join(self.dir, "a.iif"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        # October overlaps nothing (INV-000005 is void and was never sent: it stays out of iif).
+        p = self.export("--format", "iif", "--from", "2026-10-01", "--to", "2026-10-31", "--out", os.path.join(self.dir, "b.iif"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        out = os.path.join(self.dir, "c.iif")
+        r = self.assertRefused(["bill", "export", "--format", "iif", "--from", "2026-09-01", "--to", "2026-11-30", "--out", out], 1,
+                               "4 of these are already in a iif batch (INV-000001, INV-000002, INV-000003, INV-000004)")
+        self.assertIn("add --again", r.err)
+        self.assertFalse(os.path.exists(out))
+        self.assertRefusedBoth(["bill", "export", *sept], 1, "3 of these are already in a iif batch")
+        # Another format is another set of books.
+        p = self.export("--format", "qbo", "--from", "2026-09-01", "--to", "2026-09-30", "--out", os.path.join(self.dir, "q.csv"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        # A preview says so and goes ahead.
+        p = self.export(*sept, "--dry-run")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b"3 of these are already in a iif batch (INV-000001 ...", p.stderr.replace("…".encode(), b"..."))
+        # --again exports them, and says so.
+        p = self.export("--format", "iif", "--from", "2026-09-01", "--to", "2026-11-30", "--again", "--out", out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b"exported again: 4 already in a iif batch", p.stderr)
+        self.assertEqual([b["invoices"] for b in self.json("bill", "batches")], [3, 1, 3, 5])
+        # --unexported and --batch choose by batch, as before.
+        p = self.export("--format", "iif", "--unexported")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertNotIn(b"\r\nTRNS\t", p.stdout)
+        self.assertIn(b"nothing to export", p.stderr)
+        p = self.export("--batch", "1", "--out", os.path.join(self.dir, "again.iif"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRefused(["bill", "export", "--format", "iif", "--unexported", "--again"], 64,
+                           "--again and --unexported cannot go together")
+        self.assertRefused(["bill", "export", "--batch", "1", "--again"], 64, "--batch reproduces a batch as it was")
+
+
+class Iif(Month):
+    def test_windows_1252_holds_the_accents_and_exempt_invoices_have_no_tax_line(self):
+        out = os.path.join(self.dir, "sept.iif")
+        p = self.export("--format", "iif", "--from", "2026-09-01", "--to", "2026-11-30", "--encoding", "windows-1252",
+                        "--with-lists", "--out", out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(out, "rb") as f:
+            data = f.read()
+        self.assertIn("Café Olé Resort".encode("cp1252"), data)
+        self.assertNotIn("Café".encode("utf-8"), data)
+        txns = parse_iif(data)
+        by_number = {t["trns"]["DOCNUM"]: t for t in txns}
+        self.assertEqual(sorted(by_number), ["CN-000001", "INV-000001", "INV-000002", "INV-000003", "INV-000004"])
+        tax_spl = lambda t: [s for s in t["spl"] if s["ACCNT"] == "Sales Tax Payable"]
+        # The school is exempt: no 0.00 sales-tax line, and the transaction still sums to zero.
+        self.assertEqual(tax_spl(by_number["INV-000003"]), [])
+        self.assertEqual(by_number["INV-000003"]["trns"]["AMOUNT"], "175.00")
+        self.assertEqual([s["AMOUNT"] for s in tax_spl(by_number["INV-000001"])], ["-7.31"])
+        self.assertEqual([s["INVITEM"] for s in tax_spl(by_number["INV-000002"])], ["Scottsdale Sales Tax"])
+        # The batch keeps its encoding: it reproduces byte for byte without --encoding.
+        again = os.path.join(self.dir, "again.iif")
+        p = self.export("--batch", "1", "--out", again)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(again, "rb") as f:
+            self.assertEqual(f.read(), data)
+        # utf-8 stays the default.
+        p = self.export("--format", "iif", "--unexported")
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_a_character_windows_1252_cannot_hold_is_refused_naming_the_invoice(self):
+        self.ok("customer", "add", "--name", "Łukasz Nowak", "--ref", "C-4", "--email", "lukasz@example.com")
+        self.extra("C-4", "Opening", "120", "--date", "2026-10-03")
+        self.ok("bill", "run", "--period", "2026-10", "--customer", "C-4", "--issue", "--issue-date", "2026-10-31")
+        out = os.path.join(self.dir, "oct.iif")
+        self.assertRefusedBoth(["bill", "export", "--format", "iif", "--unexported", "--encoding", "windows-1252", "--out", out],
+                               65, "INV-000006 (customer Łukasz Nowak): 'Ł' (U+0141) has no windows-1252 form")
+        self.assertFalse(os.path.exists(out))
+        self.assertFalse([f for f in os.listdir(self.dir) if f.startswith("oct")])
+        self.assertEqual(self.json("bill", "batches"), [])
+        # In UTF-8 it goes.
+        p = self.export("--format", "iif", "--unexported", "--out", out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRefused(["bill", "export", "--format", "qbo", "--encoding", "windows-1252"], 64, "--encoding goes with iif")
+        self.assertRefused(["bill", "export", "--format", "iif", "--encoding", "latin-9"], 64, "latin-9")
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
