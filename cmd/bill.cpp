@@ -1,5 +1,6 @@
 // pom bill: billing plans, extras, invoice runs, issuing, credit notes, payments, aging, exports
 #include "billing.h"
+#include "billing_report.h"
 #include "cli.h"
 #include "customer.h"
 #include "error.h"
@@ -356,6 +357,40 @@ void register_bill(CLI::App& app, Cli& cli) {
                 Output out = detail(pj, payment_fields());
                 out.note = pj["invoice"].get<std::string>() + ": balance " + invoice_json(ctx, pj["invoice_id"].get<int64_t>())["balance"].get<std::string>() +
                            (pj["credit"] != "0.00" ? ", customer credit " + pj["credit"].get<std::string>() : "");
+                return out;
+            });
+        });
+    }
+
+    // ---- reports: sales tax and revenue
+    {
+        auto to = std::make_shared<ReportPeriod>();
+        to->by = "month";
+        auto* tax = cmd->add_subcommand("tax-report", "Sales tax collected by rate and month: taxable and exempt sales, credits netted");
+        tax->add_option("--from", to->from, "First day of issue")->required();
+        tax->add_option("--to", to->to, "Last day of issue")->required();
+        tax->add_option("--by", to->by, "month (default) or rate (one row per rate for the whole period)")
+            ->check(CLI::IsMember({"month", "rate"}));
+        tax->callback([&cli, to] {
+            cli.read([&](Context& ctx) {
+                return records(tax_report(ctx, *to), tax_report_fields(),
+                               {"period", "tax_name", "tax_rate", "invoices", "credit_notes", "taxable_sales", "exempt_sales", "tax",
+                                "total"});
+            });
+        });
+
+        auto ro = std::make_shared<ReportPeriod>();
+        auto* rev = cmd->add_subcommand("revenue", "What was billed in a period, by month, customer, service type or worker");
+        rev->add_option("--from", ro->from, "First day of issue")->required();
+        rev->add_option("--to", ro->to, "Last day of issue")->required();
+        rev->add_option("--by", ro->by, "month, customer, service-type or worker")
+            ->required()
+            ->check(CLI::IsMember({"month", "customer", "service-type", "worker"}));
+        rev->callback([&cli, ro] {
+            cli.read([&](Context& ctx) {
+                Output out = records(revenue_report(ctx, *ro), revenue_fields(),
+                                     {"group", "invoices", "credit_notes", "lines", "amount", "tax", "total"});
+                out.rows.id_field = "group_id";
                 return out;
             });
         });

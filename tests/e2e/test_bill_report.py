@@ -241,6 +241,98 @@ class Iif(Month):
         self.assertRefused(["bill", "export", "--format", "iif", "--encoding", "latin-9"], 64, "latin-9")
 
 
+class TaxReport(Month):
+    def expected(self, by):
+        """The report computed from the documents: (period, tax name, rate) → sums, credit notes negative."""
+        rows = {}
+        for d in self.documents():
+            sign = -1 if d["kind"] == "credit" else 1
+            period = d["issue_date"][:7] if by == "month" else "2026-09-01..2026-11-30"
+            key = (period, d["tax_rate"]["name"], d["tax_rate"]["rate"])
+            r = rows.setdefault(key, {"invoices": 0, "credit_notes": 0, "taxable": 0, "exempt": 0, "tax": 0})
+            r["credit_notes" if sign < 0 else "invoices"] += 1
+            for line in d["line_items"]:
+                r["taxable" if line["taxable"] else "exempt"] += sign * cents(line["amount"])
+                r["tax"] += sign * cents(line["tax"])
+            self.assertEqual(sum(cents(l["tax"]) for l in d["line_items"]), cents(d["tax"]))
+        return rows
+
+    def check(self, by):
+        report = self.json("bill", "tax-report", "--from", "2026-09-01", "--to", "2026-11-30", "--by", by)
+        self.validate("tax-report-row", report)
+        total = report.pop()
+        self.assertEqual((total["period"], total["tax_name"], total["tax_rate"]), ("Total", None, None))
+        got = {(r["period"], r["tax_name"], r["tax_rate"]): {"invoices": r["invoices"], "credit_notes": r["credit_notes"],
+                                                            "taxable": cents(r["taxable_sales"]),
+                                                            "exempt": cents(r["exempt_sales"]), "tax": cents(r["tax"])}
+               for r in report}
+        want = self.expected(by)
+        self.assertEqual(got, want)
+        for r in report:
+            self.assertEqual(cents(r["total"]), cents(r["taxable_sales"]) + cents(r["exempt_sales"]) + cents(r["tax"]))
+        for field, key in (("taxable_sales", "taxable"), ("exempt_sales", "exempt"), ("tax", "tax")):
+            self.assertEqual(cents(total[field]), sum(w[key] for w in want.values()))
+        return report, total
+
+    def test_by_month_equals_the_documents(self):
+        report, total = self.check("month")
+        self.assertEqual(sorted({r["period"] for r in report}), ["2026-09", "2026-10", "2026-11"])
+        # November holds only the two credit notes, netted negative in the month they were issued.
+        nov = [r for r in report if r["period"] == "2026-11"]
+        self.assertEqual(sum(r["credit_notes"] for r in nov), 2)
+        self.assertTrue(all(cents(r["tax"]) < 0 for r in nov))
+        # The exempt school's opening is exempt sales, with no tax.
+        self.assertIn("175.00", [r["exempt_sales"] for r in report if r["period"] == "2026-09"])
+
+    def test_by_rate_equals_the_documents_and_csv_says_the_same(self):
+        report, total = self.check("rate")
+        self.assertEqual(len({(r["tax_name"], r["tax_rate"]) for r in report}), len(report))
+        rows = self.csv("bill", "tax-report", "--from", "2026-09-01", "--to", "2026-11-30", "--by", "rate")
+        self.assertEqual([r["tax"] for r in rows], [r["tax"] for r in report] + [total["tax"]])
+        table = self.ok("bill", "tax-report", "--from", "2026-09-01", "--to", "2026-11-30")
+        self.assertIn("Total", table)
+
+    def test_a_period_outside_gives_only_a_zero_total_and_bad_input_is_refused(self):
+        report = self.json("bill", "tax-report", "--from", "2027-01-01", "--to", "2027-01-31")
+        self.assertEqual([(r["period"], r["tax"], r["invoices"]) for r in report], [("Total", "0.00", 0)])
+        self.assertRefusedBoth(["bill", "tax-report", "--from", "2026-11-30", "--to", "2026-09-01"], 65, "is before --from")
+        self.assertRefused(["bill", "tax-report", "--from", "2026-09-01"], 64, "--to")
+        self.assertRefused(["bill", "tax-report", "--from", "2026-09-01", "--to", "2026-09-31"], 65, "--to")
+
+
+class Revenue(Month):
+    def test_each_grouping_adds_up_to_the_documents(self):
+        docs = self.documents()
+        want_total = sum((-1 if d["kind"] == "credit" else 1) * cents(d["subtotal"]) for d in docs)
+        by_month, by_customer = {}, {}
+        for d in docs:
+            sign = -1 if d["kind"] == "credit" else 1
+            by_month[d["issue_date"][:7]] = by_month.get(d["issue_date"][:7], 0) + sign * cents(d["subtotal"])
+            by_customer[d["customer"]] = by_customer.get(d["customer"], 0) + sign * cents(d["subtotal"])
+        for by in ("month", "customer", "service-type", "worker"):
+            rows = self.json("bill", "revenue", "--from", "2026-09-01", "--to", "2026-11-30", "--by", by)
+            self.validate("revenue-row", rows)
+            total = rows.pop()
+            self.assertEqual(total["group"], "Total")
+            self.assertEqual(cents(total["amount"]), want_total, by)
+            self.assertEqual(sum(cents(r["amount"]) for r in rows), want_total, by)
+            self.assertEqual(sum(cents(r["tax"]) for r in rows), cents(total["tax"]), by)
+            got = {r["group"]: cents(r["amount"]) for r in rows}
+            if by == "month":
+                self.assertEqual(got, by_month)
+            if by == "customer":
+                self.assertEqual(got, by_customer)
+                self.assertTrue(all(isinstance(r["group_id"], int) for r in rows))
+            if by == "service-type":
+                self.assertEqual(got["maintenance"], 4500)
+                self.assertIn("(extra)", got)
+            if by == "worker":
+                self.assertEqual(got["Tom Reyes"], 4500)
+                self.assertEqual(got["(no worker)"], want_total - 4500)
+        self.assertRefused(["bill", "revenue", "--from", "2026-09-01", "--to", "2026-11-30"], 64, "--by")
+        self.assertRefused(["bill", "revenue", "--from", "2026-09-01", "--to", "2026-11-30", "--by", "pool"], 64, "pool")
+
+
 if __name__ == "__main__":
     import unittest
     unittest.main()
