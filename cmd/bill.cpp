@@ -5,6 +5,7 @@
 #include "customer.h"
 #include "error.h"
 #include "invoice_export.h"
+#include "invoice_send.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -61,6 +62,25 @@ std::string control_totals(const ExportResult& r) {
         for (size_t i = 0; i < r.files.size(); ++i)
             s += "\n  file " + std::to_string(i + 1) + ": " + std::to_string(r.files[i].invoices) + " invoices, sha256 " +
                  r.files[i].sha256;
+    return s;
+}
+
+/// "2 invoices queued (pom notify send delivers them), 1 skipped: …" for the outbox commands.
+std::string outbox_note(const std::vector<Json>& rows, const std::string& what) {
+    int64_t queued = 0, skipped = 0, already = 0;
+    std::string why;
+    for (const auto& r : rows) {
+        if (r["status"] == "queued") ++queued;
+        else if (r["status"] == "already") ++already;
+        else {
+            ++skipped;
+            if (why.empty()) why = r["number"].get<std::string>() + ": " + r["reason"].get<std::string>();
+        }
+    }
+    std::string s = std::to_string(queued) + " " + what + (queued == 1 ? "" : "s") + " queued";
+    if (queued) s += " (pom notify send delivers them)";
+    if (already) s += ", " + std::to_string(already) + " queued before";
+    if (skipped) s += ", " + std::to_string(skipped) + " skipped (" + why + (skipped > 1 ? ", …" : "") + ")";
     return s;
 }
 
@@ -391,6 +411,41 @@ void register_bill(CLI::App& app, Cli& cli) {
                 Output out = records(revenue_report(ctx, *ro), revenue_fields(),
                                      {"group", "invoices", "credit_notes", "lines", "amount", "tax", "total"});
                 out.rows.id_field = "group_id";
+                return out;
+            });
+        });
+    }
+
+    // ---- sending invoices and reminders (the notice outbox; pom notify send delivers)
+    {
+        struct SendCli {
+            std::vector<std::string> keys;
+            bool unsent = false;
+        };
+        auto so = std::make_shared<SendCli>();
+        auto* send = cmd->add_subcommand("send", "Queue invoices to the customer's billing email (HTML, as bill show prints it)");
+        send->add_option("INVOICE", so->keys, "Invoice numbers or ids");
+        send->add_flag("--unsent", so->unsent, "Every issued invoice not void and not sent before");
+        send->callback([&cli, so] {
+            cli.write([&](Context& ctx) {
+                std::vector<int64_t> ids;
+                for (const auto& k : so->keys) ids.push_back(resolve_invoice(ctx.store, k));
+                if (so->unsent == !ids.empty()) fail(ErrorKind::Usage, "name invoices or give --unsent");
+                Output out = records(send_invoices(ctx, ids, so->unsent), invoice_notice_fields(),
+                                     {"number", "customer", "recipient", "status", "reason"});
+                out.rows.id_field = "notice_id";
+                out.note = outbox_note(out.rows.records, "invoice");
+                return out;
+            });
+        });
+
+        auto* remind = cmd->add_subcommand("remind", "Cron: queue reminders of overdue invoices at billing.remind_days past due");
+        remind->callback([&cli] {
+            cli.write([&](Context& ctx) {
+                Output out = records(remind_invoices(ctx), invoice_notice_fields(),
+                                     {"number", "customer", "days_overdue", "step_days", "balance", "recipient", "status", "reason"});
+                out.rows.id_field = "notice_id";
+                out.note = outbox_note(out.rows.records, "reminder");
                 return out;
             });
         });

@@ -333,6 +333,96 @@ class Revenue(Month):
         self.assertRefused(["bill", "revenue", "--from", "2026-09-01", "--to", "2026-11-30", "--by", "pool"], 64, "pool")
 
 
+class Send(Month):
+    config = CONFIG + '[notify]\nemail_command = "cat > \\"$HOME/mail-$POM_NOTICE_ID.eml\\""\n'
+
+    def notices(self, kind):
+        return [n for n in self.json("notify", "list") if n["kind"] == kind]
+
+    def test_send_queues_the_customer_html_once_and_skips_a_customer_without_email(self):
+        rows = self.json("bill", "send", "INV-000001")
+        self.validate("invoice-notice", rows)
+        self.assertEqual([(r["number"], r["recipient"], r["status"]) for r in rows],
+                         [("INV-000001", "karen@example.com", "queued")])
+        notice = self.json("notify", "show", str(rows[0]["notice_id"]))[0]
+        self.assertEqual(notice["body"], self.ok("bill", "show", "INV-000001", "--format", "html"))
+        self.assertIn("INV-000001", notice["subject"])
+        # Named again: queued before, nothing new.
+        self.assertEqual([r["status"] for r in self.json("bill", "send", "INV-000001")], ["already"])
+        # --unsent takes the rest: not the void INV-000005, not INV-000001; the school has no email.
+        rows = self.json("bill", "send", "--unsent")
+        self.assertEqual([(r["number"], r["status"]) for r in rows],
+                         [("INV-000002", "queued"), ("INV-000003", "skipped"), ("INV-000004", "queued")])
+        self.assertIn("has no email address", rows[1]["reason"])
+        self.assertIsNone(rows[1]["notice_id"])
+        count = len(self.notices("invoice"))
+        self.assertEqual(count, 3)
+        # Re-running queues nothing new (cron-safe).
+        r = self.pom("bill", "send", "--unsent", "-o", "json")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual([x["status"] for x in json.loads(r.out)], ["skipped"])
+        self.assertEqual(len(self.notices("invoice")), count)
+        # Delivered as HTML mail.
+        self.ok("notify", "send")
+        with open(os.path.join(self.dir, f"mail-{notice['id']}.eml")) as f:
+            mail = f.read()
+        self.assertIn("Content-Type: text/html; charset=utf-8", mail)
+        self.assertIn("To: karen@example.com", mail)
+
+    def test_drafts_and_void_invoices_are_refused_and_nothing_is_queued(self):
+        self.extra("C-1", "Late extra", "10", "--date", "2026-11-02")
+        self.ok("bill", "run", "--through", "2026-11-02")
+        draft = [i for i in self.json("bill", "list", "--status", "draft")][0]
+        self.assertRefusedBoth(["bill", "send", "INV-000001", str(draft["id"])], 1, "is a draft: issue it before it is sent")
+        self.assertRefusedBoth(["bill", "send", "INV-000005"], 1, "INV-000005 is void")
+        self.assertRefused(["bill", "send"], 64, "name invoices or give --unsent")
+        self.assertRefused(["bill", "send", "INV-000001", "--unsent"], 64, "name invoices or give --unsent")
+        self.assertRefused(["bill", "send", "INV-999999"], 1, "INV-999999")
+        self.assertEqual(self.notices("invoice"), [])
+
+
+class Remind(Send):
+    def test_reminders_follow_the_schedule_once_per_step_and_stop_when_paid(self):
+        # Today 2026-11-23: September's invoices (due 2026-10-15) are 39 days late → step 30;
+        # October's (due 2026-11-15) 8 days → step 7. INV-000005 is void, INV-000002 partly credited.
+        rows = self.json("bill", "remind")
+        self.validate("invoice-notice", rows)
+        got = [(r["number"], r["step_days"], r["status"]) for r in rows]
+        self.assertEqual(got, [("INV-000001", 30, "queued"), ("INV-000002", 30, "queued"), ("INV-000003", 30, "skipped"),
+                               ("INV-000004", 7, "queued")])
+        reminder = self.json("notify", "show", str(rows[0]["notice_id"]))[0]
+        self.assertIn("39 days past due", reminder["body"])
+        self.assertIn("INV-000001", reminder["subject"])
+        count = len(self.notices("reminder"))
+        self.assertEqual(count, 3)
+        # Cron runs it again: nothing new; the school without an email is reported again.
+        self.assertEqual([r["status"] for r in self.json("bill", "remind")], ["skipped"])
+        self.assertEqual(len(self.notices("reminder")), count)
+        # Karen pays INV-000001; a month later the rest reach their next step, she gets nothing.
+        self.ok("bill", "pay", "INV-000001", "--amount", self.json("bill", "show", "INV-000001", "--format", "json")[0]["balance"],
+                "--method", "check")
+        later = {"POM_NOW": "2026-12-20T08:00:00"}
+        r = self.pom("bill", "remind", "-o", "json", env=later)
+        self.assertEqual(r.code, 0, r)
+        got = [(x["number"], x["step_days"], x["status"]) for x in json.loads(r.out)]
+        self.assertEqual(got, [("INV-000002", 60, "queued"), ("INV-000003", 60, "skipped"), ("INV-000004", 30, "queued")])
+        r = self.pom("bill", "remind", "-o", "json", env=later)
+        self.assertEqual([x["status"] for x in json.loads(r.out)], ["skipped"])
+        self.assertEqual(len(self.notices("reminder")), count + 2)
+
+    def test_the_schedule_is_configurable_and_checked(self):
+        with open(self.config_path, "w") as f:
+            f.write(CONFIG + "remind_days = [45]\n")
+        self.assertEqual(self.json("config", "show")[0]["billing.remind_days"], [45])
+        self.assertEqual(self.json("bill", "remind"), [])
+        with open(self.config_path, "w") as f:
+            f.write(CONFIG + "remind_days = [30, 7]\n")
+        self.assertRefused(["bill", "remind"], 78, "billing.remind_days must go up")
+        with open(self.config_path, "w") as f:
+            f.write(CONFIG + "remind_days = []\n")
+        self.assertEqual(self.json("bill", "remind"), [])
+
+
 if __name__ == "__main__":
     import unittest
     unittest.main()
