@@ -29,7 +29,7 @@ function __pom_subcommands
         case 'pom notify'
             printf '%s\n' list show send retry
         case 'pom bill'
-            printf '%s\n' plan extra lines run issue list show aging void credit pay export batches
+            printf '%s\n' plan extra lines run issue list show aging void credit pay tax-report revenue send remind export batches
         case 'pom bill plan'
             printf '%s\n' set show
         case 'pom bill extra'
@@ -184,8 +184,12 @@ function __pom_value_options
             printf '%s\n' -- --reason --line --amount
         case 'pom bill pay'
             printf '%s\n' -- --amount --method --date --ref --reason
+        case 'pom bill tax-report'
+            printf '%s\n' -- --from --to --by
+        case 'pom bill revenue'
+            printf '%s\n' -- --from --to --by
         case 'pom bill export'
-            printf '%s\n' -- --format --from --to --batch --out
+            printf '%s\n' -- --format --from --to --batch --out --encoding
         case 'pom tag list'
             printf '%s\n' -- --older-than --limit
         case 'pom tag sweep'
@@ -910,6 +914,10 @@ complete -c pom -n '__pom_is \'pom bill\'' -a aging -d 'Open balances per custom
 complete -c pom -n '__pom_is \'pom bill\'' -a void -d 'Void an invoice: a draft is discarded, an issued one gets a credit note reversing it'
 complete -c pom -n '__pom_is \'pom bill\'' -a credit -d 'A partial credit note: some lines of an invoice, or an amount'
 complete -c pom -n '__pom_is \'pom bill\'' -a pay -d 'Record a payment of an issued invoice (partial too)'
+complete -c pom -n '__pom_is \'pom bill\'' -a tax-report -d 'Sales tax collected by rate and month: taxable and exempt sales, credits netted'
+complete -c pom -n '__pom_is \'pom bill\'' -a revenue -d 'What was billed in a period, by month, customer, service type or worker'
+complete -c pom -n '__pom_is \'pom bill\'' -a send -d 'Queue invoices to the customer\'s billing email (HTML, as bill show prints it)'
+complete -c pom -n '__pom_is \'pom bill\'' -a remind -d 'Cron: queue reminders of overdue invoices at billing.remind_days past due'
 complete -c pom -n '__pom_is \'pom bill\'' -a export -d 'Export issued invoices for the accountant; records a batch'
 complete -c pom -n '__pom_is \'pom bill\'' -a batches -d 'Export batches, oldest first'
 complete -c pom -n '__pom_is \'pom bill\'' -s h -l help -d 'Print this help message and exit'
@@ -1011,6 +1019,25 @@ complete -c pom -n '__pom_is \'pom bill pay\'' -l credit -d 'Keep what exceeds t
 complete -c pom -n '__pom_is \'pom bill pay\'' -l force -d 'Accept a payment dated before its invoice (with --reason)'
 complete -c pom -n '__pom_is \'pom bill pay\'' -l reason -x -d 'With --force: why (kept in the audit log)'
 
+# pom bill tax-report
+complete -c pom -n '__pom_is \'pom bill tax-report\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill tax-report\'' -l from -x -d 'First day of issue'
+complete -c pom -n '__pom_is \'pom bill tax-report\'' -l to -x -d 'Last day of issue'
+complete -c pom -n '__pom_is \'pom bill tax-report\'' -l by -x -a 'month rate' -d 'month (default) or rate (one row per rate for the whole period)'
+
+# pom bill revenue
+complete -c pom -n '__pom_is \'pom bill revenue\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill revenue\'' -l from -x -d 'First day of issue'
+complete -c pom -n '__pom_is \'pom bill revenue\'' -l to -x -d 'Last day of issue'
+complete -c pom -n '__pom_is \'pom bill revenue\'' -l by -x -a 'month customer service-type worker' -d 'month, customer, service-type or worker'
+
+# pom bill send
+complete -c pom -n '__pom_is \'pom bill send\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill send\'' -l unsent -d 'Every issued invoice not void and not sent before'
+
+# pom bill remind
+complete -c pom -n '__pom_is \'pom bill remind\'' -s h -l help -d 'Print this help message and exit'
+
 # pom bill export
 complete -c pom -n '__pom_is \'pom bill export\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom bill export\'' -l format -x -d 'csv, json, qbo (QuickBooks Online), iif (QuickBooks Desktop), xero'
@@ -1021,6 +1048,8 @@ complete -c pom -n '__pom_is \'pom bill export\'' -l credit-notes -d 'qbo, xero:
 complete -c pom -n '__pom_is \'pom bill export\'' -l with-lists -d 'iif: first the accounts and items it uses (!ACCNT, !INVITEM)'
 complete -c pom -n '__pom_is \'pom bill export\'' -l batch -x -d 'Reproduce this batch byte for byte'
 complete -c pom -n '__pom_is \'pom bill export\'' -l out -x -d 'Write to this file (Xero over 500 invoices: FILE-1.csv, FILE-2.csv …)'
+complete -c pom -n '__pom_is \'pom bill export\'' -l again -d 'Export invoices that a batch of this format already holds (refused without it)'
+complete -c pom -n '__pom_is \'pom bill export\'' -l encoding -x -a 'utf-8 windows-1252' -d 'iif: utf-8 (default) or windows-1252 (QuickBooks Desktop\'s code page)'
 
 # pom bill batches
 complete -c pom -n '__pom_is \'pom bill batches\'' -s h -l help -d 'Print this help message and exit'
