@@ -332,6 +332,14 @@ class Revenue(Month):
         self.assertRefused(["bill", "revenue", "--from", "2026-09-01", "--to", "2026-11-30"], 64, "--by")
         self.assertRefused(["bill", "revenue", "--from", "2026-09-01", "--to", "2026-11-30", "--by", "pool"], 64, "pool")
 
+    def test_the_books_read_side_is_not_for_technicians(self):
+        self.ok("worker", "add", "--name", "Mia Books", "--role", "accountant")
+        for cmd in (["bill", "revenue", "--by", "month"], ["bill", "tax-report"]):
+            args = [*cmd, "--from", "2026-09-01", "--to", "2026-11-30"]
+            self.assertRefused([*args, "--as", "Tom Reyes"], 77, "technician")
+            self.assertEqual(self.json(*args, "--as", "Mia Books")[-1]["total"], self.json(*args)[-1]["total"])
+        self.assertRefused(["bill", "send", "INV-000001", "--as", "Tom Reyes"], 77, "technician")
+
 
 class Send(Month):
     config = CONFIG + '[notify]\nemail_command = "cat > \\"$HOME/mail-$POM_NOTICE_ID.eml\\""\n'
