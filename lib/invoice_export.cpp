@@ -530,6 +530,23 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
         }
     }
 
+    // windows-1252: every text the file will carry is checked before a byte is written, so a
+    // refusal leaves stdout as empty as a file that was never renamed into place.
+    if (format == "iif" && settings.encoding == "windows-1252") {
+        for (const auto& kind : kinds) {
+            Statement t(ctx.store, "SELECT i.number, coalesce(i.bill_to_name, ''), coalesce(i.bill_to_street, ''), "
+                                   "coalesce(i.bill_to_city, ''), coalesce(i.bill_to_state, ''), coalesce(i.bill_to_zip, ''), "
+                                   "i.terms, coalesce(i.reason, ''), coalesce(i.period, ''), l.description, l.item "
+                                   "FROM invoice i JOIN invoice_line l ON l.invoice_id = i.id " + where + " ORDER BY i.seq, l.position");
+            t.bind(1, kind);
+            int i = 2;
+            for (const auto& b : binds) bind_value(t, i++, b);
+            while (t.executeStep())
+                for (int c = 1; c <= 10; ++c)
+                    to_cp1252(t.getColumn(c).getString(), t.getColumn(0).getString() + " (customer " + t.getColumn(1).getString() + ")");
+        }
+    }
+
     int files = format == "xero" && count > k_xero_invoices_per_file
                     ? static_cast<int>((count + k_xero_invoices_per_file - 1) / k_xero_invoices_per_file)
                     : 1;

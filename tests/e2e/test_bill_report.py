@@ -234,9 +234,18 @@ class Iif(Month):
         self.assertFalse(os.path.exists(out))
         self.assertFalse([f for f in os.listdir(self.dir) if f.startswith("oct")])
         self.assertEqual(self.json("bill", "batches"), [])
+        # To stdout too nothing is written before the refusal (the check comes first), a preview too.
+        self.assertRefused(["bill", "export", "--format", "iif", "--unexported", "--encoding", "windows-1252", "--dry-run"],
+                           65, "INV-000006 (customer Łukasz Nowak): 'Ł' (U+0141)")
         # In UTF-8 it goes.
         p = self.export("--format", "iif", "--unexported", "--out", out)
         self.assertEqual(p.returncode, 0, p.stderr)
+        # A line's description is checked as well.
+        self.ok("customer", "add", "--name", "Anna Berg", "--ref", "C-5")
+        self.extra("C-5", "Heater → repaired", "80", "--date", "2026-10-04")
+        self.ok("bill", "run", "--period", "2026-10", "--customer", "C-5", "--issue", "--issue-date", "2026-10-31")
+        self.assertRefused(["bill", "export", "--format", "iif", "--unexported", "--encoding", "windows-1252"], 65,
+                           "INV-000007 (customer Anna Berg): '→' (U+2192) has no windows-1252 form")
         self.assertRefused(["bill", "export", "--format", "qbo", "--encoding", "windows-1252"], 64, "--encoding goes with iif")
         self.assertRefused(["bill", "export", "--format", "iif", "--encoding", "latin-9"], 64, "latin-9")
 
