@@ -517,11 +517,12 @@ void register_bill(CLI::App& app, Cli& cli) {
                     if (preview && !o->sel.batch) {
                         out.note += "\npreview: nothing was recorded (no batch" + std::string(o->out ? ", no file" : "") + ")";
                         if (!r.already.empty())
-                            out.note += "; " + std::to_string(r.already.size()) + " of these are already in a " + r.format +
-                                        " batch (" + r.already.front() + (r.already.size() > 1 ? " …" : "") +
+                            out.note += "; " + std::to_string(r.already.size()) + " of these were already exported as " + r.format +
+                                        " (" + r.already.front() + (r.already.size() > 1 ? " …" : "") +
                                         "): exporting them takes --again";
                     } else if (o->sel.again && !r.already.empty()) {
-                        out.note += "\nexported again: " + std::to_string(r.already.size()) + " already in a " + r.format + " batch";
+                        out.note += "\nexported again: " + std::to_string(r.already.size()) + " of them had been exported as " + r.format +
+                                    " before";
                     }
                     return out;
                 };

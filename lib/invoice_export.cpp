@@ -525,7 +525,7 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
             std::string names;
             for (size_t k = 0; k < r.already.size() && k < 5; ++k) names += (k ? ", " : "") + r.already[k];
             if (r.already.size() > 5) names += " and " + std::to_string(r.already.size() - 5) + " more";
-            fail(ErrorKind::Conflict, std::to_string(r.already.size()) + " of these are already in a " + format + " batch (" + names +
+            fail(ErrorKind::Conflict, std::to_string(r.already.size()) + " of these were already exported as " + format + " (" + names +
                                           "): add --again to export them again, or --unexported for only the new ones");
         }
     }

@@ -167,21 +167,21 @@ class ExportPreview(Month):
         self.assertEqual(p.returncode, 0, p.stderr)
         out = os.path.join(self.dir, "c.iif")
         r = self.assertRefused(["bill", "export", "--format", "iif", "--from", "2026-09-01", "--to", "2026-11-30", "--out", out], 1,
-                               "4 of these are already in a iif batch (INV-000001, INV-000002, INV-000003, INV-000004)")
+                               "4 of these were already exported as iif (INV-000001, INV-000002, INV-000003, INV-000004)")
         self.assertIn("add --again", r.err)
         self.assertFalse(os.path.exists(out))
-        self.assertRefusedBoth(["bill", "export", *sept], 1, "3 of these are already in a iif batch")
+        self.assertRefusedBoth(["bill", "export", *sept], 1, "3 of these were already exported as iif")
         # Another format is another set of books.
         p = self.export("--format", "qbo", "--from", "2026-09-01", "--to", "2026-09-30", "--out", os.path.join(self.dir, "q.csv"))
         self.assertEqual(p.returncode, 0, p.stderr)
         # A preview says so and goes ahead.
         p = self.export(*sept, "--dry-run")
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertIn(b"3 of these are already in a iif batch (INV-000001 ...", p.stderr.replace("…".encode(), b"..."))
+        self.assertIn(b"3 of these were already exported as iif (INV-000001 ...", p.stderr.replace("…".encode(), b"..."))
         # --again exports them, and says so.
         p = self.export("--format", "iif", "--from", "2026-09-01", "--to", "2026-11-30", "--again", "--out", out)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertIn(b"exported again: 4 already in a iif batch", p.stderr)
+        self.assertIn(b"exported again: 4 of them had been exported as iif before", p.stderr)
         self.assertEqual([b["invoices"] for b in self.json("bill", "batches")], [3, 1, 3, 5])
         # --unexported and --batch choose by batch, as before.
         p = self.export("--format", "iif", "--unexported")
