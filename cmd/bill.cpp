@@ -1,15 +1,18 @@
 // pom bill: billing plans, extras, invoice runs, issuing, credit notes, payments, aging, exports
 #include "billing.h"
+#include "billing_report.h"
 #include "cli.h"
 #include "customer.h"
 #include "error.h"
 #include "invoice_export.h"
 #include "payment.h"
+#include "invoice_send.h"
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <unistd.h>
 
 namespace pom::cli {
 
@@ -64,6 +67,25 @@ std::string control_totals(const ExportResult& r) {
         for (size_t i = 0; i < r.files.size(); ++i)
             s += "\n  file " + std::to_string(i + 1) + ": " + std::to_string(r.files[i].invoices) + " invoices, sha256 " +
                  r.files[i].sha256;
+    return s;
+}
+
+/// "2 invoices queued (pom notify send delivers them), 1 skipped: …" for the outbox commands.
+std::string outbox_note(const std::vector<Json>& rows, const std::string& what) {
+    int64_t queued = 0, skipped = 0, already = 0;
+    std::string why;
+    for (const auto& r : rows) {
+        if (r["status"] == "queued") ++queued;
+        else if (r["status"] == "already") ++already;
+        else {
+            ++skipped;
+            if (why.empty()) why = r["number"].get<std::string>() + ": " + r["reason"].get<std::string>();
+        }
+    }
+    std::string s = std::to_string(queued) + " " + what + (queued == 1 ? "" : "s") + " queued";
+    if (queued) s += " (pom notify send delivers them)";
+    if (already) s += ", " + std::to_string(already) + " queued before";
+    if (skipped) s += ", " + std::to_string(skipped) + " skipped (" + why + (skipped > 1 ? ", …" : "") + ")";
     return s;
 }
 
@@ -526,6 +548,75 @@ void register_bill(CLI::App& app, Cli& cli) {
         });
     }
 
+    // ---- reports: sales tax and revenue
+    {
+        auto to = std::make_shared<ReportPeriod>();
+        to->by = "month";
+        auto* tax = cmd->add_subcommand("tax-report", "Sales tax collected by rate and month: taxable and exempt sales, credits netted");
+        tax->add_option("--from", to->from, "First day of issue")->required();
+        tax->add_option("--to", to->to, "Last day of issue")->required();
+        tax->add_option("--by", to->by, "month (default) or rate (one row per rate for the whole period)")
+            ->check(CLI::IsMember({"month", "rate"}));
+        tax->callback([&cli, to] {
+            cli.read([&](Context& ctx) {
+                return records(tax_report(ctx, *to), tax_report_fields(),
+                               {"period", "tax_name", "tax_rate", "invoices", "credit_notes", "taxable_sales", "exempt_sales", "tax",
+                                "total"});
+            });
+        });
+
+        auto ro = std::make_shared<ReportPeriod>();
+        auto* rev = cmd->add_subcommand("revenue", "What was billed in a period, by month, customer, service type or worker");
+        rev->add_option("--from", ro->from, "First day of issue")->required();
+        rev->add_option("--to", ro->to, "Last day of issue")->required();
+        rev->add_option("--by", ro->by, "month, customer, service-type or worker")
+            ->required()
+            ->check(CLI::IsMember({"month", "customer", "service-type", "worker"}));
+        rev->callback([&cli, ro] {
+            cli.read([&](Context& ctx) {
+                Output out = records(revenue_report(ctx, *ro), revenue_fields(),
+                                     {"group", "invoices", "credit_notes", "lines", "amount", "tax", "total"});
+                out.rows.id_field = "group_id";
+                return out;
+            });
+        });
+    }
+
+    // ---- sending invoices and reminders (the notice outbox; pom notify send delivers)
+    {
+        struct SendCli {
+            std::vector<std::string> keys;
+            bool unsent = false;
+        };
+        auto so = std::make_shared<SendCli>();
+        auto* send = cmd->add_subcommand("send", "Queue invoices to the customer's billing email (HTML, as bill show prints it)");
+        send->add_option("INVOICE", so->keys, "Invoice numbers or ids");
+        send->add_flag("--unsent", so->unsent, "Every issued invoice not void and not sent before");
+        send->callback([&cli, so] {
+            cli.write([&](Context& ctx) {
+                std::vector<int64_t> ids;
+                for (const auto& k : so->keys) ids.push_back(resolve_invoice(ctx.store, k));
+                if (so->unsent == !ids.empty()) fail(ErrorKind::Usage, "name invoices or give --unsent");
+                Output out = records(send_invoices(ctx, ids, so->unsent), invoice_notice_fields(),
+                                     {"number", "customer", "recipient", "status", "reason"});
+                out.rows.id_field = "notice_id";
+                out.note = outbox_note(out.rows.records, "invoice");
+                return out;
+            });
+        });
+
+        auto* remind = cmd->add_subcommand("remind", "Cron: queue reminders of overdue invoices at billing.remind_days past due");
+        remind->callback([&cli] {
+            cli.write([&](Context& ctx) {
+                Output out = records(remind_invoices(ctx), invoice_notice_fields(),
+                                     {"number", "customer", "days_overdue", "step_days", "balance", "recipient", "status", "reason"});
+                out.rows.id_field = "notice_id";
+                out.note = outbox_note(out.rows.records, "reminder");
+                return out;
+            });
+        });
+    }
+
     // ---- exports
     {
         auto o = std::make_shared<ExportOptions>();
@@ -541,9 +632,16 @@ void register_bill(CLI::App& app, Cli& cli) {
                      "Payments received, credit applied, refunds and write-offs (dated in --from/--to) instead of invoices");
         add_opt(ex, "--batch", o->sel.batch, "Reproduce this batch byte for byte");
         add_opt(ex, "--out", o->out, "Write to this file (Xero over 500 invoices: FILE-1.csv, FILE-2.csv …)");
+        ex->add_flag("--again", o->sel.again, "Export invoices that a batch of this format already holds (refused without it)");
+        ex->add_option("--encoding", o->sel.encoding, "iif: utf-8 (default) or windows-1252 (QuickBooks Desktop's code page)")
+            ->check(CLI::IsMember({"utf-8", "windows-1252"}));
         ex->callback([&cli, o] {
             cli.refuse_in_batch("bill export", "it writes files, which a batch that fails could not take back");
             if (o->sel.format.empty() && !o->sel.batch) fail(ErrorKind::Usage, "--format is required (csv, json, qbo, iif, xero)");
+            // A preview never counts as an export: --dry-run, or the file printed to a terminal
+            // (someone looking at it, not a file on its way to the books), records no batch and
+            // writes no file.
+            bool preview = cli.g.dry_run || (!o->out && !cli.session.batch && isatty(STDOUT_FILENO));
             std::vector<std::pair<std::string, std::string>> renames;  // temporary → final
             std::vector<std::unique_ptr<std::ofstream>> files;
             auto cleanup = [&] {
@@ -551,8 +649,11 @@ void register_bill(CLI::App& app, Cli& cli) {
                 for (const auto& [tmp, fin] : renames) std::remove(tmp.c_str());
             };
             try {
-                cli.write([&](Context& ctx) {
+                // A preview writes nothing, so it reads: with --dry-run, cli.write would replace
+                // the control totals on stderr with its own note.
+                auto body = [&](Context& ctx) {
                     auto sink = [&](int index, int count) -> std::ostream& {
+                        if (preview) return std::cout;
                         if (!o->out) {
                             if (count > 1)
                                 fail(ErrorKind::Usage, "Xero takes at most 500 invoices per file and this export has " + std::to_string(count) +
@@ -567,28 +668,40 @@ void register_bill(CLI::App& app, Cli& cli) {
                         files.push_back(std::move(f));
                         return *files.back();
                     };
-                    ExportResult r = export_invoices(ctx, o->sel, sink, !cli.g.dry_run);
+                    ExportResult r = export_invoices(ctx, o->sel, sink, !preview);
                     for (auto& f : files) {
                         f->flush();
                         if (!*f) fail(ErrorKind::Io, "writing " + *o->out + " failed");
                         f->close();
                     }
                     Output out;
-                    if (o->out) {
+                    if (o->out && !preview) {
                         if (r.batch_id) out = detail(batch_json(ctx.store, r.batch_id), batch_fields());
                         else out = records({}, batch_fields());
                     } else {
                         out.text = "";
                     }
                     out.note = r.invoices == 0 ? "nothing to export (" + r.format + ")" : control_totals(r);
+                    if (preview && !o->sel.batch) {
+                        out.note += "\npreview: nothing was recorded (no batch" + std::string(o->out ? ", no file" : "") + ")";
+                        if (!r.already.empty())
+                            out.note += "; " + std::to_string(r.already.size()) + " of these were already exported as " + r.format +
+                                        " (" + r.already.front() + (r.already.size() > 1 ? " …" : "") +
+                                        "): exporting them takes --again";
+                    } else if (o->sel.again && !r.already.empty()) {
+                        out.note += "\nexported again: " + std::to_string(r.already.size()) + " of them had been exported as " + r.format +
+                                    " before";
+                    }
                     return out;
-                });
+                };
+                if (preview) cli.read(body);
+                else cli.write(body);
             } catch (...) {
                 cleanup();
                 throw;
             }
             files.clear();
-            if (cli.g.dry_run) {
+            if (preview) {
                 for (const auto& [tmp, fin] : renames) std::remove(tmp.c_str());
                 return;
             }

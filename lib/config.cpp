@@ -406,6 +406,17 @@ void read_billing(const std::string& path, const toml::table& t, BillingSettings
             auto bv = v.value_exact<bool>();
             if (!bv) config_error(path, v, "billing.monthly_taxable must be true or false");
             b.monthly_taxable = *bv;
+        } else if (key == "remind_days") {
+            auto* arr = v.as_array();
+            if (!arr) config_error(path, v, "billing.remind_days must be an array of days past due, such as [7, 30, 60]");
+            b.remind_days.clear();
+            for (auto&& e : *arr) {
+                int d = static_cast<int>(get_int(path, e, "billing.remind_days", 1, 3650));
+                if (!b.remind_days.empty() && d <= b.remind_days.back())
+                    config_error(path, e, "billing.remind_days must go up, each day once: " + std::to_string(d) + " after " +
+                                              std::to_string(b.remind_days.back()));
+                b.remind_days.push_back(d);
+            }
         } else if (key == "items") {
             auto* it = v.as_table();
             if (!it) config_error(path, v, "billing.items must be a table of kind = \"product/service name\"");
@@ -1045,6 +1056,7 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"billing.xero_account_codes", nlohmann::ordered_json(c.billing.xero_account_codes)},
         {"billing.monthly_taxable", c.billing.monthly_taxable},
         {"billing.issue_date", c.billing.issue_date},
+        {"billing.remind_days", nlohmann::ordered_json(c.billing.remind_days)},
         {"targets", targets},
         {"chemicals", chemicals},
         {"tags", tags},

@@ -90,6 +90,8 @@ struct BillingSettings {
     std::map<std::string, std::string> income_accounts, xero_account_codes;
     bool monthly_taxable = false;               ///< flat monthly fees carry sales tax
     std::string issue_date = "today";           ///< the date invoices are issued on: today or period-end
+    /// `bill remind`: days past due at which an open invoice gets a reminder, ascending, each once.
+    std::vector<int> remind_days = {7, 30, 60};
 };
 
 /// A tag's optional definition (`[tags."Sales Followup"]`): tags are free-form, a definition only

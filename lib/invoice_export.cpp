@@ -7,7 +7,9 @@
 #include "output.h"
 #include "payment.h"
 #include "record.h"
+#include "windows_1252.h"
 
+#include <algorithm>
 #include <map>
 
 
@@ -54,6 +56,11 @@ struct Settings {
     /// against what the books hold, and a ' in front would make a second customer. Batches made
     /// before (false) guarded them like free text, and reproduce that way.
     bool verbatim_names = false;
+    /// iif: the code page of the file (utf-8 or windows-1252).
+    std::string encoding = "utf-8";
+    /// iif: a tax-exempt invoice (no taxable line, no tax) gets no 0.00 sales-tax SPL line.
+    /// Batches made before (false) had one, and reproduce that way.
+    bool no_exempt_tax_line = false;
 
     /// The settings of an export in `format`. Every named rate needs its code for the tool the
     /// export is for: an importer that got the default's code would file or charge the wrong tax.
@@ -61,7 +68,8 @@ struct Settings {
         const auto& b = c.billing;
         Settings s{b.date_format,  b.ar_account,          b.income_account,    b.tax_account,   b.tax_item,
                    b.qbo_tax_code, b.qbo_exempt_tax_code, b.xero_account_code, b.xero_tax_type, b.xero_exempt_tax_type,
-                   c.tax.rate_micro > 0 || !c.tax.rates.empty(), {}, {}, {}, b.income_accounts, b.xero_account_codes, true};
+                   c.tax.rate_micro > 0 || !c.tax.rates.empty(), {}, {}, {}, b.income_accounts, b.xero_account_codes, true,
+                   "utf-8", format == "iif"};
         if (c.tax.rates.empty()) return s;
         auto by_rate = [&](std::map<std::string, std::string>& out, const std::map<std::string, std::string>& named,
                            const std::string& fallback, const std::string& key) {
@@ -101,6 +109,8 @@ struct Settings {
                                 std::pair{"xero_account_codes", &xero_account_codes}})
             if (!map->empty()) j[key] = *map;
         if (verbatim_names) j["verbatim_names"] = true;
+        if (encoding != "utf-8") j["encoding"] = encoding;
+        if (no_exempt_tax_line) j["no_exempt_tax_line"] = true;
         return j;
     }
     static Settings parse(const std::string& text) {
@@ -122,6 +132,8 @@ struct Settings {
                                 std::pair{"xero_account_codes", &s.xero_account_codes}})
             if (j.contains(key)) *map = j.at(key).get<std::map<std::string, std::string>>();
         s.verbatim_names = j.value("verbatim_names", false);
+        s.encoding = j.value("encoding", std::string("utf-8"));
+        s.no_exempt_tax_line = j.value("no_exempt_tax_line", false);
         return s;
     }
 };
@@ -175,6 +187,11 @@ std::string iif_text(std::string s) {
 
 std::string rate_text(int64_t micro) { return format_rate(micro) + "%"; }
 
+/// UTF-8 text as windows-1252 for an IIF file; what it cannot hold is refused (see windows_1252.h).
+std::string to_cp1252(const std::string& text, const std::string& where) {
+    return to_windows_1252(text, where, ", which QuickBooks Desktop reads IIF in: change the text, or export with --encoding utf-8");
+}
+
 class Writer {
 public:
     Writer(std::string format, Settings s, bool credit_notes)
@@ -203,7 +220,11 @@ public:
         if (m_format == "qbo" && m_credit_notes) qbo_credit(inv, out);
         else if (m_format == "qbo") qbo(inv, out);
         else if (m_format == "xero") xero(inv, out);
-        else if (m_format == "iif") iif(inv, out);
+        else if (m_format == "iif" && m_s.encoding == "windows-1252") {
+            std::string text;
+            iif(inv, text);
+            out += to_cp1252(text, inv.number + " (customer " + inv.name + ")");
+        } else if (m_format == "iif") iif(inv, out);
         else if (m_format == "csv") csv(inv, out);
         else json(inv, out);
     }
@@ -282,7 +303,8 @@ private:
                    format_money(l.unit) + "\t" + iif_text(l.item) + "\t" + (l.taxable ? "Y" : "N") + "\t" +
                    us_date(l.service_date, "MM/DD/YYYY") + k_crlf;
         }
-        if (m_s.tax_columns || inv.tax != 0) {
+        bool exempt = inv.tax == 0 && std::none_of(inv.lines.begin(), inv.lines.end(), [](const XLine& l) { return l.taxable; });
+        if ((m_s.tax_columns || inv.tax != 0) && !(exempt && m_s.no_exempt_tax_line)) {
             std::string item = for_rate(m_s.tax_items, inv.tax_rate, m_s.tax_item, "tax_items", inv.number);
             out += "SPL\t\t" + type + "\t" + date + "\t" + iif_text(m_s.tax_account) + "\t\t\t" + format_money(-sign * inv.tax) +
                    "\t\t" + iif_text(item) + "\tN\t\t" + rate_text(inv.tax_rate) + "\t" + iif_text(item) + "\tN\t" + k_crlf;
@@ -361,8 +383,9 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
     bool with_lists = sel.with_lists;
     std::string expected_sha;
     if (sel.batch) {
-        if (sel.from || sel.to || sel.unexported || sel.credit_notes || sel.with_lists)
-            fail(ErrorKind::Usage, "--batch reproduces a batch as it was: no --from, --to, --unexported, --credit-notes or --with-lists");
+        if (sel.from || sel.to || sel.unexported || sel.credit_notes || sel.with_lists || sel.again || !sel.encoding.empty())
+            fail(ErrorKind::Usage, "--batch reproduces a batch as it was: no --from, --to, --unexported, --credit-notes, "
+                                   "--with-lists, --again or --encoding");
         auto& q = ctx.store.prepare("SELECT format, settings, sha256, selection FROM export_batch WHERE id = ?");
         q.bind(1, *sel.batch);
         if (!q.executeStep()) fail(ErrorKind::NotFound, "no export batch " + std::to_string(*sel.batch));
@@ -384,8 +407,16 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
     if (credit_notes && format != "qbo" && format != "xero")
         fail(ErrorKind::Usage, "--credit-notes goes with qbo or xero: the " + format + " export already holds credit notes");
     if (with_lists && format != "iif") fail(ErrorKind::Usage, "--with-lists goes with iif");
+    if (sel.again && sel.unexported) fail(ErrorKind::Usage, "--again and --unexported cannot go together");
+    if (!sel.encoding.empty() && sel.encoding != "utf-8" && sel.encoding != "windows-1252")
+        fail(ErrorKind::BadInput, "--encoding: '" + sel.encoding + "' is not utf-8 or windows-1252");
+    if (!sel.encoding.empty() && format != "iif")
+        fail(ErrorKind::Usage, "--encoding goes with iif: the " + format + " export is always UTF-8");
     r.format = format;
-    if (!sel.batch) settings = Settings::from(ctx.config, format);
+    if (!sel.batch) {
+        settings = Settings::from(ctx.config, format);
+        if (!sel.encoding.empty()) settings.encoding = sel.encoding;
+    }
 
     std::string where = "WHERE i.seq IS NOT NULL AND i.kind = ?";
     std::vector<Value> binds;
@@ -438,6 +469,45 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
         c.executeStep();
         count += c.getColumn(0).getInt64();
     }
+    // Invoices a batch of this format already holds: exporting them again by date would put
+    // them in the books twice, so it takes --again (a preview only lists them).
+    if (!sel.batch && !sel.unexported) {
+        for (const auto& kind : kinds) {
+            Statement a(ctx.store, "SELECT i.number FROM invoice i " + where +
+                                       " AND EXISTS (SELECT 1 FROM export_batch_invoice e JOIN export_batch b ON b.id = e.batch_id "
+                                       "WHERE e.invoice_id = i.id AND b.format = ?) ORDER BY i.seq");
+            a.bind(1, kind);
+            int i = 2;
+            for (const auto& b : binds) bind_value(a, i++, b);
+            bind_value(a, i, Value(format));
+            while (a.executeStep()) r.already.push_back(a.getColumn(0).getString());
+        }
+        if (record && !sel.again && !r.already.empty()) {
+            std::string names;
+            for (size_t k = 0; k < r.already.size() && k < 5; ++k) names += (k ? ", " : "") + r.already[k];
+            if (r.already.size() > 5) names += " and " + std::to_string(r.already.size() - 5) + " more";
+            fail(ErrorKind::Conflict, std::to_string(r.already.size()) + " of these were already exported as " + format + " (" + names +
+                                          "): add --again to export them again, or --unexported for only the new ones");
+        }
+    }
+
+    // windows-1252: every text the file will carry is checked before a byte is written, so a
+    // refusal leaves stdout as empty as a file that was never renamed into place.
+    if (format == "iif" && settings.encoding == "windows-1252") {
+        for (const auto& kind : kinds) {
+            Statement t(ctx.store, "SELECT i.number, coalesce(i.bill_to_name, ''), coalesce(i.bill_to_street, ''), "
+                                   "coalesce(i.bill_to_city, ''), coalesce(i.bill_to_state, ''), coalesce(i.bill_to_zip, ''), "
+                                   "i.terms, coalesce(i.reason, ''), coalesce(i.period, ''), l.description, l.item "
+                                   "FROM invoice i JOIN invoice_line l ON l.invoice_id = i.id " + where + " ORDER BY i.seq, l.position");
+            t.bind(1, kind);
+            int i = 2;
+            for (const auto& b : binds) bind_value(t, i++, b);
+            while (t.executeStep())
+                for (int c = 1; c <= 10; ++c)
+                    to_cp1252(t.getColumn(c).getString(), t.getColumn(0).getString() + " (customer " + t.getColumn(1).getString() + ")");
+        }
+    }
+
     int files = format == "xero" && count > k_xero_invoices_per_file
                     ? static_cast<int>((count + k_xero_invoices_per_file - 1) / k_xero_invoices_per_file)
                     : 1;
@@ -485,6 +555,7 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
         lists = std::string("!ACCNT\tNAME\tACCNTTYPE\tDESC") + k_crlf;
         for (const auto& [name, type] : accounts) lists += "ACCNT\t" + iif_text(name) + "\t" + type + "\t" + k_crlf;
         lists += std::string("!INVITEM\tNAME\tINVITEMTYPE\tDESC\tACCNT\tPRICE\tTAXABLE") + k_crlf + item_rows + tax_rows;
+        if (settings.encoding == "windows-1252") lists = to_cp1252(lists, "the account and item lists (billing.*_account, items)");
     }
 
     Writer w(format, settings, credit_notes);

@@ -27,6 +27,12 @@ struct ExportSelection {
     /// The money records instead of the invoices: payments, credit applied, refunds, write-offs
     /// (lib/payment.h, export_payments).
     bool payments = false;
+    /// Export invoices that a batch of this format already holds (by date range or all): without
+    /// it such an export is refused, so the books never get an invoice twice by accident.
+    bool again = false;
+    /// iif: "utf-8" (the default) or "windows-1252", the code page QuickBooks Desktop reads IIF in.
+    /// Empty: utf-8.
+    std::string encoding;
 };
 
 struct ExportFile {
@@ -48,6 +54,9 @@ struct ExportResult {
     /// An export of payments (export_payments): `invoices` counts its records (payments, credit
     /// applications, refunds, write-offs), `lines` its rows, `total` the money received.
     bool payments = false;
+    /// Numbers of the exported invoices that a batch of this format already holds (not with
+    /// --unexported or --batch, which choose by batch).
+    std::vector<std::string> already;
 };
 
 /// Where the bytes go: called once per file before it is written, with its index (0-based)
@@ -61,6 +70,9 @@ constexpr int64_t k_xero_invoices_per_file = 500;
 /// of the same format already sent it (then its credit note goes out too); one that was never
 /// sent stays out, and so does its credit note, so the books never see either. Reproducing a batch (selection.batch)
 /// records nothing and fails with Conflict when the bytes differ from the recorded checksum.
+/// An export that would record a batch is refused (Conflict, before a byte is written) when it
+/// holds invoices a batch of the format already holds, unless selection.again; a preview
+/// (`record` false) goes ahead and lists them in ExportResult::already.
 ExportResult export_invoices(Context& ctx, const ExportSelection& selection, const ExportSink& sink, bool record);
 
 Json batch_json(Store& store, int64_t id);

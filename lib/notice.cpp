@@ -145,4 +145,26 @@ std::vector<int64_t> queue_customer_notice(Context& ctx, const std::string& kind
     return ids;
 }
 
+std::optional<int64_t> queue_notice_to(Context& ctx, const std::string& kind, const std::string& channel, int64_t customer_id,
+                                       const std::string& recipient, const std::string& subject, const std::string& body,
+                                       const std::string& key) {
+    std::string now = format_instant(ctx.now());
+    auto& q = ctx.store.prepare(
+        "INSERT INTO notice (kind, channel, recipient, customer_id, subject, body, next_attempt_at, dedupe_key, created_at, status) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT (dedupe_key) DO NOTHING");
+    q.bind(1, kind);
+    q.bind(2, channel);
+    q.bind(3, recipient);
+    q.bind(4, customer_id);
+    q.bind(5, subject);
+    q.bind(6, body);
+    q.bind(7, now);
+    q.bind(8, key + ":" + recipient);
+    q.bind(9, now);
+    if (q.exec() != 1) return std::nullopt;
+    int64_t id = ctx.store.last_insert_id();
+    record_change(ctx, "notice", id, nullptr, row_json(ctx.store, "notice", id));
+    return id;
+}
+
 }  // namespace pom

@@ -22,6 +22,12 @@ std::vector<int64_t> queue_customer_notice(Context& ctx, const std::string& kind
                                            std::optional<int64_t> appointment_id, const std::string& subject,
                                            const std::string& body, const std::string& key);
 
+/// Queues one message to one recipient, once per `key` and recipient. Returns its id, or nothing
+/// when that key and recipient were queued before.
+std::optional<int64_t> queue_notice_to(Context& ctx, const std::string& kind, const std::string& channel, int64_t customer_id,
+                                       const std::string& recipient, const std::string& subject, const std::string& body,
+                                       const std::string& key);
+
 /// Fills {placeholders} of a template; unknown placeholders are left as they are. A sentence (up
 /// to ". " or the end of its line) holding {company_phone} while the company has no phone is
 /// left out, and so is a line it leaves empty: no "Call us at .".

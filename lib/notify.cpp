@@ -139,7 +139,10 @@ std::string notice_message(const Config& config, const Notice& n) {
     if (!config.company.email.empty())
         m += "From: " + encode_header(header_value(config.company.name)) + " <" + header_value(config.company.email) + ">\n";
     m += "Subject: " + encode_header(header_value(n.subject)) + "\n";
-    m += "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n";
+    // An invoice goes out as the page `bill show --format html` prints; everything else is text.
+    bool html = n.body.rfind("<!DOCTYPE html>", 0) == 0;
+    m += std::string("MIME-Version: 1.0\nContent-Type: ") + (html ? "text/html" : "text/plain") +
+         "; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n";
     m += n.body;
     if (m.back() != '\n') m += '\n';
     return m;

@@ -315,6 +315,9 @@ ExportResult export_payments(Context& ctx, const ExportSelection& sel, const Exp
     } else {
         if (sel.credit_notes) fail(ErrorKind::Usage, "--credit-notes and --payments cannot go together");
         if (sel.with_lists) fail(ErrorKind::Usage, "--with-lists goes with invoices, not --payments");
+        if (sel.again) fail(ErrorKind::Usage, "--again goes with invoices, not --payments");
+        if (!sel.encoding.empty() && sel.encoding != "utf-8")
+            fail(ErrorKind::Usage, "--encoding goes with invoices; --payments files are UTF-8");
         settings = PaySettings::from(ctx.config);
     }
     static const std::vector<std::string> formats = {"csv", "json", "qbo", "iif", "xero"};

@@ -133,6 +133,11 @@ const std::vector<Rule>& rules() {
         {"bill statement", "nyyyy"},
         {"bill export", "nnnyy"},
         {"bill batches", "nnnyy"},
+        // The books' read side (the manager's too); invoices already issued may go out from the office.
+        {"bill tax-report", "nnyyy"},
+        {"bill revenue", "nnyyy"},
+        {"bill send", "nyyyy"},
+        {"bill remind", "nyyyy"},
         {"tag add", "nyyny"},
         {"tag rm", "nyyny"},
         {"tag list", "nyyyy"},
