@@ -63,4 +63,8 @@ const char* schema_v12_sql();
 /// appointment.pinned.
 const char* schema_v13_sql();
 
+/// SQLite's migration 14 on PostgreSQL: billing_plan.visits, billable_line.appointment_id, and
+/// negative amounts on adjustment (discount) lines of invoice_line.
+const char* schema_v14_sql();
+
 }  // namespace pom::pg
