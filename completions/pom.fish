@@ -29,7 +29,7 @@ function __pom_subcommands
         case 'pom notify'
             printf '%s\n' list show send retry
         case 'pom bill'
-            printf '%s\n' plan extra lines run issue list show aging void credit pay export batches
+            printf '%s\n' plan extra lines run issue list show aging discount adjust void credit pay export batches
         case 'pom bill plan'
             printf '%s\n' set show
         case 'pom bill extra'
@@ -161,7 +161,7 @@ function __pom_value_options
         case 'pom notify send'
             printf '%s\n' -- --limit
         case 'pom bill plan set'
-            printf '%s\n' -- --customer --per-visit --monthly --monthly-billing --monthly-description --start --chemicals --parts --terms --tax-rate
+            printf '%s\n' -- --customer --per-visit --monthly --monthly-billing --monthly-description --start --chemicals --parts --visits --terms --tax-rate
         case 'pom bill plan show'
             printf '%s\n' -- --customer
         case 'pom bill extra add'
@@ -178,6 +178,10 @@ function __pom_value_options
             printf '%s\n' -- --format
         case 'pom bill aging'
             printf '%s\n' -- --as-of
+        case 'pom bill discount'
+            printf '%s\n' -- --reason --amount --percent
+        case 'pom bill adjust'
+            printf '%s\n' -- --reason --amount
         case 'pom bill void'
             printf '%s\n' -- --reason
         case 'pom bill credit'
@@ -907,6 +911,8 @@ complete -c pom -n '__pom_is \'pom bill\'' -a issue -d 'Issue draft invoices: ea
 complete -c pom -n '__pom_is \'pom bill\'' -a list -d 'List invoices and credit notes (issued by number, then drafts)'
 complete -c pom -n '__pom_is \'pom bill\'' -a show -d 'The invoice as the customer receives it'
 complete -c pom -n '__pom_is \'pom bill\'' -a aging -d 'Open balances per customer by days past due, with totals'
+complete -c pom -n '__pom_is \'pom bill\'' -a discount -d 'A discount line on a draft: --percent or --amount, with a reason; tax shrinks with it'
+complete -c pom -n '__pom_is \'pom bill\'' -a adjust -d 'An adjustment line on a draft (negative reduces), with a reason; never below zero in total'
 complete -c pom -n '__pom_is \'pom bill\'' -a void -d 'Void an invoice: a draft is discarded, an issued one gets a credit note reversing it'
 complete -c pom -n '__pom_is \'pom bill\'' -a credit -d 'A partial credit note: some lines of an invoice, or an amount'
 complete -c pom -n '__pom_is \'pom bill\'' -a pay -d 'Record a payment of an issued invoice (partial too)'
@@ -930,6 +936,7 @@ complete -c pom -n '__pom_is \'pom bill plan set\'' -l monthly-description -x -d
 complete -c pom -n '__pom_is \'pom bill plan set\'' -l start -x -d 'First day of the plan; monthly fees start with its month'
 complete -c pom -n '__pom_is \'pom bill plan set\'' -l chemicals -x -a 'billed included' -d 'Chemicals used: billed or included in the price'
 complete -c pom -n '__pom_is \'pom bill plan set\'' -l parts -x -a 'billed included' -d 'Parts used: billed or included in the price'
+complete -c pom -n '__pom_is \'pom bill plan set\'' -l visits -x -a 'billed included' -d 'Visits: billed on top of the flat monthly fee, or included in it'
 complete -c pom -n '__pom_is \'pom bill plan set\'' -l terms -x -d 'Payment terms: "net 15", "due on receipt" (empty: the company\'s default)'
 complete -c pom -n '__pom_is \'pom bill plan set\'' -l tax-exempt -l no-tax-exempt -d 'The customer pays no sales tax'
 complete -c pom -n '__pom_is \'pom bill plan set\'' -l tax-rate -x -d 'A named rate from [tax.rates] (empty: the default rate)'
@@ -964,6 +971,7 @@ complete -c pom -n '__pom_is \'pom bill run\'' -l period -x -d 'A month: 2026-11
 complete -c pom -n '__pom_is \'pom bill run\'' -l through -x -d 'Every unbilled line up to this day'
 complete -c pom -n '__pom_is \'pom bill run\'' -l customer -x -a '(__pom_ids customer)' -d 'Only this customer: id, ref or name'
 complete -c pom -n '__pom_is \'pom bill run\'' -l issue -d 'Issue the invoices made (numbers them)'
+complete -c pom -n '__pom_is \'pom bill run\'' -l force -d 'Bill a period that has not ended as if it had (its monthly fees in arrears)'
 complete -c pom -n '__pom_is \'pom bill run\'' -l issue-date -x -d 'With --issue: the invoices\' date (default: billing.issue_date, today or period-end)'
 
 # pom bill issue
@@ -988,6 +996,17 @@ complete -c pom -n '__pom_is \'pom bill show\'' -l format -x -a 'text html json'
 # pom bill aging
 complete -c pom -n '__pom_is \'pom bill aging\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom bill aging\'' -l as-of -x -d 'The day to age at (default today)'
+
+# pom bill discount
+complete -c pom -n '__pom_is \'pom bill discount\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill discount\'' -l reason -x -d 'Why (printed on the line)'
+complete -c pom -n '__pom_is \'pom bill discount\'' -l amount -x -d 'The discount: an amount off (10.00)'
+complete -c pom -n '__pom_is \'pom bill discount\'' -l percent -x -d 'The discount: a percentage of the draft\'s lines (10, 12.5)'
+
+# pom bill adjust
+complete -c pom -n '__pom_is \'pom bill adjust\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill adjust\'' -l reason -x -d 'Why (printed on the line)'
+complete -c pom -n '__pom_is \'pom bill adjust\'' -l amount -x -d 'The adjustment: negative reduces (--amount=-10.00), positive adds'
 
 # pom bill void
 complete -c pom -n '__pom_is \'pom bill void\'' -s h -l help -d 'Print this help message and exit'
@@ -1067,7 +1086,7 @@ complete -c pom -n '__pom_is \'pom quote\'' -s h -l help -d 'Print this help mes
 # pom quote add
 complete -c pom -n '__pom_is \'pom quote add\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom quote add\'' -l customer -x -a '(__pom_ids customer)' -d 'Customer id, ref or name'
-complete -c pom -n '__pom_is \'pom quote add\'' -l line -x -d 'A line: "description|quantity|unit price" (repeat)'
+complete -c pom -n '__pom_is \'pom quote add\'' -l line -x -d 'A line: "description|quantity|unit price" (repeat); add |taxable for sales tax, |monthly or |per-visit=TYPE for a price of the customer\'s plan'
 complete -c pom -n '__pom_is \'pom quote add\'' -l valid-days -x -d 'Days the quote stays valid once sent (default: config sales.quote_valid_days)'
 complete -c pom -n '__pom_is \'pom quote add\'' -l terms -x -d 'Terms or contract text the customer accepts'
 
@@ -1077,6 +1096,8 @@ complete -c pom -n '__pom_is \'pom quote send\'' -l by-hand -d 'It was handed ov
 
 # pom quote accept
 complete -c pom -n '__pom_is \'pom quote accept\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom quote accept\'' -l plan -d 'Set the customer\'s billing plan from the quote\'s plan lines (monthly fee, per-visit prices)'
+complete -c pom -n '__pom_is \'pom quote accept\'' -l bill -d 'The quote\'s one-off lines become billable lines (the next bill run bills them, once)'
 
 # pom quote decline
 complete -c pom -n '__pom_is \'pom quote decline\'' -s h -l help -d 'Print this help message and exit'
