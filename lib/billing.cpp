@@ -1438,13 +1438,11 @@ void adjust_draft(Context& ctx, int64_t id, const AdjustFields& f) {
     if (f.percent_micro) {
         if (*f.percent_micro <= 0 || *f.percent_micro > k_million) fail(ErrorKind::BadInput, "--percent: more than 0, at most 100");
         amount = -round_div(static_cast<WideInt>(taxable_base + exempt_base) * *f.percent_micro, k_million, mode);
-        label = "Discount " + format_rate(*f.percent_micro) + " %";
+        label = format_rate(*f.percent_micro) + " % off: ";
     } else if (f.discount) {
         amount = *f.amount < 0 ? *f.amount : -*f.amount;  // a discount reduces, whichever sign was typed
-        label = "Discount";
     } else {
         amount = *f.amount;
-        label = "Adjustment";
     }
     if (amount == 0) fail(ErrorKind::BadInput, std::string(f.percent_micro ? "--percent" : "--amount") + ": the " + verb + " comes to 0.00");
     // Shared between the taxable and the exempt lines as they stand, so that a discount reduces
@@ -1456,7 +1454,8 @@ void adjust_draft(Context& ctx, int64_t id, const AdjustFields& f) {
     l.kind = "adjustment";
     l.item = f.discount ? (ctx.config.billing.items.count("discount") ? ctx.config.billing.items.at("discount") : "Discount")
                         : item_name(ctx.config, "adjustment", "");
-    l.description = label + ": " + f.reason;
+    // The item says Discount or Adjustment; the description says why (and how much, in percent).
+    l.description = label + f.reason;
     l.service_date = format_date(std::min(ctx.today(), parse_date(h.period_end, "period_end")));
     std::vector<Cents> old_tax;
     for (const auto& x : lines) old_tax.push_back(x.tax);

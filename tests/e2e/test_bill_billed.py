@@ -180,8 +180,8 @@ class Discounts(Base):
         self.validate("invoice-detail", d)
         self.assertAddsUp(d)
         self.assertEqual([(l["kind"], l["item"], l["description"], l["amount"], l["taxable"], l["tax"]) for l in d["line_items"][2:]],
-                         [("adjustment", "Discount", "Discount 10 %: loyal customer", "-10.00", True, "-0.86"),
-                          ("adjustment", "Discount", "Discount 10 %: loyal customer", "-5.00", False, "0.00")])
+                         [("adjustment", "Discount", "10 % off: loyal customer", "-10.00", True, "-0.86"),
+                          ("adjustment", "Discount", "10 % off: loyal customer", "-5.00", False, "0.00")])
         inv = self.json("bill", "adjust", str(inv["id"]), "--amount", "-2.00", "--reason", "rounding")[0]
         self.assertEqual(inv["subtotal"], "133.00")
         self.assertAddsUp(self.detail(inv["id"]))
