@@ -816,7 +816,9 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o, std::vector
     auto plans = load_plans(ctx.store, o.customer_id);
     // A month is billed in arrears once it is over: before that its fee waits for a later run,
     // unless forced (a customer who leaves mid-month is billed the month now).
-    bool month_open = !o.force && last_day(ym) >= ctx.today();
+    // The last month that is over is the one before today's.
+    date::year_month last_ended = month_of(ctx.today()) - date::months{1};
+    bool month_open = !o.force && ym > last_ended;
     bool held_back = false;
 
     // 1. The flat monthly fees due by this period: in arrears the period's month, in advance the
@@ -825,7 +827,7 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o, std::vector
         if (!plan.exists || !plan.monthly) continue;
         date::year_month covered = plan.timing == "advance" ? ym + date::months{1} : ym;
         if (plan.timing != "advance" && month_open) {
-            covered = ym - date::months{1};
+            covered = last_ended;
             if (month_of(parse_date(plan.starts_on, "starts_on")) <= ym) held_back = true;
         }
         date::year_month m = month_of(parse_date(plan.starts_on, "starts_on"));

@@ -266,6 +266,13 @@ class PeriodNotEnded(Base):
                          ["Monthly pool service, October 2026", "Monthly pool service, November 2026"])
         self.assertEqual(self.json("bill", "run", "--period", "2026-11", "--force"), [])
 
+    def test_a_period_ahead_bills_no_month_that_has_not_ended(self):
+        self.ok("bill", "plan", "set", "--customer", "C-1", "--monthly", "180", "--start", "2026-10-01")
+        r = self.pom("bill", "run", "--period", "2026-12")
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("2026-12 has not ended", r.err)
+        self.assertEqual([l["description"] for l in self.lines()], ["Monthly pool service, October 2026"])
+
     def test_a_month_that_has_ended_is_billed_without_force(self):
         self.ok("bill", "plan", "set", "--customer", "C-1", "--monthly", "180", "--start", "2026-10-01")
         r = self.pom("bill", "run", "--period", "2026-10")
