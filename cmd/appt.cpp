@@ -609,7 +609,8 @@ void register_appt(CLI::App& app, Cli& cli) {
                     if (follow_id) ids.push_back(*follow_id);
                     return appointment_rows(ctx.store, ids);
                 }
-                change_status(ctx, id, to, c);
+                if (to == "completed") complete_appointment(ctx, id, c);
+                else change_status(ctx, id, to, c);
                 return status_result(ctx.store, id);
             });
         });

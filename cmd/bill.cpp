@@ -112,6 +112,8 @@ void register_bill(CLI::App& app, Cli& cli) {
         add_opt(set, "--chemicals", o->f.chemicals, "Chemicals used: billed or included in the price")
             ->check(CLI::IsMember({"billed", "included"}));
         add_opt(set, "--parts", o->f.parts, "Parts used: billed or included in the price")->check(CLI::IsMember({"billed", "included"}));
+        add_opt(set, "--visits", o->f.visits, "Visits: billed on top of the flat monthly fee, or included in it")
+            ->check(CLI::IsMember({"billed", "included"}));
         add_opt(set, "--terms", o->f.terms, "Payment terms: \"net 15\", \"due on receipt\" (empty: the company's default)");
         add_bool(set, "--tax-exempt,!--no-tax-exempt", o->f.tax_exempt, "The customer pays no sales tax");
         add_opt(set, "--tax-rate", o->f.tax_rate, "A named rate from [tax.rates] (empty: the default rate)");
@@ -199,14 +201,17 @@ void register_bill(CLI::App& app, Cli& cli) {
         add_opt(run, "--through", o->r.through, "Every unbilled line up to this day");
         add_opt(run, "--customer", o->customer, "Only this customer: id, ref or name");
         run->add_flag("--issue", o->r.issue, "Issue the invoices made (numbers them)");
+        run->add_flag("--force", o->r.force, "Bill a period that has not ended as if it had (its monthly fees in arrears)");
         add_opt(run, "--issue-date", o->r.issue_date, "With --issue: the invoices' date (default: billing.issue_date, today or period-end)");
         run->callback([&cli, o] {
             cli.write([&](Context& ctx) {
                 RunOptions r = o->r;
                 if (o->customer) r.customer_id = resolve_customer(ctx.store, *o->customer);
-                auto ids = run_invoices(ctx, r);
+                std::vector<std::string> notes;
+                auto ids = run_invoices(ctx, r, &notes);
                 Output out = invoice_rows(ctx, ids);
                 out.note = std::to_string(ids.size()) + (ids.size() == 1 ? " invoice" : " invoices") + (r.issue ? " issued" : " drafted");
+                for (const auto& n : notes) out.note += "\n" + n;
                 return out;
             });
         });
@@ -301,6 +306,37 @@ void register_bill(CLI::App& app, Cli& cli) {
                 return out;
             });
         });
+    }
+
+    // ---- discounts and adjustments on drafts
+    {
+        struct AdjustCli {
+            std::string key, reason;
+            std::optional<std::string> amount, percent;
+        };
+        auto add_adjust = [&](const char* name, const char* help, bool discount) {
+            auto o = std::make_shared<AdjustCli>();
+            auto* sub = cmd->add_subcommand(name, help);
+            sub->add_option("INVOICE", o->key, "Draft invoice id")->required();
+            sub->add_option("--reason", o->reason, "Why (printed on the line)")->required();
+            add_opt(sub, "--amount", o->amount,
+                    discount ? "The discount: an amount off (10.00)" : "The adjustment: negative reduces (--amount=-10.00), positive adds");
+            if (discount) add_opt(sub, "--percent", o->percent, "The discount: a percentage of the draft's lines (10, 12.5)");
+            sub->callback([&cli, o, discount] {
+                cli.write([&](Context& ctx) {
+                    AdjustFields f;
+                    f.discount = discount;
+                    f.reason = o->reason;
+                    if (o->amount) f.amount = parse_money(*o->amount, "--amount", true);
+                    if (o->percent) f.percent_micro = parse_milli(*o->percent, "--percent") * 10;
+                    int64_t id = resolve_invoice(ctx.store, o->key);
+                    adjust_draft(ctx, id, f);
+                    return invoice_rows(ctx, {id});
+                });
+            });
+        };
+        add_adjust("discount", "A discount line on a draft: --percent or --amount, with a reason; tax shrinks with it", true);
+        add_adjust("adjust", "An adjustment line on a draft (negative reduces), with a reason; never below zero in total", false);
     }
 
     // ---- void, credit, pay

@@ -23,7 +23,11 @@ std::string rules_note(const std::vector<RuleApplied>& rules, const std::string&
     return note;
 }
 
-Output quote_row(Store& store, int64_t id) { return detail(quote_json(get_quote(store, id)), quote_fields()); }
+Output quote_row(Context& ctx, int64_t id) {
+    Quote q = get_quote(ctx.store, id);
+    price_quote(ctx, q);
+    return detail(quote_json(q), quote_fields());
+}
 
 }  // namespace
 
@@ -41,7 +45,8 @@ void register_quote(CLI::App& app, Cli& cli) {
         auto o = std::make_shared<AddOptions>();
         auto* sub = cmd->add_subcommand("add", "Add a draft quote; prints it");
         sub->add_option("--customer", o->customer, "Customer id, ref or name")->required();
-        sub->add_option("--line", o->lines, "A line: \"description|quantity|unit price\" (repeat)")->required();
+        sub->add_option("--line", o->lines, "A line: \"description|quantity|unit price\" (repeat); add |taxable for sales tax, "
+                        "|monthly or |per-visit=TYPE for a price of the customer's plan")->required();
         add_opt(sub, "--valid-days", o->valid_days, "Days the quote stays valid once sent (default: config sales.quote_valid_days)");
         sub->add_option("--terms", o->terms, "Terms or contract text the customer accepts");
         sub->callback([&cli, o] {
@@ -49,7 +54,7 @@ void register_quote(CLI::App& app, Cli& cli) {
                 int64_t customer = resolve_customer(ctx.store, o->customer);
                 std::vector<QuoteLine> lines;
                 for (const auto& l : o->lines) lines.push_back(parse_quote_line(l));
-                return quote_row(ctx.store, add_quote(ctx, customer, lines, o->valid_days, o->terms));
+                return quote_row(ctx, add_quote(ctx, customer, lines, o->valid_days, o->terms));
             });
         });
     }
@@ -66,7 +71,7 @@ void register_quote(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t id = parse_id(o->id, "ID");
                 auto r = send_quote(ctx, id, o->by_hand);
-                Output out = quote_row(ctx.store, id);
+                Output out = quote_row(ctx, id);
                 out.note = rules_note(r.rules, o->by_hand ? "sent by hand"
                                                           : "queued " + std::to_string(r.notices.size()) + " email" +
                                                                 (r.notices.size() == 1 ? "" : "s") + " (pom notify send delivers them)");
@@ -75,14 +80,20 @@ void register_quote(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto id = std::make_shared<std::string>();
+        struct AcceptCli {
+            std::string id;
+            AcceptOptions o;
+        };
+        auto a = std::make_shared<AcceptCli>();
         auto* sub = cmd->add_subcommand("accept", "The customer accepted a sent quote; runs the quote_accepted tag rules");
-        sub->add_option("ID", *id, "Quote id")->required();
-        sub->callback([&cli, id] {
+        sub->add_option("ID", a->id, "Quote id")->required();
+        sub->add_flag("--plan", a->o.plan, "Set the customer's billing plan from the quote's plan lines (monthly fee, per-visit prices)");
+        sub->add_flag("--bill", a->o.bill, "The quote's one-off lines become billable lines (the next bill run bills them, once)");
+        sub->callback([&cli, a] {
             cli.write([&](Context& ctx) {
-                int64_t qid = parse_id(*id, "ID");
-                auto r = accept_quote(ctx, qid);
-                Output out = quote_row(ctx.store, qid);
+                int64_t qid = parse_id(a->id, "ID");
+                auto r = accept_quote(ctx, qid, a->o);
+                Output out = quote_row(ctx, qid);
                 out.note = rules_note(r.rules, "");
                 return out;
             });
@@ -100,7 +111,7 @@ void register_quote(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t qid = parse_id(o->id, "ID");
                 auto r = decline_quote(ctx, qid, o->reason);
-                Output out = quote_row(ctx.store, qid);
+                Output out = quote_row(ctx, qid);
                 out.note = rules_note(r.rules, "");
                 return out;
             });
@@ -127,7 +138,10 @@ void register_quote(CLI::App& app, Cli& cli) {
                 f.open = o->open;
                 f.limit = o->limit;
                 std::vector<Json> rows;
-                for (const auto& q : list_quotes(ctx.store, f)) rows.push_back(quote_json(q));
+                for (auto& q : list_quotes(ctx.store, f)) {
+                    price_quote(ctx, q);
+                    rows.push_back(quote_json(q));
+                }
                 return records(std::move(rows), quote_fields(), k_table);
             });
         });
@@ -144,6 +158,7 @@ void register_quote(CLI::App& app, Cli& cli) {
         sub->callback([&cli, o] {
             cli.read([&](Context& ctx) {
                 Quote q = get_quote(ctx.store, parse_id(o->id, "ID"));
+                price_quote(ctx, q);
                 Output out = detail(quote_json(q), quote_fields());
                 if (o->format) out.text = *o->format == "html" ? quote_html(ctx.config, q) : quote_text(ctx.config, q);
                 return out;

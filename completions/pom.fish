@@ -29,7 +29,7 @@ function __pom_subcommands
         case 'pom notify'
             printf '%s\n' list show send retry
         case 'pom bill'
-            printf '%s\n' plan extra lines run issue list show aging void credit pay tax-report revenue send remind export batches
+            printf '%s\n' plan extra lines run issue list show aging discount adjust void credit pay apply-credit refund write-off payments statement tax-report revenue send remind export batches
         case 'pom bill plan'
             printf '%s\n' set show
         case 'pom bill extra'
@@ -66,6 +66,8 @@ function __pom_value_options
             printf '%s\n' -- --status --search --tag --limit
         case 'pom customer edit'
             printf '%s\n' -- --name --company --ref --status --email --phone --opt-in --opt-out --street --city --state --zip --notes --tag
+        case 'pom customer import'
+            printf '%s\n' -- --map
         case 'pom customer timeline'
             printf '%s\n' -- --last
         case 'pom pool add'
@@ -161,7 +163,7 @@ function __pom_value_options
         case 'pom notify send'
             printf '%s\n' -- --limit
         case 'pom bill plan set'
-            printf '%s\n' -- --customer --per-visit --monthly --monthly-billing --monthly-description --start --chemicals --parts --terms --tax-rate
+            printf '%s\n' -- --customer --per-visit --monthly --monthly-billing --monthly-description --start --chemicals --parts --visits --terms --tax-rate
         case 'pom bill plan show'
             printf '%s\n' -- --customer
         case 'pom bill extra add'
@@ -178,12 +180,26 @@ function __pom_value_options
             printf '%s\n' -- --format
         case 'pom bill aging'
             printf '%s\n' -- --as-of
+        case 'pom bill discount'
+            printf '%s\n' -- --reason --amount --percent
+        case 'pom bill adjust'
+            printf '%s\n' -- --reason --amount
         case 'pom bill void'
             printf '%s\n' -- --reason
         case 'pom bill credit'
             printf '%s\n' -- --reason --line --amount
         case 'pom bill pay'
-            printf '%s\n' -- --amount --method --date --ref --reason
+            printf '%s\n' -- --amount --method --date --ref --reason --customer --invoice
+        case 'pom bill apply-credit'
+            printf '%s\n' -- --amount --date
+        case 'pom bill refund'
+            printf '%s\n' -- --amount --method --reason --date --ref
+        case 'pom bill write-off'
+            printf '%s\n' -- --amount --reason --date
+        case 'pom bill payments'
+            printf '%s\n' -- --from --to --method --customer --ref
+        case 'pom bill statement'
+            printf '%s\n' -- --from --to --format
         case 'pom bill tax-report'
             printf '%s\n' -- --from --to --by
         case 'pom bill revenue'
@@ -332,7 +348,7 @@ complete -c pom -n '__pom_is \'pom customer\'' -a add -d 'Add a customer; prints
 complete -c pom -n '__pom_is \'pom customer\'' -a list -d 'List customers, by name'
 complete -c pom -n '__pom_is \'pom customer\'' -a show -d 'Show one customer with contacts, tags and pools'
 complete -c pom -n '__pom_is \'pom customer\'' -a edit -d 'Change a customer; prints the record'
-complete -c pom -n '__pom_is \'pom customer\'' -a import -d 'Add or update customers from CSV, matched by ref (all rows or none)'
+complete -c pom -n '__pom_is \'pom customer\'' -a import -d 'Add or update customers from CSV, matched by ref (all rows or none; --dry-run: what each row would do)'
 complete -c pom -n '__pom_is \'pom customer\'' -a timeline -d 'Everything about a customer in time order: status and tags, quotes, visits, services, tickets, callbacks, notes, invoices'
 complete -c pom -n '__pom_is \'pom customer\'' -s h -l help -d 'Print this help message and exit'
 
@@ -384,6 +400,8 @@ complete -c pom -n '__pom_is \'pom customer edit\'' -x -a '(__pom_ids customer)'
 
 # pom customer import
 complete -c pom -n '__pom_is \'pom customer import\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom customer import\'' -l map -x -d 'Read the file\'s column as one of pom\'s: "Customer ID=ref,Full Name=name" (repeat or separate by commas)'
+complete -c pom -n '__pom_is \'pom customer import\'' -l ignore-unknown -d 'Skip columns pom does not know (named in the result) instead of refusing'
 complete -c pom -n '__pom_is \'pom customer import\'' -F
 
 # pom customer timeline
@@ -911,9 +929,16 @@ complete -c pom -n '__pom_is \'pom bill\'' -a issue -d 'Issue draft invoices: ea
 complete -c pom -n '__pom_is \'pom bill\'' -a list -d 'List invoices and credit notes (issued by number, then drafts)'
 complete -c pom -n '__pom_is \'pom bill\'' -a show -d 'The invoice as the customer receives it'
 complete -c pom -n '__pom_is \'pom bill\'' -a aging -d 'Open balances per customer by days past due, with totals'
+complete -c pom -n '__pom_is \'pom bill\'' -a discount -d 'A discount line on a draft: --percent or --amount, with a reason; tax shrinks with it'
+complete -c pom -n '__pom_is \'pom bill\'' -a adjust -d 'An adjustment line on a draft (negative reduces), with a reason; never below zero in total'
 complete -c pom -n '__pom_is \'pom bill\'' -a void -d 'Void an invoice: a draft is discarded, an issued one gets a credit note reversing it'
 complete -c pom -n '__pom_is \'pom bill\'' -a credit -d 'A partial credit note: some lines of an invoice, or an amount'
-complete -c pom -n '__pom_is \'pom bill\'' -a pay -d 'Record a payment of an issued invoice (partial too)'
+complete -c pom -n '__pom_is \'pom bill\'' -a pay -d 'Record a payment of an issued invoice (partial too), or of a customer over several invoices'
+complete -c pom -n '__pom_is \'pom bill\'' -a apply-credit -d 'Apply the customer\'s credit (unapplied payments, credit-note surplus) to an open invoice'
+complete -c pom -n '__pom_is \'pom bill\'' -a refund -d 'Pay a customer\'s credit back to them'
+complete -c pom -n '__pom_is \'pom bill\'' -a write-off -d 'Close (part of) an invoice\'s balance into the write-off account ([billing] write_off_account)'
+complete -c pom -n '__pom_is \'pom bill\'' -a payments -d 'The deposit report: payments received with their applications; --totals per method and reference'
+complete -c pom -n '__pom_is \'pom bill\'' -a statement -d 'A customer\'s statement: opening balance, every invoice, payment, credit, refund and write-off, closing balance'
 complete -c pom -n '__pom_is \'pom bill\'' -a tax-report -d 'Sales tax collected by rate and month: taxable and exempt sales, credits netted'
 complete -c pom -n '__pom_is \'pom bill\'' -a revenue -d 'What was billed in a period, by month, customer, service type or worker'
 complete -c pom -n '__pom_is \'pom bill\'' -a send -d 'Queue invoices to the customer\'s billing email (HTML, as bill show prints it)'
@@ -938,6 +963,7 @@ complete -c pom -n '__pom_is \'pom bill plan set\'' -l monthly-description -x -d
 complete -c pom -n '__pom_is \'pom bill plan set\'' -l start -x -d 'First day of the plan; monthly fees start with its month'
 complete -c pom -n '__pom_is \'pom bill plan set\'' -l chemicals -x -a 'billed included' -d 'Chemicals used: billed or included in the price'
 complete -c pom -n '__pom_is \'pom bill plan set\'' -l parts -x -a 'billed included' -d 'Parts used: billed or included in the price'
+complete -c pom -n '__pom_is \'pom bill plan set\'' -l visits -x -a 'billed included' -d 'Visits: billed on top of the flat monthly fee, or included in it'
 complete -c pom -n '__pom_is \'pom bill plan set\'' -l terms -x -d 'Payment terms: "net 15", "due on receipt" (empty: the company\'s default)'
 complete -c pom -n '__pom_is \'pom bill plan set\'' -l tax-exempt -l no-tax-exempt -d 'The customer pays no sales tax'
 complete -c pom -n '__pom_is \'pom bill plan set\'' -l tax-rate -x -d 'A named rate from [tax.rates] (empty: the default rate)'
@@ -972,6 +998,7 @@ complete -c pom -n '__pom_is \'pom bill run\'' -l period -x -d 'A month: 2026-11
 complete -c pom -n '__pom_is \'pom bill run\'' -l through -x -d 'Every unbilled line up to this day'
 complete -c pom -n '__pom_is \'pom bill run\'' -l customer -x -a '(__pom_ids customer)' -d 'Only this customer: id, ref or name'
 complete -c pom -n '__pom_is \'pom bill run\'' -l issue -d 'Issue the invoices made (numbers them)'
+complete -c pom -n '__pom_is \'pom bill run\'' -l force -d 'Bill a period that has not ended as if it had (its monthly fees in arrears)'
 complete -c pom -n '__pom_is \'pom bill run\'' -l issue-date -x -d 'With --issue: the invoices\' date (default: billing.issue_date, today or period-end)'
 
 # pom bill issue
@@ -997,6 +1024,17 @@ complete -c pom -n '__pom_is \'pom bill show\'' -l format -x -a 'text html json'
 complete -c pom -n '__pom_is \'pom bill aging\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom bill aging\'' -l as-of -x -d 'The day to age at (default today)'
 
+# pom bill discount
+complete -c pom -n '__pom_is \'pom bill discount\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill discount\'' -l reason -x -d 'Why (printed on the line)'
+complete -c pom -n '__pom_is \'pom bill discount\'' -l amount -x -d 'The discount: an amount off (10.00)'
+complete -c pom -n '__pom_is \'pom bill discount\'' -l percent -x -d 'The discount: a percentage of the draft\'s lines (10, 12.5)'
+
+# pom bill adjust
+complete -c pom -n '__pom_is \'pom bill adjust\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill adjust\'' -l reason -x -d 'Why (printed on the line)'
+complete -c pom -n '__pom_is \'pom bill adjust\'' -l amount -x -d 'The adjustment: negative reduces (--amount=-10.00), positive adds'
+
 # pom bill void
 complete -c pom -n '__pom_is \'pom bill void\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom bill void\'' -l reason -x -d 'Why'
@@ -1018,6 +1056,45 @@ complete -c pom -n '__pom_is \'pom bill pay\'' -l ref -x -d 'Check number, trans
 complete -c pom -n '__pom_is \'pom bill pay\'' -l credit -d 'Keep what exceeds the balance as customer credit'
 complete -c pom -n '__pom_is \'pom bill pay\'' -l force -d 'Accept a payment dated before its invoice (with --reason)'
 complete -c pom -n '__pom_is \'pom bill pay\'' -l reason -x -d 'With --force: why (kept in the audit log)'
+complete -c pom -n '__pom_is \'pom bill pay\'' -l customer -x -a '(__pom_ids customer)' -d 'A customer\'s payment: applied to --invoice in order, or to open invoices oldest first'
+complete -c pom -n '__pom_is \'pom bill pay\'' -l invoice -x -d 'With --customer: an invoice to apply it to (repeat; in this order)'
+complete -c pom -n '__pom_is \'pom bill pay\'' -l unapplied -d 'With --customer: apply nothing now, keep it all as credit'
+
+# pom bill apply-credit
+complete -c pom -n '__pom_is \'pom bill apply-credit\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill apply-credit\'' -l amount -x -d 'Apply this much (default: as much of the balance as the credit covers)'
+complete -c pom -n '__pom_is \'pom bill apply-credit\'' -l date -x -d 'Day applied (default today)'
+
+# pom bill refund
+complete -c pom -n '__pom_is \'pom bill refund\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill refund\'' -l amount -x -d 'Amount paid back'
+complete -c pom -n '__pom_is \'pom bill refund\'' -l method -x -d 'cash, check, card, ach or other'
+complete -c pom -n '__pom_is \'pom bill refund\'' -l reason -x -d 'Why'
+complete -c pom -n '__pom_is \'pom bill refund\'' -l date -x -d 'Day paid back (default today)'
+complete -c pom -n '__pom_is \'pom bill refund\'' -l ref -x -d 'Check number, transaction id …'
+complete -c pom -n '__pom_is \'pom bill refund\'' -x -a '(__pom_ids customer)'
+
+# pom bill write-off
+complete -c pom -n '__pom_is \'pom bill write-off\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill write-off\'' -l amount -x -d 'Write off this much (default: the whole balance)'
+complete -c pom -n '__pom_is \'pom bill write-off\'' -l reason -x -d 'Why'
+complete -c pom -n '__pom_is \'pom bill write-off\'' -l date -x -d 'Day written off (default today)'
+
+# pom bill payments
+complete -c pom -n '__pom_is \'pom bill payments\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill payments\'' -l from -x -d 'Paid on or after this day'
+complete -c pom -n '__pom_is \'pom bill payments\'' -l to -x -d 'Paid on or before this day'
+complete -c pom -n '__pom_is \'pom bill payments\'' -l method -x -d 'Only this method: cash, check, card, ach, other'
+complete -c pom -n '__pom_is \'pom bill payments\'' -l customer -x -a '(__pom_ids customer)' -d 'Customer: id, ref or name'
+complete -c pom -n '__pom_is \'pom bill payments\'' -l ref -x -d 'Only this deposit reference or check number'
+complete -c pom -n '__pom_is \'pom bill payments\'' -l totals -d 'Totals per method, per deposit reference, and in all, instead of the payments'
+
+# pom bill statement
+complete -c pom -n '__pom_is \'pom bill statement\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom bill statement\'' -l from -x -d 'First day (default: from the first invoice)'
+complete -c pom -n '__pom_is \'pom bill statement\'' -l to -x -d 'Last day (default today)'
+complete -c pom -n '__pom_is \'pom bill statement\'' -l format -x -a 'text html json' -d 'text, html (standalone, printable) or json'
+complete -c pom -n '__pom_is \'pom bill statement\'' -x -a '(__pom_ids customer)'
 
 # pom bill tax-report
 complete -c pom -n '__pom_is \'pom bill tax-report\'' -s h -l help -d 'Print this help message and exit'
@@ -1046,6 +1123,7 @@ complete -c pom -n '__pom_is \'pom bill export\'' -l to -x -d 'Issued on or befo
 complete -c pom -n '__pom_is \'pom bill export\'' -l unexported -d 'Only invoices in no batch of this format yet'
 complete -c pom -n '__pom_is \'pom bill export\'' -l credit-notes -d 'qbo, xero: the credit notes, for QuickBooks Online\'s credit memo or Xero\'s credit note import'
 complete -c pom -n '__pom_is \'pom bill export\'' -l with-lists -d 'iif: first the accounts and items it uses (!ACCNT, !INVITEM)'
+complete -c pom -n '__pom_is \'pom bill export\'' -l payments -d 'Payments received, credit applied, refunds and write-offs (dated in --from/--to) instead of invoices'
 complete -c pom -n '__pom_is \'pom bill export\'' -l batch -x -d 'Reproduce this batch byte for byte'
 complete -c pom -n '__pom_is \'pom bill export\'' -l out -x -d 'Write to this file (Xero over 500 invoices: FILE-1.csv, FILE-2.csv …)'
 complete -c pom -n '__pom_is \'pom bill export\'' -l again -d 'Export invoices that a batch of this format already holds (refused without it)'
@@ -1096,7 +1174,7 @@ complete -c pom -n '__pom_is \'pom quote\'' -s h -l help -d 'Print this help mes
 # pom quote add
 complete -c pom -n '__pom_is \'pom quote add\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom quote add\'' -l customer -x -a '(__pom_ids customer)' -d 'Customer id, ref or name'
-complete -c pom -n '__pom_is \'pom quote add\'' -l line -x -d 'A line: "description|quantity|unit price" (repeat)'
+complete -c pom -n '__pom_is \'pom quote add\'' -l line -x -d 'A line: "description|quantity|unit price" (repeat); add |taxable for sales tax, |monthly or |per-visit=TYPE for a price of the customer\'s plan'
 complete -c pom -n '__pom_is \'pom quote add\'' -l valid-days -x -d 'Days the quote stays valid once sent (default: config sales.quote_valid_days)'
 complete -c pom -n '__pom_is \'pom quote add\'' -l terms -x -d 'Terms or contract text the customer accepts'
 
@@ -1106,6 +1184,8 @@ complete -c pom -n '__pom_is \'pom quote send\'' -l by-hand -d 'It was handed ov
 
 # pom quote accept
 complete -c pom -n '__pom_is \'pom quote accept\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom quote accept\'' -l plan -d 'Set the customer\'s billing plan from the quote\'s plan lines (monthly fee, per-visit prices)'
+complete -c pom -n '__pom_is \'pom quote accept\'' -l bill -d 'The quote\'s one-off lines become billable lines (the next bill run bills them, once)'
 
 # pom quote decline
 complete -c pom -n '__pom_is \'pom quote decline\'' -s h -l help -d 'Print this help message and exit'

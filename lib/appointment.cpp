@@ -1,4 +1,5 @@
 #include "appointment.h"
+#include "billing.h"
 #include "json.h"
 
 #include "customer.h"
@@ -625,6 +626,29 @@ void change_status(Context& ctx, int64_t id, const std::string& to, const Status
     } else if (to == "skipped") {
         queue_appointment_notice(ctx, "skipped", id, {{"reason", change.reason}});
     }
+}
+
+void complete_appointment(Context& ctx, int64_t id, const StatusChange& change) {
+    if (ctx.config.billing.complete_requires_ticket) {
+        auto& q = ctx.store.prepare("SELECT id, status FROM service WHERE appointment_id = ? ORDER BY id DESC");
+        q.bind(1, id);
+        std::optional<int64_t> open_id;
+        bool submitted = false;
+        while (q.executeStep()) {
+            if (q.getColumn(1).getString() == "submitted") submitted = true;
+            else if (!open_id) open_id = q.getColumn(0).getInt64();
+        }
+        q.reset();
+        if (!submitted)
+            fail(ErrorKind::Conflict, "appointment " + std::to_string(id) + " has no submitted service ticket and [billing] " +
+                                          "complete_requires_ticket is on: " +
+                                          (open_id ? "submit service " + std::to_string(*open_id) + " (pom service submit " +
+                                                      std::to_string(*open_id) + "), which completes the visit"
+                                                : "write its ticket (pom service start " + std::to_string(id) +
+                                                      ") and submit it, which completes the visit"));
+    }
+    change_status(ctx, id, "completed", change);
+    bill_completed_visit(ctx, id);
 }
 
 std::optional<int64_t> pause_appointment(Context& ctx, int64_t id, const StatusChange& change, std::optional<Date> follow_up) {

@@ -118,6 +118,10 @@ struct StatusChange {
 /// The dispatch status machine: scheduled → en_route → in_progress → completed, with paused,
 /// cancelled and skipped. A change that is not allowed throws Transition naming the current status.
 void change_status(Context& ctx, int64_t id, const std::string& to, const StatusChange& change);
+/// `appt complete`: the visit is done. Without a service ticket it is billed at its plan's or
+/// service type's price (bill_completed_visit), or, with [billing] complete_requires_ticket,
+/// refused (Conflict) until its service ticket is submitted, which completes it.
+void complete_appointment(Context& ctx, int64_t id, const StatusChange& change);
 /// Statuses reachable from `from`.
 std::vector<std::string> allowed_transitions(const std::string& from);
 

@@ -85,6 +85,7 @@ struct Plan {
     std::string starts_on;
     bool chemicals_included = false;
     bool parts_included = false;
+    bool visits_included = false;  ///< in the flat monthly fee (only with one)
     std::string terms;  ///< empty: the company's default
     bool tax_exempt = false;
     std::string tax_rate;  ///< empty: the default rate
@@ -93,7 +94,7 @@ struct Plan {
 
 const char* k_plan_select =
     "SELECT id, customer_id, monthly_cents, monthly_timing, monthly_description, starts_on, chemicals, parts, terms, "
-    "tax_exempt, tax_rate FROM billing_plan";
+    "tax_exempt, tax_rate, visits FROM billing_plan";
 
 Plan read_plan(Statement& q) {
     Plan p;
@@ -108,6 +109,7 @@ Plan read_plan(Statement& q) {
     p.terms = q.getColumn(8).getString();
     p.tax_exempt = q.getColumn(9).getInt() != 0;
     p.tax_rate = q.getColumn(10).getString();
+    p.visits_included = q.getColumn(11).getString() == "included";
     return p;
 }
 
@@ -565,9 +567,13 @@ Cents apply_tax(std::vector<TaxLine>& lines, int64_t rate_micro, Rounding mode, 
         l.tax = 0;
         if (!l.taxable) continue;
         WideInt exact = static_cast<WideInt>(l.amount) * rate_micro;
-        l.tax = static_cast<Cents>(exact / k_million);
+        // Floor, not truncation: a discount line's negative share rounds down like the rest, so
+        // every remainder is in [0, 1) cent and the shares still add up to the rounded total.
+        WideInt fl = exact / k_million;
+        if (exact % k_million < 0) fl -= 1;
+        l.tax = static_cast<Cents>(fl);
         floors += l.tax;
-        rema.emplace_back(static_cast<int64_t>(exact % k_million), i);
+        rema.emplace_back(static_cast<int64_t>(exact - fl * k_million), i);
     }
     std::stable_sort(rema.begin(), rema.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     Cents left = total - floors;
@@ -591,7 +597,7 @@ bool set_plan(Context& ctx, int64_t customer_id, const PlanFields& f) {
     }
     if (f.monthly_description) set_if(cols, "monthly_description", f.monthly_description);
     if (f.starts_on) cols.emplace_back("starts_on", format_date(parse_day(*f.starts_on, ctx.today(), "--start")));
-    for (auto [opt, name] : {std::pair{&f.chemicals, "chemicals"}, std::pair{&f.parts, "parts"}}) {
+    for (auto [opt, name] : {std::pair{&f.chemicals, "chemicals"}, std::pair{&f.parts, "parts"}, std::pair{&f.visits, "visits"}}) {
         if (!*opt) continue;
         if (**opt != "billed" && **opt != "included")
             fail(ErrorKind::BadInput, std::string("--") + name + ": '" + **opt + "' is not billed or included");
@@ -628,6 +634,12 @@ bool set_plan(Context& ctx, int64_t customer_id, const PlanFields& f) {
     }
 
     Plan plan = load_plan(ctx.store, customer_id);
+    if (f.visits == "included" || (!f.visits && plan.visits_included)) {
+        bool monthly = f.monthly.has_value() || (!f.no_monthly && plan.monthly.has_value());
+        if (!monthly)
+            fail(ErrorKind::BadInput, std::string(f.visits ? "--visits included" : "--no-monthly") +
+                                          ": visits are included only in a flat monthly fee; give --monthly, or --visits billed");
+    }
     bool changed = false;
     if (!plan.exists) {
         bool has_start = false;
@@ -684,6 +696,7 @@ Json plan_json(Context& ctx, int64_t customer_id) {
             {"per_visit", per_visit},
             {"chemicals", p.chemicals_included ? "included" : "billed"},
             {"parts", p.parts_included ? "included" : "billed"},
+            {"visits", p.visits_included ? "included" : "billed"},
             {"terms", terms},
             {"tax_exempt", p.tax_exempt},
             {"tax_rate", format_rate(plan_tax_rate(ctx.config, p, c.name))},
@@ -693,7 +706,7 @@ Json plan_json(Context& ctx, int64_t customer_id) {
 const std::vector<std::string>& plan_fields() {
     static const std::vector<std::string> f = {"customer_id", "customer", "plan", "monthly", "monthly_billing",
                                                "monthly_description", "starts_on", "per_visit", "chemicals", "parts",
-                                               "terms", "tax_exempt", "tax_rate", "tax_rate_name"};
+                                               "terms", "tax_exempt", "tax_rate", "tax_rate_name", "visits"};
     return f;
 }
 
@@ -791,7 +804,7 @@ const std::vector<std::string>& billable_line_fields() {
 
 // ---- runs ----------------------------------------------------------------------------------------
 
-std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o) {
+std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o, std::vector<std::string>* notes) {
     if (o.period.has_value() == o.through.has_value()) fail(ErrorKind::Usage, "give either --period YYYY-MM or --through DATE");
     if (o.issue_date && !o.issue) fail(ErrorKind::Usage, "--issue-date goes with --issue");
     date::year_month ym;
@@ -809,12 +822,22 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o) {
     Rounding mode = parse_rounding(cfg.tax.rounding);
     bool invoice_level = cfg.tax.level == "invoice";
     auto plans = load_plans(ctx.store, o.customer_id);
+    // A month is billed in arrears once it is over: before that its fee waits for a later run,
+    // unless forced (a customer who leaves mid-month is billed the month now).
+    // The last month that is over is the one before today's.
+    date::year_month last_ended = month_of(ctx.today()) - date::months{1};
+    bool month_open = !o.force && ym > last_ended;
+    bool held_back = false;
 
     // 1. The flat monthly fees due by this period: in arrears the period's month, in advance the
     // next one; months missed since the plan started are made up. The source key makes it once.
     for (const auto& [customer_id, plan] : plans) {
         if (!plan.exists || !plan.monthly) continue;
         date::year_month covered = plan.timing == "advance" ? ym + date::months{1} : ym;
+        if (plan.timing != "advance" && month_open) {
+            covered = last_ended;
+            if (month_of(parse_date(plan.starts_on, "starts_on")) <= ym) held_back = true;
+        }
         date::year_month m = month_of(parse_date(plan.starts_on, "starts_on"));
         for (; m <= covered; m += date::months{1}) {
             std::string key = "monthly:" + std::to_string(customer_id) + ":" + month_text(m);
@@ -842,8 +865,13 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o) {
     // 2. Every unbilled line up to the period's end (monthly fees billed in advance: the month after).
     std::string sql =
         "SELECT b.id, b.customer_id, b.kind, b.description, b.quantity_milli, b.unit_price_cents, b.amount_cents, b.taxable, "
-        "b.service_date, coalesce(s.service_type, ''), c.name "
+        "b.service_date, coalesce(s.service_type, a.service_type, ''), c.name, "
+        // The warranty ticket in warranty on the service date that the visit came from, if any.
+        "(SELECT min(t.id) FROM ticket_visit tv JOIN ticket t ON t.id = tv.ticket_id "
+        "  WHERE tv.appointment_id = coalesce(b.appointment_id, s.appointment_id) AND t.warranty = 'in' "
+        "  AND (t.warranty_until IS NULL OR t.warranty_until >= b.service_date)) "
         "FROM billable_line b JOIN customer c ON c.id = b.customer_id LEFT JOIN service s ON s.id = b.service_id "
+        "LEFT JOIN appointment a ON a.id = b.appointment_id "
         "WHERE NOT EXISTS (SELECT 1 FROM invoice_line l WHERE l.billable_line_id = b.id) "
         "AND (b.service_date <= ? OR (b.kind = 'monthly' AND b.service_date <= ?))";
     if (o.customer_id) sql += " AND b.customer_id = ?";
@@ -882,12 +910,19 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o) {
                     l.amount = line_amount(l.quantity_milli, l.unit_price);
                 }
             }
-            if ((l.kind == "chemical" && plan->chemicals_included) || (l.kind == "item" && plan->parts_included)) {
+            if ((l.kind == "chemical" && plan->chemicals_included) || (l.kind == "item" && plan->parts_included) ||
+                (l.kind == "service" && plan->visits_included && plan->monthly)) {
                 l.unit_price = 0;
                 l.amount = 0;
                 l.included = true;
             }
             if (plan->tax_exempt) l.taxable = false;
+        }
+        // Warranty work is no charge: the homeowner gets no invoice (and no credit note) for it.
+        if (!q.getColumn(11).isNull() && (l.kind == "service" || l.kind == "chemical" || l.kind == "item")) {
+            l.unit_price = 0;
+            l.amount = 0;
+            l.description += " (no charge: warranty, ticket " + std::to_string(q.getColumn(11).getInt64()) + ")";
         }
         groups.back().lines.push_back(std::move(l));
     }
@@ -947,6 +982,18 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o) {
         store_lines(ctx, id, lines, old_tax, rate, mode, invoice_level);
         record_change(ctx, "invoice", id, before, invoice_audit_json(ctx.store, id, lines));
         out.push_back(id);
+    }
+    if (notes) {
+        if (held_back)
+            notes->push_back(month_text(ym) + " has not ended (it ends " + format_date(last_day(ym)) +
+                             "): its monthly fees in arrears are not billed yet; --force bills them now");
+        auto visits = unbilled_completed_visits(ctx.store, format_date(first_day(ym)), format_date(end), o.customer_id);
+        if (!visits.empty()) {
+            std::string list;
+            for (const auto& v : visits) list += (list.empty() ? "" : "; ") + v;
+            notes->push_back("warning: " + std::to_string(visits.size()) + " completed visit" + (visits.size() == 1 ? "" : "s") +
+                             " of the period billed nothing (submit the service ticket, or bill it with bill extra add): " + list);
+        }
     }
     if (o.issue) issue_invoices(ctx, out, o.issue_date);
     return out;
@@ -1089,6 +1136,9 @@ int64_t credit_invoice(Context& ctx, int64_t id, const std::string& reason, cons
                 c.reset();
                 fail(ErrorKind::Conflict, "--line: line " + std::to_string(p) + " of " + h.number + " is already credited by " + other);
             }
+            if (it->amount < 0)
+                fail(ErrorKind::BadInput, "--line: line " + std::to_string(p) + " of " + h.number +
+                                              " is a discount; a credit note credits what was charged");
             Line l = *it;
             l.credits_line_id = l.id;
             l.billable_line_id.reset();
@@ -1404,6 +1454,84 @@ const std::vector<std::string>& aging_fields() {
     static const std::vector<std::string> f = {"customer_id", "customer",   "as_of",        "current", "days_1_30", "days_31_60",
                                                "days_61_90",  "days_over_90", "total", "credit"};
     return f;
+}
+
+// ---- discounts and adjustments on drafts ----------------------------------------------------------
+
+void adjust_draft(Context& ctx, int64_t id, const AdjustFields& f) {
+    const char* verb = f.discount ? "discount" : "adjust";
+    if (f.reason.find_first_not_of(" \t\r\n") == std::string::npos)
+        fail(ErrorKind::BadInput, std::string("--reason: say why the ") + (f.discount ? "discount" : "adjustment") + " is given");
+    if (f.amount.has_value() == f.percent_micro.has_value())
+        fail(ErrorKind::Usage, f.discount ? "give either --percent or --amount" : "give --amount");
+    InvoiceHead h = load_head(ctx.store, id);
+    if (h.kind == "credit") fail(ErrorKind::Transition, invoice_name(h) + " is a credit note; only a draft invoice takes a " + verb);
+    if (h.seq)
+        fail(ErrorKind::Transition, h.number + " is issued and never changes: reduce what is owed with a credit note (pom bill credit " +
+                                        h.number + " --amount A --reason R)");
+    std::vector<Line> lines = load_lines(ctx.store, id);
+    Json before = invoice_audit_json(ctx.store, id, lines);
+    Cents taxable_base = 0, exempt_base = 0;
+    for (const auto& l : lines) (l.taxable ? taxable_base : exempt_base) += l.amount;
+    Rounding mode = parse_rounding(h.tax_rounding);
+    Cents amount = 0;
+    std::string label;
+    if (f.percent_micro) {
+        if (*f.percent_micro <= 0 || *f.percent_micro > k_million) fail(ErrorKind::BadInput, "--percent: more than 0, at most 100");
+        amount = -round_div(static_cast<WideInt>(taxable_base + exempt_base) * *f.percent_micro, k_million, mode);
+        label = format_rate(*f.percent_micro) + " % off: ";
+    } else if (f.discount) {
+        amount = *f.amount < 0 ? *f.amount : -*f.amount;  // a discount reduces, whichever sign was typed
+    } else {
+        amount = *f.amount;
+    }
+    if (amount == 0) fail(ErrorKind::BadInput, std::string(f.percent_micro ? "--percent" : "--amount") + ": the " + verb + " comes to 0.00");
+    // Shared between the taxable and the exempt lines as they stand, so that a discount reduces
+    // the taxable base (and its tax) in proportion; a draft with no value takes it all as exempt.
+    Cents base = taxable_base + exempt_base;
+    Cents p = base > 0 ? round_div(static_cast<WideInt>(amount) * taxable_base, base, mode) : 0;
+    Cents e = amount - p;
+    Line l;
+    l.kind = "adjustment";
+    l.item = f.discount ? (ctx.config.billing.items.count("discount") ? ctx.config.billing.items.at("discount") : "Discount")
+                        : item_name(ctx.config, "adjustment", "");
+    // The item says Discount or Adjustment; the description says why (and how much, in percent).
+    l.description = label + f.reason;
+    l.service_date = format_date(std::min(ctx.today(), parse_date(h.period_end, "period_end")));
+    std::vector<Cents> old_tax;
+    for (const auto& x : lines) old_tax.push_back(x.tax);
+    int64_t pos = lines.empty() ? 0 : lines.back().position;
+    for (auto [part, taxable] : {std::pair{p, true}, std::pair{e, false}}) {
+        if (part == 0) continue;
+        Line x = l;
+        x.position = ++pos;
+        x.unit_price = x.amount = part;
+        x.taxable = taxable;
+        lines.push_back(x);
+    }
+    // What the draft comes to with it, before anything is written: never below zero.
+    std::vector<TaxLine> tl;
+    for (const auto& x : lines) tl.push_back({x.amount, x.taxable, 0});
+    Cents tax = apply_tax(tl, h.tax_rate_micro, mode, h.tax_level == "invoice");
+    Cents subtotal = 0;
+    for (const auto& x : lines) subtotal += x.amount;
+    if (subtotal < 0 || tax < 0 || subtotal + tax < 0)
+        fail(ErrorKind::Conflict, std::string("--") + (f.percent_micro ? "percent" : "amount") + ": " + format_money(amount) +
+                                      " would take " + invoice_name(h) + " below zero (it comes to " + format_money(h.total) + ")");
+    store_lines(ctx, id, lines, old_tax, h.tax_rate_micro, mode, h.tax_level == "invoice");
+    record_change(ctx, "invoice", id, before, invoice_audit_json(ctx.store, id, lines));
+}
+
+CustomerTax customer_tax(Context& ctx, int64_t customer_id) {
+    Customer c = get_customer(ctx.store, customer_id);
+    Plan plan = load_plan(ctx.store, customer_id);
+    CustomerTax t;
+    t.name = ctx.config.tax.name;
+    t.rate_micro = plan_tax_rate(ctx.config, plan, c.name);
+    t.rounding = parse_rounding(ctx.config.tax.rounding);
+    t.invoice_level = ctx.config.tax.level == "invoice";
+    t.exempt = plan.exists && plan.tax_exempt;
+    return t;
 }
 
 }  // namespace pom

@@ -43,6 +43,7 @@ struct PlanFields {
     std::optional<std::string> starts_on;     ///< YYYY-MM-DD: first month of the monthly fee
     std::optional<std::string> chemicals;     ///< billed | included
     std::optional<std::string> parts;         ///< billed | included
+    std::optional<std::string> visits;        ///< billed | included (in the flat monthly fee)
     std::optional<std::string> terms;         ///< "net 15", "due on receipt"; empty: the company's default
     std::optional<bool> tax_exempt;
     std::optional<std::string> tax_rate;      ///< a name from [tax.rates]; empty: the default rate
@@ -89,12 +90,16 @@ struct RunOptions {
     std::optional<int64_t> customer_id;
     bool issue = false;
     std::optional<std::string> issue_date;  ///< with issue: the date on the invoices (see issue_invoices)
+    /// Bill a period that has not ended as if it had: its monthly fees in arrears too.
+    bool force = false;
 };
 
 /// Generates the monthly lines due, then gathers every unbilled line up to the period's end into
 /// one draft per customer and period (adding to that draft when it exists). Returns the invoices
 /// made or changed, in customer order.
-std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& options);
+/// `notes`, when given, receives what people should know: a period not ended whose fees in
+/// arrears were left for later, completed visits of the period that left nothing to bill.
+std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& options, std::vector<std::string>* notes = nullptr);
 
 /// Issues drafts in the order given: each takes the next number of the series in this
 /// transaction. Refuses invoices that are not drafts. The invoices are dated `issue_date` (a day
@@ -140,6 +145,46 @@ struct PaymentFields {
 int64_t record_payment(Context& ctx, int64_t invoice_id, const PaymentFields& fields);
 Json payment_json(Store& store, int64_t id);
 const std::vector<std::string>& payment_fields();
+
+// ---- visits, discounts and adjustments (billing_visit.cpp and below) -------------------------
+
+/// The price of one visit of a service type for a customer: the plan's per-visit price, else the
+/// configured price of the service type.
+Cents visit_price(Context& ctx, int64_t customer_id, const std::string& service_type);
+
+/// A visit completed without a service ticket leaves one billable line at visit_price, once
+/// (source key visit:ID). Nothing when a service ticket of the visit exists (its submit bills
+/// it) or the line is there. Returns the line's id, or 0.
+int64_t bill_completed_visit(Context& ctx, int64_t appointment_id);
+
+/// Completed visits dated in [from, to] that left no billable line (no ticket submitted, or
+/// completed before pom billed visits), for `bill run`'s warning: "visit 12 on 2026-11-04 (Ann Lee)".
+std::vector<std::string> unbilled_completed_visits(Store& store, const std::string& from, const std::string& to,
+                                                   std::optional<int64_t> customer_id);
+
+struct AdjustFields {
+    std::optional<Cents> amount;            ///< negative: a reduction; positive: an addition (adjust only)
+    std::optional<int64_t> percent_micro;   ///< discount: millionths of the draft's subtotal (10 % → 100000)
+    std::string reason;
+    bool discount = false;                  ///< bill discount (a reduction) rather than bill adjust
+};
+
+/// Adds a discount or adjustment line to a draft. A reduction is shared between the draft's
+/// taxable and exempt lines in their proportion, so that it reduces the taxable base and its tax
+/// (a taxable part carries its negative tax at the draft's rate and level). The draft's total
+/// never goes below zero. An issued invoice is refused (credit it with bill credit).
+void adjust_draft(Context& ctx, int64_t invoice_id, const AdjustFields& fields);
+
+/// The sales tax an invoice of this customer would carry if made now: the plan's rate (else the
+/// default), the company's rounding and level, the plan's exemption. Quotes show tax with it.
+struct CustomerTax {
+    std::string name;
+    int64_t rate_micro = 0;
+    Rounding rounding = Rounding::half_up;
+    bool invoice_level = false;
+    bool exempt = false;
+};
+CustomerTax customer_tax(Context& ctx, int64_t customer_id);
 
 // ---- reading -------------------------------------------------------------------------------
 

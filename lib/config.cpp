@@ -371,8 +371,8 @@ void read_billing(const std::string& path, const toml::table& t, BillingSettings
     };
     for (auto&& [k, v] : t) {
         std::string key(k.str());
-        if (key == "invoice_prefix" || key == "credit_prefix") {
-            std::string& target = key == "invoice_prefix" ? b.invoice_prefix : b.credit_prefix;
+        if (key == "invoice_prefix" || key == "credit_prefix" || key == "quote_prefix") {
+            std::string& target = key == "invoice_prefix" ? b.invoice_prefix : key == "credit_prefix" ? b.credit_prefix : b.quote_prefix;
             target = get_string(path, v, "billing." + key);
             if (target.size() > 16 || target.find_first_of(" \t\r\n,;\"'") != std::string::npos)
                 config_error(path, v, "billing." + key + " must be at most 16 characters without spaces or quotes");
@@ -417,6 +417,10 @@ void read_billing(const std::string& path, const toml::table& t, BillingSettings
                                               std::to_string(b.remind_days.back()));
                 b.remind_days.push_back(d);
             }
+        } else if (key == "complete_requires_ticket") {
+            auto bv = v.value_exact<bool>();
+            if (!bv) config_error(path, v, "billing.complete_requires_ticket must be true or false");
+            b.complete_requires_ticket = *bv;
         } else if (key == "items") {
             auto* it = v.as_table();
             if (!it) config_error(path, v, "billing.items must be a table of kind = \"product/service name\"");
@@ -1057,6 +1061,8 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"billing.monthly_taxable", c.billing.monthly_taxable},
         {"billing.issue_date", c.billing.issue_date},
         {"billing.remind_days", nlohmann::ordered_json(c.billing.remind_days)},
+        {"billing.complete_requires_ticket", c.billing.complete_requires_ticket},
+        {"billing.quote_prefix", c.billing.quote_prefix},
         {"targets", targets},
         {"chemicals", chemicals},
         {"tags", tags},

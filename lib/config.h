@@ -65,6 +65,7 @@ struct TaxSettings {
 struct BillingSettings {
     std::string invoice_prefix = "INV-";
     std::string credit_prefix = "CN-";
+    std::string quote_prefix = "Q-";           ///< quotes: Q-000001, by id (ids of quotes never go away, so no gaps)
     int number_digits = 6;
     std::string terms = "net 15";               ///< default payment terms: "net N" or "due on receipt"
     std::string date_format = "MM/DD/YYYY";     ///< dates in qbo and xero exports: MM/DD/YYYY or DD/MM/YYYY
@@ -92,6 +93,9 @@ struct BillingSettings {
     std::string issue_date = "today";           ///< the date invoices are issued on: today or period-end
     /// `bill remind`: days past due at which an open invoice gets a reminder, ascending, each once.
     std::vector<int> remind_days = {7, 30, 60};
+    /// `appt complete` of a visit without a submitted service ticket is refused (the ticket bills
+    /// the visit); false: such a visit is billed at its plan's or service type's price.
+    bool complete_requires_ticket = false;
 };
 
 /// A tag's optional definition (`[tags."Sales Followup"]`): tags are free-form, a definition only

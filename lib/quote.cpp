@@ -1,6 +1,7 @@
 #include "quote.h"
 #include "json.h"
 
+#include "billing.h"
 #include "customer.h"
 #include "error.h"
 #include "notice.h"
@@ -38,11 +39,13 @@ Quote read_row(Statement& q) {
 
 void load_lines(Store& store, Quote& q) {
     auto& s = store.prepare(
-        "SELECT position, description, quantity_milli, unit_price_cents, amount_cents FROM quote_line WHERE quote_id = ? ORDER BY position");
+        "SELECT position, description, quantity_milli, unit_price_cents, amount_cents, taxable, plan FROM quote_line "
+        "WHERE quote_id = ? ORDER BY position");
     s.bind(1, q.id);
     while (s.executeStep())
         q.lines.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getInt64(),
-                           s.getColumn(3).getInt64(), s.getColumn(4).getInt64()});
+                           s.getColumn(3).getInt64(), s.getColumn(4).getInt64(), s.getColumn(5).getInt() != 0,
+                           s.getColumn(6).isNull() ? std::string() : s.getColumn(6).getString(), 0});
 }
 
 Json opt(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
@@ -81,7 +84,21 @@ std::string pad(const std::string& s, size_t w, bool right) {
 
 }  // namespace
 
-QuoteLine parse_quote_line(const std::string& text, const std::string& what) {
+QuoteLine parse_quote_line(const std::string& full, const std::string& what) {
+    // Flags after the numbers: taxable, monthly, per-visit=TYPE.
+    std::string text = full;
+    bool taxable = false;
+    std::string plan;
+    for (;;) {
+        auto bar = text.rfind('|');
+        if (bar == std::string::npos) break;
+        std::string flag = trim(text.substr(bar + 1));
+        if (flag == "taxable" && !taxable) taxable = true;
+        else if (flag == "monthly" && plan.empty()) plan = "monthly";
+        else if (flag.rfind("per-visit=", 0) == 0 && !trim(flag.substr(10)).empty() && plan.empty()) plan = trim(flag.substr(10));
+        else break;
+        text = text.substr(0, bar);
+    }
     auto p2 = text.rfind('|');
     auto p1 = p2 == std::string::npos || p2 == 0 ? std::string::npos : text.rfind('|', p2 - 1);
     if (p1 == std::string::npos)
@@ -93,6 +110,8 @@ QuoteLine parse_quote_line(const std::string& text, const std::string& what) {
     if (l.quantity_milli <= 0) fail(ErrorKind::BadInput, what + ": '" + text + "': the quantity must be more than zero");
     l.unit_price = parse_money(trim(text.substr(p2 + 1)), what + " price");
     l.amount = line_amount(l.quantity_milli, l.unit_price);
+    l.taxable = taxable;
+    l.plan = plan;
     return l;
 }
 
@@ -103,7 +122,12 @@ int64_t add_quote(Context& ctx, int64_t customer_id, const std::vector<QuoteLine
     if (days < 1 || days > 365) fail(ErrorKind::BadInput, "--valid-days: must be 1 to 365");
     get_customer(ctx.store, customer_id);
     Cents total = 0;
-    for (const auto& l : lines) total += l.amount;
+    for (const auto& l : lines) {
+        total += l.amount;
+        if (!l.plan.empty() && l.plan != "monthly") ctx.config.service_type(l.plan);  // BadInput naming the known types
+        if (l.plan == "monthly" && l.quantity_milli != 1000)
+            fail(ErrorKind::BadInput, "--line: '" + l.description + "': a monthly fee is one a month (quantity 1)");
+    }
     Columns cols{{"customer_id", customer_id},
                  {"valid_days", int64_t{days}},
                  {"valid_until", format_date(add_days(ctx.today(), days))},
@@ -118,7 +142,9 @@ int64_t add_quote(Context& ctx, int64_t customer_id, const std::vector<QuoteLine
                        {"description", l.description},
                        {"quantity_milli", l.quantity_milli},
                        {"unit_price_cents", l.unit_price},
-                       {"amount_cents", l.amount}},
+                       {"amount_cents", l.amount},
+                       {"taxable", int64_t{l.taxable ? 1 : 0}},
+                       {"plan", l.plan.empty() ? Value(nullptr) : Value(l.plan)}},
                       false);
     return id;
 }
@@ -130,6 +156,7 @@ QuoteOutcome send_quote(Context& ctx, int64_t id, bool by_hand) {
     std::string until = format_date(add_days(ctx.today(), q.valid_days));
     q.valid_until = until;
     q.status = "sent";
+    price_quote(ctx, q);
     if (!by_hand) {
         auto t = ctx.config.notices.find("quote");
         std::string subject = "Your quote from " + ctx.config.company.name;
@@ -155,13 +182,44 @@ QuoteOutcome send_quote(Context& ctx, int64_t id, bool by_hand) {
     return out;
 }
 
-QuoteOutcome accept_quote(Context& ctx, int64_t id) {
+QuoteOutcome accept_quote(Context& ctx, int64_t id, const AcceptOptions& o) {
     Quote q = get_quote(ctx.store, id);
     if (q.status == "draft") not_now(q, "send it before it can be accepted");
     if (q.status != "sent") not_now(q, "only a sent quote can be accepted");
     if (format_date(ctx.today()) > q.valid_until)
         fail(ErrorKind::Transition, "quote " + std::to_string(id) + " was valid until " + q.valid_until + ": add and send a new quote");
+    bool has_plan = false, has_once = false;
+    for (const auto& l : q.lines) (l.plan.empty() ? has_once : has_plan) = true;
+    if (o.plan && !has_plan)
+        fail(ErrorKind::BadInput, "--plan: quote " + std::to_string(id) + " has no plan line (|monthly or |per-visit=TYPE); use --bill");
+    if (o.bill && !has_once)
+        fail(ErrorKind::BadInput, "--bill: quote " + std::to_string(id) + " has no one-off line; use --plan");
     update_record(ctx, "quote", id, {{"status", "accepted"}, {"accepted_at", format_instant(ctx.now())}});
+    if (o.plan) {
+        PlanFields f;
+        for (const auto& l : q.lines) {
+            if (l.plan == "monthly") {
+                f.monthly = l.unit_price;
+                f.monthly_description = l.description;
+            } else if (!l.plan.empty()) {
+                f.per_visit.push_back(l.plan + "=" + format_money(l.unit_price));
+            }
+        }
+        set_plan(ctx, q.customer_id, f);
+    }
+    if (o.bill) {
+        for (const auto& l : q.lines) {
+            if (!l.plan.empty()) continue;
+            ExtraFields f;
+            f.customer_id = q.customer_id;
+            f.description = l.description;
+            f.unit_price = l.unit_price;
+            f.quantity_milli = l.quantity_milli;
+            f.taxable = l.taxable;
+            f.key = "quote:" + std::to_string(id) + ":" + std::to_string(l.position);
+            add_extra(ctx, f);
+        }
+    }
     QuoteOutcome out;
     out.rules = apply_tag_rules(ctx, "quote_accepted", q.customer_id, "quote " + std::to_string(id));
     return out;
@@ -213,11 +271,26 @@ Quote get_quote(Store& store, int64_t id) {
     return q;
 }
 
+void price_quote(Context& ctx, Quote& q) {
+    std::string digits = std::to_string(q.id);
+    auto width = static_cast<size_t>(ctx.config.billing.number_digits);
+    if (digits.size() < width) digits = std::string(width - digits.size(), '0') + digits;
+    q.number = ctx.config.billing.quote_prefix + digits;
+    CustomerTax t = customer_tax(ctx, q.customer_id);
+    std::vector<TaxLine> tl;
+    for (const auto& l : q.lines) tl.push_back({l.amount, l.taxable && !t.exempt, 0});
+    q.tax = apply_tax(tl, t.rate_micro, t.rounding, t.invoice_level);
+    for (size_t i = 0; i < q.lines.size(); ++i) q.lines[i].tax = tl[i].tax;
+    q.tax_name = t.name;
+    q.tax_rate = format_rate(t.rate_micro);
+    q.tax_exempt = t.exempt;
+}
+
 std::string quote_text(const Config& config, const Quote& q) {
     std::string out = config.company.name + "\n";
     if (!config.company.address.empty()) out += config.company.address + "\n";
     if (!config.company.phone.empty()) out += config.company.phone + "\n";
-    out += "\nQuote " + std::to_string(q.id) + " for " + q.customer + "\n";
+    out += "\nQuote " + (q.number.empty() ? std::to_string(q.id) : q.number) + " for " + q.customer + "\n";
     out += "Valid until " + q.valid_until + "\n\n";
     size_t w = 11;
     for (const auto& l : q.lines) w = std::max(w, l.description.size());
@@ -226,13 +299,18 @@ std::string quote_text(const Config& config, const Quote& q) {
     for (const auto& l : q.lines)
         out += pad(l.description, w, false) + "  " + pad(format_milli(l.quantity_milli), 8, true) + "  " +
                pad(format_money(l.unit_price), 10, true) + "  " + pad(format_money(l.amount), 10, true) + "\n";
-    out += pad("Total " + config.currency, w + 22, true) + "  " + pad(format_money(q.total), 10, true) + "\n";
+    if (q.tax != 0 || q.tax_exempt) {
+        out += pad("Subtotal", w + 22, true) + "  " + pad(format_money(q.total), 10, true) + "\n";
+        out += pad(q.tax_exempt ? q.tax_name + " (exempt)" : q.tax_name + " " + q.tax_rate + " %", w + 22, true) + "  " +
+               pad(format_money(q.tax), 10, true) + "\n";
+    }
+    out += pad("Total " + config.currency, w + 22, true) + "  " + pad(format_money(q.total + q.tax), 10, true) + "\n";
     if (!q.terms.empty()) out += "\nTerms: " + q.terms + "\n";
     return out;
 }
 
 std::string quote_html(const Config& config, const Quote& q) {
-    std::string title = "Quote " + std::to_string(q.id) + " for " + html_escape(q.customer);
+    std::string title = "Quote " + html_escape(q.number.empty() ? std::to_string(q.id) : q.number) + " for " + html_escape(q.customer);
     std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + title +
                       "</title>\n<style>body{font-family:sans-serif;max-width:48em;margin:2em auto}"
                       "table{border-collapse:collapse;width:100%}td,th{padding:.3em .6em;border-bottom:1px solid #ccc}"
@@ -244,8 +322,14 @@ std::string quote_html(const Config& config, const Quote& q) {
     for (const auto& l : q.lines)
         out += "<tr><td>" + html_escape(l.description) + "</td><td class=\"n\">" + format_milli(l.quantity_milli) +
                "</td><td class=\"n\">" + format_money(l.unit_price) + "</td><td class=\"n\">" + format_money(l.amount) + "</td></tr>\n";
+    if (q.tax != 0 || q.tax_exempt) {
+        out += "<tr><th colspan=\"3\" class=\"n\">Subtotal</th><th class=\"n\">" + format_money(q.total) + "</th></tr>\n";
+        out += "<tr><th colspan=\"3\" class=\"n\">" +
+               html_escape(q.tax_exempt ? q.tax_name + " (exempt)" : q.tax_name + " " + q.tax_rate + " %") + "</th><th class=\"n\">" +
+               format_money(q.tax) + "</th></tr>\n";
+    }
     out += "<tr><th colspan=\"3\" class=\"n\">Total " + html_escape(config.currency) + "</th><th class=\"n\">" +
-           format_money(q.total) + "</th></tr>\n</table>\n";
+           format_money(q.total + q.tax) + "</th></tr>\n</table>\n";
     if (!q.terms.empty()) out += "<p>Terms: " + html_escape(q.terms) + "</p>\n";
     out += "</body>\n</html>\n";
     return out;
@@ -258,7 +342,10 @@ Json quote_json(const Quote& q) {
                          {"description", l.description},
                          {"quantity", format_milli(l.quantity_milli)},
                          {"unit_price", format_money(l.unit_price)},
-                         {"amount", format_money(l.amount)}});
+                         {"amount", format_money(l.amount)},
+                         {"taxable", l.taxable},
+                         {"tax", format_money(l.tax)},
+                         {"plan", opt(l.plan)}});
     return object({{"id", q.id},
             {"customer_id", q.customer_id},
             {"customer", q.customer},
@@ -274,14 +361,20 @@ Json quote_json(const Quote& q) {
             {"decline_reason", opt(q.decline_reason)},
             {"expired_at", opt(q.expired_at)},
             {"created_at", q.created_at},
-            {"updated_at", q.updated_at}});
+            {"updated_at", q.updated_at},
+            {"number", q.number},
+            {"tax", format_money(q.tax)},
+            {"total_with_tax", format_money(q.total + q.tax)},
+            {"tax_rate", q.tax_rate},
+            {"tax_exempt", q.tax_exempt}});
 }
 
 const std::vector<std::string>& quote_fields() {
     static const std::vector<std::string> f{"id",      "customer_id", "customer",    "status",      "valid_days",
                                             "valid_until", "total",   "lines",       "terms",       "sent_at",
                                             "accepted_at", "declined_at", "decline_reason", "expired_at", "created_at",
-                                            "updated_at"};
+                                            "updated_at", "number",      "tax",         "total_with_tax", "tax_rate",
+                                            "tax_exempt"};
     return f;
 }
 

@@ -17,6 +17,11 @@ struct QuoteLine {
     int64_t quantity_milli = 0;
     Cents unit_price = 0;
     Cents amount = 0;
+    bool taxable = false;
+    /// Empty: a one-off line (billed once when accepted with --bill). "monthly": the plan's flat
+    /// monthly fee; a service type's name: the plan's per-visit price of it (accept --plan).
+    std::string plan;
+    Cents tax = 0;  ///< set by price_quote
 };
 
 struct Quote {
@@ -31,10 +36,16 @@ struct Quote {
     std::string sent_at, accepted_at, declined_at, decline_reason, expired_at;
     std::string created_at, updated_at;
     std::vector<QuoteLine> lines;
+    // Set by price_quote: the number and the tax as the customer's invoice would carry it.
+    std::string number;
+    Cents tax = 0;
+    std::string tax_name, tax_rate;
+    bool tax_exempt = false;
 };
 
-/// Parses "description|quantity|unit price" ("Weekly service|4|45.00"); the description may
-/// itself contain '|' (the last two fields are the numbers).
+/// Parses "description|quantity|unit price[|taxable][|monthly|per-visit=TYPE]" ("Weekly
+/// service|4|45.00", "Heater|1|1200.00|taxable"); the description may itself contain '|' (the
+/// numbers are the last two fields before the flags).
 QuoteLine parse_quote_line(const std::string& text, const std::string& what = "--line");
 
 /// Adds a draft quote; valid_days defaults to config sales.quote_valid_days.
@@ -50,8 +61,17 @@ struct QuoteOutcome {
 /// Sends a draft: queues it as an email notice to every opted-in address (refused when there is
 /// none unless `by_hand`, for a quote handed over in person), starts its validity, runs quote_sent.
 QuoteOutcome send_quote(Context& ctx, int64_t id, bool by_hand);
+/// What accepting turns into work: the plan lines set the customer's plan, the one-off lines
+/// become billable lines (once each: the key quote:ID:POSITION).
+struct AcceptOptions {
+    bool plan = false;
+    bool bill = false;
+};
 /// The customer accepted a sent quote still valid: runs quote_accepted.
-QuoteOutcome accept_quote(Context& ctx, int64_t id);
+QuoteOutcome accept_quote(Context& ctx, int64_t id, const AcceptOptions& options = {});
+/// Sets the number (billing.quote_prefix and the id) and the tax of each line and of the quote,
+/// as an invoice of the customer would: same rate, rounding, level and exemption.
+void price_quote(Context& ctx, Quote& q);
 /// The customer declined: runs quote_declined.
 QuoteOutcome decline_quote(Context& ctx, int64_t id, const std::string& reason);
 /// Expires every draft or sent quote of a customer (tag sweep); returns their ids.

@@ -125,6 +125,8 @@ const std::vector<Rule>& rules() {
         {"bill aging", "nyyyy"},
         {"bill void", "nnnyy"},
         {"bill credit", "nnnyy"},
+        {"bill discount", "nnnyy"},
+        {"bill adjust", "nnnyy"},
         {"bill pay", "nnnyy"},
         {"bill apply-credit", "nnnyy"},
         {"bill refund", "nnnyy"},

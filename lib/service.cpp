@@ -197,7 +197,9 @@ int64_t start_service(Context& ctx, int64_t appointment_id, std::optional<GeoPoi
                                           std::to_string(other) + " (" + status + ")");
         }
     }
-    if (a.status != "in_progress") change_status(ctx, appointment_id, "in_progress", {});
+    // A visit the office completed already may still get its ticket written afterwards (it stays
+    // completed, and is billed once: see submit_service).
+    if (a.status != "in_progress" && a.status != "completed") change_status(ctx, appointment_id, "in_progress", {});
     Columns cols{{"appointment_id", appointment_id}, {"customer_id", a.customer_id}, {"pool_id", a.pool_id},
                  {"service_type", a.service_type}, {"started_at", format_instant(ctx.now())}};
     cols.emplace_back("worker_id", a.worker_id ? Value(*a.worker_id) : Value(nullptr));
@@ -464,7 +466,16 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
     const ServiceType& type = ctx.config.service_type(s.service_type);
     std::string what = type.name;
     if (!what.empty()) what[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(what[0])));
-    line("service", "service:" + std::to_string(id), what + " visit", 1000, type.price_cents, type.taxable);
+    // A visit completed (and billed) before its ticket was written is not billed a second time.
+    bool visit_billed = false;
+    if (s.appointment_id) {
+        auto& vb = ctx.store.prepare("SELECT count(*) FROM billable_line WHERE appointment_id = ?");
+        vb.bind(1, *s.appointment_id);
+        vb.executeStep();
+        visit_billed = vb.getColumn(0).getInt64() > 0;
+        vb.reset();
+    }
+    if (!visit_billed) line("service", "service:" + std::to_string(id), what + " visit", 1000, type.price_cents, type.taxable);
     {
         Statement q(ctx.store, "SELECT d.id, d.chemical, d.amount_milli, d.unit, d.item_id, d.stock_milli FROM dose d "
                                             "WHERE d.service_id = ? ORDER BY d.id");

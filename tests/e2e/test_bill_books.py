@@ -116,7 +116,7 @@ class Books(Refusals, PomTest):
     def export(self, *args):
         # These tests export the same invoices in several ways to compare the books: a date range a
         # batch already holds needs --again (--unexported and --batch choose by batch).
-        if "--unexported" not in args and "--batch" not in args:
+        if "--unexported" not in args and "--batch" not in args and "--payments" not in args:
             args = (*args, "--again")
         p = subprocess.run([POM, "bill", "export", *args], capture_output=True, env=self.env, timeout=120)
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -392,8 +392,30 @@ class WithLists(Books):
         self.assertRefusedBoth(["bill", "export", "--format", "qbo", "--with-lists"], 64, "--with-lists goes with iif")
 
 
-if __name__ == "__main__":
-    unittest.main()
+
+class Discounted(Books):
+    """A draft with a discount and an adjustment (negative, taxable and exempt parts) in the month."""
+
+    def test_discounted_invoice_reaches_every_book(self):
+        self.company()
+        self.ok("customer", "add", "--name", "Dee Discount", "--ref", "C-4")
+        self.extra("C-4", "Pool opening", "300.00", "--taxable", "--date", "2026-11-15")
+        self.extra("C-4", "Labor", "80.00", "--date", "2026-11-15")
+        draft = self.json("bill", "run", "--period", "2026-11", "--customer", "C-4")[0]
+        self.ok("bill", "discount", str(draft["id"]), "--percent", "15", "--reason", "spring special")
+        self.ok("bill", "adjust", str(draft["id"]), "--amount=-5.00", "--reason", "late arrival")
+        inv = self.json("bill", "issue", str(draft["id"]))[0]
+        # 300 + 80 - 45 - 12 - 3.95 - 1.05 = 318.00; tax 8.6 % of 300 - 45 - 3.95 = 251.05 → 21.59
+        self.assertEqual((inv["subtotal"], inv["tax"], inv["total"]), ("318.00", "21.59", "339.59"))
+        books = self.every_format()
+        for fmt, b in books.items():
+            self.assertIn("Dee Discount", b, fmt)
+            self.assertEqual(b["Dee Discount"], 33959, fmt)
+            self.assertBooksAgree(b, fmt)
+        _, txns = parse_iif(self.export("--format", "iif", "--from", "2026-11-01"))
+        spl = [s for t in txns if "trns" in t and t["trns"]["DOCNUM"] == inv["number"] for s in t["spl"]]
+        self.assertEqual(sorted(s["AMOUNT"] for s in spl if s["ACCNT"] == "Discounts Given"), ["1.05", "12.00", "3.95", "45.00"])
+
 
 
 def parse_payments_csv(text, customer_col, type_col, amount_col):
@@ -461,3 +483,7 @@ class PaymentBooks(Books):
         again = subprocess.run([POM, "bill", "export", "--batch", str(batches[0]["id"])], capture_output=True, env=self.env, timeout=120)
         self.assertEqual(again.returncode, 0, again.stderr)
         self.assertEqual(again.stdout.decode("utf-8"), first[batches[0]["format"]])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -282,7 +282,7 @@ class PaymentExports(PayBase):
 
 
 class Migration(BillBase):
-    """Payments recorded before schema 14 (one invoice each, applied_cents on the payment) become
+    """Payments recorded before schema 15 (one invoice each, applied_cents on the payment) become
     payments with applications, and every balance and the aging stay what they were."""
 
     OLD_PAYMENT_SQLITE = """
@@ -302,14 +302,14 @@ class Migration(BillBase):
         CREATE INDEX payment_customer ON payment (customer_id);
     """
 
-    def make_schema_13(self):
-        """The database as schema 13 had it: pom's tables without migration 14's."""
+    def make_schema_14(self):
+        """The database as schema 14 had it: pom's tables without migration 15's."""
         if ENGINE == "sqlite":
             con = sqlite3.connect(self.db)
             con.executescript("""
                 DROP TABLE export_batch_entry; DROP TABLE payment_application; DROP TABLE write_off; DROP TABLE refund;
                 ALTER TABLE export_batch DROP COLUMN content; DROP TABLE payment;""" + self.OLD_PAYMENT_SQLITE +
-                              "PRAGMA user_version = 13;")
+                              "PRAGMA user_version = 14;")
             con.close()
         else:
             psql(self.db, """
@@ -318,7 +318,7 @@ class Migration(BillBase):
                 ALTER TABLE export_batch DROP COLUMN content; DROP INDEX payment_paid_on;
                 ALTER TABLE payment ALTER COLUMN invoice_id SET NOT NULL;
                 ALTER TABLE payment ADD COLUMN applied_cents bigint NOT NULL DEFAULT 0;
-                UPDATE pom_meta SET value = '13' WHERE key = 'schema_version';""")
+                UPDATE pom_meta SET value = '14' WHERE key = 'schema_version';""")
 
     def test_old_payments_keep_their_balances(self):
         self.customers()
@@ -327,14 +327,14 @@ class Migration(BillBase):
         self.extra("C-3", "Filter", "80.00")
         self.ok("bill", "run", "--period", "2026-11", "--issue")
         self.ok("bill", "void", "INV-000003", "--reason", "wrong customer")
-        self.make_schema_13()
+        self.make_schema_14()
         # INV-000001 paid in part; INV-000002 overpaid (20.00 credit); INV-000003 paid, then voided.
         for inv, cust, amount, applied, day in ((1, 1, 4000, 4000, "2026-11-20"), (2, 2, 27000, 25000, "2026-11-21"),
                                                 (3, 3, 8000, 8000, "2026-11-22")):
             self.sql("INSERT INTO payment (invoice_id, customer_id, amount_cents, applied_cents, paid_on, method, ref, created_at, actor) "
                      "VALUES (?, ?, ?, ?, ?, 'check', 'OLD', '2026-11-22T10:00:00Z', 'tester')", inv, cust, amount, applied, day)
         r = self.json("init")[0]
-        self.assertEqual((r["schema_version"], r["migrated_from"]), (14, 13))
+        self.assertEqual((r["schema_version"], r["migrated_from"]), (15, 14))
         self.assertEqual(self.balances(), {"INV-000001": "60.00", "INV-000002": "0.00", "INV-000003": "-80.00"})
         aging = {a["customer"]: (a["total"], a["credit"]) for a in self.json("bill", "aging")}
         self.assertEqual(aging["Karen Henderson"], ("60.00", "0.00"))

@@ -156,8 +156,8 @@ class Migration(PgTest):
         self.assertNotEqual(refused.returncode, 0)
 
         r = self.json("init")
-        self.assertEqual((r[0]["created"], r[0]["schema_version"], r[0]["migrated_from"]), (False, 14, 10))
-        self.assertEqual(version(), "14")
+        self.assertEqual((r[0]["created"], r[0]["schema_version"], r[0]["migrated_from"]), (False, 15, 10))
+        self.assertEqual(version(), "15")
         workers = self.json("worker", "list", "--all")
         self.assertEqual([(w["id"], w["name"], w["role"], w["active"], w["created_at"]) for w in workers],
                          [(2, "Dana Fox", "office", True, "2026-11-01T15:00:00Z"),

@@ -39,7 +39,7 @@ class Quotes(SalesTest):
         kind, channel, to, cust, subject, body = notices[0]
         self.assertEqual((kind, channel, to, cust, subject), ("quote", "email", "ann@example.com", 1, "Your quote from Blue Wave Pools"))
         self.assertIn("Hello Ann,", body)
-        self.assertIn("Quote 1 for Ann Smith", body)
+        self.assertIn("Quote Q-000001 for Ann Smith", body)
         self.assertIn("Weekly service", body)
         self.assertIn("180.00", body)
         self.assertEqual(self.customer(1)["tags"], ["Sales Followup"])
@@ -89,7 +89,7 @@ class Quotes(SalesTest):
         self.assertEqual(self.ok("quote", "list", "-o", "id"), "1\n2\n")
         text = self.ok("quote", "show", "2", "--format", "text")
         self.assertIn("Blue Wave Pools\n", text)
-        self.assertIn("Quote 2 for Ann Smith\nValid until 2026-12-23\n", text)
+        self.assertIn("Quote Q-000002 for Ann Smith\nValid until 2026-12-23\n", text)
         self.assertRegex(text, r"Filter clean\s+1\s+85\.00\s+85\.00\n")
         self.assertRegex(text, r"Total USD\s+85\.00\n")
 
@@ -98,7 +98,7 @@ class Quotes(SalesTest):
         self.json("quote", "add", "--customer", "2", "--line", "Pump <motor> & seal|1|300")
         html = self.ok("quote", "show", "1", "--format", "html")
         self.assertTrue(html.startswith("<!DOCTYPE html>"))
-        self.assertIn("Quote 1 for Tom &lt;b&gt;&amp;&lt;/b&gt; Co", html)
+        self.assertIn("Quote Q-000001 for Tom &lt;b&gt;&amp;&lt;/b&gt; Co", html)
         self.assertIn("<td>Pump &lt;motor&gt; &amp; seal</td>", html)
         self.assertNotIn("<motor>", html)
 

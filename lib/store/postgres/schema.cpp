@@ -1542,10 +1542,10 @@ COMMENT ON CONSTRAINT worker_ck09_day_end ON worker IS 'day_end IS NULL OR day_e
 COMMENT ON CONSTRAINT appointment_ck11_pinned ON appointment IS 'pinned IN (0, 1)';
 )SQL";
 
-// Schema version 14, as SQLite's migration 14 makes it: one payment model (payment_application,
+// Schema version 15, as SQLite's migration 15 makes it: one payment model (payment_application,
 // refund, write_off), payment.invoice_id optional and applied_cents moved into applications,
 // export_batch.content and export_batch_entry, and pom_assign_id again with their static queries.
-const char* k_v14 = R"SQL(
+const char* k_v15 = R"SQL(
 CREATE OR REPLACE FUNCTION pom_assign_id() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     IF NEW.id IS NULL THEN
@@ -1785,6 +1785,33 @@ COMMENT ON CONSTRAINT export_batch_ck09_content ON export_batch IS '(content = '
 COMMENT ON CONSTRAINT export_batch_entry_ck01_entity ON export_batch_entry IS '(entity = ''payment'' OR entity = ''application'' OR entity = ''refund'' OR entity = ''write_off'')';
 )SQL";
 
+// Schema version 14, as SQLite's migration 14 makes it: a plan says whether its visits are
+// included in the monthly fee, a billable line may come from a visit completed without a ticket,
+// a draft's adjustment (discount) lines may be negative, and a quote line says whether it is
+// taxable and whether it prices the customer's plan.
+const char* k_v14 = R"SQL(
+ALTER TABLE billing_plan ADD COLUMN visits text COLLATE "C" NOT NULL DEFAULT 'billed'
+    CONSTRAINT billing_plan_ck07_visits CHECK (visits IN ('billed', 'included'));
+ALTER TABLE billable_line ADD COLUMN appointment_id bigint REFERENCES appointment (id);
+CREATE INDEX billable_line_appointment ON billable_line (appointment_id) WHERE appointment_id IS NOT NULL;
+ALTER TABLE quote_line ADD COLUMN taxable bigint NOT NULL DEFAULT 0 CONSTRAINT quote_line_ck06_taxable CHECK (taxable IN (0, 1));
+ALTER TABLE quote_line ADD COLUMN plan text COLLATE "C" CONSTRAINT quote_line_ck07_plan CHECK (plan IS NULL OR length(plan) > 0);
+ALTER TABLE invoice_line DROP CONSTRAINT invoice_line_ck04_unit_price_cents;
+ALTER TABLE invoice_line ADD CONSTRAINT invoice_line_ck04_unit_price_cents CHECK (unit_price_cents >= 0 OR kind = 'adjustment');
+ALTER TABLE invoice_line DROP CONSTRAINT invoice_line_ck05_amount_cents;
+ALTER TABLE invoice_line ADD CONSTRAINT invoice_line_ck05_amount_cents CHECK (amount_cents >= 0 OR kind = 'adjustment');
+ALTER TABLE invoice_line DROP CONSTRAINT invoice_line_ck07_tax_cents;
+ALTER TABLE invoice_line ADD CONSTRAINT invoice_line_ck07_tax_cents
+    CHECK ((tax_cents >= 0 OR kind = 'adjustment') AND (taxable = 1 OR tax_cents = 0));
+
+COMMENT ON CONSTRAINT billing_plan_ck07_visits ON billing_plan IS 'visits IN (''billed'', ''included'')';
+COMMENT ON CONSTRAINT quote_line_ck06_taxable ON quote_line IS 'taxable IN (0, 1)';
+COMMENT ON CONSTRAINT quote_line_ck07_plan ON quote_line IS 'plan IS NULL OR length(plan) > 0';
+COMMENT ON CONSTRAINT invoice_line_ck04_unit_price_cents ON invoice_line IS 'unit_price_cents >= 0 OR kind = ''adjustment''';
+COMMENT ON CONSTRAINT invoice_line_ck05_amount_cents ON invoice_line IS 'amount_cents >= 0 OR kind = ''adjustment''';
+COMMENT ON CONSTRAINT invoice_line_ck07_tax_cents ON invoice_line IS '(tax_cents >= 0 OR kind = ''adjustment'') AND (taxable = 1 OR tax_cents = 0)';
+)SQL";
+
 }  // namespace
 
 const char* schema_sql() { return k_schema; }
@@ -1792,5 +1819,6 @@ const char* schema_v11_sql() { return k_v11; }
 const char* schema_v12_sql() { return k_v12; }
 const char* schema_v13_sql() { return k_v13; }
 const char* schema_v14_sql() { return k_v14; }
+const char* schema_v15_sql() { return k_v15; }
 
 }  // namespace pom::pg

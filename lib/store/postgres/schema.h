@@ -63,8 +63,12 @@ const char* schema_v12_sql();
 /// appointment.pinned.
 const char* schema_v13_sql();
 
-/// SQLite's migration 14 on PostgreSQL: one payment model (payment_application, refund, write_off),
+/// SQLite's migration 15 on PostgreSQL: one payment model (payment_application, refund, write_off),
 /// payment exports (export_batch.content, export_batch_entry), and pom_assign_id again.
+const char* schema_v15_sql();
+
+/// SQLite's migration 14 on PostgreSQL: billing_plan.visits, billable_line.appointment_id, and
+/// negative amounts on adjustment (discount) lines of invoice_line.
 const char* schema_v14_sql();
 
 }  // namespace pom::pg

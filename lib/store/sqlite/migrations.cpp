@@ -918,7 +918,7 @@ ALTER TABLE worker ADD COLUMN day_end TEXT CHECK (day_end IS NULL OR day_end GLO
 ALTER TABLE appointment ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1));
 )SQL";
 
-// 14: one payment model (issue 18). A payment is money received from a customer; it no longer
+// 15: one payment model (issue 18). A payment is money received from a customer; it no longer
 // belongs to one invoice: payment_application applies it, in parts, to that customer's issued
 // invoices, and what is not applied is the customer's credit. Credit also comes from an invoice
 // whose credit notes came to more than it still owed (source_invoice_id): that surplus can be
@@ -933,7 +933,7 @@ ALTER TABLE appointment ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinn
 // exports remember what they carried in export_batch_entry; export_batch.content says whether
 // a batch carried invoices or payments (the formats are the same five, so the format CHECK stays).
 // payment is rebuilt (SQLite cannot drop a NOT NULL); nothing referred to it yet.
-const char* k_v14 = R"SQL(
+const char* k_v15 = R"SQL(
 CREATE TEMP TABLE v14_applied AS
     SELECT id, customer_id, invoice_id, applied_cents, paid_on, created_at, actor FROM payment WHERE applied_cents > 0;
 CREATE TABLE payment_v14 (
@@ -1085,6 +1085,52 @@ CREATE TRIGGER export_batch_entry_no_update BEFORE UPDATE ON export_batch_entry
 BEGIN SELECT RAISE(ABORT, 'an export batch never changes'); END;
 )SQL";
 
+// 14: what is billed (issue 18). A plan with a flat monthly fee says whether its visits are
+// included in it or billed on top ('billed' for every plan there is, so nothing changes unasked).
+// A billable line may come from a visit completed without a service ticket (appointment_id), so
+// that it is billed once and a ticket written later for that visit does not bill it again. A
+// quote line says whether sales tax applies, as an invoice line does, and whether it is a price of
+// the customer's plan once accepted ('monthly', or the service type of a per-visit price) rather
+// than a one-off line.
+const char* k_v14 = R"SQL(
+ALTER TABLE billing_plan ADD COLUMN visits TEXT NOT NULL DEFAULT 'billed' CHECK (visits IN ('billed', 'included'));
+ALTER TABLE billable_line ADD COLUMN appointment_id INTEGER REFERENCES appointment (id);
+CREATE INDEX billable_line_appointment ON billable_line (appointment_id) WHERE appointment_id IS NOT NULL;
+ALTER TABLE quote_line ADD COLUMN taxable INTEGER NOT NULL DEFAULT 0 CHECK (taxable IN (0, 1));
+ALTER TABLE quote_line ADD COLUMN plan TEXT CHECK (plan IS NULL OR length(plan) > 0);
+)SQL";
+
+// 14, continued: a draft may carry discount and adjustment lines, which are negative. Only the
+// CHECK texts of invoice_line change, and they only widen what the table takes (a negative
+// amount, price or tax only on an 'adjustment' line), so every stored row satisfies them: the
+// change SQLite documents as safe through writable_schema (see migrations 8 and 11), without
+// rebuilding a table that invoice_line itself, billable_line's triggers and the invoice's
+// triggers refer to. The texts are the ones migration 8 left; any other is not pom's schema.
+void v14_negative_adjustments(SQLite::Database& db) {
+    const std::vector<std::pair<std::string, std::string>> checks = {
+        {"unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0)",
+         "unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0 OR kind = 'adjustment')"},
+        {"amount_cents     INTEGER NOT NULL CHECK (amount_cents >= 0)",
+         "amount_cents     INTEGER NOT NULL CHECK (amount_cents >= 0 OR kind = 'adjustment')"},
+        {"tax_cents        INTEGER NOT NULL CHECK (tax_cents >= 0 AND (taxable = 1 OR tax_cents = 0))",
+         "tax_cents        INTEGER NOT NULL CHECK ((tax_cents >= 0 OR kind = 'adjustment') AND (taxable = 1 OR tax_cents = 0))"},
+    };
+    std::string sql = db.execAndGet("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'invoice_line'").getString();
+    for (const auto& [old_text, new_text] : checks) {
+        auto at = sql.find(old_text);
+        if (at == std::string::npos || sql.find(old_text, at + 1) != std::string::npos)
+            fail(ErrorKind::Internal, "schema 14: the invoice_line table's CHECKs are not the ones pom made");
+        sql.replace(at, old_text.size(), new_text);
+    }
+    int version = db.execAndGet("PRAGMA schema_version").getInt();
+    db.exec("PRAGMA writable_schema = ON");
+    SQLite::Statement u(db, "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'invoice_line'");
+    u.bind(1, sql);
+    u.exec();
+    db.exec("PRAGMA schema_version = " + std::to_string(version + 1));
+    db.exec("PRAGMA writable_schema = OFF");
+}
+
 }  // namespace
 
 std::string in_lists_as_comparisons(const std::string& sql) {
@@ -1113,7 +1159,8 @@ std::string in_lists_as_comparisons(const std::string& sql) {
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all{{k_v1}, {k_v2}, {k_v3}, {k_v4}, {k_v5}, {k_v6}, {k_v7},
                                             {"", v8_checks_without_in_lists}, {k_v9}, {k_v10},
-                                            {k_v11, v11_accountant_role}, {k_v12}, {k_v13}, {k_v14}};
+                                            {k_v11, v11_accountant_role}, {k_v12}, {k_v13},
+                                            {k_v14, v14_negative_adjustments}, {k_v15}};
     return all;
 }
 
