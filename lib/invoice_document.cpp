@@ -1,6 +1,7 @@
 // The invoice as the customer receives it: plain text and a standalone, printable HTML page.
 // Both are built only from invoice_detail(), which carries no costs and no internal notes.
 #include "billing.h"
+#include "document_text.h"
 
 #include <sstream>
 
@@ -8,23 +9,14 @@ namespace pom {
 
 namespace {
 
-std::string str(const Json& j) { return j.is_string() ? j.get<std::string>() : j.is_null() ? "" : j.dump(); }
+using doc::str;
 
-size_t width(const std::string& s) {
-    size_t n = 0;
-    for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) ++n;
-    return n;
-}
+using doc::width;
 
-std::string pad_left(const std::string& s, size_t w) { return width(s) >= w ? s : std::string(w - width(s), ' ') + s; }
-std::string pad_right(const std::string& s, size_t w) { return width(s) >= w ? s : s + std::string(w - width(s), ' '); }
+using doc::pad_left;
+using doc::pad_right;
 
-std::string one_line(std::string s) {
-    for (auto& c : s)
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    return s;
-}
+using doc::one_line;
 
 std::string title_of(const Json& d) {
     bool credit = d["kind"] == "credit";
@@ -47,20 +39,7 @@ std::vector<std::string> address_lines(const Json& b) {
 
 std::string tax_label(const Json& d) { return str(d["tax_rate"]["name"]) + " " + str(d["tax_rate"]["rate"]) + "%"; }
 
-std::string html_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
+using doc::html_escape;
 
 }  // namespace
 

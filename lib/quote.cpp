@@ -1,4 +1,5 @@
 #include "quote.h"
+#include "document_text.h"
 #include "json.h"
 
 #include "billing.h"
@@ -60,19 +61,7 @@ std::string trim(const std::string& s) {
     fail(ErrorKind::Transition, "quote " + std::to_string(q.id) + " is " + q.status + ": " + what);
 }
 
-std::string html_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+using doc::html_escape;
 
 std::string pad(const std::string& s, size_t w, bool right) {
     size_t n = 0;

@@ -1,4 +1,5 @@
 #include "service_report.h"
+#include "document_text.h"
 
 #include "chemistry.h"
 #include "customer.h"
@@ -18,20 +19,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string html_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
+using doc::html_escape;
 
 std::string md_escape(const std::string& s) {
     std::string out;
