@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "customer.h"
 #include "error.h"
+#include "notice.h"
 #include "pool.h"
 #include "service.h"
 #include "worker.h"
@@ -542,6 +543,21 @@ void register_appt(CLI::App& app, Cli& cli) {
                                     {"merged_into", r.merged_into ? Json(*r.merged_into) : Json(nullptr)}});
                 Output o = records(std::move(rows), {"id", "customer", "from", "to", "rolled_count", "merged_into"});
                 o.note = (cli.g.dry_run ? "would roll " : "rolled ") + std::to_string(rolled.size()) + " visits";
+                return o;
+            });
+        });
+    }
+    {
+        auto day = std::make_shared<std::string>("tomorrow");
+        auto* sub = cmd->add_subcommand("remind", "Queue the day-before reminder for every visit of a day still scheduled (cron; once per visit)");
+        sub->add_option("--date", *day, "The visits' day (default: tomorrow)");
+        sub->callback([&cli, day] {
+            cli.write([&](Context& ctx) {
+                auto rows = queue_reminders(ctx, parse_day(*day, ctx.today(), "--date"));
+                size_t n = rows.size();
+                Output o = records(std::move(rows), {"appointment_id", "customer", "date", "notices"});
+                o.rows.id_field = "appointment_id";
+                if (n) o.note = (cli.g.dry_run ? "would remind " : "reminded ") + std::to_string(n) + " visits";
                 return o;
             });
         });

@@ -17,7 +17,7 @@ function __pom_subcommands
         case 'pom worker token'
             printf '%s\n' add list revoke
         case 'pom appt'
-            printf '%s\n' add list show assign move edit board days-out preview expand rollover export on-my-way start pause complete skip cancel series
+            printf '%s\n' add list show assign move edit board days-out preview expand rollover remind export on-my-way start pause complete skip cancel series
         case 'pom appt series'
             printf '%s\n' list show edit suspend resume
         case 'pom route'
@@ -104,6 +104,8 @@ function __pom_value_options
             printf '%s\n' -- --through
         case 'pom appt rollover'
             printf '%s\n' -- --from
+        case 'pom appt remind'
+            printf '%s\n' -- --date
         case 'pom appt export'
             printf '%s\n' -- --format --from --to --worker
         case 'pom appt on-my-way'
@@ -539,6 +541,7 @@ complete -c pom -n '__pom_is \'pom appt\'' -a days-out -d 'Show or set the compa
 complete -c pom -n '__pom_is \'pom appt\'' -a preview -d 'Print the occurrences of a rule without touching the database'
 complete -c pom -n '__pom_is \'pom appt\'' -a expand -d 'Materialise recurring series up to a horizon (cron, nightly; idempotent)'
 complete -c pom -n '__pom_is \'pom appt\'' -a rollover -d 'Move visits of past days still scheduled or en route to the next working day (cron)'
+complete -c pom -n '__pom_is \'pom appt\'' -a remind -d 'Queue the day-before reminder for every visit of a day still scheduled (cron; once per visit)'
 complete -c pom -n '__pom_is \'pom appt\'' -a export -d 'Write visits as an RFC 5545 calendar (.ics) a phone can subscribe to'
 complete -c pom -n '__pom_is \'pom appt\'' -a on-my-way -d 'The technician is on the way (queues the on-my-way text)'
 complete -c pom -n '__pom_is \'pom appt\'' -a start -d 'The technician arrived and started the visit'
@@ -635,6 +638,10 @@ complete -c pom -n '__pom_is \'pom appt expand\'' -l through -x -d 'Horizon: a d
 # pom appt rollover
 complete -c pom -n '__pom_is \'pom appt rollover\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom appt rollover\'' -l from -x -d 'Only visits dated on or after this day'
+
+# pom appt remind
+complete -c pom -n '__pom_is \'pom appt remind\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom appt remind\'' -l date -x -d 'The visits\' day (default: tomorrow)'
 
 # pom appt export
 complete -c pom -n '__pom_is \'pom appt export\'' -s h -l help -d 'Print this help message and exit'

@@ -673,6 +673,11 @@ std::map<std::string, NoticeTemplate> Config::default_notices() {
           "Hello {first_name},\n\nYour {service_type} visit from {company} is scheduled for {date}{window}. "
           "Your technician will be {worker}.\n\nQuestions? Call us at {company_phone}.\n\n{company}\n",
           true}},
+        {"reminder",
+         {"email", "Reminder: your pool service on {date}",
+          "Hello {first_name},\n\nA reminder from {company}: your {service_type} visit is on {date}{window}. "
+          "Please leave the gate unlocked and pets inside.\n\nQuestions? Call us at {company_phone}.\n\n{company}\n",
+          true}},
         {"on_my_way", {"sms", "", "{company}: {worker} is on the way to your pool{eta}. Reply STOP to opt out.", true}},
         {"skipped",
          {"email", "We could not service your pool on {date}",

@@ -99,9 +99,25 @@ std::vector<int64_t> queue_appointment_notice(Context& ctx, const std::string& k
         {"reason", a.status_reason},
     };
     for (const auto& [k, v] : extra) values[k] = v;
-    std::string variant = kind == "assigned" ? (a.worker_id ? std::to_string(*a.worker_id) : "-") + "@" + a.date : a.status_at;
+    // A reminder is once per visit and day: a visit moved to another day is reminded again.
+    std::string variant = kind == "assigned"   ? (a.worker_id ? std::to_string(*a.worker_id) : "-") + "@" + a.date
+                          : kind == "reminder" ? a.date
+                                               : a.status_at;
     return queue_customer_notice(ctx, kind, tpl.channel, c.id, a.id, fill_template(tpl.subject, values),
                                  fill_template(tpl.body, values), kind + ":appointment:" + std::to_string(a.id) + ":" + variant);
+}
+
+std::vector<Json> queue_reminders(Context& ctx, Date day) {
+    std::vector<Json> out;
+    AppointmentFilter f;
+    f.from = f.to = day;
+    f.status = "scheduled";
+    for (const auto& a : list_appointments(ctx.store, f)) {
+        auto ids = queue_appointment_notice(ctx, "reminder", a.id);
+        if (ids.empty()) continue;
+        out.push_back({{"appointment_id", a.id}, {"customer", a.customer_name}, {"date", a.date}, {"notices", ids}});
+    }
+    return out;
 }
 
 std::vector<int64_t> queue_customer_notice(Context& ctx, const std::string& kind, const std::string& channel, int64_t customer_id,

@@ -15,6 +15,11 @@ namespace pom {
 std::vector<int64_t> queue_appointment_notice(Context& ctx, const std::string& kind, int64_t appointment_id,
                                               const std::map<std::string, std::string>& extra = {});
 
+/// The day-before reminder (`appt remind`, cron): queues the "reminder" notice for every visit of
+/// `day` still scheduled, once per visit and day (a moved visit is reminded on its new day).
+/// Returns one record per visit that got a new notice: appointment_id, customer, date, notices.
+std::vector<Json> queue_reminders(Context& ctx, Date day);
+
 /// Queues one message for every opted-in contact of a customer on `channel`; a contact without
 /// opt-in gets a notice marked skipped with the reason instead. `key` makes it idempotent: the
 /// same key and recipient are queued once. Returns the ids queued to be sent.

@@ -77,6 +77,7 @@ const std::vector<Rule>& rules() {
         {"appt days-out", "nyyny"},
         {"appt expand", "nyyny"},
         {"appt rollover", "nyyny"},
+        {"appt remind", "nyyny"},
         {"appt export", "oyyny", Own::worker_option},
         {"appt on-my-way", "oyyny", Own::visit, {{"office_note", null}}},
         {"appt start", "oyyny", Own::visit, {{"office_note", null}}},

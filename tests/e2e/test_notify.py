@@ -90,6 +90,35 @@ class Notify(Refusals, Company):
             self.assertNotIn("Call us", body)
             self.assertNotIn("call us", body)
 
+    def test_day_before_reminders_once_per_visit_and_day(self):
+        self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "tomorrow", "--worker", "Maria Lopez", "--window", "08:00-10:00")
+        self.ok("appt", "add", "--customer", "Bob Smith", "--date", "tomorrow")
+        self.ok("appt", "add", "--customer", "Bob Smith", "--date", "+2d")
+        self.ok("appt", "cancel", "2", "--reason", "away")
+        before = len(self.json("notify", "list"))
+        r = self.pom("appt", "remind", "-o", "json")
+        self.assertEqual(r.code, 0, r)
+        self.validate("reminder-result", r.json())
+        self.assertEqual([(x["appointment_id"], x["customer"], x["date"]) for x in r.json()], [(1, "Ana Ortiz", "2026-11-24")])
+        reminders = [n for n in self.json("notify", "list") if n["kind"] == "reminder"]
+        self.validate("notice", reminders)
+        self.assertEqual([(n["recipient"], n["appointment_id"]) for n in reminders], [("ana@example.com", 1)])
+        self.assertIn("your maintenance visit is on Tuesday, November 24 between 08:00 and 10:00.", reminders[0]["body"])
+        self.assertEqual(reminders[0]["subject"], "Reminder: your pool service on Tuesday, November 24")
+        # Cron runs again: nothing new, and a quiet run prints nothing.
+        again = self.pom("-q", "appt", "remind", "-o", "id")
+        self.assertEqual((again.code, again.out, again.err), (0, "", ""))
+        self.assertEqual(len(self.json("notify", "list")), before + 1)
+        # Moved to the day after, the visit is reminded again on its new day.
+        self.ok("appt", "move", "1", "--date", "+2d")
+        self.assertEqual([x["appointment_id"] for x in self.json("appt", "remind", "--date", "+2d")], [1, 3])
+        self.assertEqual(self.json("appt", "remind", "--date", "+2d"), [])
+        # A company that does not want them switches the template off.
+        with open(self.config_path, "a") as f:
+            f.write("\n[notices.reminder]\nenabled = false\n")
+        self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "+3d")
+        self.assertEqual(self.json("appt", "remind", "--date", "+3d"), [])
+
     def test_failures_back_off_then_give_up_and_retry_sends(self):
         self.ok("appt", "add", "--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
         self.use("fail.sh")
