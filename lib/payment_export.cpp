@@ -12,6 +12,7 @@
 #include "record.h"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 namespace pom {
@@ -86,30 +87,38 @@ std::vector<Row> load_rows(Store& store, const std::string& from, const std::str
                  unexported_format + "' AND e.entity = '" + entity + "' AND e.entity_id = " + alias + ".id)";
         return w;
     };
+    // Every statement below starts with the record's id, its day, and its customer's id, name and ref.
+    auto head = [](Statement& q, const char* entity, const char* type) {
+        Row r;
+        r.entity = entity;
+        r.entity_id = q.getColumn(0).getInt64();
+        r.type = type;
+        r.date = q.getColumn(1).getString();
+        r.customer_id = q.getColumn(2).getInt64();
+        r.customer = q.getColumn(3).getString();
+        r.customer_ref = q.getColumn(4).getString();
+        return r;
+    };
     std::vector<Row> rows;
     // Payments: one row per invoice it paid when it was received, one for what it left as credit.
     {
+        // The selected payments' applications in one statement, not one per payment.
+        std::map<int64_t, std::vector<std::pair<std::string, Cents>>> paid;
+        Statement a(store, "SELECT a.payment_id, i.number, a.amount_cents FROM payment_application a JOIN invoice i ON i.id = a.invoice_id "
+                           "WHERE a.kind = 'payment' AND a.payment_id IN (SELECT p.id FROM payment p" +
+                               filter("payment", "p", "paid_on") + ") ORDER BY a.id");
+        while (a.executeStep()) paid[a.getColumn(0).getInt64()].emplace_back(a.getColumn(1).getString(), a.getColumn(2).getInt64());
         Statement q(store, "SELECT p.id, p.paid_on, p.customer_id, c.name, coalesce(c.ref, ''), p.method, coalesce(p.ref, ''), p.amount_cents "
                            "FROM payment p JOIN customer c ON c.id = p.customer_id" + filter("payment", "p", "paid_on"));
         while (q.executeStep()) {
-            Row base;
-            base.entity = "payment";
-            base.entity_id = q.getColumn(0).getInt64();
-            base.type = "payment";
-            base.date = q.getColumn(1).getString();
-            base.customer_id = q.getColumn(2).getInt64();
-            base.customer = q.getColumn(3).getString();
-            base.customer_ref = q.getColumn(4).getString();
+            Row base = head(q, "payment", "payment");
             base.method = q.getColumn(5).getString();
             base.ref = q.getColumn(6).getString();
             Cents amount = q.getColumn(7).getInt64(), applied = 0;
-            Statement a(store, "SELECT i.number, a.amount_cents FROM payment_application a JOIN invoice i ON i.id = a.invoice_id "
-                               "WHERE a.payment_id = ? AND a.kind = 'payment' ORDER BY a.id");
-            a.bind(1, base.entity_id);
-            while (a.executeStep()) {
+            for (const auto& [number, cents] : paid[base.entity_id]) {
                 Row r = base;
-                r.invoice = a.getColumn(0).getString();
-                r.amount = a.getColumn(1).getInt64();
+                r.invoice = number;
+                r.amount = cents;
                 applied += r.amount;
                 rows.push_back(r);
             }
@@ -129,14 +138,7 @@ std::vector<Row> load_rows(Store& store, const std::string& from, const std::str
                            "LEFT JOIN payment p ON p.id = a.payment_id LEFT JOIN invoice s ON s.id = a.source_invoice_id" +
                                filter("application", "a", "applied_on") + " AND a.kind = 'credit'");
         while (q.executeStep()) {
-            Row r;
-            r.entity = "application";
-            r.entity_id = q.getColumn(0).getInt64();
-            r.type = "credit";
-            r.date = q.getColumn(1).getString();
-            r.customer_id = q.getColumn(2).getInt64();
-            r.customer = q.getColumn(3).getString();
-            r.customer_ref = q.getColumn(4).getString();
+            Row r = head(q, "application", "credit");
             r.method = q.getColumn(5).getString();
             r.ref = q.getColumn(6).getString();
             r.invoice = q.getColumn(7).getString();
@@ -151,14 +153,7 @@ std::vector<Row> load_rows(Store& store, const std::string& from, const std::str
         Statement q(store, "SELECT f.id, f.refunded_on, f.customer_id, c.name, coalesce(c.ref, ''), f.method, coalesce(f.ref, ''), f.amount_cents, "
                            "f.reason FROM refund f JOIN customer c ON c.id = f.customer_id" + filter("refund", "f", "refunded_on"));
         while (q.executeStep()) {
-            Row r;
-            r.entity = "refund";
-            r.entity_id = q.getColumn(0).getInt64();
-            r.type = "refund";
-            r.date = q.getColumn(1).getString();
-            r.customer_id = q.getColumn(2).getInt64();
-            r.customer = q.getColumn(3).getString();
-            r.customer_ref = q.getColumn(4).getString();
+            Row r = head(q, "refund", "refund");
             r.method = q.getColumn(5).getString();
             r.ref = q.getColumn(6).getString();
             r.amount = q.getColumn(7).getInt64();
@@ -171,14 +166,7 @@ std::vector<Row> load_rows(Store& store, const std::string& from, const std::str
                            "FROM write_off w JOIN customer c ON c.id = w.customer_id JOIN invoice i ON i.id = w.invoice_id" +
                                filter("write_off", "w", "written_on"));
         while (q.executeStep()) {
-            Row r;
-            r.entity = "write_off";
-            r.entity_id = q.getColumn(0).getInt64();
-            r.type = "write_off";
-            r.date = q.getColumn(1).getString();
-            r.customer_id = q.getColumn(2).getInt64();
-            r.customer = q.getColumn(3).getString();
-            r.customer_ref = q.getColumn(4).getString();
+            Row r = head(q, "write_off", "write_off");
             r.invoice = q.getColumn(5).getString();
             r.amount = q.getColumn(6).getInt64();
             r.account = q.getColumn(7).getString();
