@@ -8,9 +8,9 @@ import json
 import os
 import pty
 import subprocess
-from decimal import Decimal, ROUND_HALF_UP
 
 from pomtest import PomTest, POM
+from test_bill_books import cents, parse_iif as books_iif
 from refusal import Refusals
 
 CONFIG = ('timezone = "America/Phoenix"\n[company]\nname = "Blue Wave Pools"\nemail = "office@bluewave.example"\n'
@@ -21,35 +21,14 @@ CONFIG = ('timezone = "America/Phoenix"\n[company]\nname = "Blue Wave Pools"\nem
 OCTOBER = {"POM_NOW": "2026-10-20T08:00:00"}
 
 
-def cents(text):
-    return int((Decimal(text) * 100).to_integral_value(ROUND_HALF_UP))
-
-
 def money(c):
     sign = "-" if c < 0 else ""
     return f"{sign}{abs(c) // 100}.{abs(c) % 100:02d}"
 
 
 def parse_iif(data):
-    """IIF bytes (windows-1252) → transactions [{trns, spl}], asserting each sums to zero."""
-    heads, txns, cur = {}, [], None
-    for line in data.decode("cp1252").split("\r\n"):
-        if not line:
-            continue
-        f = line.split("\t")
-        if f[0].startswith("!"):
-            heads[f[0][1:]] = f
-            continue
-        row = dict(zip(heads[f[0]], f))
-        if f[0] == "TRNS":
-            cur = {"trns": row, "spl": []}
-        elif f[0] == "SPL":
-            cur["spl"].append(row)
-        elif f[0] == "ENDTRNS":
-            txns.append(cur)
-    for t in txns:
-        assert cents(t["trns"]["AMOUNT"]) + sum(cents(s["AMOUNT"]) for s in t["spl"]) == 0, t
-    return txns
+    """IIF bytes (windows-1252) → transactions [{trns, spl}], each asserted to sum to zero."""
+    return [t for t in books_iif(data.decode("cp1252"))[1] if "trns" in t]
 
 
 class Month(Refusals, PomTest):
