@@ -883,26 +883,41 @@ CREATE TABLE login_code (
 CREATE INDEX login_code_worker ON login_code (worker_id, id);
 )SQL";
 
+/// Replaces CHECK texts of one table in place, each found exactly once (any other text is a schema
+/// pom did not make). Only for changes that widen what a column takes, so every stored row still
+/// satisfies them: the change SQLite documents as safe through writable_schema (see migration 8),
+/// without rebuilding a table others refer to.
+void widen_checks(SQLite::Database& db, int migration, const std::string& table,
+                  const std::vector<std::pair<std::string, std::string>>& checks) {
+    SQLite::Statement get(db, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?");
+    get.bind(1, table);
+    if (!get.executeStep()) fail(ErrorKind::Internal, "schema " + std::to_string(migration) + ": no " + table + " table");
+    std::string sql = get.getColumn(0).getString();
+    get.reset();
+    for (const auto& [old_text, new_text] : checks) {
+        auto at = sql.find(old_text);
+        if (at == std::string::npos || sql.find(old_text, at + 1) != std::string::npos)
+            fail(ErrorKind::Internal, "schema " + std::to_string(migration) + ": the " + table + " table's CHECKs are not the ones pom made");
+        sql.replace(at, old_text.size(), new_text);
+    }
+    int version = db.execAndGet("PRAGMA schema_version").getInt();
+    db.exec("PRAGMA writable_schema = ON");
+    SQLite::Statement u(db, "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?");
+    u.bind(1, sql);
+    u.bind(2, table);
+    u.exec();
+    db.exec("PRAGMA schema_version = " + std::to_string(version + 1));
+    db.exec("PRAGMA writable_schema = OFF");
+}
+
 // 11, continued: worker.role takes 'accountant'. Only the CHECK's text changes, and it only
 // widens what the column takes, so every stored row satisfies it: the change SQLite documents as
 // safe through writable_schema (see migration 8), without rebuilding a table that seven others
 // refer to. The text is the one migration 8 left; any other text is a schema pom did not make.
 void v11_accountant_role(SQLite::Database& db) {
-    const std::string old_check = "(role = 'technician' OR role = 'office' OR role = 'manager' OR role = 'admin')";
-    const std::string new_check =
-        "(role = 'technician' OR role = 'office' OR role = 'manager' OR role = 'accountant' OR role = 'admin')";
-    std::string sql = db.execAndGet("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'worker'").getString();
-    auto at = sql.find(old_check);
-    if (at == std::string::npos || sql.find(old_check, at + 1) != std::string::npos)
-        fail(ErrorKind::Internal, "schema 11: the worker table's role CHECK is not the one pom made");
-    sql.replace(at, old_check.size(), new_check);
-    int version = db.execAndGet("PRAGMA schema_version").getInt();
-    db.exec("PRAGMA writable_schema = ON");
-    SQLite::Statement u(db, "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'worker'");
-    u.bind(1, sql);
-    u.exec();
-    db.exec("PRAGMA schema_version = " + std::to_string(version + 1));
-    db.exec("PRAGMA writable_schema = OFF");
+    widen_checks(db, 11, "worker",
+                 {{"(role = 'technician' OR role = 'office' OR role = 'manager' OR role = 'admin')",
+                   "(role = 'technician' OR role = 'office' OR role = 'manager' OR role = 'accountant' OR role = 'admin')"}});
 }
 
 // 13: routes (issue 22). A technician's day starts (and may end) at a place of their own, home or
@@ -1107,28 +1122,13 @@ ALTER TABLE quote_line ADD COLUMN plan TEXT CHECK (plan IS NULL OR length(plan) 
 // rebuilding a table that invoice_line itself, billable_line's triggers and the invoice's
 // triggers refer to. The texts are the ones migration 8 left; any other is not pom's schema.
 void v14_negative_adjustments(SQLite::Database& db) {
-    const std::vector<std::pair<std::string, std::string>> checks = {
-        {"unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0)",
-         "unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0 OR kind = 'adjustment')"},
-        {"amount_cents     INTEGER NOT NULL CHECK (amount_cents >= 0)",
-         "amount_cents     INTEGER NOT NULL CHECK (amount_cents >= 0 OR kind = 'adjustment')"},
-        {"tax_cents        INTEGER NOT NULL CHECK (tax_cents >= 0 AND (taxable = 1 OR tax_cents = 0))",
-         "tax_cents        INTEGER NOT NULL CHECK ((tax_cents >= 0 OR kind = 'adjustment') AND (taxable = 1 OR tax_cents = 0))"},
-    };
-    std::string sql = db.execAndGet("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'invoice_line'").getString();
-    for (const auto& [old_text, new_text] : checks) {
-        auto at = sql.find(old_text);
-        if (at == std::string::npos || sql.find(old_text, at + 1) != std::string::npos)
-            fail(ErrorKind::Internal, "schema 14: the invoice_line table's CHECKs are not the ones pom made");
-        sql.replace(at, old_text.size(), new_text);
-    }
-    int version = db.execAndGet("PRAGMA schema_version").getInt();
-    db.exec("PRAGMA writable_schema = ON");
-    SQLite::Statement u(db, "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'invoice_line'");
-    u.bind(1, sql);
-    u.exec();
-    db.exec("PRAGMA schema_version = " + std::to_string(version + 1));
-    db.exec("PRAGMA writable_schema = OFF");
+    widen_checks(db, 14, "invoice_line",
+                 {{"unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0)",
+                   "unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0 OR kind = 'adjustment')"},
+                  {"amount_cents     INTEGER NOT NULL CHECK (amount_cents >= 0)",
+                   "amount_cents     INTEGER NOT NULL CHECK (amount_cents >= 0 OR kind = 'adjustment')"},
+                  {"tax_cents        INTEGER NOT NULL CHECK (tax_cents >= 0 AND (taxable = 1 OR tax_cents = 0))",
+                   "tax_cents        INTEGER NOT NULL CHECK ((tax_cents >= 0 OR kind = 'adjustment') AND (taxable = 1 OR tax_cents = 0))"}});
 }
 
 }  // namespace
