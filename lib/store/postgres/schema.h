@@ -71,4 +71,8 @@ const char* schema_v15_sql();
 /// negative amounts on adjustment (discount) lines of invoice_line.
 const char* schema_v14_sql();
 
+/// SQLite's migration 16 on PostgreSQL: closed_day, series.on_closed, billable_line.unit and
+/// invoice_line.unit, and pom_assign_id again.
+const char* schema_v16_sql();
+
 }  // namespace pom::pg
