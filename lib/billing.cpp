@@ -154,7 +154,7 @@ struct Line {
     Cents unit_price = 0, amount = 0, tax = 0;
     bool taxable = false, included = false;
     std::string service_date;
-    std::string unit;  ///< what the quantity counts ("lb", "visit"); empty: none (lines before migration 16)
+    std::string unit;  ///< what the quantity counts ("lb", "visit"); empty: none (lines before migration 17)
 };
 
 Json line_audit_json(const Line& l) {

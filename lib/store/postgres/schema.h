@@ -71,8 +71,12 @@ const char* schema_v15_sql();
 /// negative amounts on adjustment (discount) lines of invoice_line.
 const char* schema_v14_sql();
 
-/// SQLite's migration 16 on PostgreSQL: closed_day, series.on_closed, billable_line.unit and
-/// invoice_line.unit, and pom_assign_id again.
+/// SQLite's migration 16 on PostgreSQL: worker.skills and capacity_milli, appointment.load_milli,
+/// customer.preferred_day.
 const char* schema_v16_sql();
+
+/// SQLite's migration 17 on PostgreSQL: closed_day, series.on_closed, billable_line.unit and
+/// invoice_line.unit, and pom_assign_id again.
+const char* schema_v17_sql();
 
 }  // namespace pom::pg
