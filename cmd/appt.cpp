@@ -36,11 +36,12 @@ std::vector<int64_t> parse_ids(const std::vector<std::string>& texts) {
 
 struct AddOptions {
     std::string customer;
-    std::optional<std::string> pool, date, window, duration, worker, repeat, until, through, note, office_note;
+    std::optional<std::string> pool, date, window, duration, worker, repeat, until, through, note, office_note, on_closed;
     std::optional<int> days_out, count;
     std::optional<int64_t> order;
     std::string type = "maintenance";
     std::string priority = "normal";
+    bool force = false;
 };
 
 struct ListOptions {
@@ -150,6 +151,34 @@ std::string board_text(Store& store, const std::vector<Appointment>& appts, cons
     return out;
 }
 
+/// `appt preview --on-closed`: each date of the rule, the day the visit would be on (none when
+/// skipped), and why it moved. Dates only: the company's calendar is by day.
+Output preview_closed(Context& ctx, const std::string& start, const std::string& repeat, const std::vector<std::string>& exdates,
+                      int64_t limit, const std::optional<std::string>& until, OnClosed rule_on_closed) {
+    Recurrence rule = Recurrence::parse(repeat);
+    std::vector<Date> except;
+    for (const auto& e : exdates) except.push_back(parse_date(e, "--exdate"));
+    if (limit == 0 && !until && !rule.bounded()) fail(ErrorKind::Usage, "--limit 0 needs --until or a bounded rule");
+    Date today = ctx.today();
+    Date first = parse_day(start, today, "--start");
+    Date last = until ? parse_day(*until, today, "--until") : add_days(first, 366 * 50);
+    if (last < first) fail(ErrorKind::BadInput, "--until: before --start");
+    WorkCalendar cal = work_calendar(ctx.store, ctx.config);
+    auto dates = rule.dates(first, first, last, static_cast<size_t>(limit), except);
+    std::vector<Json> rows;
+    for (Date d : dates) {
+        auto placed = place_occurrence(cal, dates, d, rule_on_closed, today);
+        std::string why = cal.why_not_open(d);
+        std::string note = why.empty() ? "" : why + (placed ? ": moved to " + format_date(*placed) : ": skipped");
+        rows.push_back({{"occurrence", format_date(d)},
+                        {"date", placed ? Json(format_date(*placed)) : Json(nullptr)},
+                        {"note", note.empty() ? Json(nullptr) : Json(note)}});
+    }
+    Output out = records(std::move(rows), {"occurrence", "date", "note"});
+    out.rows.id_field = "occurrence";
+    return out;
+}
+
 Output status_result(Store& store, int64_t id) {
     return appointment_rows(store, {id});
 }
@@ -179,11 +208,14 @@ void register_appt(CLI::App& app, Cli& cli) {
         add_opt(sub, "--until", o->until, "Last date of the series (with --repeat)");
         add_opt(sub, "--count", o->count, "Number of visits in the series (with --repeat)");
         add_opt(sub, "--through", o->through, "Materialise the series through this date or offset (default: the config's expand_horizon)");
+        add_opt(sub, "--on-closed", o->on_closed, "With --repeat: a visit due on a closed or non-working day moves to the open day before or after, or is skipped (default: after)")
+            ->check(CLI::IsMember({"before", "after", "skip"}));
+        sub->add_flag("--force", o->force, "Schedule the visit even on a closed day");
         sub->callback([&cli, o] {
             cli.write([&](Context& ctx) {
                 if (o->date && o->days_out) fail(ErrorKind::Usage, "--date and --days-out cannot both be given");
-                if (!o->repeat && (o->until || o->count || o->through))
-                    fail(ErrorKind::Usage, "--until, --count and --through go with --repeat");
+                if (!o->repeat && (o->until || o->count || o->through || o->on_closed))
+                    fail(ErrorKind::Usage, "--until, --count, --through and --on-closed go with --repeat");
                 VisitPlan plan;
                 plan.customer_id = resolve_customer(ctx.store, o->customer);
                 plan.pool_id = resolve_pool(ctx.store, plan.customer_id, o->pool);
@@ -200,7 +232,10 @@ void register_appt(CLI::App& app, Cli& cli) {
                                    : add_days(today, o->days_out ? *o->days_out : current_days_out(ctx.store, ctx.config));
                 if (o->days_out && (*o->days_out < 0 || *o->days_out > 365)) fail(ErrorKind::BadInput, "--days-out: must be 0 to 365");
                 if (day < today) fail(ErrorKind::BadInput, "--date: " + format_date(day) + " is in the past");
-                if (!o->repeat) return appointment_rows(ctx.store, {add_appointment(ctx, plan, day)});
+                if (!o->repeat) {
+                    check_open_day(ctx, work_calendar(ctx.store, ctx.config), day, o->force, o->date ? "--date" : "days-out");
+                    return appointment_rows(ctx.store, {add_appointment(ctx, plan, day)});
+                }
                 Recurrence rule = Recurrence::parse(*o->repeat);
                 if (o->until && o->count) fail(ErrorKind::Usage, "--until and --count cannot both be given");
                 if (o->until) {
@@ -211,7 +246,7 @@ void register_appt(CLI::App& app, Cli& cli) {
                 if (o->count) rule = rule.with_count(*o->count);
                 Date through = o->through ? parse_day(*o->through, today, "--through")
                                           : add_days(today, static_cast<int>(parse_duration(ctx.config.expand_horizon, "expand_horizon").count() / 86400));
-                auto created = add_series(ctx, plan, rule, day, through);
+                auto created = add_series(ctx, plan, rule, day, through, parse_on_closed(o->on_closed.value_or("after")));
                 Output out = appointment_rows(ctx.store, created.appointments);
                 out.note = "series " + std::to_string(created.series_id) + " (" + rule.rrule() + "): " +
                            std::to_string(created.appointments.size()) + " visits through " + format_date(through);
@@ -318,9 +353,11 @@ void register_appt(CLI::App& app, Cli& cli) {
         sub->add_option("ID", *id, "Appointment id")->required();
         sub->add_option("--date", *day, "The new day")->required();
         sub->add_flag("--future", *future, "Also move every later occurrence of the series, and the series rule");
-        sub->callback([&cli, id, day, future] {
+        auto force = std::make_shared<bool>(false);
+        sub->add_flag("--force", *force, "Move the visit even onto a closed day");
+        sub->callback([&cli, id, day, future, force] {
             cli.write([&](Context& ctx) {
-                auto moved = move_appointment(ctx, parse_id(*id, "ID"), parse_day(*day, ctx.today(), "--date"), *future);
+                auto moved = move_appointment(ctx, parse_id(*id, "ID"), parse_day(*day, ctx.today(), "--date"), *future, *force);
                 return appointment_rows(ctx.store, moved);
             });
         });
@@ -432,13 +469,20 @@ void register_appt(CLI::App& app, Cli& cli) {
         auto exdates = std::make_shared<std::vector<std::string>>();
         auto limit = std::make_shared<int64_t>(10);
         auto until = std::make_shared<std::optional<std::string>>();
+        auto on_closed = std::make_shared<std::optional<std::string>>();
         auto* sub = cmd->add_subcommand("preview", "Print the occurrences of a rule without touching the database");
         sub->add_option("--start", *start, "First day, or day and local time: 2026-11-03, monday, 2026-11-03T09:00, \"monday 09:00\"")->required();
         sub->add_option("--repeat", *repeat, "RRULE or friendly form")->required();
         sub->add_option("--exdate", *exdates, "Dates to leave out (comma-separated or repeated)")->delimiter(',');
         sub->add_option("--limit", *limit, "At most this many (default 10; 0 with --until: all)")->check(k_count);
         add_opt(sub, "--until", *until, "Up to this date (inclusive)");
-        sub->callback([&cli, start, repeat, exdates, limit, until] {
+        add_opt(sub, "--on-closed", *on_closed, "Also show where each visit goes on the company's closed and non-working days: before, after or skip")
+            ->check(CLI::IsMember({"before", "after", "skip"}));
+        sub->callback([&cli, start, repeat, exdates, limit, until, on_closed] {
+            if (*on_closed) {
+                cli.read([&](Context& ctx) { return preview_closed(ctx, *start, *repeat, *exdates, *limit, *until, parse_on_closed(**on_closed)); });
+                return;
+            }
             cli.plain([&] {
                 Recurrence rule = Recurrence::parse(*repeat);
                 std::vector<Date> except;
@@ -688,7 +732,7 @@ void register_appt(CLI::App& app, Cli& cli) {
     {
         struct EditOptions {
             std::string id;
-            std::optional<std::string> worker, window, rule, type, duration, priority, note, from;
+            std::optional<std::string> worker, window, rule, type, duration, priority, note, from, on_closed;
             bool unassign = false, no_window = false;
         };
         auto o = std::make_shared<EditOptions>();
@@ -704,6 +748,8 @@ void register_appt(CLI::App& app, Cli& cli) {
         add_opt(sub, "--priority", o->priority, "normal, high or urgent");
         add_opt(sub, "--note", o->note, "New note for the technician");
         add_opt(sub, "--from", o->from, "First day the change applies to (default: today)");
+        add_opt(sub, "--on-closed", o->on_closed, "A visit due on a closed or non-working day: before, after or skip (for visits expanded from now on)")
+            ->check(CLI::IsMember({"before", "after", "skip"}));
         sub->callback([&cli, o] {
             cli.write([&](Context& ctx) {
                 SeriesEdit e;
@@ -719,6 +765,7 @@ void register_appt(CLI::App& app, Cli& cli) {
                 e.priority = o->priority;
                 e.tech_note = o->note;
                 if (o->from) e.from = parse_day(*o->from, ctx.today(), "--from");
+                if (o->on_closed) e.on_closed = parse_on_closed(*o->on_closed);
                 int64_t sid = parse_id(o->id, "ID");
                 auto touched = edit_series(ctx, sid, e);
                 Output out = detail(series_json(get_series(ctx.store, sid), ctx.today()), series_fields());

@@ -13,6 +13,7 @@ void register_log(CLI::App& app, Cli& cli);
 void register_customer(CLI::App& app, Cli& cli);
 void register_pool(CLI::App& app, Cli& cli);
 void register_appt(CLI::App& app, Cli& cli);
+void register_appt_closed(CLI::App& app, Cli& cli);
 void register_worker(CLI::App& app, Cli& cli);
 void register_service(CLI::App& app, Cli& cli);
 void register_route(CLI::App& app, Cli& cli);
@@ -45,6 +46,7 @@ constexpr Command k_commands[] = {
     {"worker", register_worker},          // worker add|list|show|edit, worker token add|list|revoke
     {"appt", register_appt},              // appt add|list|show|assign|move|board|days-out|preview|expand|rollover|
                                           //      on-my-way|start|pause|complete|skip|cancel|series ...
+    {"appt", register_appt_closed},       // appt closed add|list|remove   (after appt: adds to it)
     {"route", register_route},            // route optimize|pin|unpin    the order of each technician's day
     {"service", register_service},        // service start|new|show|check|uncheck|reading|dose|use|note|photo|
                                           //         recommend|submit|amend|list|report

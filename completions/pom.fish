@@ -17,9 +17,11 @@ function __pom_subcommands
         case 'pom worker token'
             printf '%s\n' add list revoke
         case 'pom appt'
-            printf '%s\n' add list show assign move edit board days-out preview expand rollover remind export on-my-way start pause complete skip cancel series
+            printf '%s\n' add list show assign move edit board days-out preview expand rollover remind export on-my-way start pause complete skip cancel series closed
         case 'pom appt series'
             printf '%s\n' list show edit suspend resume
+        case 'pom appt closed'
+            printf '%s\n' add list remove
         case 'pom route'
             printf '%s\n' optimize stats
         case 'pom service'
@@ -87,7 +89,7 @@ function __pom_value_options
         case 'pom worker login-link'
             printf '%s\n' -- --expires --url --qr-svg
         case 'pom appt add'
-            printf '%s\n' -- --customer --pool --date --days-out --window --duration --worker --order --type --priority --note --office-note --repeat --until --count --through
+            printf '%s\n' -- --customer --pool --date --days-out --window --duration --worker --order --type --priority --note --office-note --repeat --until --count --through --on-closed
         case 'pom appt list'
             printf '%s\n' -- --date --from --to --worker --status --customer --type --priority --series --limit
         case 'pom appt assign'
@@ -99,7 +101,7 @@ function __pom_value_options
         case 'pom appt board'
             printf '%s\n' -- --date
         case 'pom appt preview'
-            printf '%s\n' -- --start --repeat --exdate --limit --until
+            printf '%s\n' -- --start --repeat --exdate --limit --until --on-closed
         case 'pom appt expand'
             printf '%s\n' -- --through
         case 'pom appt rollover'
@@ -123,9 +125,13 @@ function __pom_value_options
         case 'pom appt series list'
             printf '%s\n' -- --customer
         case 'pom appt series edit'
-            printf '%s\n' -- --worker --window --rule --type --duration --priority --note --from
+            printf '%s\n' -- --worker --window --rule --type --duration --priority --note --from --on-closed
         case 'pom appt series suspend'
             printf '%s\n' -- --from --until
+        case 'pom appt closed add'
+            printf '%s\n' -- --reason
+        case 'pom appt closed list'
+            printf '%s\n' -- --from --to
         case 'pom route optimize'
             printf '%s\n' -- --date --worker --matrix
         case 'pom route stats'
@@ -556,6 +562,7 @@ complete -c pom -n '__pom_is \'pom appt\'' -a complete -d 'The visit is done'
 complete -c pom -n '__pom_is \'pom appt\'' -a skip -d 'The visit could not be done: gate locked, dog out, weather (queues the skip notice)'
 complete -c pom -n '__pom_is \'pom appt\'' -a cancel -d 'Cancel a visit, or with --series end its series from that visit on'
 complete -c pom -n '__pom_is \'pom appt\'' -a series -d 'Recurring series: list, show, edit, suspend, resume'
+complete -c pom -n '__pom_is \'pom appt\'' -a closed -d 'Closed days (holidays, closures): no series or rollover puts a visit on one'
 complete -c pom -n '__pom_is \'pom appt\'' -s h -l help -d 'Print this help message and exit'
 
 # pom appt add
@@ -576,6 +583,8 @@ complete -c pom -n '__pom_is \'pom appt add\'' -l repeat -x -d 'Recurrence: RRUL
 complete -c pom -n '__pom_is \'pom appt add\'' -l until -x -d 'Last date of the series (with --repeat)'
 complete -c pom -n '__pom_is \'pom appt add\'' -l count -x -d 'Number of visits in the series (with --repeat)'
 complete -c pom -n '__pom_is \'pom appt add\'' -l through -x -d 'Materialise the series through this date or offset (default: the config\'s expand_horizon)'
+complete -c pom -n '__pom_is \'pom appt add\'' -l on-closed -x -a 'before after skip' -d 'With --repeat: a visit due on a closed or non-working day moves to the open day before or after, or is skipped (default: after)'
+complete -c pom -n '__pom_is \'pom appt add\'' -l force -d 'Schedule the visit even on a closed day'
 
 # pom appt list
 complete -c pom -n '__pom_is \'pom appt list\'' -s h -l help -d 'Print this help message and exit'
@@ -605,6 +614,7 @@ complete -c pom -n '__pom_is \'pom appt assign\'' -l order -x -d 'Route position
 complete -c pom -n '__pom_is \'pom appt move\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom appt move\'' -l date -x -d 'The new day'
 complete -c pom -n '__pom_is \'pom appt move\'' -l future -d 'Also move every later occurrence of the series, and the series rule'
+complete -c pom -n '__pom_is \'pom appt move\'' -l force -d 'Move the visit even onto a closed day'
 
 # pom appt edit
 complete -c pom -n '__pom_is \'pom appt edit\'' -s h -l help -d 'Print this help message and exit'
@@ -637,6 +647,7 @@ complete -c pom -n '__pom_is \'pom appt preview\'' -l repeat -x -d 'RRULE or fri
 complete -c pom -n '__pom_is \'pom appt preview\'' -l exdate -x -d 'Dates to leave out (comma-separated or repeated)'
 complete -c pom -n '__pom_is \'pom appt preview\'' -l limit -x -d 'At most this many (default 10; 0 with --until: all)'
 complete -c pom -n '__pom_is \'pom appt preview\'' -l until -x -d 'Up to this date (inclusive)'
+complete -c pom -n '__pom_is \'pom appt preview\'' -l on-closed -x -a 'before after skip' -d 'Also show where each visit goes on the company\'s closed and non-working days: before, after or skip'
 
 # pom appt expand
 complete -c pom -n '__pom_is \'pom appt expand\'' -s h -l help -d 'Print this help message and exit'
@@ -719,6 +730,7 @@ complete -c pom -n '__pom_is \'pom appt series edit\'' -l duration -x -d 'New le
 complete -c pom -n '__pom_is \'pom appt series edit\'' -l priority -x -d 'normal, high or urgent'
 complete -c pom -n '__pom_is \'pom appt series edit\'' -l note -x -d 'New note for the technician'
 complete -c pom -n '__pom_is \'pom appt series edit\'' -l from -x -d 'First day the change applies to (default: today)'
+complete -c pom -n '__pom_is \'pom appt series edit\'' -l on-closed -x -a 'before after skip' -d 'A visit due on a closed or non-working day: before, after or skip (for visits expanded from now on)'
 
 # pom appt series suspend
 complete -c pom -n '__pom_is \'pom appt series suspend\'' -s h -l help -d 'Print this help message and exit'
@@ -727,6 +739,25 @@ complete -c pom -n '__pom_is \'pom appt series suspend\'' -l until -x -d 'Last d
 
 # pom appt series resume
 complete -c pom -n '__pom_is \'pom appt series resume\'' -s h -l help -d 'Print this help message and exit'
+
+# pom appt closed
+complete -c pom -n '__pom_is \'pom appt closed\'' -a add -d 'Close a day; its visits stay unless --reschedule moves them by their series\' rule'
+complete -c pom -n '__pom_is \'pom appt closed\'' -a list -d 'List closed days, the config\'s and the database\'s'
+complete -c pom -n '__pom_is \'pom appt closed\'' -a remove -d 'Open a day closed with appt closed add again (visits moved off it stay)'
+complete -c pom -n '__pom_is \'pom appt closed\'' -s h -l help -d 'Print this help message and exit'
+
+# pom appt closed add
+complete -c pom -n '__pom_is \'pom appt closed add\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom appt closed add\'' -l reason -x -d 'Why: a holiday\'s name, a closure'
+complete -c pom -n '__pom_is \'pom appt closed add\'' -l reschedule -d 'Move the day\'s open visits as their series says (before, after; skip cancels); others to the next open day'
+
+# pom appt closed list
+complete -c pom -n '__pom_is \'pom appt closed list\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom appt closed list\'' -l from -x -d 'From this day (inclusive; default: all)'
+complete -c pom -n '__pom_is \'pom appt closed list\'' -l to -x -d 'To this day (inclusive)'
+
+# pom appt closed remove
+complete -c pom -n '__pom_is \'pom appt closed remove\'' -s h -l help -d 'Print this help message and exit'
 
 # pom route
 complete -c pom -n '__pom_is \'pom route\'' -a optimize -d 'Reorder each technician\'s visits of a day to drive least; windows, started, completed and pinned visits are kept (--dry-run: only show)'

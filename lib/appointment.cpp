@@ -29,6 +29,10 @@ const char* k_select =
     "FROM appointment a JOIN customer c ON c.id = a.customer_id JOIN pool p ON p.id = a.pool_id "
     "LEFT JOIN worker w ON w.id = a.worker_id";
 
+/// The status reason of a visit a series suspension holds (cancelled, still attached to its
+/// series): resume brings exactly these back.
+const char* k_held_reason = "series suspended";
+
 std::optional<int64_t> opt_int(const Column& c) {
     if (c.isNull()) return std::nullopt;
     return c.getInt64();
@@ -73,7 +77,7 @@ Appointment read_row(Statement& q) {
 const char* k_series_select =
     "SELECT s.id, s.customer_id, c.name, s.pool_id, s.worker_id, w.name, s.rrule, s.dtstart, s.window_start, "
     "s.window_end, s.duration_min, s.service_type, s.priority, s.route_order, s.tech_note, s.office_note, s.status, "
-    "s.suspended_from, s.suspended_until, s.ended_on, s.expanded_through, s.created_at, s.updated_at "
+    "s.suspended_from, s.suspended_until, s.ended_on, s.expanded_through, s.created_at, s.updated_at, s.on_closed "
     "FROM series s JOIN customer c ON c.id = s.customer_id LEFT JOIN worker w ON w.id = s.worker_id";
 
 Series read_series(Statement& q) {
@@ -101,6 +105,7 @@ Series read_series(Statement& q) {
     s.expanded_through = q.getColumn(20).getString();
     s.created_at = q.getColumn(21).getString();
     s.updated_at = q.getColumn(22).getString();
+    s.on_closed = q.getColumn(23).getString();
     return s;
 }
 
@@ -206,7 +211,7 @@ std::vector<ExpandedOccurrence> materialise(Context& ctx, const Series& s, Date 
     auto& q = ctx.store.prepare(
         "INSERT INTO appointment (customer_id, pool_id, worker_id, date, window_start, window_end, duration_min, "
         "route_order, service_type, priority, tech_note, office_note, series_id, occurrence_date, created_at, updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?4, ?14, ?14) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, ?14, ?14) "
         "ON CONFLICT (series_id, occurrence_date) DO NOTHING");
     std::string now = format_instant(ctx.now());
     std::optional<Date> sus_from, sus_until;
@@ -236,15 +241,35 @@ std::vector<ExpandedOccurrence> materialise(Context& ctx, const Series& s, Date 
     q.bind(13, s.id);
     q.bind(14, now);
     EventInsert first_event(ctx, "", "scheduled", now, now, "", "");
-    for (Date d : walks.dates(s, start, from, through)) {
+    const WorkCalendar& cal = walks.calendar(ctx);
+    const OnClosed rule = parse_on_closed(s.on_closed, "series " + std::to_string(s.id) + " on_closed");
+    const Date today = ctx.today();
+    const std::vector<Date>& dates = walks.dates(s, start, from, through);
+    for (Date d : dates) {
         if (sus_from && d >= *sus_from && (!sus_until || d <= *sus_until)) continue;
         std::string ds = format_date(d);
+        Date placed = d;
+        if (!cal.is_open(d)) {
+            // Due on a closed or non-working day: the series' rule places it (the occurrence date
+            // stays the rule's, so a second expand finds its row), never onto a day the series
+            // visits anyway nor one this series already has a visit on.
+            auto p = place_occurrence(cal, dates, d, rule, today);
+            if (!p) continue;
+            auto& taken = ctx.store.prepare("SELECT 1 FROM appointment WHERE series_id = ? AND date = ? AND status != 'cancelled'");
+            taken.bind(1, s.id);
+            taken.bind(2, format_date(*p));
+            bool clash = taken.executeStep();
+            taken.reset();
+            if (clash) continue;
+            placed = *p;
+        }
         q.reset();
-        q.bind(4, ds);
+        q.bind(4, format_date(placed));
+        q.bind(15, ds);
         if (q.exec() != 1) continue;  // the occurrence has its row (cancelled, moved, completed)
         int64_t id = ctx.store.last_insert_id();
         first_event.add(id);
-        out.push_back({s.id, std::move(ds), id});
+        out.push_back({s.id, format_date(placed), id});
     }
     return out;
 }
@@ -397,13 +422,15 @@ int64_t add_appointment(Context& ctx, const VisitPlan& given, Date date) {
     return id;
 }
 
-SeriesCreated add_series(Context& ctx, const VisitPlan& given, const Recurrence& rule, Date start, Date through) {
+SeriesCreated add_series(Context& ctx, const VisitPlan& given, const Recurrence& rule, Date start, Date through,
+                         OnClosed on_closed) {
     VisitPlan plan = checked(ctx, given);
     Columns cols = plan_columns(plan);
     cols.erase(std::remove_if(cols.begin(), cols.end(), [](const auto& c) { return c.first == "office_note"; }), cols.end());
     cols.emplace_back("office_note", plan.office_note.empty() ? Value(nullptr) : Value(plan.office_note));
     cols.emplace_back("rrule", rule.rrule());
     cols.emplace_back("dtstart", format_date(start));
+    cols.emplace_back("on_closed", on_closed_name(on_closed));
     int64_t id = insert_record(ctx, "series", cols);
     SeriesCreated out{id, {}};
     Series s = get_series(ctx.store, id);
@@ -530,11 +557,12 @@ bool edit_appointment(Context& ctx, int64_t id, const AppointmentEdit& e) {
     return true;
 }
 
-std::vector<int64_t> move_appointment(Context& ctx, int64_t id, Date to, bool future) {
+std::vector<int64_t> move_appointment(Context& ctx, int64_t id, Date to, bool future, bool force) {
     Appointment a = get_appointment(ctx.store, id);
     if (a.status != "scheduled" && a.status != "paused")
         fail(ErrorKind::Transition, "appointment " + std::to_string(id) + " is " + a.status + "; only scheduled or paused visits move");
     if (to < ctx.today()) fail(ErrorKind::BadInput, "--date: " + format_date(to) + " is in the past");
+    check_open_day(ctx, work_calendar(ctx.store, ctx.config), to, force, "--date");
     std::vector<int64_t> moved;
     if (!future) {
         Columns cols{{"date", format_date(to)}};
@@ -716,6 +744,11 @@ const std::vector<Date>& WalkCache::dates(const Series& s, Date start, Date from
     return m_walks.emplace(key, rule->second.dates(start, from, through)).first->second;
 }
 
+const WorkCalendar& WalkCache::calendar(Context& ctx) {
+    if (!m_calendar) m_calendar = work_calendar(ctx.store, ctx.config);
+    return *m_calendar;
+}
+
 std::vector<ExpandedOccurrence> expand_series(Context& ctx, Date through, std::optional<int64_t> only, WalkCache* shared) {
     std::string sql = std::string(k_series_select) + " WHERE s.status != 'ended' AND (s.expanded_through IS NULL OR s.expanded_through < :through)";
     // Cron expands one series at a time (appt expand: a transaction per group of series), so the
@@ -761,7 +794,8 @@ Date next_working_day(const Config& config, Date d) {
 
 std::vector<RolledVisit> rollover(Context& ctx, std::optional<Date> from) {
     Date today = ctx.today();
-    Date target = next_working_day(ctx.config, today);
+    WorkCalendar cal = work_calendar(ctx.store, ctx.config);
+    Date target = cal.is_open(today) ? today : cal.next_open(today).value_or(next_working_day(ctx.config, today));
     std::string sql = "SELECT a.id, c.name, a.date, a.status, a.series_id, a.rolled_count, a.pool_id, a.service_type, "
                       "a.priority FROM appointment a "
                       "JOIN customer c ON c.id = a.customer_id WHERE a.status IN ('scheduled', 'en_route') AND a.date < :today";
@@ -906,11 +940,14 @@ std::vector<int64_t> edit_series(Context& ctx, int64_t id, const SeriesEdit& e) 
         scols.emplace_back("tech_note", v);
         acols.emplace_back("tech_note", v);
     }
+    if (e.on_closed) scols.emplace_back("on_closed", on_closed_name(*e.on_closed));
     std::vector<int64_t> touched;
+    // The visits a suspension holds follow too, so that they come back as the series now is.
     Statement q(ctx.store, "SELECT id FROM appointment WHERE series_id = ? AND date >= ? AND detached = 0 "
-                                        "AND status = 'scheduled' ORDER BY date, id");
+                                        "AND (status = 'scheduled' OR (status = 'cancelled' AND status_reason = ?)) ORDER BY date, id");
     q.bind(1, id);
     q.bind(2, format_date(from));
+    q.bind(3, k_held_reason);
     std::vector<int64_t> ids;
     while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
     if (e.rule) {
@@ -934,8 +971,10 @@ std::vector<int64_t> edit_series(Context& ctx, int64_t id, const SeriesEdit& e) 
         for (const auto& c : expand_series(ctx, std::max(horizon, add_days(from, -1)), id)) touched.push_back(c.appointment_id);
         return touched;
     }
-    if (scols.empty()) fail(ErrorKind::Usage, "nothing to change: give --worker, --unassign, --window, --rule, --type, --duration, --priority or --note");
+    if (scols.empty())
+        fail(ErrorKind::Usage, "nothing to change: give --worker, --unassign, --window, --rule, --type, --duration, --priority, --note or --on-closed");
     update_record(ctx, "series", id, scols);
+    if (acols.empty()) return touched;  // a rule for closed days: for visits expanded from now on
     for (int64_t aid : ids)
         if (update_record(ctx, "appointment", aid, acols)) touched.push_back(aid);
     return touched;
@@ -956,15 +995,13 @@ std::vector<int64_t> suspend_series(Context& ctx, int64_t id, Date from, std::op
     if (until) q.bind(3, format_date(*until));
     std::vector<int64_t> ids;
     while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    // Held, not deleted: cancelled with the suspension's own reason and left attached to the
+    // series, so that resume brings back the same rows (ids, notes, technician) rather than new ones.
+    std::string now = format_instant(ctx.now());
     for (int64_t aid : ids) {
-        Json before = row_json(ctx.store, "appointment", aid);
-        auto& del = ctx.store.prepare("DELETE FROM appointment_event WHERE appointment_id = ?");
-        del.bind(1, aid);
-        del.exec();
-        auto& d = ctx.store.prepare("DELETE FROM appointment WHERE id = ?");
-        d.bind(1, aid);
-        d.exec();
-        record_change(ctx, "appointment", aid, before, nullptr);
+        update_record(ctx, "appointment", aid,
+                      {{"status", "cancelled"}, {"status_reason", k_held_reason}, {"status_at", now}, {"eta", nullptr}});
+        record_event(ctx, aid, "scheduled", "cancelled", ctx.now(), k_held_reason, "");
     }
     update_record(ctx, "series", id,
                   {{"status", "suspended"}, {"suspended_from", format_date(from)},
@@ -977,10 +1014,26 @@ std::vector<ExpandedOccurrence> resume_series(Context& ctx, int64_t id) {
     if (s.status != "suspended") fail(ErrorKind::Transition, "series " + std::to_string(id) + " is " + s.status + ", not suspended");
     Date horizon = s.expanded_through.empty() ? ctx.today() : to_date(s.expanded_through);
     Date refill = add_days(std::max(to_date(s.suspended_from), ctx.today()), -1);
+    // The visits the suspension held come back as they were; expand then fills only the dates
+    // that never had one.
+    Statement held(ctx.store, "SELECT id FROM appointment WHERE series_id = ? AND status = 'cancelled' AND detached = 0 "
+                              "AND status_reason = ? AND date >= ? ORDER BY date, id");
+    held.bind(1, id);
+    held.bind(2, k_held_reason);
+    held.bind(3, format_date(ctx.today()));
+    std::vector<int64_t> back;
+    while (held.executeStep()) back.push_back(held.getColumn(0).getInt64());
+    std::vector<ExpandedOccurrence> out;
+    for (int64_t aid : back) {
+        update_record(ctx, "appointment", aid, {{"status", "scheduled"}, {"status_reason", nullptr}, {"status_at", format_instant(ctx.now())}});
+        record_event(ctx, aid, "cancelled", "scheduled", ctx.now(), "series resumed", "");
+        out.push_back({id, get_appointment(ctx.store, aid).date, aid});
+    }
     update_record(ctx, "series", id,
                   {{"status", "active"}, {"suspended_from", nullptr}, {"suspended_until", nullptr},
                    {"expanded_through", format_date(std::min(refill, horizon))}});
-    return expand_series(ctx, horizon, id);
+    for (auto& c : expand_series(ctx, horizon, id)) out.push_back(std::move(c));
+    return out;
 }
 
 const std::vector<std::string>& appointment_fields() {
@@ -1034,7 +1087,7 @@ const std::vector<std::string>& series_fields() {
                                             "worker",   "rrule",       "dtstart",         "window",      "duration_min",
                                             "service_type", "priority", "route_order",    "tech_note",   "office_note",
                                             "status",   "suspended_from", "suspended_until", "ended_on", "expanded_through",
-                                            "created_at", "updated_at", "status_text"};
+                                            "created_at", "updated_at", "status_text", "on_closed"};
     return f;
 }
 
@@ -1073,6 +1126,7 @@ Json series_json(const Series& s, Date today) {
         {"expanded_through", opt(s.expanded_through)},
         {"created_at", s.created_at},
         {"updated_at", s.updated_at},
+        {"on_closed", s.on_closed},
     });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include "audit.h"
+#include "closed_day.h"
 #include "recurrence.h"
 
 #include <chrono>
@@ -68,7 +69,9 @@ struct SeriesCreated {
     std::vector<int64_t> appointments;
 };
 /// Creates a recurring series anchored at `start` and materialises it through `through`.
-SeriesCreated add_series(Context& ctx, const VisitPlan& plan, const Recurrence& rule, Date start, Date through);
+/// `on_closed`: where a visit due on a closed or non-working day goes (stored on the series).
+SeriesCreated add_series(Context& ctx, const VisitPlan& plan, const Recurrence& rule, Date start, Date through,
+                         OnClosed on_closed = OnClosed::after);
 
 struct AppointmentFilter {
     std::optional<Date> from, to;  ///< inclusive local dates
@@ -110,7 +113,8 @@ struct AppointmentEdit {
 bool edit_appointment(Context& ctx, int64_t id, const AppointmentEdit& edit);
 /// Moves one visit to `to`; with `future`, shifts this and every later scheduled occurrence of its
 /// series by the same number of days and changes the series rule to match. Returns moved ids.
-std::vector<int64_t> move_appointment(Context& ctx, int64_t id, Date to, bool future);
+/// A visit put on a closed day is refused (Conflict, naming the day) unless `force`.
+std::vector<int64_t> move_appointment(Context& ctx, int64_t id, Date to, bool future, bool force = false);
 
 struct StatusChange {
     std::optional<Instant> at;  ///< when it happened (default: now); for statuses recorded late
@@ -149,8 +153,11 @@ struct Series;
 class WalkCache {
 public:
     const std::vector<Date>& dates(const Series& s, Date start, Date from, Date through);
+    /// The company's open days (config and database), read once per expand.
+    const WorkCalendar& calendar(Context& ctx);
 
 private:
+    std::optional<WorkCalendar> m_calendar;
     std::map<std::string, Recurrence> m_rules;
     std::map<std::tuple<std::string, Date, Date, Date>, std::vector<Date>> m_walks;
 };
@@ -172,7 +179,8 @@ struct RolledVisit {
     /// second stop at the same pool.
     std::optional<int64_t> merged_into;
 };
-/// Moves visits of past days still scheduled or en route to the next working day.
+/// Moves visits of past days still scheduled or en route to the next open working day (not a
+/// closed day).
 std::vector<RolledVisit> rollover(Context& ctx, std::optional<Date> from);
 /// The first working day on or after `d`.
 Date next_working_day(const Config& config, Date d);
@@ -199,6 +207,7 @@ struct Series {
     std::string tech_note, office_note;
     std::string status, suspended_from, suspended_until, ended_on, expanded_through;
     std::string created_at, updated_at;
+    std::string on_closed = "after";  ///< before, after or skip: a visit due on a closed day
 };
 Series get_series(Store& store, int64_t id);
 std::vector<Series> list_series(Store& store, std::optional<int64_t> customer, bool include_ended);
@@ -212,6 +221,7 @@ struct SeriesEdit {
     std::optional<std::string> priority;
     std::optional<std::string> tech_note;
     std::optional<Date> from;  ///< first date the change applies to (default: today)
+    std::optional<OnClosed> on_closed;  ///< applies to visits expanded from now on
 };
 /// Applies a change to the series and to its occurrences from `from` on that were not changed
 /// one by one; past and completed visits never change. Returns the ids touched.

@@ -154,6 +154,7 @@ struct Line {
     Cents unit_price = 0, amount = 0, tax = 0;
     bool taxable = false, included = false;
     std::string service_date;
+    std::string unit;  ///< what the quantity counts ("lb", "visit"); empty: none (lines before migration 17)
 };
 
 Json line_audit_json(const Line& l) {
@@ -177,7 +178,7 @@ std::vector<Line> load_lines(Store& store, int64_t invoice_id) {
     std::vector<Line> out;
     auto& q = store.prepare(
         "SELECT id, position, billable_line_id, credits_line_id, kind, item, description, quantity_milli, unit_price_cents, "
-        "amount_cents, taxable, tax_cents, included, service_date FROM invoice_line WHERE invoice_id = ? ORDER BY position");
+        "amount_cents, taxable, tax_cents, included, service_date, unit FROM invoice_line WHERE invoice_id = ? ORDER BY position");
     q.bind(1, invoice_id);
     while (q.executeStep()) {
         Line l;
@@ -195,6 +196,7 @@ std::vector<Line> load_lines(Store& store, int64_t invoice_id) {
         l.tax = q.getColumn(11).getInt64();
         l.included = q.getColumn(12).getInt() != 0;
         l.service_date = q.getColumn(13).getString();
+        l.unit = q.getColumn(14).getString();
         out.push_back(std::move(l));
     }
     q.reset();
@@ -258,8 +260,8 @@ std::string invoice_name(const InvoiceHead& h) {
 void insert_line(Context& ctx, int64_t invoice_id, Line& l) {
     auto& ins = ctx.store.prepare(
         "INSERT INTO invoice_line (invoice_id, position, billable_line_id, credits_line_id, kind, item, description, "
-        "quantity_milli, unit_price_cents, amount_cents, taxable, tax_cents, included, service_date) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "quantity_milli, unit_price_cents, amount_cents, taxable, tax_cents, included, service_date, unit) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, invoice_id);
     ins.bind(2, l.position);
     if (l.billable_line_id) ins.bind(3, *l.billable_line_id);
@@ -274,6 +276,8 @@ void insert_line(Context& ctx, int64_t invoice_id, Line& l) {
     ins.bind(12, l.tax);
     ins.bind(13, l.included ? 1 : 0);
     ins.bind(14, l.service_date);
+    if (l.unit.empty()) ins.bind(15);
+    else ins.bind(15, l.unit);
     ins.exec();
     l.id = ctx.store.last_insert_id();
 }
@@ -752,7 +756,7 @@ std::pair<int64_t, bool> add_extra(Context& ctx, const ExtraFields& f) {
 namespace {
 const char* k_line_select =
     "SELECT b.id, b.customer_id, c.name, b.service_id, b.kind, b.description, b.quantity_milli, b.unit_price_cents, "
-    "b.amount_cents, b.taxable, b.service_date, b.source_key, l.invoice_id, i.number, b.created_at "
+    "b.amount_cents, b.taxable, b.service_date, b.source_key, l.invoice_id, i.number, b.created_at, b.unit "
     "FROM billable_line b JOIN customer c ON c.id = b.customer_id "
     "LEFT JOIN invoice_line l ON l.billable_line_id = b.id LEFT JOIN invoice i ON i.id = l.invoice_id";
 
@@ -771,7 +775,8 @@ Json line_row_json(Statement& q) {
             {"source_key", q.getColumn(11).getString()},
             {"invoice_id", q.getColumn(12).isNull() ? Json(nullptr) : Json(q.getColumn(12).getInt64())},
             {"invoice", text_or_null(q.getColumn(13))},
-            {"created_at", q.getColumn(14).getString()}});
+            {"created_at", q.getColumn(14).getString()},
+            {"unit", text_or_null(q.getColumn(15))}});
 }
 }  // namespace
 
@@ -798,7 +803,8 @@ Json billable_line_json(Store& store, int64_t id) {
 const std::vector<std::string>& billable_line_fields() {
     static const std::vector<std::string> f = {"id",       "customer_id", "customer",     "service_id", "kind",
                                                "description", "quantity", "unit_price",   "amount",     "taxable",
-                                               "service_date", "source_key", "invoice_id", "invoice",    "created_at"};
+                                               "service_date", "source_key", "invoice_id", "invoice",    "created_at",
+                                               "unit"};
     return f;
 }
 
@@ -866,6 +872,7 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o, std::vector
     std::string sql =
         "SELECT b.id, b.customer_id, b.kind, b.description, b.quantity_milli, b.unit_price_cents, b.amount_cents, b.taxable, "
         "b.service_date, coalesce(s.service_type, a.service_type, ''), c.name, "
+        "b.unit, "
         // The warranty ticket in warranty on the service date that the visit came from, if any.
         "(SELECT min(t.id) FROM ticket_visit tv JOIN ticket t ON t.id = tv.ticket_id "
         "  WHERE tv.appointment_id = coalesce(b.appointment_id, s.appointment_id) AND t.warranty = 'in' "
@@ -901,6 +908,7 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o, std::vector
         l.amount = q.getColumn(6).getInt64();
         l.taxable = q.getColumn(7).getInt() != 0;
         l.service_date = q.getColumn(8).getString();
+        l.unit = q.getColumn(11).getString();
         std::string type = q.getColumn(9).getString();
         l.item = item_name(cfg, l.kind, type);
         if (plan) {
@@ -919,10 +927,10 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o, std::vector
             if (plan->tax_exempt) l.taxable = false;
         }
         // Warranty work is no charge: the homeowner gets no invoice (and no credit note) for it.
-        if (!q.getColumn(11).isNull() && (l.kind == "service" || l.kind == "chemical" || l.kind == "item")) {
+        if (!q.getColumn(12).isNull() && (l.kind == "service" || l.kind == "chemical" || l.kind == "item")) {
             l.unit_price = 0;
             l.amount = 0;
-            l.description += " (no charge: warranty, ticket " + std::to_string(q.getColumn(11).getInt64()) + ")";
+            l.description += " (no charge: warranty, ticket " + std::to_string(q.getColumn(12).getInt64()) + ")";
         }
         groups.back().lines.push_back(std::move(l));
     }
@@ -1334,7 +1342,8 @@ Json invoice_detail(Context& ctx, int64_t id) {
                          {"amount", money(l.amount)},
                          {"taxable", l.taxable},
                          {"tax", money(l.tax)},
-                         {"included", l.included}});
+                         {"included", l.included},
+                         {"unit", l.unit.empty() ? Json(nullptr) : Json(l.unit)}});
     // Payments and applied credit: each application to this invoice, with the payment it came from
     // (a credit note's surplus from another invoice has no payment: method "credit").
     Json payments = Json::array();

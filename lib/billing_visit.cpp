@@ -54,7 +54,8 @@ int64_t bill_completed_visit(Context& ctx, int64_t appointment_id) {
                  {"taxable", int64_t{type->taxable ? 1 : 0}},
                  {"service_date", a.date},
                  {"source_key", "visit:" + std::to_string(appointment_id)},
-                 {"created_at", format_instant(ctx.now())}};
+                 {"created_at", format_instant(ctx.now())},
+                 {"unit", "visit"}};
     return insert_record(ctx, "billable_line", cols, false);
 }
 

@@ -566,6 +566,47 @@ std::string get_clock_time(const std::string& path, const toml::node& node, cons
     return t;
 }
 
+// `closed = ["2026-12-25", 2026-12-26, { date = "2027-01-01", reason = "New Year" }]`: a date as
+// text or as a TOML date, or a table with its reason.
+void read_schedule(const std::string& path, const toml::table& t, Config& cfg) {
+    for (auto&& [k, v] : t) {
+        std::string key(k.str());
+        if (key != "closed") config_error(path, v, "unknown key 'schedule." + key + "' (closed)");
+        auto* arr = v.as_array();
+        if (!arr) config_error(path, v, "schedule.closed must be an array of dates (\"2026-12-25\")");
+        cfg.closed_days.clear();
+        for (auto&& d : *arr) {
+            ClosedDate c;
+            const toml::node* date_node = &d;
+            if (auto* tbl = d.as_table()) {
+                for (auto&& [tk, tv] : *tbl) {
+                    std::string tkey(tk.str());
+                    if (tkey == "reason") c.reason = get_string(path, tv, "schedule.closed reason");
+                    else if (tkey != "date") config_error(path, tv, "unknown key '" + tkey + "' in schedule.closed (date, reason)");
+                }
+                date_node = tbl->get("date");
+                if (!date_node) config_error(path, d, "schedule.closed: a table needs its date");
+            }
+            if (auto* td = date_node->as_date()) {
+                const toml::date& x = td->get();
+                char buf[16];
+                std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int{x.year}, int{x.month}, int{x.day});
+                c.date = buf;
+            } else {
+                c.date = get_string(path, *date_node, "schedule.closed");
+            }
+            try {
+                c.date = format_date(parse_date(c.date, "schedule.closed"));
+            } catch (const Error& e) {
+                config_error(path, *date_node, e.what());
+            }
+            for (const auto& seen : cfg.closed_days)
+                if (seen.date == c.date) config_error(path, *date_node, "schedule.closed: " + c.date + " is named twice");
+            cfg.closed_days.push_back(c);
+        }
+    }
+}
+
 void read_routing(const std::string& path, const toml::table& t, RoutingSettings& r) {
     for (auto&& [k, v] : t) {
         std::string key(k.str());
@@ -972,6 +1013,10 @@ Config load_config_file(const std::string& path) {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "customers must be a table");
             read_customers(path, *t, cfg.customers);
+        } else if (key == "schedule") {
+            auto* t = v.as_table();
+            if (!t) config_error(path, v, "schedule must be a table");
+            read_schedule(path, *t, cfg);
         } else if (key == "routing") {
             auto* t = v.as_table();
             if (!t) config_error(path, v, "routing must be a table");
@@ -1023,6 +1068,9 @@ nlohmann::ordered_json config_to_json(const Config& c) {
     nlohmann::ordered_json tags = nlohmann::ordered_json::object();
     for (const auto& [name, t] : c.tags)
         tags[name] = {{"description", t.description}, {"colour", t.colour.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t.colour)}};
+    nlohmann::ordered_json closed = nlohmann::ordered_json::array();
+    for (const auto& d : c.closed_days)
+        closed.push_back({{"date", d.date}, {"reason", d.reason.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.reason)}});
     nlohmann::ordered_json rules = nlohmann::ordered_json::array();
     for (const auto& [name, r] : c.tag_rules)
         rules.push_back({{"name", name}, {"on", r.on}, {"if_status", r.if_status}, {"if_tags", r.if_tags}, {"add", r.add},
@@ -1102,6 +1150,7 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"routing.day_end", c.routing.day_end},
         {"routing.load_unit", c.routing.load_unit},
         {"routing.load_chemical", c.routing.load_chemical},
+        {"schedule.closed", closed},
     };
 }
 

@@ -144,6 +144,12 @@ struct RoutingSettings {
     std::string load_chemical = "liquid chlorine";  ///< the doses a visit's load is estimated from
 };
 
+/// A day the company does not work (`[schedule] closed`): a holiday, a closure.
+struct ClosedDate {
+    std::string date;    ///< YYYY-MM-DD
+    std::string reason;  ///< may be empty
+};
+
 /// The company's settings from pom.toml. Every field has a default, so no file means defaults.
 struct Config {
     std::string source;              ///< the file it was read from; empty when defaults
@@ -156,6 +162,9 @@ struct Config {
     std::vector<int> working_days{1, 2, 3, 4, 5};
     int days_out = 3;             ///< default days-out until the office sets one with `appt days-out`
     std::string expand_horizon = "8w";  ///< how far `appt add --repeat` materialises at once
+    /// `[schedule] closed`: holidays and closures, by date; the database adds its own
+    /// (`appt closed add`). Series expansion and rollover put no visit on them.
+    std::vector<ClosedDate> closed_days;
     std::vector<ServiceType> service_types = default_service_types();
     std::map<std::string, NoticeTemplate> notices = default_notices();
     NotifySettings notify;

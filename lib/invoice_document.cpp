@@ -41,6 +41,14 @@ std::string tax_label(const Json& d) { return str(d["tax_rate"]["name"]) + " " +
 
 using doc::html_escape;
 
+/// A line's quantity as the customer reads it: "2 lb", "1 visit", or the number alone when the
+/// line has no unit (every line billed before units were kept).
+std::string quantity_text(const Json& l) {
+    std::string q = str(l["quantity"]);
+    if (l.contains("unit") && l["unit"].is_string()) q += " " + l["unit"].get<std::string>();
+    return q;
+}
+
 }  // namespace
 
 std::string invoice_text(const Json& d) {
@@ -62,17 +70,21 @@ std::string invoice_text(const Json& d) {
     size_t wd = 11;
     for (const auto& l : d["line_items"]) wd = std::max(wd, width(one_line(str(l["item"]) + ": " + str(l["description"]))));
     wd = std::min<size_t>(wd, 60);
-    o << pad_left("#", 3) << "  " << pad_right("Date", 10) << "  " << pad_right("Description", wd) << "  " << pad_left("Qty", 8)
+    // A quantity carries its unit ("2 lb") where the line has one; the column grows past its
+    // 8 characters only for such a line, so a document without units reads as it always did.
+    size_t wq = 8;
+    for (const auto& l : d["line_items"]) wq = std::max(wq, width(quantity_text(l)));
+    o << pad_left("#", 3) << "  " << pad_right("Date", 10) << "  " << pad_right("Description", wd) << "  " << pad_left("Qty", wq)
       << "  " << pad_left("Price", 10) << "  " << pad_left("Amount", 10) << "\n";
     for (const auto& l : d["line_items"]) {
         std::string desc = one_line(str(l["item"]) + ": " + str(l["description"]));
         if (l["included"].get<bool>()) desc += " (included)";
         if (l["taxable"].get<bool>()) desc += " *";
         o << pad_left(std::to_string(l["position"].get<int64_t>()), 3) << "  " << str(l["service_date"]) << "  "
-          << pad_right(desc, wd) << "  " << pad_left(str(l["quantity"]), 8) << "  " << pad_left(str(l["unit_price"]), 10) << "  "
+          << pad_right(desc, wd) << "  " << pad_left(quantity_text(l), wq) << "  " << pad_left(str(l["unit_price"]), 10) << "  "
           << pad_left(str(l["amount"]), 10) << "\n";
     }
-    size_t label = 3 + 2 + 10 + 2 + wd + 2 + 8 + 2 + 10;
+    size_t label = 3 + 2 + 10 + 2 + wd + 2 + wq + 2 + 10;
     auto total_line = [&](const std::string& name, const std::string& v) {
         o << pad_left(name, label) << "  " << pad_left(v, 10) << "\n";
     };
@@ -137,7 +149,7 @@ std::string invoice_html(const Json& d) {
         o << "<tr><td>" << e(l["service_date"]) << "</td><td>" << e(l["item"]) << "</td><td>" << e(l["description"]);
         if (l["included"].get<bool>()) o << " <span class=\"note\">(included in plan)</span>";
         if (l["taxable"].get<bool>()) o << " <span class=\"note\">*</span>";
-        o << "</td><td class=\"num\">" << e(l["quantity"]) << "</td><td class=\"num\">" << e(l["unit_price"])
+        o << "</td><td class=\"num\">" << html_escape(quantity_text(l)) << "</td><td class=\"num\">" << e(l["unit_price"])
           << "</td><td class=\"num\">" << e(l["amount"]) << "</td></tr>\n";
     }
     o << "</tbody>\n</table>\n<table class=\"totals\">\n";

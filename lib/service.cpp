@@ -456,11 +456,12 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
     Date day = ctx.tz.local_date(parse_stored_instant(s.started_at));
     std::string service_date = format_date(day);
     auto line = [&](const std::string& kind, const std::string& key, const std::string& description, int64_t qty_milli,
-                    Cents unit_price, bool taxable) {
+                    Cents unit_price, bool taxable, const std::string& unit) {
         Columns l{{"customer_id", s.customer_id}, {"service_id", id},           {"kind", kind},
                   {"description", description},   {"quantity_milli", qty_milli}, {"unit_price_cents", unit_price},
                   {"amount_cents", line_amount(qty_milli, unit_price)}, {"taxable", int64_t{taxable ? 1 : 0}},
-                  {"service_date", service_date}, {"source_key", key}, {"created_at", format_instant(ctx.now())}};
+                  {"service_date", service_date}, {"source_key", key}, {"created_at", format_instant(ctx.now())},
+                  {"unit", unit.empty() ? Value(nullptr) : Value(unit)}};
         insert_record(ctx, "billable_line", l, false);
     };
     const ServiceType& type = ctx.config.service_type(s.service_type);
@@ -475,7 +476,7 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
         visit_billed = vb.getColumn(0).getInt64() > 0;
         vb.reset();
     }
-    if (!visit_billed) line("service", "service:" + std::to_string(id), what + " visit", 1000, type.price_cents, type.taxable);
+    if (!visit_billed) line("service", "service:" + std::to_string(id), what + " visit", 1000, type.price_cents, type.taxable, "visit");
     {
         Statement q(ctx.store, "SELECT d.id, d.chemical, d.amount_milli, d.unit, d.item_id, d.stock_milli FROM dose d "
                                             "WHERE d.service_id = ? ORDER BY d.id");
@@ -497,7 +498,7 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
             use_item(ctx, it.id, *d.stock, id);
             if (it.billable && it.price_cents > 0)
                 line("chemical", "service:" + std::to_string(id) + ":dose:" + std::to_string(d.id), it.name, *d.stock, it.price_cents,
-                     it.taxable);
+                     it.taxable, it.unit);
         }
     }
     {
@@ -509,7 +510,7 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
             InventoryItem it = get_item(ctx.store, item);
             use_item(ctx, item, qty, id);
             if (it.billable && it.price_cents > 0)
-                line("item", "service:" + std::to_string(id) + ":item:" + std::to_string(row), it.name, qty, it.price_cents, it.taxable);
+                line("item", "service:" + std::to_string(id) + ":item:" + std::to_string(row), it.name, qty, it.price_cents, it.taxable, it.unit);
         }
     }
     if (o.email_report) queue_service_report(ctx, id);

@@ -1833,6 +1833,88 @@ COMMENT ON CONSTRAINT appointment_ck12_load_milli ON appointment IS 'load_milli 
 COMMENT ON CONSTRAINT customer_ck04_preferred_day ON customer IS 'preferred_day IS NULL OR (preferred_day = ''mon'' OR preferred_day = ''tue'' OR preferred_day = ''wed'' OR preferred_day = ''thu'' OR preferred_day = ''fri'' OR preferred_day = ''sat'' OR preferred_day = ''sun'')';
 )SQL";
 
+// Schema version 17, as SQLite's migration 17 makes it: closed_day, series.on_closed (its CHECK
+// before the table's window CHECK, as SQLite checks them), the unit of billable and invoice
+// lines, and pom_assign_id again with closed_day's static query.
+const char* k_v17 = R"SQL(
+CREATE OR REPLACE FUNCTION pom_assign_id() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    IF NEW.id IS NULL THEN
+        CASE TG_TABLE_NAME
+        WHEN 'audit_log' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM audit_log);
+        WHEN 'customer' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer);
+        WHEN 'customer_contact' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer_contact);
+        WHEN 'customer_tag' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer_tag);
+        WHEN 'pool' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM pool);
+        WHEN 'worker' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM worker);
+        WHEN 'series' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM series);
+        WHEN 'appointment' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM appointment);
+        WHEN 'appointment_event' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM appointment_event);
+        WHEN 'days_out' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM days_out);
+        WHEN 'notice' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM notice);
+        WHEN 'service' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM service);
+        WHEN 'reading' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM reading);
+        WHEN 'inventory_item' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM inventory_item);
+        WHEN 'inventory_move' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM inventory_move);
+        WHEN 'dose' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM dose);
+        WHEN 'service_item' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM service_item);
+        WHEN 'service_note' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM service_note);
+        WHEN 'photo' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM photo);
+        WHEN 'billable_line' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM billable_line);
+        WHEN 'billing_plan' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM billing_plan);
+        WHEN 'billing_plan_price' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM billing_plan_price);
+        WHEN 'invoice' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM invoice);
+        WHEN 'invoice_line' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM invoice_line);
+        WHEN 'payment' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM payment);
+        WHEN 'export_batch' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM export_batch);
+        WHEN 'customer_status_change' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM customer_status_change);
+        WHEN 'tag_rule_run' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM tag_rule_run);
+        WHEN 'quote' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM quote);
+        WHEN 'quote_line' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM quote_line);
+        WHEN 'ticket' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM ticket);
+        WHEN 'ticket_route' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM ticket_route);
+        WHEN 'ticket_visit' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM ticket_visit);
+        WHEN 'callback' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM callback);
+        WHEN 'note' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM note);
+        WHEN 'api_token' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM api_token);
+        WHEN 'api_answer' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM api_answer);
+        WHEN 'login_code' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM login_code);
+        WHEN 'refund' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM refund);
+        WHEN 'write_off' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM write_off);
+        WHEN 'payment_application' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM payment_application);
+        WHEN 'closed_day' THEN NEW.id := (SELECT coalesce(max(id), 0) + 1 FROM closed_day);
+        ELSE
+            EXECUTE format('SELECT coalesce(max(id), 0) + 1 FROM %I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO NEW.id;
+        END CASE;
+    END IF;
+    PERFORM set_config('pom.last_id', NEW.id::text, true);
+    RETURN NEW;
+END
+$$;
+
+CREATE TABLE closed_day (
+    id         bigint PRIMARY KEY,
+    date       text COLLATE "C" NOT NULL UNIQUE CONSTRAINT closed_day_ck01_date CHECK (pom_is_date(date)),
+    reason     text COLLATE "C" CONSTRAINT closed_day_ck02_reason CHECK (reason IS NULL OR length(trim(reason)) > 0),
+    created_at text COLLATE "C" NOT NULL,
+    actor      text COLLATE "C" NOT NULL
+);
+CREATE TRIGGER pom_assign_id BEFORE INSERT ON closed_day FOR EACH ROW EXECUTE FUNCTION pom_assign_id();
+ALTER TABLE series RENAME CONSTRAINT series_ck13_window TO series_ck14_window;
+ALTER TABLE series ADD COLUMN on_closed text COLLATE "C" NOT NULL DEFAULT 'after'
+    CONSTRAINT series_ck13_on_closed CHECK (on_closed IN ('before', 'after', 'skip'));
+ALTER TABLE billable_line ADD COLUMN unit text COLLATE "C"
+    CONSTRAINT billable_line_ck07_unit CHECK (unit IS NULL OR length(trim(unit)) > 0);
+ALTER TABLE invoice_line ADD COLUMN unit text COLLATE "C"
+    CONSTRAINT invoice_line_ck10_unit CHECK (unit IS NULL OR length(trim(unit)) > 0);
+
+COMMENT ON CONSTRAINT closed_day_ck01_date ON closed_day IS 'date(date) IS date';
+COMMENT ON CONSTRAINT closed_day_ck02_reason ON closed_day IS 'reason IS NULL OR length(trim(reason)) > 0';
+COMMENT ON CONSTRAINT series_ck13_on_closed ON series IS '(on_closed = ''before'' OR on_closed = ''after'' OR on_closed = ''skip'')';
+COMMENT ON CONSTRAINT billable_line_ck07_unit ON billable_line IS 'unit IS NULL OR length(trim(unit)) > 0';
+COMMENT ON CONSTRAINT invoice_line_ck10_unit ON invoice_line IS 'unit IS NULL OR length(trim(unit)) > 0';
+)SQL";
+
 }  // namespace
 
 const char* schema_sql() { return k_schema; }
@@ -1842,5 +1924,6 @@ const char* schema_v13_sql() { return k_v13; }
 const char* schema_v14_sql() { return k_v14; }
 const char* schema_v15_sql() { return k_v15; }
 const char* schema_v16_sql() { return k_v16; }
+const char* schema_v17_sql() { return k_v17; }
 
 }  // namespace pom::pg

@@ -75,4 +75,8 @@ const char* schema_v14_sql();
 /// customer.preferred_day.
 const char* schema_v16_sql();
 
+/// SQLite's migration 17 on PostgreSQL: closed_day, series.on_closed, billable_line.unit and
+/// invoice_line.unit, and pom_assign_id again.
+const char* schema_v17_sql();
+
 }  // namespace pom::pg

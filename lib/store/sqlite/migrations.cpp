@@ -1144,6 +1144,23 @@ ALTER TABLE appointment ADD COLUMN load_milli INTEGER CHECK (load_milli IS NULL 
 ALTER TABLE customer ADD COLUMN preferred_day TEXT CHECK (preferred_day IS NULL OR (preferred_day = 'mon' OR preferred_day = 'tue' OR preferred_day = 'wed' OR preferred_day = 'thu' OR preferred_day = 'fri' OR preferred_day = 'sat' OR preferred_day = 'sun'));
 )SQL";
 
+// 17: closed days and units (issue 17). A day the office closes (`appt closed add`), what each
+// series does with a visit due on a closed or non-working day (the open day before or after, or
+// none), and the unit a billed quantity is counted in ("lb", "gal", "visit"), carried from the
+// billable line onto the invoice line; lines written before have none.
+const char* k_v17 = R"SQL(
+CREATE TABLE closed_day (
+    id         INTEGER PRIMARY KEY,
+    date       TEXT NOT NULL UNIQUE CHECK (date(date) IS date),
+    reason     TEXT CHECK (reason IS NULL OR length(trim(reason)) > 0),
+    created_at TEXT NOT NULL,
+    actor      TEXT NOT NULL
+) STRICT;
+ALTER TABLE series ADD COLUMN on_closed TEXT NOT NULL DEFAULT 'after' CHECK ((on_closed = 'before' OR on_closed = 'after' OR on_closed = 'skip'));
+ALTER TABLE billable_line ADD COLUMN unit TEXT CHECK (unit IS NULL OR length(trim(unit)) > 0);
+ALTER TABLE invoice_line ADD COLUMN unit TEXT CHECK (unit IS NULL OR length(trim(unit)) > 0);
+)SQL";
+
 }  // namespace
 
 std::string in_lists_as_comparisons(const std::string& sql) {
@@ -1173,7 +1190,7 @@ const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all{{k_v1}, {k_v2}, {k_v3}, {k_v4}, {k_v5}, {k_v6}, {k_v7},
                                             {"", v8_checks_without_in_lists}, {k_v9}, {k_v10},
                                             {k_v11, v11_accountant_role}, {k_v12}, {k_v13},
-                                            {k_v14, v14_negative_adjustments}, {k_v15}, {k_v16}};
+                                            {k_v14, v14_negative_adjustments}, {k_v15}, {k_v16}, {k_v17}};
     return all;
 }
 
