@@ -7,7 +7,8 @@ namespace pom::cli {
 
 namespace {
 
-const std::vector<std::string> k_table = {"id", "kind", "channel", "recipient", "customer", "status", "attempts", "next_attempt_at", "last_error"};
+const std::vector<std::string> k_table = {"id", "kind", "channel", "recipient", "customer", "status", "attempts", "next_attempt_at", "last_error",
+                                          "skip_reason"};
 const std::vector<std::string> k_send_fields = {"id", "channel", "recipient", "kind", "outcome", "attempts", "next_attempt_at", "detail"};
 
 Json send_json(const SendOutcome& o) {
