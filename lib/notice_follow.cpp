@@ -149,6 +149,15 @@ std::vector<int64_t> follow_visit_notices(Context& ctx, int64_t appointment_id) 
                     cols.emplace_back("body", r->body);
                 }
             }
+            // An assigned notice is keyed by technician and day: re-rendered for others, it takes
+            // their key, so that the first technician's own notice can be queued again later.
+            if (w.kind == "assigned" && !cols.empty()) {
+                std::string key = "assigned:appointment:" + std::to_string(a.id) + ":" + std::to_string(a.worker_id.value_or(0)) + "@" +
+                                  a.date + ":" + w.recipient;
+                Statement taken(ctx.store, "SELECT count(*) FROM notice WHERE dedupe_key = ?");
+                taken.bind(1, key);
+                if (key != w.dedupe_key && taken.executeStep() && taken.getColumn(0).getInt64() == 0) cols.emplace_back("dedupe_key", key);
+            }
             if (!pending) {
                 if (!rerenders(w.kind)) continue;
                 cols.emplace_back("status", "pending");

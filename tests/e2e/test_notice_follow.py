@@ -91,6 +91,16 @@ class Follow(Refusals, Company):
         log = self.json("log", "--entity", "notice", "--id", "1")
         self.assertGreaterEqual(len([e for e in log if e["action"] == "update"]), 4)
 
+    def test_a_technician_changed_back_after_the_email_went_out_is_told_again(self):
+        self.add("--customer", "Ana Ortiz", "--date", "2026-11-24", "--worker", "Maria Lopez")
+        self.ok("appt", "edit", "1", "--worker", "Tom Reed")
+        self.ok("notify", "send")
+        self.ok("appt", "assign", "1", "--worker", "Maria Lopez")
+        n = self.notices(1)
+        self.assertEqual([(x["id"], x["status"]) for x in n], [(1, "sent"), (2, "pending")])
+        self.assertIn("Your technician will be Tom.", n[0]["body"])
+        self.assertIn("Your technician will be Maria.", n[1]["body"])
+
     def test_a_visit_that_is_over_withdraws_its_notices(self):
         for day in ("2026-11-24", "2026-11-25", "2026-11-26"):
             self.add("--customer", "Ana Ortiz", "--date", day, "--worker", "Maria Lopez")
