@@ -118,6 +118,25 @@ class Follow(Refusals, Company):
         self.ok("notify", "send")
         self.assertEqual(self.delivered(), ["== 5 skipped ana@example.com [We could not service your pool on Monday, November 23]"])
 
+    def test_an_arrival_withdraws_the_on_my_way_text_not_yet_sent(self):
+        self.add("--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
+        self.ok("appt", "on-my-way", "1", "--eta", "20m")
+        self.assertIn("arriving around 08:20", self.notices(1)[1]["body"])
+        self.ok("appt", "start", "1", env={"POM_NOW": "2026-11-23T08:10:00"})
+        self.assertEqual(self.states(1), [(1, "assigned", "pending", None), (2, "on_my_way", "skipped", "technician already arrived")])
+
+    def test_rollover_follows_the_visit_to_its_new_day(self):
+        self.add("--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
+        self.ok("appt", "remind", "--date", "today")
+        # Missed on Monday: Tuesday's rollover moves it there; the assigned email says Tuesday, the
+        # reminder for Monday is withdrawn.
+        tuesday = {"POM_NOW": "2026-11-24T05:00:00"}
+        self.ok("appt", "rollover", env=tuesday)
+        n = self.json("notify", "list", env=tuesday)
+        self.assertEqual([(x["kind"], x["status"], x["skip_reason"]) for x in n],
+                         [("assigned", "pending", None), ("reminder", "skipped", "visit moved to 2026-11-24")])
+        self.assertEqual(n[0]["subject"], "Your pool service on Tuesday, November 24")
+
     def test_a_notice_being_sent_or_sent_is_never_touched(self):
         self.book_tomorrow()
         self.ok("notify", "send", "--limit", "1")
