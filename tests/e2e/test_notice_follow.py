@@ -154,6 +154,9 @@ class Follow(Refusals, Company):
         self.book_tomorrow()
         # Changed behind pom's back (an older pom, a hand edit): the sender still checks.
         self.sql("UPDATE appointment SET status = 'cancelled' WHERE id = 1")
+        dry = self.json("notify", "send", "--dry-run")
+        self.assertEqual([(x["id"], x["outcome"], x["detail"]) for x in dry], [(1, "skipped", "visit cancelled"), (2, "skipped", "visit cancelled")])
+        self.assertEqual(self.states(1), [(1, "assigned", "pending", None), (2, "reminder", "pending", None)])
         r = self.json("notify", "send")
         self.validate("notify-send-result", r)
         self.assertEqual([(x["id"], x["outcome"], x["detail"]) for x in r],
