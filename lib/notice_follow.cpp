@@ -81,6 +81,8 @@ std::string withdraw_reason(Context& ctx, const std::string& kind, const std::st
     if (kind == "skipped") return a.status == "skipped" ? "" : "visit no longer skipped";
     if (a.status == "skipped") return "visit skipped";
     if (parse_date(a.date, "appointment date") < ctx.today()) return "visit is over (" + a.date + " has passed)";
+    // Announcing a visit the technician has already started says nothing the customer can use.
+    if ((kind == "assigned" || kind == "reminder" || kind == "moved") && a.status == "in_progress") return "visit under way";
     if (kind == "assigned" && !a.worker_id) return k_no_technician;
     if (kind == "reminder" && !variant.empty() && variant != a.date) return k_moved_to + a.date;
     if (kind == "on_my_way" && a.status != "en_route")

@@ -14,7 +14,8 @@ namespace pom {
 struct Notice;
 
 /// Why notice `n` should not be sent now, reading its visit (empty when it may, or has no visit):
-/// the visit is cancelled, completed or skipped, its day has passed, an `assigned` notice's visit
+/// the visit is cancelled, completed or skipped, its day has passed, an `assigned`, `reminder` or
+/// `moved` notice's visit is under way (in progress), an `assigned` notice's visit
 /// lost its technician, a reminder's visit is on another day, an `on_my_way` notice's technician
 /// is no longer on the way, a `moved` notice's visit moved again. A `skipped` notice applies to
 /// its skipped visit, after its day too. The sender asks this in the transaction that claims it.

@@ -111,9 +111,14 @@ class Follow(Refusals, Company):
         # The skip notice itself goes out; the assigned email for the visit does not.
         self.assertEqual(self.states(4), [(4, "assigned", "skipped", "visit skipped"), (5, "skipped", "pending", None)])
         self.ok("appt", "start", "2")
-        self.assertEqual(self.states(2), [(2, "assigned", "pending", None)])
+        self.assertEqual(self.states(2), [(2, "assigned", "skipped", "visit under way")])
         self.ok("appt", "complete", "2")
-        self.assertEqual(self.states(2), [(2, "assigned", "skipped", "visit completed")])
+        # Withdrawn already, it keeps its first reason.
+        self.assertEqual(self.states(2), [(2, "assigned", "skipped", "visit under way")])
+        self.add("--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
+        self.ok("appt", "on-my-way", "5")
+        self.ok("appt", "cancel", "5", "--reason", "truck broke down")
+        self.assertEqual(self.states(5), [(6, "assigned", "skipped", "visit cancelled"), (7, "on_my_way", "skipped", "visit cancelled")])
         self.ok("appt", "cancel", "3", "--reason", "storm", "--as", "office")
         self.ok("notify", "send")
         self.assertEqual(self.delivered(), ["== 5 skipped ana@example.com [We could not service your pool on Monday, November 23]"])
@@ -123,7 +128,7 @@ class Follow(Refusals, Company):
         self.ok("appt", "on-my-way", "1", "--eta", "20m")
         self.assertIn("arriving around 08:20", self.notices(1)[1]["body"])
         self.ok("appt", "start", "1", env={"POM_NOW": "2026-11-23T08:10:00"})
-        self.assertEqual(self.states(1), [(1, "assigned", "pending", None), (2, "on_my_way", "skipped", "technician already arrived")])
+        self.assertEqual(self.states(1), [(1, "assigned", "skipped", "visit under way"), (2, "on_my_way", "skipped", "technician already arrived")])
 
     def test_rollover_follows_the_visit_to_its_new_day(self):
         self.add("--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
