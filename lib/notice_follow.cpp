@@ -119,15 +119,15 @@ bool rerenders(const std::string& kind) {
 
 std::string notice_send_problem(Context& ctx, const Notice& n) {
     if (!n.appointment_id) return "";
-    std::vector<Waiting> rows;
+    Waiting w{n.id, n.kind, n.status, n.skip_reason, "", n.recipient};
     {
         Statement q(ctx.store, "SELECT dedupe_key FROM notice WHERE id = ?");
         q.bind(1, n.id);
         if (!q.executeStep()) return "";
-        rows.push_back({n.id, n.kind, n.status, n.skip_reason, q.getColumn(0).getString(), n.recipient});
+        w.dedupe_key = q.getColumn(0).getString();
     }
     Appointment a = get_appointment(ctx.store, *n.appointment_id);
-    return withdraw_reason(ctx, n.kind, variant_of(rows.front(), a.id), a);
+    return withdraw_reason(ctx, n.kind, variant_of(w, a.id), a);
 }
 
 std::vector<int64_t> follow_visit_notices(Context& ctx, int64_t appointment_id) {
@@ -215,21 +215,10 @@ void notify_visit_moved(Context& ctx, int64_t appointment_id, const std::string&
 }
 
 void release_visit_notices(Context& ctx, int64_t appointment_id, const std::string& reason) {
-    std::vector<int64_t> all;
-    {
-        Statement q(ctx.store, "SELECT id, status FROM notice WHERE appointment_id = ? ORDER BY id");
-        q.bind(1, appointment_id);
-        while (q.executeStep()) {
-            int64_t id = q.getColumn(0).getInt64();
-            all.push_back(id);
-            if (q.getColumn(1).getString() == "pending") all.push_back(-id);
-        }
+    for (const auto& w : notices_of(ctx.store, appointment_id, "'pending', 'sending', 'sent', 'failed', 'skipped'")) {
+        if (w.status == "pending") update_record(ctx, "notice", w.id, {{"status", "skipped"}, {"skip_reason", reason}}, false);
+        update_record(ctx, "notice", w.id, {{"appointment_id", nullptr}}, false);
     }
-    for (int64_t id : all) {
-        if (id < 0) update_record(ctx, "notice", -id, {{"status", "skipped"}, {"skip_reason", reason}}, false);
-    }
-    for (int64_t id : all)
-        if (id > 0) update_record(ctx, "notice", id, {{"appointment_id", nullptr}}, false);
 }
 
 std::string rule_in_words(const std::string& rrule, Date start) {
