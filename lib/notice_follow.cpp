@@ -68,10 +68,12 @@ std::pair<std::string, std::string> split_window(const std::string& w) {
 const char* k_no_technician = "visit has no technician";
 const char* k_moved_to = "visit moved to ";
 const char* k_moved_again = "visit moved again";
+const char* k_over = "visit is over (";
 
-/// Withdrawals that can pass: the visit gets a technician again, or comes back to the day.
+/// Withdrawals that can pass: the visit gets a technician again, comes back to the day, or a
+/// visit whose day passed is rolled over or moved to a day to come.
 bool reversible(const std::string& reason) {
-    return reason == k_no_technician || reason.rfind(k_moved_to, 0) == 0 || reason == k_moved_again;
+    return reason == k_no_technician || reason.rfind(k_moved_to, 0) == 0 || reason == k_moved_again || reason.rfind(k_over, 0) == 0;
 }
 
 std::string withdraw_reason(Context& ctx, const std::string& kind, const std::string& variant, const Appointment& a) {
@@ -80,7 +82,7 @@ std::string withdraw_reason(Context& ctx, const std::string& kind, const std::st
     // The skipped notice tells of the skip itself: it applies to its skipped visit, after its day too.
     if (kind == "skipped") return a.status == "skipped" ? "" : "visit no longer skipped";
     if (a.status == "skipped") return "visit skipped";
-    if (parse_date(a.date, "appointment date") < ctx.today()) return "visit is over (" + a.date + " has passed)";
+    if (parse_date(a.date, "appointment date") < ctx.today()) return k_over + a.date + " has passed)";
     // Announcing a visit the technician has already started says nothing the customer can use.
     if ((kind == "assigned" || kind == "reminder" || kind == "moved") && a.status == "in_progress") return "visit under way";
     if (kind == "assigned" && !a.worker_id) return k_no_technician;

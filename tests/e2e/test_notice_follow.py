@@ -177,6 +177,13 @@ class Follow(Refusals, Company):
                          [(1, "skipped", "visit is over (2026-11-24 has passed)"),
                           (2, "skipped", "visit is over (2026-11-24 has passed)")])
         self.assertEqual(self.delivered(), [])
+        # Rolled over to Wednesday, the visit is on again: its email comes back with the new day;
+        # Tuesday's reminder stays withdrawn.
+        self.ok("appt", "rollover", env=TWO_DAYS_ON)
+        n = self.json("notify", "list", env=TWO_DAYS_ON)
+        self.assertEqual([(x["id"], x["status"], x["skip_reason"]) for x in n],
+                         [(1, "pending", None), (2, "skipped", "visit is over (2026-11-24 has passed)")])
+        self.assertEqual(n[0]["subject"], "Your pool service on Wednesday, November 25")
 
     def test_a_move_tells_a_customer_who_was_told(self):
         self.add("--customer", "Ana Ortiz", "--date", "2026-11-24", "--worker", "Maria Lopez", "--window", "08:00-10:00")
