@@ -1,13 +1,15 @@
 // pom notify: the customer notice outbox and its cron sender
 #include "cli.h"
 #include "customer.h"
+#include "notice_follow.h"
 #include "notify.h"
 
 namespace pom::cli {
 
 namespace {
 
-const std::vector<std::string> k_table = {"id", "kind", "channel", "recipient", "customer", "status", "attempts", "next_attempt_at", "last_error"};
+const std::vector<std::string> k_table = {"id", "kind", "channel", "recipient", "customer", "status", "attempts", "next_attempt_at", "last_error",
+                                          "skip_reason"};
 const std::vector<std::string> k_send_fields = {"id", "channel", "recipient", "kind", "outcome", "attempts", "next_attempt_at", "detail"};
 
 Json send_json(const SendOutcome& o) {
@@ -76,8 +78,12 @@ void register_notify(CLI::App& app, Cli& cli) {
             cli.read([&](Context& ctx) {
                 std::vector<Json> rows;
                 if (cli.g.dry_run) {
-                    for (const auto& n : due_notices(ctx, *limit))
-                        rows.push_back(send_json({n.id, n.channel, n.recipient, n.kind, "due", n.attempts, n.next_attempt_at, ""}));
+                    for (const auto& n : due_notices(ctx, *limit)) {
+                        // What the sender would withdraw instead of sending shows as skipped, with why.
+                        std::string over = notice_send_problem(ctx, n);
+                        rows.push_back(send_json({n.id, n.channel, n.recipient, n.kind, over.empty() ? "due" : "skipped", n.attempts,
+                                                  n.next_attempt_at, over}));
+                    }
                     Output o = records(std::move(rows), k_send_fields);
                     o.note = "dry run: " + std::to_string(o.rows.records.size()) + " notices due, nothing sent";
                     return o;

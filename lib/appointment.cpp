@@ -6,6 +6,7 @@
 #include "error.h"
 #include "money.h"
 #include "notice.h"
+#include "notice_follow.h"
 #include "output.h"
 #include "pool.h"
 #include "record.h"
@@ -438,6 +439,8 @@ SeriesCreated add_series(Context& ctx, const VisitPlan& given, const Recurrence&
     WalkCache walks;
     for (const auto& c : expand_one(ctx, s, from, through, std::max(through, add_days(from, -1)), walks))
         out.appointments.push_back(c.appointment_id);
+    // Booked with its technician: one notice for the series, as a single booking gets one.
+    if (plan.worker_id) notify_series_assigned(ctx, id, from);
     apply_tag_rules(ctx, "appointment_created", plan.customer_id, "series " + std::to_string(id));
     return out;
 }
@@ -499,7 +502,7 @@ void assign_appointments(Context& ctx, const std::vector<int64_t>& ids, std::opt
         bool worker_changed = a.worker_id != worker;
         if (worker_changed && a.series_id) cols.emplace_back("detached", int64_t{1});
         update_record(ctx, "appointment", id, cols);
-        if (worker_changed && worker && a.status == "scheduled") queue_appointment_notice(ctx, "assigned", id);
+        if (worker_changed) notify_visit_assigned(ctx, id);
     }
 }
 
@@ -553,7 +556,11 @@ bool edit_appointment(Context& ctx, int64_t id, const AppointmentEdit& e) {
     Columns along;
     if (a.series_id) along.emplace_back("detached", int64_t{1});
     if (!update_record(ctx, "appointment", id, cols, true, along)) return false;
-    if (worker_changed && *e.worker && a.status == "scheduled") queue_appointment_notice(ctx, "assigned", id);
+    Appointment now = get_appointment(ctx.store, id);
+    if (now.window_start != a.window_start || now.window_end != a.window_end)
+        notify_visit_moved(ctx, id, a.date, a.window_start, a.window_end);
+    if (worker_changed) notify_visit_assigned(ctx, id);
+    follow_visit_notices(ctx, id);
     return true;
 }
 
@@ -568,6 +575,7 @@ std::vector<int64_t> move_appointment(Context& ctx, int64_t id, Date to, bool fu
         Columns cols{{"date", format_date(to)}};
         if (a.series_id) cols.emplace_back("detached", int64_t{1});
         update_record(ctx, "appointment", id, cols);
+        notify_visit_moved(ctx, id, a.date, a.window_start, a.window_end);
         moved.push_back(id);
         return moved;
     }
@@ -591,7 +599,9 @@ std::vector<int64_t> move_appointment(Context& ctx, int64_t id, Date to, bool fu
     for (const auto& [rid, detached, occ, d] : rows) {
         Columns cols{{"date", format_date(add_days(to_date(d), delta))}};
         if (!detached) cols.emplace_back("occurrence_date", format_date(add_days(to_date(occ), delta)));
+        Appointment before = get_appointment(ctx.store, rid);
         update_record(ctx, "appointment", rid, cols);
+        notify_visit_moved(ctx, rid, before.date, before.window_start, before.window_end);
         moved.push_back(rid);
     }
     Columns scols{{"rrule", *rule}, {"dtstart", format_date(to)}};
@@ -654,6 +664,7 @@ void change_status(Context& ctx, int64_t id, const std::string& to, const Status
     if (a.series_id && !a.detached && (to == "cancelled" || to == "skipped")) cols.emplace_back("detached", int64_t{1});
     update_record(ctx, "appointment", id, cols);
     record_event(ctx, id, a.status, to, at, change.reason, eta);
+    follow_visit_notices(ctx, id);
     if (to == "en_route") {
         std::map<std::string, std::string> extra;
         if (!eta.empty()) {
@@ -841,6 +852,7 @@ std::vector<RolledVisit> rollover(Context& ctx, std::optional<Date> from) {
             if (r.series) cc.emplace_back("detached", int64_t{1});
             update_record(ctx, "appointment", r.id, cc);
             record_event(ctx, r.id, r.status, "cancelled", ctx.now(), reason, "");
+            follow_visit_notices(ctx, r.id);
             RolledVisit v{r.id, r.name, r.date, format_date(target), r.rolled + 1, keep};
             out.push_back(v);
             continue;
@@ -853,6 +865,7 @@ std::vector<RolledVisit> rollover(Context& ctx, std::optional<Date> from) {
         }
         update_record(ctx, "appointment", r.id, cols);
         if (r.status == "en_route") record_event(ctx, r.id, "en_route", "scheduled", ctx.now(), "rolled over", "");
+        follow_visit_notices(ctx, r.id);
         out.push_back({r.id, r.name, r.date, format_date(target), r.rolled + 1, std::nullopt});
     }
     return out;
@@ -953,6 +966,7 @@ std::vector<int64_t> edit_series(Context& ctx, int64_t id, const SeriesEdit& e) 
     if (e.rule) {
         // A new rule: the unchanged future occurrences are replaced by the new rule's.
         for (int64_t aid : ids) {
+            release_visit_notices(ctx, aid, "visit deleted: its series' rule changed");
             Json before = row_json(ctx.store, "appointment", aid);
             auto& del = ctx.store.prepare("DELETE FROM appointment_event WHERE appointment_id = ?");
             del.bind(1, aid);
@@ -969,6 +983,7 @@ std::vector<int64_t> edit_series(Context& ctx, int64_t id, const SeriesEdit& e) 
         scols.emplace_back("expanded_through", format_date(add_days(from, -1)));
         update_record(ctx, "series", id, scols);
         for (const auto& c : expand_series(ctx, std::max(horizon, add_days(from, -1)), id)) touched.push_back(c.appointment_id);
+        if (e.worker && *e.worker && s.worker_id != *e.worker) notify_series_assigned(ctx, id, from);
         return touched;
     }
     if (scols.empty())
@@ -976,7 +991,12 @@ std::vector<int64_t> edit_series(Context& ctx, int64_t id, const SeriesEdit& e) 
     update_record(ctx, "series", id, scols);
     if (acols.empty()) return touched;  // a rule for closed days: for visits expanded from now on
     for (int64_t aid : ids)
-        if (update_record(ctx, "appointment", aid, acols)) touched.push_back(aid);
+        if (update_record(ctx, "appointment", aid, acols)) {
+            touched.push_back(aid);
+            follow_visit_notices(ctx, aid);
+        }
+    // A series given a technician tells the customer once, as booking it with one does.
+    if (e.worker && *e.worker && s.worker_id != *e.worker) notify_series_assigned(ctx, id, from);
     return touched;
 }
 
@@ -1002,6 +1022,7 @@ std::vector<int64_t> suspend_series(Context& ctx, int64_t id, Date from, std::op
         update_record(ctx, "appointment", aid,
                       {{"status", "cancelled"}, {"status_reason", k_held_reason}, {"status_at", now}, {"eta", nullptr}});
         record_event(ctx, aid, "scheduled", "cancelled", ctx.now(), k_held_reason, "");
+        follow_visit_notices(ctx, aid);  // what waits for it is withdrawn: the visit is held
     }
     update_record(ctx, "series", id,
                   {{"status", "suspended"}, {"suspended_from", format_date(from)},

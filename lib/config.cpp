@@ -736,6 +736,16 @@ std::map<std::string, NoticeTemplate> Config::default_notices() {
           "Please leave the gate unlocked and pets inside.\n\nQuestions? Call us at {company_phone}.\n\n{company}\n",
           true}},
         {"on_my_way", {"sms", "", "{company}: {worker} is on the way to your pool{eta}. Reply STOP to opt out.", true}},
+        {"moved",
+         {"email", "Your pool service has moved to {date}",
+          "Hello {first_name},\n\nYour {service_type} visit from {company} has moved from {old_date}{old_window} to {date}{window}. "
+          "Your technician will be {worker}.\n\nQuestions? Call us at {company_phone}.\n\n{company}\n",
+          true}},
+        {"series",
+         {"email", "Your regular pool service from {date}",
+          "Hello {first_name},\n\nYour {service_type} visits from {company} are booked {rule}, starting {date}{window}. "
+          "Your technician will be {worker}.\n\nQuestions? Call us at {company_phone}.\n\n{company}\n",
+          true}},
         {"skipped",
          {"email", "We could not service your pool on {date}",
           "Hello {first_name},\n\nWe could not complete your {service_type} visit on {date}: {reason}.\n"

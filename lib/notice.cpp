@@ -76,35 +76,49 @@ std::string fill_template(const std::string& text, const std::map<std::string, s
     return out;
 }
 
-std::vector<int64_t> queue_appointment_notice(Context& ctx, const std::string& kind, int64_t appointment_id,
-                                              const std::map<std::string, std::string>& extra) {
-    std::vector<int64_t> ids;
+std::optional<RenderedNotice> render_appointment_notice(Context& ctx, const std::string& kind, const Appointment& a,
+                                                       const std::map<std::string, std::string>& extra) {
     auto t = ctx.config.notices.find(kind);
-    if (t == ctx.config.notices.end() || !t->second.enabled) return ids;
+    if (t == ctx.config.notices.end() || !t->second.enabled) return std::nullopt;
     const NoticeTemplate& tpl = t->second;
-    Appointment a = get_appointment(ctx.store, appointment_id);
     Customer c = get_customer(ctx.store, a.customer_id);
-    Date d = parse_date(a.date, "appointment date");
     // Only what a customer may see goes into the values: never office notes, gate codes or notes.
     std::map<std::string, std::string> values = {
         {"customer", c.name},
         {"first_name", greeting_name(c)},
         {"company", ctx.config.company.name},
         {"company_phone", ctx.config.company.phone},
-        {"date", date::format("%A, %B ", date::sys_days{d}) + std::to_string(static_cast<unsigned>(d.day()))},
-        {"window", a.window_start.empty() ? "" : " between " + a.window_start + " and " + a.window_end},
+        {"date", notice_date_text(a.date)},
+        {"window", notice_window_text(a.window_start, a.window_end)},
         {"worker", a.worker_name.empty() ? "our technician" : a.worker_name.substr(0, a.worker_name.find(' '))},
         {"service_type", a.service_type},
         {"eta", ""},
         {"reason", a.status_reason},
     };
     for (const auto& [k, v] : extra) values[k] = v;
+    return RenderedNotice{tpl.channel, fill_template(tpl.subject, values), fill_template(tpl.body, values)};
+}
+
+std::string notice_date_text(const std::string& day) {
+    Date d = parse_date(day, "appointment date");
+    return date::format("%A, %B ", date::sys_days{d}) + std::to_string(static_cast<unsigned>(d.day()));
+}
+
+std::string notice_window_text(const std::string& start, const std::string& end) {
+    return start.empty() ? "" : " between " + start + " and " + end;
+}
+
+std::vector<int64_t> queue_appointment_notice(Context& ctx, const std::string& kind, int64_t appointment_id,
+                                              const std::map<std::string, std::string>& extra) {
+    Appointment a = get_appointment(ctx.store, appointment_id);
+    auto r = render_appointment_notice(ctx, kind, a, extra);
+    if (!r) return {};
     // A reminder is once per visit and day: a visit moved to another day is reminded again.
     std::string variant = kind == "assigned"   ? (a.worker_id ? std::to_string(*a.worker_id) : "-") + "@" + a.date
                           : kind == "reminder" ? a.date
                                                : a.status_at;
-    return queue_customer_notice(ctx, kind, tpl.channel, c.id, a.id, fill_template(tpl.subject, values),
-                                 fill_template(tpl.body, values), kind + ":appointment:" + std::to_string(a.id) + ":" + variant);
+    return queue_customer_notice(ctx, kind, r->channel, a.customer_id, a.id, r->subject, r->body,
+                                 kind + ":appointment:" + std::to_string(a.id) + ":" + variant);
 }
 
 std::vector<Json> queue_reminders(Context& ctx, Date day) {

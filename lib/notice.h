@@ -8,6 +8,21 @@
 
 namespace pom {
 
+struct Appointment;
+
+/// A visit's notice rendered from its `[notices.KIND]` template.
+struct RenderedNotice {
+    std::string channel, subject, body;
+};
+/// Renders the notice `kind` for the visit as it is now (`extra` adds or overrides placeholders);
+/// nothing when the template is missing or switched off.
+std::optional<RenderedNotice> render_appointment_notice(Context& ctx, const std::string& kind, const Appointment& a,
+                                                       const std::map<std::string, std::string>& extra = {});
+/// A visit's day as notices say it ("Tuesday, November 24"), from YYYY-MM-DD.
+std::string notice_date_text(const std::string& day);
+/// A visit's window as notices say it (" between 08:00 and 10:00"), or empty.
+std::string notice_window_text(const std::string& start, const std::string& end);
+
 /// Queues the customer notice `kind` (a template in config: assigned, on_my_way, skipped, …) for a
 /// visit, once per opted-in recipient of the template's channel. Placeholders never reach private
 /// fields (office notes, gate codes, internal notes). Queuing the same notice twice does nothing.

@@ -2,6 +2,7 @@
 #include "json.h"
 
 #include "error.h"
+#include "notice_follow.h"
 #include "record.h"
 
 #include <algorithm>
@@ -331,6 +332,13 @@ std::vector<SendOutcome> send_notices(Context& ctx, int64_t limit, const Deliver
             if (std::string problem = opt_in_problem(ctx.store, n); !problem.empty()) {
                 update_record(ctx, "notice", n.id, {{"status", "skipped"}, {"skip_reason", problem}}, false);
                 out.push_back({n.id, n.channel, n.recipient, n.kind, "skipped", n.attempts, "", problem});
+                continue;
+            }
+            // Checked again here, in the claim's transaction: a visit changed by a command that did
+            // not follow its notices, or whose day passed while its notice waited, is not sent for.
+            if (std::string over = notice_send_problem(ctx, n); !over.empty()) {
+                update_record(ctx, "notice", n.id, {{"status", "skipped"}, {"skip_reason", over}}, false);
+                out.push_back({n.id, n.channel, n.recipient, n.kind, "skipped", n.attempts, "", over});
                 continue;
             }
             update_record(ctx, "notice", n.id, {{"status", "sending"}, {"claimed_at", format_instant(ctx.now())}, {"claimed_by", me}},
