@@ -101,7 +101,7 @@ struct BalanceOptions {
     std::string day = "today";
     std::vector<std::string> workers;
     std::optional<std::string> matrix;
-    double evenness = 0.1;
+    double evenness = 1.0;
     bool apply = false;
 };
 
@@ -113,7 +113,7 @@ void setup_balance(CLI::App* cmd, Cli& cli) {
     sub->add_option("--date", o->day, "The day (default: today)");
     sub->add_option("--worker", o->workers, "Only these technicians (id or name; repeatable; default: every active technician)");
     add_opt(sub, "--matrix", o->matrix, "Travel times in seconds: CSV with keys pool:ID and worker:ID (header row, first column)");
-    sub->add_option("--evenness", o->evenness, "Travel seconds worth one second less difference in working time (default 0.1; 0: travel only)")
+    sub->add_option("--evenness", o->evenness, "Travel seconds worth one second less difference in working time (default 1; 0: travel only)")
         ->check(CLI::Range(0.0, 100.0));
     sub->add_flag("--apply", o->apply, "Assign and order the visits as proposed (and tell customers with a new technician)");
     sub->callback([&cli, o] {

@@ -366,7 +366,7 @@ std::string balance_text(const BalancePlan& plan) {
         std::snprintf(buf, sizeof buf, "\n  %-7s %-26s %-16s    %-16s %3s\n", "visit", "customer", "from", "to", "at");
         out += buf + moves;
     }
-    std::snprintf(buf, sizeof buf, "\n  %-18s %13s %17s %17s %15s %11s\n", "technician", "stops", "km", "drive min", "finish", "late");
+    std::snprintf(buf, sizeof buf, "\n  %-18s %-14s %-18s %-16s %-16s %s\n", "technician", "  stops", "     km", "  drive min", "    finish", "late");
     out += buf;
     RouteTotals tb, ta;
     for (const auto& w : plan.workers) {

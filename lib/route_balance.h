@@ -54,7 +54,7 @@ struct BalanceRequest {
     Date date;
     std::vector<int64_t> workers;          ///< empty: every active technician
     const TravelMatrix* matrix = nullptr;  ///< travel times by key; else great circle
-    double evenness = 0.1;                 ///< travel seconds per second of spread in working time
+    double evenness = 1.0;  ///< travel seconds worth one second less spread in working time
 };
 
 /// Plans the day. Reads only. An unknown worker is NotFound, an inactive one Conflict; a matrix

@@ -468,7 +468,7 @@ VrpSolution solve_vrp(const VrpProblem& p, const std::vector<std::vector<int>>& 
     int iterations = p.iterations;
     if (iterations <= 0) {
         double size = static_cast<double>(p.jobs.size() + p.vehicles.size());
-        iterations = static_cast<int>(std::clamp(3e7 / std::max(1.0, size), 5000.0, 300000.0));
+        iterations = static_cast<int>(std::clamp(1.2e7 / std::max(1.0, size), 5000.0, 120000.0));
         if (p.jobs.size() <= 3) iterations = 2000;
     }
     rs = search.run(std::move(rs), movable, iterations);
