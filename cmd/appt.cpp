@@ -4,8 +4,10 @@
 #include "cli.h"
 #include "customer.h"
 #include "error.h"
+#include "money.h"
 #include "notice.h"
 #include "pool.h"
+#include "route_load.h"
 #include "service.h"
 #include "worker.h"
 
@@ -279,8 +281,10 @@ void register_appt(CLI::App& app, Cli& cli) {
                 j["last_visits"] = recent_visits_json(ctx.store, a);
                 // What the water was at each: the technician sees the trend before arriving.
                 for (auto& v : j["last_visits"]) v["reading"] = visit_last_reading(ctx.store, v["id"].get<int64_t>());
+                // What routes count it as taking from the truck: the office's load, else the estimate.
+                j["route_load"] = format_milli(visit_loads(ctx, {a.id})[a.id]);
                 auto fields = appointment_fields();
-                fields.insert(fields.end(), {"pool_detail", "events", "last_visits"});
+                fields.insert(fields.end(), {"pool_detail", "events", "last_visits", "route_load"});
                 return detail(std::move(j), fields);
             });
         });
@@ -324,7 +328,7 @@ void register_appt(CLI::App& app, Cli& cli) {
     {
         struct EditOptions {
             std::string id;
-            std::optional<std::string> worker, window, duration, type, priority, pool, note, office_note;
+            std::optional<std::string> worker, window, duration, type, priority, pool, note, office_note, load;
             std::optional<int64_t> order;
             std::optional<bool> pinned;
             bool unassign = false, no_window = false;
@@ -342,6 +346,8 @@ void register_appt(CLI::App& app, Cli& cli) {
         add_opt(sub, "--pool", o->pool, "Another pool of the same customer: id or name");
         add_opt(sub, "--order", o->order, "Route position");
         add_bool(sub, "--pin,!--unpin", o->pinned, "Keep (or no longer keep) its place when route optimize reorders the day");
+        add_opt(sub, "--load", o->load,
+                "What it takes from the truck, in [routing] load_unit (\"1.5\"); auto: estimate from the pool's recent doses");
         add_opt(sub, "--note", o->note, "Note for the technician (empty: none)");
         add_opt(sub, "--office-note", o->office_note, "Private office note (empty: none)");
         sub->callback([&cli, o] {
@@ -360,6 +366,8 @@ void register_appt(CLI::App& app, Cli& cli) {
                 if (o->pool) e.pool_id = resolve_pool(ctx.store, get_appointment(ctx.store, id).customer_id, o->pool);
                 if (o->order) e.route_order = std::optional<int64_t>(*o->order);
                 e.pinned = o->pinned;
+                if (o->load && *o->load == "auto") e.load_milli = std::optional<int64_t>();
+                else if (o->load) e.load_milli = std::optional<int64_t>(parse_milli(*o->load, "--load"));
                 e.tech_note = o->note;
                 e.office_note = o->office_note;
                 bool changed = edit_appointment(ctx, id, e);
@@ -604,7 +612,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         add_opt(sub, "--at", o->at, "When it happened, if recorded late (local time or RFC 3339)");
         auto* r = add_opt(sub, "--reason", o->reason, "Why");
         if (needs_reason) r->required();
-        if (eta) add_opt(sub, "--eta", o->eta, "Expected travel time: 20m, 1h");
+        if (eta) add_opt(sub, "--eta", o->eta, "Expected travel time: 20m, 1h (default: the drive from their last visit, or their start, when both have coordinates)");
         if (follow) {
             sub->add_flag("--follow-up", o->follow_up_flag, "Create an unassigned follow-up visit (next working day)");
             add_opt(sub, "--follow-up-date", o->follow_up, "Create the follow-up visit on this day");

@@ -20,6 +20,8 @@ void add_field_options(CLI::App* sub, WorkerFields& f, bool creating) {
     add_opt(sub, "--start", f.start, "Where their day starts, LAT,LON (home or the shop; default: [routing] depot)");
     add_opt(sub, "--end", f.end, "Where their day ends, LAT,LON (default: where it starts)");
     add_opt(sub, "--hours", f.hours, "Working hours, local HH:MM-HH:MM (default: [routing] day_start-day_end)");
+    add_opt(sub, "--skills", f.skills, "What they can do beyond routine service, comma-separated (\"repair,green pool\"); \"\" for none");
+    add_opt(sub, "--capacity", f.capacity, "What their truck carries, in [routing] load_unit (\"40\"); none for no limit");
 }
 
 struct TokenAddOptions {

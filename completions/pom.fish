@@ -77,11 +77,11 @@ function __pom_value_options
         case 'pom pool edit'
             printf '%s\n' -- --name --street --city --state --zip --lat --lon --gate-code --access-notes --body --gallons --surface --sanitizer
         case 'pom worker add'
-            printf '%s\n' -- --name --phone --email --role --start --end --hours
+            printf '%s\n' -- --name --phone --email --role --start --end --hours --skills --capacity
         case 'pom worker list'
             printf '%s\n' -- --role
         case 'pom worker edit'
-            printf '%s\n' -- --name --phone --email --role --start --end --hours
+            printf '%s\n' -- --name --phone --email --role --start --end --hours --skills --capacity
         case 'pom worker token add'
             printf '%s\n' -- --label --expires
         case 'pom worker login-link'
@@ -95,7 +95,7 @@ function __pom_value_options
         case 'pom appt move'
             printf '%s\n' -- --date
         case 'pom appt edit'
-            printf '%s\n' -- --worker --window --duration --type --priority --pool --order --note --office-note
+            printf '%s\n' -- --worker --window --duration --type --priority --pool --order --load --note --office-note
         case 'pom appt board'
             printf '%s\n' -- --date
         case 'pom appt preview'
@@ -484,6 +484,8 @@ complete -c pom -n '__pom_is \'pom worker add\'' -l role -x -a 'technician offic
 complete -c pom -n '__pom_is \'pom worker add\'' -l start -x -d 'Where their day starts, LAT,LON (home or the shop; default: [routing] depot)'
 complete -c pom -n '__pom_is \'pom worker add\'' -l end -x -d 'Where their day ends, LAT,LON (default: where it starts)'
 complete -c pom -n '__pom_is \'pom worker add\'' -l hours -x -d 'Working hours, local HH:MM-HH:MM (default: [routing] day_start-day_end)'
+complete -c pom -n '__pom_is \'pom worker add\'' -l skills -x -d 'What they can do beyond routine service, comma-separated ("repair,green pool"); "" for none'
+complete -c pom -n '__pom_is \'pom worker add\'' -l capacity -x -d 'What their truck carries, in [routing] load_unit ("40"); none for no limit'
 
 # pom worker list
 complete -c pom -n '__pom_is \'pom worker list\'' -s h -l help -d 'Print this help message and exit'
@@ -503,6 +505,8 @@ complete -c pom -n '__pom_is \'pom worker edit\'' -l role -x -a 'technician offi
 complete -c pom -n '__pom_is \'pom worker edit\'' -l start -x -d 'Where their day starts, LAT,LON (home or the shop; default: [routing] depot)'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l end -x -d 'Where their day ends, LAT,LON (default: where it starts)'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l hours -x -d 'Working hours, local HH:MM-HH:MM (default: [routing] day_start-day_end)'
+complete -c pom -n '__pom_is \'pom worker edit\'' -l skills -x -d 'What they can do beyond routine service, comma-separated ("repair,green pool"); "" for none'
+complete -c pom -n '__pom_is \'pom worker edit\'' -l capacity -x -d 'What their truck carries, in [routing] load_unit ("40"); none for no limit'
 complete -c pom -n '__pom_is \'pom worker edit\'' -l active -l inactive -d 'Still working (or not)'
 complete -c pom -n '__pom_is \'pom worker edit\'' -x -a '(__pom_ids worker)'
 
@@ -614,6 +618,7 @@ complete -c pom -n '__pom_is \'pom appt edit\'' -l priority -x -a 'normal high u
 complete -c pom -n '__pom_is \'pom appt edit\'' -l pool -x -a '(__pom_ids pool)' -d 'Another pool of the same customer: id or name'
 complete -c pom -n '__pom_is \'pom appt edit\'' -l order -x -d 'Route position'
 complete -c pom -n '__pom_is \'pom appt edit\'' -l pin -l unpin -d 'Keep (or no longer keep) its place when route optimize reorders the day'
+complete -c pom -n '__pom_is \'pom appt edit\'' -l load -x -d 'What it takes from the truck, in [routing] load_unit ("1.5"); auto: estimate from the pool\'s recent doses'
 complete -c pom -n '__pom_is \'pom appt edit\'' -l note -x -d 'Note for the technician (empty: none)'
 complete -c pom -n '__pom_is \'pom appt edit\'' -l office-note -x -d 'Private office note (empty: none)'
 
@@ -657,7 +662,7 @@ complete -c pom -n '__pom_is \'pom appt export\'' -l unassigned -d 'Only visits 
 complete -c pom -n '__pom_is \'pom appt on-my-way\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom appt on-my-way\'' -l at -x -d 'When it happened, if recorded late (local time or RFC 3339)'
 complete -c pom -n '__pom_is \'pom appt on-my-way\'' -l reason -x -d 'Why'
-complete -c pom -n '__pom_is \'pom appt on-my-way\'' -l eta -x -d 'Expected travel time: 20m, 1h'
+complete -c pom -n '__pom_is \'pom appt on-my-way\'' -l eta -x -d 'Expected travel time: 20m, 1h (default: the drive from their last visit, or their start, when both have coordinates)'
 
 # pom appt start
 complete -c pom -n '__pom_is \'pom appt start\'' -s h -l help -d 'Print this help message and exit'

@@ -4,10 +4,12 @@
 
 #include "customer.h"
 #include "error.h"
+#include "money.h"
 #include "notice.h"
 #include "output.h"
 #include "pool.h"
 #include "record.h"
+#include "route_eta.h"
 #include "tag.h"
 #include "worker.h"
 
@@ -23,7 +25,7 @@ const char* k_select =
     "SELECT a.id, a.customer_id, c.name, a.pool_id, p.name, p.street, p.city, a.worker_id, w.name, a.date, "
     "a.window_start, a.window_end, a.duration_min, a.route_order, a.service_type, a.priority, a.status, "
     "a.status_reason, a.status_at, a.eta, a.tech_note, a.office_note, a.series_id, a.occurrence_date, a.detached, "
-    "a.rolled_count, a.follow_up_of, a.created_at, a.updated_at "
+    "a.rolled_count, a.follow_up_of, a.created_at, a.updated_at, a.pinned, a.load_milli "
     "FROM appointment a JOIN customer c ON c.id = a.customer_id JOIN pool p ON p.id = a.pool_id "
     "LEFT JOIN worker w ON w.id = a.worker_id";
 
@@ -63,6 +65,8 @@ Appointment read_row(Statement& q) {
     a.follow_up_of = opt_int(q.getColumn(26));
     a.created_at = q.getColumn(27).getString();
     a.updated_at = q.getColumn(28).getString();
+    a.pinned = q.getColumn(29).getInt() != 0;
+    a.load_milli = opt_int(q.getColumn(30));
     return a;
 }
 
@@ -510,11 +514,15 @@ bool edit_appointment(Context& ctx, int64_t id, const AppointmentEdit& e) {
         cols.emplace_back("route_order", *e.route_order ? Value(**e.route_order) : Value(nullptr));
     }
     if (e.pinned) cols.emplace_back("pinned", int64_t{*e.pinned ? 1 : 0});
+    if (e.load_milli) {
+        if (*e.load_milli && **e.load_milli < 0) fail(ErrorKind::BadInput, "--load: must not be negative");
+        cols.emplace_back("load_milli", *e.load_milli ? Value(**e.load_milli) : Value(nullptr));
+    }
     if (e.tech_note) cols.emplace_back("tech_note", e.tech_note->empty() ? Value(nullptr) : Value(*e.tech_note));
     if (e.office_note) cols.emplace_back("office_note", e.office_note->empty() ? Value(nullptr) : Value(*e.office_note));
     if (cols.empty())
         fail(ErrorKind::Usage, "nothing to change: give --worker, --unassign, --window, --no-window, --duration, --type, "
-                               "--priority, --pool, --order, --pin, --unpin, --note or --office-note");
+                               "--priority, --pool, --order, --pin, --unpin, --load, --note or --office-note");
     Columns along;
     if (a.series_id) along.emplace_back("detached", int64_t{1});
     if (!update_record(ctx, "appointment", id, cols, true, along)) return false;
@@ -609,8 +617,10 @@ void change_status(Context& ctx, int64_t id, const std::string& to, const Status
     Columns cols{{"status", to}, {"status_at", format_instant(at)}};
     cols.emplace_back("status_reason", change.reason.empty() ? Value(nullptr) : Value(change.reason));
     std::string eta;
-    if (to == "en_route" && change.eta) {
-        eta = format_instant(at + *change.eta);
+    // Without --eta, the drive from where the technician is, priced as routes are.
+    auto drive = to == "en_route" && !change.eta ? drive_to_visit(ctx, a) : change.eta;
+    if (to == "en_route" && drive) {
+        eta = format_instant(at + *drive);
         cols.emplace_back("eta", eta);
     }
     if (a.series_id && !a.detached && (to == "cancelled" || to == "skipped")) cols.emplace_back("detached", int64_t{1});
@@ -979,7 +989,7 @@ const std::vector<std::string>& appointment_fields() {
         "customer",    "pool_id",      "pool",         "street",        "city",       "worker_id",    "worker",
         "route_order", "service_type", "priority",     "status",        "status_reason", "status_at", "eta",
         "tech_note",   "office_note",  "series_id",    "occurrence_date", "rolled_count", "follow_up_of", "created_at",
-        "updated_at"};
+        "updated_at",  "pinned",       "load"};
     return f;
 }
 
@@ -1014,6 +1024,8 @@ Json appointment_json(const Appointment& a) {
         {"follow_up_of", opt(a.follow_up_of)},
         {"created_at", a.created_at},
         {"updated_at", a.updated_at},
+        {"pinned", a.pinned},
+        {"load", a.load_milli ? Json(format_milli(*a.load_milli)) : Json(nullptr)},
     });
 }
 

@@ -37,6 +37,8 @@ struct Appointment {
     int rolled_count = 0;
     std::optional<int64_t> follow_up_of;
     std::string created_at, updated_at;
+    bool pinned = false;                  ///< route optimize keeps it at its place
+    std::optional<int64_t> load_milli;    ///< what it takes from the truck, set by the office; else estimated
 };
 
 /// What a visit (or every visit of a series) is: shared by add and series.
@@ -99,6 +101,7 @@ struct AppointmentEdit {
     std::optional<int64_t> pool_id;
     std::optional<std::optional<int64_t>> route_order;
     std::optional<bool> pinned;  ///< route optimize keeps a pinned visit at its place
+    std::optional<std::optional<int64_t>> load_milli;  ///< set inside, or nullopt: estimate from doses
     std::optional<std::string> tech_note, office_note;  ///< empty text clears
 };
 /// Changes one open visit (scheduled, en route or paused) and leaves its series alone: an

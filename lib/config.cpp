@@ -7,6 +7,8 @@
 #include "money.h"
 #include "route_travel.h"
 #include "text_check.h"
+#include "chemistry.h"
+#include "worker.h"
 
 #include <algorithm>
 #include <cctype>
@@ -77,7 +79,7 @@ void read_service_types(const std::string& path, const toml::table& t, Config& c
         if (!st) config_error(path, v, "service_types." + name + " must be a table");
         auto known = std::find_if(cfg.service_types.begin(), cfg.service_types.end(),
                                   [&](const ServiceType& x) { return x.name == name; });
-        ServiceType type = known != cfg.service_types.end() ? *known : ServiceType{name, 30, name, 0, false};
+        ServiceType type = known != cfg.service_types.end() ? *known : ServiceType{name, 30, name, 0, false, ""};
         bool enabled = true;
         for (auto&& [kk, vv] : *st) {
             std::string key(kk.str());
@@ -98,7 +100,15 @@ void read_service_types(const std::string& path, const toml::table& t, Config& c
                 enabled = *b;
             }
             else if (key == "checklist") type.checklist = get_string(path, vv, "checklist");
-            else config_error(path, vv, "unknown key 'service_types." + name + "." + key + "'");
+            else if (key == "skill") {
+                try {
+                    auto skills = parse_skills(get_string(path, vv, "skill"), "service_types." + name + ".skill");
+                    if (skills.size() > 1) config_error(path, vv, "service_types." + name + ".skill names one skill");
+                    type.skill = skills.empty() ? "" : skills[0];
+                } catch (const Error& e) {
+                    config_error(path, vv, e.what());
+                }
+            } else config_error(path, vv, "unknown key 'service_types." + name + "." + key + "'");
         }
         if (known != cfg.service_types.end()) {
             if (enabled) *known = type;
@@ -563,7 +573,13 @@ void read_routing(const std::string& path, const toml::table& t, RoutingSettings
         else if (key == "speed_kmh") r.speed_kmh = get_number(path, v, "routing.speed_kmh", 1, 200);
         else if (key == "day_start") r.day_start = get_clock_time(path, v, "routing.day_start");
         else if (key == "day_end") r.day_end = get_clock_time(path, v, "routing.day_end");
-        else if (key == "depot") {
+        else if (key == "load_chemical") {
+            r.load_chemical = get_string(path, v, "routing.load_chemical");
+            if (r.load_chemical.find_first_not_of(" \t") == std::string::npos) config_error(path, v, "routing.load_chemical must not be empty");
+        } else if (key == "load_unit") {
+            r.load_unit = get_string(path, v, "routing.load_unit");
+            if (!known_unit(r.load_unit)) config_error(path, v, "routing.load_unit: '" + r.load_unit + "' is not a unit pom converts (gal, qt, floz, l, ml, lb, oz, kg, g)");
+        } else if (key == "depot") {
             std::string text = get_string(path, v, "routing.depot");
             try {
                 LatLon at = parse_lat_lon(text, "routing.depot");
@@ -571,7 +587,7 @@ void read_routing(const std::string& path, const toml::table& t, RoutingSettings
             } catch (const Error& e) {
                 config_error(path, v, e.what());
             }
-        } else config_error(path, v, "unknown key 'routing." + key + "' (road_factor, speed_kmh, depot, day_start, day_end)");
+        } else config_error(path, v, "unknown key 'routing." + key + "' (road_factor, speed_kmh, depot, day_start, day_end, load_unit, load_chemical)");
     }
     if (!(r.day_start < r.day_end)) config_error(path, t, "routing.day_end must be after routing.day_start");
 }
@@ -648,9 +664,9 @@ std::map<std::string, TagRule> Config::default_tag_rules() {
 }
 
 std::vector<ServiceType> Config::default_service_types() {
-    return {{"maintenance", 30, "maintenance", 4500, false}, {"repair", 60, "repair", 9500, false},
-            {"opening", 120, "opening", 17500, false},       {"closing", 90, "closing", 15000, false},
-            {"green-to-clean", 180, "green-to-clean", 35000, false}, {"inspection", 45, "inspection", 7500, false}};
+    return {{"maintenance", 30, "maintenance", 4500, false, ""}, {"repair", 60, "repair", 9500, false, ""},
+            {"opening", 120, "opening", 17500, false, ""},       {"closing", 90, "closing", 15000, false, ""},
+            {"green-to-clean", 180, "green-to-clean", 35000, false, ""}, {"inspection", 45, "inspection", 7500, false, ""}};
 }
 
 std::map<std::string, std::vector<ChecklistItem>> Config::default_checklists() {
@@ -989,7 +1005,8 @@ nlohmann::ordered_json config_to_json(const Config& c) {
     nlohmann::ordered_json service_types = nlohmann::ordered_json::array();
     for (const auto& t : c.service_types)
         service_types.push_back({{"name", t.name}, {"duration_min", t.duration_min}, {"checklist", t.checklist},
-                                 {"price", format_money(t.price_cents)}, {"taxable", t.taxable}});
+                                 {"price", format_money(t.price_cents)}, {"taxable", t.taxable},
+                                 {"skill", t.skill.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t.skill)}});
     nlohmann::ordered_json targets = nlohmann::ordered_json::object();
     for (const auto& [key, ranges] : c.targets)
         for (const auto& [param, r] : ranges) targets[key][param] = {r.min, r.max};
@@ -1083,6 +1100,8 @@ nlohmann::ordered_json config_to_json(const Config& c) {
                                           : nlohmann::ordered_json(nullptr)},
         {"routing.day_start", c.routing.day_start},
         {"routing.day_end", c.routing.day_end},
+        {"routing.load_unit", c.routing.load_unit},
+        {"routing.load_chemical", c.routing.load_chemical},
     };
 }
 

@@ -23,6 +23,7 @@ struct ServiceType {
     std::string checklist;  ///< the checklist a visit of this type uses
     int64_t price_cents = 0;  ///< default price per visit (a customer's billing plan may override it)
     bool taxable = false;
+    std::string skill;  ///< only a technician with this skill does it (routing); empty: anyone
 };
 
 struct ChecklistItem {
@@ -139,6 +140,8 @@ struct RoutingSettings {
     std::optional<std::pair<double, double>> depot;  ///< the shop, (lat, lon)
     std::string day_start = "08:00";
     std::string day_end = "17:00";
+    std::string load_unit = "gal";                 ///< what a truck's capacity and a visit's load count
+    std::string load_chemical = "liquid chlorine";  ///< the doses a visit's load is estimated from
 };
 
 /// The company's settings from pom.toml. Every field has a default, so no file means defaults.

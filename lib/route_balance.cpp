@@ -4,6 +4,7 @@
 #include "error.h"
 #include "pool.h"
 #include "record.h"
+#include "route_load.h"
 #include "route_vrp.h"
 #include "worker.h"
 
@@ -36,9 +37,9 @@ struct Place {
     std::string key;  ///< matrix key
 };
 
-/// What a technician can take and what a visit needs. The one place that reads skills, capacity
-/// and load: until the store has them (migration 17), every technician has every skill and no
-/// capacity limit, and a visit needs no skill and carries no load.
+/// What a technician can take and what a visit needs: the one place that reads skills, capacity
+/// and load (worker.skills, worker.capacity_milli, a service type's skill in config, the visit's
+/// load as lib/route_load gives it: the office's, else estimated from the pool's doses).
 struct Limits {
     std::vector<uint64_t> worker_skills;
     std::vector<std::optional<int64_t>> worker_capacity;
@@ -46,12 +47,36 @@ struct Limits {
     std::vector<int64_t> visit_load;
 };
 
-Limits load_limits(Context&, const std::vector<Worker>& workers, const std::vector<Appointment>& visits) {
+Limits load_limits(Context& ctx, const std::vector<Worker>& workers, const std::vector<Appointment>& visits) {
     Limits l;
-    l.worker_skills.assign(workers.size(), ~uint64_t{0});
-    l.worker_capacity.assign(workers.size(), std::nullopt);
-    l.visit_skills.assign(visits.size(), 0);
-    l.visit_load.assign(visits.size(), 0);
+    // Each skill named by a technician or needed by a service type gets a bit, in order of first
+    // sight (63 at most: a 64th skill counts as none).
+    std::map<std::string, int> bits;
+    auto bit_of = [&](const std::string& skill) -> uint64_t {
+        auto it = bits.find(skill);
+        if (it == bits.end()) {
+            if (bits.size() >= 63) return 0;
+            it = bits.emplace(skill, static_cast<int>(bits.size())).first;
+        }
+        return uint64_t{1} << it->second;
+    };
+    for (const auto& w : workers) {
+        uint64_t mask = 0;
+        for (const auto& s : w.skills) mask |= bit_of(s);
+        l.worker_skills.push_back(mask);
+        l.worker_capacity.push_back(w.capacity_milli);
+    }
+    std::vector<int64_t> ids;
+    for (const auto& a : visits) ids.push_back(a.id);
+    auto loads = visit_loads(ctx, ids);
+    for (const auto& a : visits) {
+        uint64_t need = 0;
+        for (const auto& t : ctx.config.service_types)
+            if (t.name == a.service_type && !t.skill.empty()) need = bit_of(t.skill);
+        l.visit_skills.push_back(need);
+        auto it = loads.find(a.id);
+        l.visit_load.push_back(it == loads.end() ? 0 : it->second);
+    }
     return l;
 }
 
@@ -111,12 +136,6 @@ BalancePlan plan_balance(Context& ctx, const BalanceRequest& req) {
     std::stable_sort(visits.begin(), visits.end(), [](const Appointment& a, const Appointment& b) {
         return a.route_order.has_value() && (!b.route_order || *a.route_order < *b.route_order);
     });
-    std::map<int64_t, bool> pinned;
-    {
-        Statement q(ctx.store, "SELECT id, pinned FROM appointment WHERE date = ?");
-        q.bind(1, plan.date);
-        while (q.executeStep()) pinned[q.getColumn(0).getInt64()] = q.getColumn(1).getInt() != 0;
-    }
 
     // Nodes: each technician's start, then their end when it is elsewhere, then each visit.
     std::vector<Place> nodes;
@@ -162,7 +181,7 @@ BalancePlan plan_balance(Context& ctx, const BalanceRequest& req) {
             it = pool_places.emplace(a.pool_id, pl).first;
         }
         bool located = req.matrix ? true : it->second.at.has_value();
-        std::string kept = kept_for(a, pinned[a.id], located);
+        std::string kept = kept_for(a, a.pinned, located);
         if (!a.worker_id && !located) {
             BalanceStop s;
             s.appointment_id = a.id;

@@ -4,6 +4,7 @@
 #include "appointment.h"
 #include "customer.h"
 #include "error.h"
+#include "money.h"
 #include "record.h"
 
 #include <algorithm>
@@ -14,7 +15,7 @@ namespace {
 
 const char* k_select =
     "SELECT id, name, phone, email, role, active, created_at, updated_at, start_lat, start_lon, end_lat, end_lon, "
-    "day_start, day_end FROM worker";
+    "day_start, day_end, skills, capacity_milli FROM worker";
 
 Worker read_row(Statement& q) {
     Worker w;
@@ -30,7 +31,22 @@ Worker read_row(Statement& q) {
     if (!q.getColumn(10).isNull() && !q.getColumn(11).isNull()) w.end = LatLon{q.getColumn(10).getDouble(), q.getColumn(11).getDouble()};
     w.day_start = q.getColumn(12).getString();
     w.day_end = q.getColumn(13).getString();
+    if (!q.getColumn(14).isNull()) w.skills = parse_skills(q.getColumn(14).getString(), "worker.skills");
+    if (!q.getColumn(15).isNull()) w.capacity_milli = q.getColumn(15).getInt64();
     return w;
+}
+
+std::optional<int64_t> capacity_of(const std::string& text) {
+    if (text.empty() || text == "none") return std::nullopt;
+    int64_t milli = parse_milli(text, "--capacity");
+    if (milli <= 0) fail(ErrorKind::BadInput, "--capacity: must be more than zero (or none)");
+    return milli;
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+    return s;
 }
 
 void validate(const WorkerFields& f) {
@@ -45,6 +61,8 @@ void validate(const WorkerFields& f) {
     if (f.start) parse_lat_lon(*f.start, "--start");
     if (f.end) parse_lat_lon(*f.end, "--end");
     if (f.hours) parse_window(*f.hours, "--hours");
+    if (f.skills) parse_skills(*f.skills, "--skills");
+    if (f.capacity) capacity_of(*f.capacity);
 }
 
 void ensure_name_free(Store& store, const std::string& name, int64_t self) {
@@ -78,6 +96,16 @@ Columns columns(const WorkerFields& f) {
         auto hours = parse_window(*f.hours, "--hours");
         cols.emplace_back("day_start", hours.first);
         cols.emplace_back("day_end", hours.second);
+    }
+    if (f.skills) {
+        std::string skills = join(parse_skills(*f.skills, "--skills"));
+        if (skills.empty()) cols.emplace_back("skills", nullptr);
+        else cols.emplace_back("skills", skills);
+    }
+    if (f.capacity) {
+        auto milli = capacity_of(*f.capacity);
+        if (milli) cols.emplace_back("capacity_milli", *milli);
+        else cols.emplace_back("capacity_milli", nullptr);
     }
     return cols;
 }
@@ -145,6 +173,33 @@ int64_t resolve_worker(Store& store, const std::string& key) {
     fail(ErrorKind::NotFound, "no worker '" + key + "' (by id or name)");
 }
 
+std::vector<std::string> parse_skills(const std::string& text, const std::string& what) {
+    std::vector<std::string> out;
+    size_t at = 0;
+    while (at <= text.size()) {
+        size_t comma = text.find(',', at);
+        if (comma == std::string::npos) comma = text.size();
+        std::string one = text.substr(at, comma - at);
+        at = comma + 1;
+        size_t b = one.find_first_not_of(" \t"), e = one.find_last_not_of(" \t");
+        if (b == std::string::npos) {
+            if (comma == text.size() && out.empty() && text.find_first_not_of(" \t,") == std::string::npos) break;
+            fail(ErrorKind::BadInput, what + ": an empty skill in '" + text + "'");
+        }
+        std::string skill;
+        for (char c : one.substr(b, e - b + 1)) {
+            char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (l == ' ') l = '-';
+            if (!((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || l == '-' || l == '_'))
+                fail(ErrorKind::BadInput, what + ": '" + one + "' is not a skill name (letters, digits, spaces, '-' and '_')");
+            skill += l;
+        }
+        if (skill.size() > 40) fail(ErrorKind::BadInput, what + ": '" + one + "' is longer than 40 characters");
+        if (std::find(out.begin(), out.end(), skill) == out.end()) out.push_back(skill);
+    }
+    return out;
+}
+
 const std::vector<std::string>& worker_roles() {
     static const std::vector<std::string> r{"technician", "office", "manager", "accountant", "admin"};
     return r;
@@ -153,7 +208,8 @@ const std::vector<std::string>& worker_roles() {
 const std::vector<std::string>& worker_fields() {
     static const std::vector<std::string> f{"id",         "name",       "phone",     "email",     "role",
                                             "active",     "created_at", "updated_at", "start_lat", "start_lon",
-                                            "end_lat",    "end_lon",    "day_start", "day_end"};
+                                            "end_lat",    "end_lon",    "day_start", "day_end",
+                                            "skills",     "capacity"};
     return f;
 }
 
@@ -165,6 +221,8 @@ Json worker_json(const Worker& w) {
         {"start_lat", w.start ? Json(w.start->lat) : Json(nullptr)}, {"start_lon", w.start ? Json(w.start->lon) : Json(nullptr)},
         {"end_lat", w.end ? Json(w.end->lat) : Json(nullptr)},       {"end_lon", w.end ? Json(w.end->lon) : Json(nullptr)},
         {"day_start", opt(w.day_start)},                             {"day_end", opt(w.day_end)},
+        {"skills", w.skills},
+        {"capacity", w.capacity_milli ? Json(format_milli(*w.capacity_milli)) : Json(nullptr)},
     });
 }
 

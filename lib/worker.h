@@ -19,6 +19,8 @@ struct Worker {
     std::optional<LatLon> start;  ///< where their day starts (home, the shop); else `[routing] depot`
     std::optional<LatLon> end;    ///< where it ends; else where it started
     std::string day_start, day_end;  ///< working hours, local HH:MM, or empty: `[routing]` hours
+    std::vector<std::string> skills;  ///< what they can do beyond routine service ("repair", "green-pool")
+    std::optional<int64_t> capacity_milli;  ///< what their truck carries, thousandths of `[routing] load_unit`
 };
 
 struct WorkerFields {
@@ -26,7 +28,13 @@ struct WorkerFields {
     std::optional<bool> active;
     std::optional<std::string> start, end;  ///< "LAT,LON"
     std::optional<std::string> hours;       ///< "HH:MM-HH:MM"
+    std::optional<std::string> skills;      ///< "repair, green pool"; empty: none
+    std::optional<std::string> capacity;    ///< "40" (load units); "none" or empty: no limit
 };
+
+/// A list of skills as pom keeps them: each trimmed, lower case, spaces as '-', letters, digits,
+/// '-' and '_' only, each once, in the order given. BadInput naming `what` otherwise.
+std::vector<std::string> parse_skills(const std::string& text, const std::string& what);
 
 int64_t add_worker(Context& ctx, const WorkerFields& fields);
 bool edit_worker(Context& ctx, int64_t id, const WorkerFields& fields);

@@ -13,6 +13,8 @@ SOURCE = os.environ.get("POM_SOURCE_DIR", os.path.join(os.path.dirname(__file__)
 EXPECTED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "expected")
 SCHEMAS = os.path.join(SOURCE, "schemas")
 NOW = "2026-11-23T08:00:00"
+# The schema version the newest migration leaves (lib/store/sqlite/migrations.cpp).
+SCHEMA_VERSION = 16
 # Set by CTest for the PostgreSQL run: a file holding the throwaway cluster's base URI
 # (tests/pg/ctest-cluster). Without it the tests run on a SQLite file.
 PG_URI_FILE = os.environ.get("POM_TEST_PG")
@@ -101,6 +103,31 @@ class WriteLock:
 
 class DbError(Exception):
     """A statement the database refused, on either engine."""
+
+
+# How to take each migration after 15 back off a database `pom init` made, newest first, for the
+# tests that build a database of an older schema version: (SQLite script, PostgreSQL script).
+UNDO_MIGRATIONS = {
+    16: ("""ALTER TABLE worker DROP COLUMN skills; ALTER TABLE worker DROP COLUMN capacity_milli;
+            ALTER TABLE appointment DROP COLUMN load_milli; ALTER TABLE customer DROP COLUMN preferred_day;""",
+         """ALTER TABLE worker DROP COLUMN skills; ALTER TABLE worker DROP COLUMN capacity_milli;
+            ALTER TABLE appointment DROP COLUMN load_milli; ALTER TABLE customer DROP COLUMN preferred_day;
+            ALTER TABLE appointment RENAME CONSTRAINT appointment_ck13_series TO appointment_ck12_series;
+            ALTER TABLE appointment RENAME CONSTRAINT appointment_ck14_window TO appointment_ck13_window;"""),
+}
+
+
+def undo_migrations(db, to_version):
+    """Takes the migrations after `to_version` (at least 15) back off the test's database and sets
+    its schema version to `to_version`."""
+    for version in sorted((v for v in UNDO_MIGRATIONS if v > to_version), reverse=True):
+        lite, pg = UNDO_MIGRATIONS[version]
+        if ENGINE == "sqlite":
+            con = sqlite3.connect(db)
+            con.executescript(lite + f"PRAGMA user_version = {version - 1};")
+            con.close()
+        else:
+            psql(db, pg + f"UPDATE pom_meta SET value = '{version - 1}' WHERE key = 'schema_version';")
 
 
 def sql_literal(v):

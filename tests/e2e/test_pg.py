@@ -12,7 +12,7 @@ import tempfile
 import time
 import unittest
 
-from pomtest import ENGINE, NOW, POM, SOURCE, psql
+from pomtest import ENGINE, NOW, POM, SCHEMA_VERSION, SOURCE, psql
 
 CLUSTER = os.path.join(SOURCE, "tests", "pg", "cluster")
 HAVE_PG = os.path.exists("/usr/lib/postgresql/15/bin/initdb")
@@ -156,8 +156,8 @@ class Migration(PgTest):
         self.assertNotEqual(refused.returncode, 0)
 
         r = self.json("init")
-        self.assertEqual((r[0]["created"], r[0]["schema_version"], r[0]["migrated_from"]), (False, 15, 10))
-        self.assertEqual(version(), "15")
+        self.assertEqual((r[0]["created"], r[0]["schema_version"], r[0]["migrated_from"]), (False, SCHEMA_VERSION, 10))
+        self.assertEqual(version(), str(SCHEMA_VERSION))
         workers = self.json("worker", "list", "--all")
         self.assertEqual([(w["id"], w["name"], w["role"], w["active"], w["created_at"]) for w in workers],
                          [(2, "Dana Fox", "office", True, "2026-11-01T15:00:00Z"),

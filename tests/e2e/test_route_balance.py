@@ -12,6 +12,31 @@ WEST = [(33.45, -112.28), (33.44, -112.27)]
 EAST = [(33.46, -111.82), (33.47, -111.81)]
 
 
+class Skills(PomTest):
+    config = PomTest.config + '[service_types.repair]\nskill = "pump repair"\n'
+
+    def test_a_visit_goes_to_who_has_the_skill(self):
+        self.ok("worker", "add", "--name", "Wendy West", "--start", "33.45,-112.30")
+        self.ok("worker", "add", "--name", "Ed East", "--start", "33.45,-111.80", "--skills", "pump repair")
+        self.ok("customer", "add", "--name", "West Repair", "--email", "wr@example.com")
+        self.ok("pool", "add", "--customer", "1", "--lat", "33.45", "--lon", "-112.28")
+        self.ok("customer", "add", "--name", "West Clean", "--email", "wc@example.com")
+        self.ok("pool", "add", "--customer", "2", "--lat", "33.44", "--lon", "-112.27")
+        repair = int(self.ok("appt", "add", "--customer", "1", "--date", DAY, "--type", "repair", "-o", "id"))
+        clean = int(self.ok("appt", "add", "--customer", "2", "--date", DAY, "-o", "id"))
+        r = self.json("route", "balance", "--date", DAY)
+        self.validate("route-balance", r)
+        where = {s["appointment_id"]: w["worker"] for w in r for s in w["order"]}
+        self.assertEqual(where, {repair: "Ed East", clean: "Wendy West"})
+        self.assertTrue(all(w["wrong_skill"] == 0 for w in r))
+        # Nobody with the skill: assigned anyway, and reported.
+        self.ok("worker", "edit", "Ed", "--skills", "")
+        r = self.json("route", "balance", "--date", DAY)
+        self.assertEqual(sum(w["wrong_skill"] for w in r), 1)
+        self.assertEqual(sum(w["stops_after"] for w in r), 2)
+        self.assertIn("without the skill", self.ok("route", "balance", "--date", DAY))
+
+
 class Balance(PomTest):
     def setUp(self):
         super().setUp()
@@ -146,6 +171,19 @@ class Balance(PomTest):
                 if s["appointment_id"] == self.east[0]:
                     self.assertGreaterEqual(s["arrival"], "13:00")
                     self.assertLessEqual(s["arrival"], "14:00")
+
+    def test_skills_and_truck_capacity(self):
+        # Wendy's truck holds 5 gal: of two west visits taking 4 gal each, one is Ed's.
+        self.ok("worker", "edit", "Wendy", "--capacity", "5")
+        self.ok("appt", "edit", str(self.west[0]), "--load", "4")
+        self.ok("appt", "edit", str(self.west[1]), "--load", "4")
+        r = self.json("route", "balance", "--date", DAY)
+        where = {s["appointment_id"]: w["worker"] for w in r for s in w["order"]}
+        self.assertEqual(sorted(where[v] for v in self.west), ["Ed East", "Wendy West"])
+        self.assertEqual(len(where), 4)
+        self.ok("worker", "edit", "Wendy", "--capacity", "none")
+        self.assertEqual({w["worker"]: w["stops_after"] for w in self.json("route", "balance", "--date", DAY)},
+                         {"Wendy West": 2, "Ed East": 2})
 
     def test_only_the_named_technicians(self):
         self.ok("worker", "add", "--name", "Tia Third", "--start", "33.45,-112.29")

@@ -24,7 +24,7 @@ class Workers(Refusals, PomTest):
         self.assertEqual(w[0], {"id": 4, "name": "Sam Ortiz", "phone": "480-555-0123", "email": None, "role": "manager",
                                 "active": True, "created_at": "2026-11-23T15:00:00Z", "updated_at": "2026-11-23T15:00:00Z",
                                 "start_lat": None, "start_lon": None, "end_lat": None, "end_lon": None,
-                                "day_start": None, "day_end": None})
+                                "day_start": None, "day_end": None, "skills": [], "capacity": None})
         self.assertEqual(self.ok("worker", "add", "--name", "Lee Park", "-o", "id"), "5\n")
 
     def test_list_by_name_role_and_active(self):

@@ -1812,6 +1812,27 @@ COMMENT ON CONSTRAINT invoice_line_ck05_amount_cents ON invoice_line IS 'amount_
 COMMENT ON CONSTRAINT invoice_line_ck07_tax_cents ON invoice_line IS '(tax_cents >= 0 OR kind = ''adjustment'') AND (taxable = 1 OR tax_cents = 0)';
 )SQL";
 
+// Schema version 16, as SQLite's migration 16 makes it: a technician's skills and truck capacity,
+// a visit's load, a customer's preferred service day. The appointment's two table CHECKs move up
+// one number again so that load_milli's comes where SQLite checks it (see version 13).
+const char* k_v16 = R"SQL(
+ALTER TABLE worker ADD COLUMN skills text COLLATE "C"
+    CONSTRAINT worker_ck10_skills CHECK (skills IS NULL OR length(skills) BETWEEN 1 AND 500);
+ALTER TABLE worker ADD COLUMN capacity_milli bigint
+    CONSTRAINT worker_ck11_capacity_milli CHECK (capacity_milli IS NULL OR capacity_milli > 0);
+ALTER TABLE appointment RENAME CONSTRAINT appointment_ck13_window TO appointment_ck14_window;
+ALTER TABLE appointment RENAME CONSTRAINT appointment_ck12_series TO appointment_ck13_series;
+ALTER TABLE appointment ADD COLUMN load_milli bigint
+    CONSTRAINT appointment_ck12_load_milli CHECK (load_milli IS NULL OR load_milli >= 0);
+ALTER TABLE customer ADD COLUMN preferred_day text COLLATE "C"
+    CONSTRAINT customer_ck04_preferred_day CHECK (preferred_day IS NULL OR preferred_day IN ('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'));
+
+COMMENT ON CONSTRAINT worker_ck10_skills ON worker IS 'skills IS NULL OR length(skills) BETWEEN 1 AND 500';
+COMMENT ON CONSTRAINT worker_ck11_capacity_milli ON worker IS 'capacity_milli IS NULL OR capacity_milli > 0';
+COMMENT ON CONSTRAINT appointment_ck12_load_milli ON appointment IS 'load_milli IS NULL OR load_milli >= 0';
+COMMENT ON CONSTRAINT customer_ck04_preferred_day ON customer IS 'preferred_day IS NULL OR (preferred_day = ''mon'' OR preferred_day = ''tue'' OR preferred_day = ''wed'' OR preferred_day = ''thu'' OR preferred_day = ''fri'' OR preferred_day = ''sat'' OR preferred_day = ''sun'')';
+)SQL";
+
 }  // namespace
 
 const char* schema_sql() { return k_schema; }
@@ -1820,5 +1841,6 @@ const char* schema_v12_sql() { return k_v12; }
 const char* schema_v13_sql() { return k_v13; }
 const char* schema_v14_sql() { return k_v14; }
 const char* schema_v15_sql() { return k_v15; }
+const char* schema_v16_sql() { return k_v16; }
 
 }  // namespace pom::pg

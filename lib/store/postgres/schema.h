@@ -71,4 +71,8 @@ const char* schema_v15_sql();
 /// negative amounts on adjustment (discount) lines of invoice_line.
 const char* schema_v14_sql();
 
+/// SQLite's migration 16 on PostgreSQL: worker.skills and capacity_milli, appointment.load_milli,
+/// customer.preferred_day.
+const char* schema_v16_sql();
+
 }  // namespace pom::pg

@@ -1131,6 +1131,19 @@ void v14_negative_adjustments(SQLite::Database& db) {
                    "tax_cents        INTEGER NOT NULL CHECK ((tax_cents >= 0 OR kind = 'adjustment') AND (taxable = 1 OR tax_cents = 0))"}});
 }
 
+// 16: what a route can carry and who can do it (issue 22). A technician has skills (a repair tech,
+// a green-pool tech; the service types that need one say so in config) and may drive a truck
+// with a capacity, in thousandths of `[routing] load_unit` (gallons of liquid chlorine by
+// default); a visit may carry a load set by the office, else it is estimated from the pool's
+// recent doses. A customer may have a preferred service day, which `route plan` keeps. The day's
+// CHECK is written with comparisons, not an IN list (see migration 8).
+const char* k_v16 = R"SQL(
+ALTER TABLE worker ADD COLUMN skills TEXT CHECK (skills IS NULL OR length(skills) BETWEEN 1 AND 500);
+ALTER TABLE worker ADD COLUMN capacity_milli INTEGER CHECK (capacity_milli IS NULL OR capacity_milli > 0);
+ALTER TABLE appointment ADD COLUMN load_milli INTEGER CHECK (load_milli IS NULL OR load_milli >= 0);
+ALTER TABLE customer ADD COLUMN preferred_day TEXT CHECK (preferred_day IS NULL OR (preferred_day = 'mon' OR preferred_day = 'tue' OR preferred_day = 'wed' OR preferred_day = 'thu' OR preferred_day = 'fri' OR preferred_day = 'sat' OR preferred_day = 'sun'));
+)SQL";
+
 }  // namespace
 
 std::string in_lists_as_comparisons(const std::string& sql) {
@@ -1160,7 +1173,7 @@ const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all{{k_v1}, {k_v2}, {k_v3}, {k_v4}, {k_v5}, {k_v6}, {k_v7},
                                             {"", v8_checks_without_in_lists}, {k_v9}, {k_v10},
                                             {k_v11, v11_accountant_role}, {k_v12}, {k_v13},
-                                            {k_v14, v14_negative_adjustments}, {k_v15}};
+                                            {k_v14, v14_negative_adjustments}, {k_v15}, {k_v16}};
     return all;
 }
 
