@@ -2,7 +2,11 @@
 #include "api_token.h"
 #include "cli.h"
 #include "text_check.h"
+#include "qr.h"
 #include "worker.h"
+
+#include <cstdio>
+#include <fstream>
 
 namespace pom::cli {
 
@@ -85,7 +89,28 @@ struct LoginLinkOptions {
     std::string worker;
     std::string expires = "15m";
     std::string url = "http://127.0.0.1:8080";
+    bool qr = false;
+    std::optional<std::string> qr_svg;
 };
+
+/// Writes `text` to `path` whole or not at all (a temporary file renamed over it).
+void write_whole_file(const std::string& path, const std::string& text, const std::string& what) {
+    std::string tmp = path + ".tmp-pom";
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        if (!f) fail(ErrorKind::Io, what + ": cannot write " + path);
+        f << text;
+        f.flush();
+        if (!f) {
+            std::remove(tmp.c_str());
+            fail(ErrorKind::Io, what + ": writing " + path + " failed");
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        fail(ErrorKind::Io, what + ": cannot write " + path);
+    }
+}
 
 /// The link's code is in the fragment (#code=), which the browser never sends to a server: it
 /// stays out of access logs and proxies; the page reads it and exchanges it at POST /api/v1/login.
@@ -95,6 +120,8 @@ void setup_login_link(CLI::App* cmd, Cli& cli) {
     sub->add_option("WORKER", o->worker, "Id or name of the worker it signs in")->required();
     sub->add_option("--expires", o->expires, "How long the link works: 1m to 24h (15m, 2h)")->capture_default_str();
     sub->add_option("--url", o->url, "Where pom serve is reached from the phone")->capture_default_str();
+    sub->add_flag("--qr", o->qr, "Also print the link as a QR code to scan from the screen (table output)");
+    add_opt(sub, "--qr-svg", o->qr_svg, "Also write the link as a QR code to this SVG file, to print");
     sub->callback([&cli, o] {
         cli.write([&](Context& ctx) {
             if (o->url.rfind("http://", 0) != 0 && o->url.rfind("https://", 0) != 0)
@@ -107,6 +134,20 @@ void setup_login_link(CLI::App* cmd, Cli& cli) {
             while (!base.empty() && base.back() == '/') base.pop_back();
             Json record = {{"id", made.id}, {"worker", made.worker}, {"expires_at", made.expires_at},
                            {"code", made.code}, {"url", base + "/#code=" + made.code}};
+            std::string url = record["url"].get<std::string>();
+            std::string until = date::format("%F %R", ctx.tz.to_local(parse_stored_instant(made.expires_at)));
+            if (o->qr || o->qr_svg) {
+                QrCode qr = qr_encode(url);
+                // Written before the transaction commits: a file that cannot be written leaves no code.
+                if (o->qr_svg)
+                    write_whole_file(*o->qr_svg, qr_svg(qr, "pom sign-in for " + made.worker + ", once, until " + until), "--qr-svg");
+                if (o->qr && cli.g.output == "table" && cli.g.fields.empty() && !cli.session.batch) {
+                    Output out;
+                    out.text = "Sign-in link for " + made.worker + " (works once, until " + until + "):\n" + url + "\n\n" + qr_text(qr);
+                    out.note = "only the link's hash is kept";
+                    return out;
+                }
+            }
             Output out = detail(std::move(record), {"id", "worker", "expires_at", "code", "url"});
             out.note = "this link works once, until " + made.expires_at + "; only its hash is kept";
             return out;

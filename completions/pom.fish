@@ -85,7 +85,7 @@ function __pom_value_options
         case 'pom worker token add'
             printf '%s\n' -- --label --expires
         case 'pom worker login-link'
-            printf '%s\n' -- --expires --url
+            printf '%s\n' -- --expires --url --qr-svg
         case 'pom appt add'
             printf '%s\n' -- --customer --pool --date --days-out --window --duration --worker --order --type --priority --note --office-note --repeat --until --count --through
         case 'pom appt list'
@@ -533,6 +533,8 @@ complete -c pom -n '__pom_is \'pom worker token revoke\'' -s h -l help -d 'Print
 complete -c pom -n '__pom_is \'pom worker login-link\'' -s h -l help -d 'Print this help message and exit'
 complete -c pom -n '__pom_is \'pom worker login-link\'' -l expires -x -d 'How long the link works: 1m to 24h (15m, 2h)'
 complete -c pom -n '__pom_is \'pom worker login-link\'' -l url -x -d 'Where pom serve is reached from the phone'
+complete -c pom -n '__pom_is \'pom worker login-link\'' -l qr -d 'Also print the link as a QR code to scan from the screen (table output)'
+complete -c pom -n '__pom_is \'pom worker login-link\'' -l qr-svg -x -d 'Also write the link as a QR code to this SVG file, to print'
 complete -c pom -n '__pom_is \'pom worker login-link\'' -x -a '(__pom_ids worker)'
 
 # pom appt

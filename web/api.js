@@ -111,18 +111,63 @@ const pom = (() => {
    * itself have been queued). Resolves to the answer when it was sent now, or null when it waits.
    */
   async function act(label, method, path, body, extra) {
+    const more = Object.assign({}, extra || {});
+    const blob = more.blob;
+    delete more.blob;
     const item = Object.assign({ key: newKey(), label, method, path, body: body === undefined ? null : body,
-                                 queued_at: new Date().toISOString() }, extra || {});
+                                 queued_at: new Date().toISOString() }, more);
+    if (blob) {
+      // A photo is kept whole in IndexedDB (localStorage holds a few MB of text at most), under
+      // the action's key, before the action is queued: a queued photo always has its bytes.
+      try {
+        await blobs.put(item.key, blob);
+      } catch (e) {
+        throw new Error("the phone's storage is full: this photo was not kept (" + (e && e.message || e) + ")");
+      }
+      item.photo_ref = item.key;
+    }
     const q = queue();
     q.push(item);
     try {
       save(QUEUE, q);
     } catch (e) {
+      if (blob) blobs.remove(item.key);
       throw new Error("the phone's storage is full: this action was not kept (" + e.message + ")");
     }
     changed();
     return flush(item.key);
   }
+
+  // -- Photos waiting to be sent: Blobs in IndexedDB, keyed by their action's key.
+  const blobs = (() => {
+    let db = null;
+    function open() {
+      if (db) return db;
+      db = new Promise((resolve, reject) => {
+        const r = indexedDB.open("pom", 1);
+        r.onupgradeneeded = () => r.result.createObjectStore("photos");
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => { db = null; reject(r.error); };
+      });
+      return db;
+    }
+    async function run(mode, f) {
+      const d = await open();
+      return new Promise((resolve, reject) => {
+        const tx = d.transaction("photos", mode);
+        const req = f(tx.objectStore("photos"));
+        let value;
+        req.onsuccess = () => { value = req.result; };
+        tx.oncomplete = () => resolve(value);
+        tx.onerror = tx.onabort = () => reject(tx.error || req.error);
+      });
+    }
+    return {
+      put: (key, blob) => run("readwrite", (s) => s.put(blob, key)),
+      get: (key) => run("readonly", (s) => s.get(key)),
+      remove: (key) => run("readwrite", (s) => s.delete(key)).catch(() => {}),
+    };
+  })();
 
   /** A data: URL (how a queued photo is kept) as a Blob; fetch() of it would be refused by the CSP. */
   function blobOf(url) {
@@ -165,8 +210,15 @@ const pom = (() => {
       let answer;
       try {
         const opts = { key: item.key };
-        if (item.photo) opts.blob = blobOf(item.photo);
-        answer = await call(item.method, path, item.photo ? null : item.body, opts);
+        if (item.photo) opts.blob = blobOf(item.photo); // queued by an older page: a data: URL
+        if (item.photo_ref) {
+          opts.blob = await blobs.get(item.photo_ref);
+          if (!opts.blob) {
+            dropFirst(item, "the photo's bytes are no longer on this phone: take it again");
+            continue;
+          }
+        }
+        answer = await call(item.method, path, opts.blob ? null : item.body, opts);
       } catch (e) {
         if (e instanceof Offline) break;
         answer = { status: 0, data: { error: { message: e.message } } };
@@ -180,6 +232,7 @@ const pom = (() => {
         const rest = queue();
         if (rest.length && rest[0].key === item.key) rest.shift();
         save(QUEUE, rest);
+        if (item.photo_ref) await blobs.remove(item.photo_ref);
       } else {
         dropFirst(item, refusal(answer), answer.status);
       }
@@ -194,6 +247,7 @@ const pom = (() => {
     const rest = queue();
     if (rest.length && rest[0].key === item.key) rest.shift();
     save(QUEUE, rest);
+    if (item.photo_ref) blobs.remove(item.photo_ref);
     const p = problems();
     const queuedLong = item.queued_at && Date.now() - Date.parse(item.queued_at) > 3000;
     p.push({ label: item.label, why, status: status || 0, queued_at: item.queued_at, late: queuedLong });

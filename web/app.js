@@ -338,7 +338,7 @@
     if (!t) return [];
     const out = t.checklist.filter((c) => c.required && !c.done).map((c) => "Check: " + c.item);
     const photoItems = t.checklist.filter((c) => c.photo_required && c.done);
-    const queuedPhotos = pom.queue().filter((q) => q.photo && q.visit === t.appointment_id).length;
+    const queuedPhotos = pom.queue().filter((q) => (q.photo || q.photo_ref) && q.visit === t.appointment_id).length;
     if (photoItems.length && t.photos.length + queuedPhotos === 0)
       out.push("A photo (for " + photoItems.map((c) => c.item).join(", ") + ")");
     return out;
@@ -470,9 +470,8 @@
     photo.addEventListener("change", () => {
       const f = photo.files[0];
       if (!f) return;
-      const r = new FileReader();
-      r.onload = () => ticketAct("Photo", "/photos", null, { photo: r.result });
-      r.readAsDataURL(f);
+      // The file itself (a Blob), kept in IndexedDB until it is sent: a phone's photo is several MB.
+      ticketAct("Photo", "/photos", null, { blob: f.slice(0, f.size, f.type) });
     });
     root.append(el("section", { class: "card" }, el("h3", { text: "Photos" }),
       el("p", { text: t ? t.photos.length + " on the ticket" : "" }),

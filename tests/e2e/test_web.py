@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 import unittest
+import zlib
 
 from apptbase import Company
 from pomtest import ENGINE, POM
@@ -51,6 +52,17 @@ class ServerAt(Server):
         self.log = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+
+
+def noisy_png(width, height):
+    """A real PNG of random pixels, which do not compress: about width x height x 3 bytes."""
+    raw = b"".join(b"\x00" + os.urandom(width * 3) for _ in range(height))
+
+    def chunk(kind, data):
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + b"\x08\x02\x00\x00\x00"
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b"")
 
 
 def browser():
@@ -189,6 +201,18 @@ class WebTest(Company):
             if li.find_element(By.CSS_SELECTOR, ".customer").text == customer:
                 return li
         return None
+
+    def waiting_photos(self):
+        """How many photos wait in the page's IndexedDB store."""
+        return self.d.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            const r = indexedDB.open("pom", 1);
+            r.onupgradeneeded = () => r.result.createObjectStore("photos");
+            r.onsuccess = () => {
+              const c = r.result.transaction("photos").objectStore("photos").count();
+              c.onsuccess = () => { const n = c.result; r.result.close(); done(n); };
+            };
+            r.onerror = () => done(-1);""")
 
     def shoot(self, name):
         os.makedirs(SHOTS, exist_ok=True)
@@ -474,16 +498,23 @@ class WebTest(Company):
         self.type("#note-customer", "Cleaned the filter")
         self.tap("#note-customer + button")
         self.wait(lambda: "3 actions waiting" in self.text("#net"), message="three queued")
+        # A photo as a phone takes one: 6 MB, more than localStorage holds, so it waits in IndexedDB.
+        big = os.path.join(self.dir, "filter.png")
+        with open(big, "wb") as f:
+            f.write(noisy_png(1500, 1400))
+        self.type("#photo", big)
+        self.wait(lambda: "4 actions waiting" in self.text("#net"), message="the photo queued")
         self.tap_text("← My day")
         self.wait(lambda: self.card("Cara Diaz") is not None, message="the route, offline")
         self.tap_text("On my way", f"li.visit[data-id='{cara['id']}']")
-        self.wait(lambda: "4 actions waiting" in self.text("#net"), message="four queued")
+        self.wait(lambda: "5 actions waiting" in self.text("#net"), message="five queued")
         # Meanwhile the office cancels Cara's visit.
         self.ok("appt", "cancel", str(cara["id"]), "--reason", "Customer away")
 
         # The page reloads (the phone slept): the shell comes from the cache, the queue is kept.
         self.d.refresh()
-        self.wait(lambda: "4 actions waiting" in self.text("#net"), message="the queue after a reload")
+        self.wait(lambda: "5 actions waiting" in self.text("#net"), message="the queue after a reload")
+        self.assertEqual(self.waiting_photos(), 1)
         self.wait(lambda: self.card("Ana Ortiz") is not None, message="the route from the phone's copy")
         self.assertEqual(self.appt(ana["id"])["status"], "scheduled")
 
@@ -499,11 +530,13 @@ class WebTest(Company):
         self.assertEqual([e["to"] for e in a["events"]], ["scheduled", "en_route", "in_progress"])
         t = self.json("service", "list")
         self.assertEqual(len(t), 1)
-        notes = self.json("service", "show", str(t[0]["id"]))[0]["notes"]
-        self.assertEqual([n["text"] for n in notes], ["Cleaned the filter"])
+        shown = self.json("service", "show", str(t[0]["id"]))[0]
+        self.assertEqual([n["text"] for n in shown["notes"]], ["Cleaned the filter"])
+        self.assertEqual([(p["media_type"], p["bytes"]) for p in shown["photos"]], [("image/png", os.path.getsize(big))])
+        self.assertEqual(self.waiting_photos(), 0)
         self.assertEqual(self.appt(cara["id"])["status"], "cancelled")
         # Each action once, each with its own key.
-        self.assertEqual(self.count("SELECT count(*) FROM api_answer"), 3)
+        self.assertEqual(self.count("SELECT count(*) FROM api_answer"), 4)
 
     def test_a_customer_named_in_html_stays_text(self):
         name = '<img src=x onerror="window.__pwned=1">'
