@@ -1,6 +1,7 @@
-// pom route optimize|stats: the order of each technician's day (issue 22)
+// pom route optimize|stats|balance: the order of each technician's day (issue 22)
 #include "cli.h"
 #include "route.h"
+#include "route_balance.h"
 #include "worker.h"
 
 #include <filesystem>
@@ -95,6 +96,58 @@ void setup_stats(CLI::App* cmd, Cli& cli) {
     });
 }
 
+
+struct BalanceOptions {
+    std::string day = "today";
+    std::vector<std::string> workers;
+    std::optional<std::string> matrix;
+    double evenness = 1.0;
+    bool apply = false;
+};
+
+void setup_balance(CLI::App* cmd, Cli& cli) {
+    auto o = std::make_shared<BalanceOptions>();
+    auto* sub = cmd->add_subcommand("balance",
+                                    "Move a day's visits between technicians (unassigned ones too) to drive least, within "
+                                    "their hours and skills, the work evenly spread; shows the proposal (--apply: assign)");
+    sub->add_option("--date", o->day, "The day (default: today)");
+    sub->add_option("--worker", o->workers, "Only these technicians (id or name; repeatable; default: every active technician)");
+    add_opt(sub, "--matrix", o->matrix, "Travel times in seconds: CSV with keys pool:ID and worker:ID (header row, first column)");
+    sub->add_option("--evenness", o->evenness, "Travel seconds worth one second less difference in working time (default 1; 0: travel only)")
+        ->check(CLI::Range(0.0, 100.0));
+    sub->add_flag("--apply", o->apply, "Assign and order the visits as proposed (and tell customers with a new technician)");
+    sub->callback([&cli, o] {
+        auto body = [&](Context& ctx) {
+            BalanceRequest req;
+            req.date = parse_day(o->day, ctx.today(), "--date");
+            for (const auto& w : o->workers) req.workers.push_back(resolve_worker(ctx.store, w));
+            req.evenness = o->evenness;
+            std::optional<TravelMatrix> matrix;
+            if (o->matrix) {
+                matrix = read_matrix(*o->matrix);
+                req.matrix = &*matrix;
+            }
+            BalancePlan plan = plan_balance(ctx, req);
+            int moved = 0;
+            for (const auto& w : plan.workers)
+                for (const auto& s : w.stops) moved += s.moved() ? 1 : 0;
+            if (o->apply) apply_balance(ctx, plan);
+            std::vector<Json> rows;
+            for (const auto& w : plan.workers) rows.push_back(balance_json(w));
+            Output out = records(std::move(rows), balance_fields(),
+                                 {"worker", "stops_before", "stops_after", "km_before", "km_after", "drive_min_before",
+                                  "drive_min_after", "finish_before", "finish_after", "late_after"});
+            if (cli.g.output == "table" && cli.g.fields.empty() && !cli.session.batch) out.text = balance_text(plan);
+            out.note = std::to_string(moved) + (moved == 1 ? " visit" : " visits") +
+                       (o->apply ? " assigned to another technician" : " would change technician (--apply to assign)");
+            if (plan.workers.empty()) out.note = "no active technician to balance on " + format_date(req.date);
+            return out;
+        };
+        if (o->apply) cli.write(body);
+        else cli.read(body);
+    });
+}
+
 }  // namespace
 
 void register_route(CLI::App& app, Cli& cli) {
@@ -102,6 +155,7 @@ void register_route(CLI::App& app, Cli& cli) {
     cmd->require_subcommand(1);
     setup_optimize(cmd, cli);
     setup_stats(cmd, cli);
+    setup_balance(cmd, cli);
 }
 
 }  // namespace pom::cli

@@ -23,7 +23,7 @@ function __pom_subcommands
         case 'pom appt closed'
             printf '%s\n' add list remove
         case 'pom route'
-            printf '%s\n' optimize stats
+            printf '%s\n' optimize stats balance
         case 'pom service'
             printf '%s\n' start new check uncheck reading dose use note photo recommend submit amend list show report
         case 'pom inventory'
@@ -136,6 +136,8 @@ function __pom_value_options
             printf '%s\n' -- --date --worker --matrix
         case 'pom route stats'
             printf '%s\n' -- --from --to --by --matrix
+        case 'pom route balance'
+            printf '%s\n' -- --date --worker --matrix --evenness
         case 'pom service start'
             printf '%s\n' -- --gps
         case 'pom service new'
@@ -762,6 +764,7 @@ complete -c pom -n '__pom_is \'pom appt closed remove\'' -s h -l help -d 'Print 
 # pom route
 complete -c pom -n '__pom_is \'pom route\'' -a optimize -d 'Reorder each technician\'s visits of a day to drive least; windows, started, completed and pinned visits are kept (--dry-run: only show)'
 complete -c pom -n '__pom_is \'pom route\'' -a stats -d 'The route dashboard: stops, km, drive hours and km per stop, per technician and day'
+complete -c pom -n '__pom_is \'pom route\'' -a balance -d 'Move a day\'s visits between technicians (unassigned ones too) to drive least, within their hours and skills, the work evenly spread; shows the proposal (--apply: assign)'
 complete -c pom -n '__pom_is \'pom route\'' -s h -l help -d 'Print this help message and exit'
 
 # pom route optimize
@@ -776,6 +779,14 @@ complete -c pom -n '__pom_is \'pom route stats\'' -l from -x -d 'First day'
 complete -c pom -n '__pom_is \'pom route stats\'' -l to -x -d 'Last day'
 complete -c pom -n '__pom_is \'pom route stats\'' -l by -x -a 'worker day' -d 'Sum per worker or per day (default: one row per technician and day)'
 complete -c pom -n '__pom_is \'pom route stats\'' -l matrix -x -d 'Travel times in seconds: CSV with keys pool:ID and worker:ID'
+
+# pom route balance
+complete -c pom -n '__pom_is \'pom route balance\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom route balance\'' -l date -x -d 'The day (default: today)'
+complete -c pom -n '__pom_is \'pom route balance\'' -l worker -x -a '(__pom_ids worker)' -d 'Only these technicians (id or name; repeatable; default: every active technician)'
+complete -c pom -n '__pom_is \'pom route balance\'' -l matrix -x -d 'Travel times in seconds: CSV with keys pool:ID and worker:ID (header row, first column)'
+complete -c pom -n '__pom_is \'pom route balance\'' -l evenness -x -d 'Travel seconds worth one second less difference in working time (default 1; 0: travel only)'
+complete -c pom -n '__pom_is \'pom route balance\'' -l apply -d 'Assign and order the visits as proposed (and tell customers with a new technician)'
 
 # pom service
 complete -c pom -n '__pom_is \'pom service\'' -a start -d 'Open the service ticket of an appointment (the visit goes in progress)'

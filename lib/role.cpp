@@ -67,6 +67,7 @@ const std::vector<Rule>& rules() {
         {"worker login-link", "nyyny"},
         {"route optimize", "nyyny"},
         {"route stats", "nyyyy"},
+        {"route balance", "nyyny"},
         {"appt add", "nyyny"},
         {"appt list", "oyyyy", Own::visit_list, {{"office_note", null}}},
         {"appt show", "oyyyy", Own::visit, {{"office_note", null}}},
