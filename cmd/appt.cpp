@@ -7,6 +7,7 @@
 #include "money.h"
 #include "notice.h"
 #include "pool.h"
+#include "route.h"
 #include "route_load.h"
 #include "service.h"
 #include "worker.h"
@@ -96,7 +97,8 @@ std::string fit(const std::string& s, size_t w) {
 
 /// The schedule board: one column per worker with visits that day (and every active technician),
 /// then Unassigned; each column in route order.
-std::string board_text(Store& store, const std::vector<Appointment>& appts, const std::string& day) {
+std::string board_text(Store& store, const std::vector<Appointment>& appts, const std::string& day,
+                       const std::map<int64_t, int64_t>& arrivals) {
     std::vector<std::pair<std::string, std::vector<const Appointment*>>> columns;
     std::map<std::string, size_t> index;
     for (const auto& w : list_workers(store, false, std::string("technician"))) {
@@ -141,13 +143,17 @@ std::string board_text(Store& store, const std::vector<Appointment>& appts, cons
         line([&](const auto& c) -> std::string {
             if (r >= c.second.size()) return "";
             const Appointment& a = *c.second[r];
-            std::string when = a.window_start.empty() ? "     " : a.window_start;
+            // The projected arrival where the route knows it (~08:40), else the window's start.
+            auto at = arrivals.find(a.id);
+            std::string when = at != arrivals.end() ? "~" + clock_text(at->second)
+                               : a.window_start.empty() ? "      " : " " + a.window_start;
             std::string pri = a.priority == "urgent" ? "!!" : a.priority == "high" ? "!" : "";
             std::string pool = several.count(a.customer_id) ? " (" + a.pool_name + ")" : "";
-            return mark(a.status) + " " + when + " " + pri + a.customer_name + pool + " #" + std::to_string(a.id);
+            return mark(a.status) + when + " " + pri + a.customer_name + pool + " #" + std::to_string(a.id);
         });
     }
-    out += "\n· scheduled  → en route  ▶ in progress  ‖ paused  ✓ completed  ↷ skipped  ✗ cancelled  ! high  !! urgent\n";
+    out += "\n· scheduled  → en route  ▶ in progress  ‖ paused  ✓ completed  ↷ skipped  ✗ cancelled  ! high  !! urgent"
+           "  ~ projected arrival\n";
     return out;
 }
 
@@ -423,11 +429,20 @@ void register_appt(CLI::App& app, Cli& cli) {
                 AppointmentFilter f;
                 f.from = f.to = parse_day(*day, ctx.today(), "--date");
                 auto appts = list_appointments(ctx.store, f);
+                // Each assigned visit's projected arrival in its technician's route, as routes price it.
+                auto arrivals = projected_arrivals(ctx, *f.from);
                 std::vector<Json> rows;
-                for (const auto& a : appts) rows.push_back(appointment_json(a));
-                Output out = records(std::move(rows), appointment_fields(), k_table);
+                for (const auto& a : appts) {
+                    Json j = appointment_json(a);
+                    auto at = arrivals.find(a.id);
+                    j["arrival"] = at == arrivals.end() ? Json(nullptr) : Json(clock_text(at->second));
+                    rows.push_back(std::move(j));
+                }
+                auto fields = appointment_fields();
+                fields.push_back("arrival");
+                Output out = records(std::move(rows), fields, k_table);
                 if (cli.g.output == "table" && cli.g.fields.empty() && !cli.session.batch)
-                    out.text = board_text(ctx.store, appts, format_date(*f.from));
+                    out.text = board_text(ctx.store, appts, format_date(*f.from), arrivals);
                 return out;
             });
         });

@@ -156,7 +156,7 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
         std::vector<int> current(m);
         for (size_t i = 0; i < m; ++i) current[i] = static_cast<int>(i);
         DaySchedule before = evaluate_day(p, current);
-        DaySchedule after = solve_day(p, current);
+        DaySchedule after = req.keep_order ? before : solve_day(p, current);
         route.before = totals(d, before);
         route.after = totals(d, after);
         route.overtime_s = std::max<int64_t>(0, after.finish_s - route.day_end_s);
@@ -180,6 +180,17 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
         }
         out.push_back(std::move(route));
     }
+    return out;
+}
+
+std::map<int64_t, int64_t> projected_arrivals(Context& ctx, Date day) {
+    RouteRequest req;
+    req.date = day;
+    req.keep_order = true;
+    std::map<int64_t, int64_t> out;
+    for (const auto& r : optimize_routes(ctx, req))
+        for (const auto& s : r.stops)
+            if (s.kept != "no coordinates") out[s.appointment_id] = s.arrival_s;
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include "route_solver.h"
 #include "route_travel.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,11 +53,17 @@ struct RouteRequest {
     Date date;
     std::vector<int64_t> workers;            ///< empty: every technician with visits that day
     const TravelMatrix* matrix = nullptr;    ///< travel times by key; else great circle
+    bool keep_order = false;                 ///< only price the stored order (after = before)
 };
 
 /// Plans the order of each technician's visits of the day (assigned, not cancelled or skipped).
 /// Reads only. An unknown worker is NotFound; a matrix without a key the day needs is BadInput.
 std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& request);
+
+/// The projected arrival (service start; a window not yet open is waited for) of each assigned
+/// visit of the day, in seconds from midnight, in its technician's stored route order from their
+/// start, priced as route optimize prices it. Visits at pools without coordinates have none.
+std::map<int64_t, int64_t> projected_arrivals(Context& ctx, Date day);
 
 /// Stores the planned order as route_order (audited); returns how many visits changed.
 int save_routes(Context& ctx, const std::vector<WorkerRoute>& routes);

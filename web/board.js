@@ -81,7 +81,7 @@
     return el("li", { class: "status-" + v.status, "data-id": v.id },
       el("span", { class: "badge", text: v.status.replace("_", " ") }),
       el("strong", { class: "customer", text: v.customer }),
-      el("div", { class: "muted", text: [v.window || "any time", v.service_type, v.city].filter(Boolean).join(" · ") }),
+      el("div", { class: "muted", text: [v.window || "any time", v.arrival ? "arrives ~" + v.arrival : null, v.service_type, v.city].filter(Boolean).join(" · ") }),
       v.priority !== "normal" ? el("div", { class: "hot", text: v.priority }) : null,
       v.rolled_count > 0 ? el("div", { class: "muted", text: "rolled " + v.rolled_count + "×" }) : null,
       unassigned ? assignForm(v) : null,

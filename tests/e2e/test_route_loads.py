@@ -132,6 +132,42 @@ class Loads(Day):
         self.assertEqual(self.json("appt", "show", str(b))[0]["route_load"], "0")
 
 
+def raw_drive_s(a, b, road_factor=1.3, speed=40.0):
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return round(2 * 6371.0088 * math.asin(math.sqrt(h)) * road_factor / speed * 3600)
+
+
+def hhmm(seconds):
+    minutes = (seconds + 30) // 60
+    return "%02d:%02d" % (minutes // 60, minutes % 60)
+
+
+class Board(Day):
+    def test_the_board_shows_each_visits_projected_arrival(self):
+        a, b = self.visit(1), self.visit(2)
+        self.ok("appt", "edit", str(a), "--order", "1")
+        self.ok("appt", "edit", str(b), "--order", "2")
+        self.ok("customer", "add", "--name", "Cara Diaz")
+        self.ok("pool", "add", "--customer", "3")  # no coordinates: no arrival
+        c = self.visit(3)
+        loose = int(self.ok("appt", "add", "--customer", "1", "--date", DAY, "-o", "id"))
+        rows = {r["id"]: r for r in self.json("appt", "board", "--date", DAY)}
+        self.validate("appointment", list(rows.values()))
+        first = 8 * 3600 + raw_drive_s(START, POOL_A)
+        second = first + 30 * 60 + raw_drive_s(POOL_A, POOL_B)
+        self.assertEqual((rows[a]["arrival"], rows[b]["arrival"]), (hhmm(first), hhmm(second)))
+        self.assertEqual((rows[c]["arrival"], rows[loose]["arrival"]), (None, None))
+        table = self.ok("appt", "board", "--date", DAY)
+        self.assertIn(f"·~{hhmm(first)} Ann Smith #{a}", table)
+        self.assertIn(f"·~{hhmm(second)} Bob Jones #{b}", table)
+        self.assertIn("·       Cara Diaz #3", table)
+        # The order is the stored one: reversed, the arrivals follow.
+        self.ok("appt", "edit", str(a), "--order", "3")
+        rows = {r["id"]: r for r in self.json("appt", "board", "--date", DAY)}
+        self.assertEqual(rows[b]["arrival"], hhmm(8 * 3600 + raw_drive_s(START, POOL_B)))
+
+
 class OnMyWay(Day):
     def test_eta_from_the_start_then_from_the_last_visit(self):
         a, b = self.visit(1), self.visit(2)
