@@ -81,13 +81,18 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
         if (!req.workers.empty() && !by_worker.count(*a.worker_id)) continue;
         by_worker[*a.worker_id].push_back(std::move(a));
     }
-    std::map<int64_t, bool> pinned;
-    {
-        Statement q(ctx.store, "SELECT id, pinned FROM appointment WHERE date = ?");
-        q.bind(1, format_date(req.date));
-        while (q.executeStep()) pinned[q.getColumn(0).getInt64()] = q.getColumn(1).getInt() != 0;
-    }
+    // The day's pools and where they are, in one read (not a pool record per visit).
     std::map<int64_t, Place> pool_places;
+    {
+        Statement q(ctx.store, "SELECT DISTINCT p.id, p.lat, p.lon FROM appointment a JOIN pool p ON p.id = a.pool_id WHERE a.date = ?");
+        q.bind(1, format_date(req.date));
+        while (q.executeStep()) {
+            Place pl;
+            if (!q.getColumn(1).isNull() && !q.getColumn(2).isNull()) pl.at = LatLon{q.getColumn(1).getDouble(), q.getColumn(2).getDouble()};
+            pl.key = "pool:" + std::to_string(q.getColumn(0).getInt64());
+            pool_places.emplace(q.getColumn(0).getInt64(), std::move(pl));
+        }
+    }
     std::vector<WorkerRoute> out;
     for (auto& [worker_id, visits] : by_worker) {
         Worker w = get_worker(ctx.store, worker_id);
@@ -120,7 +125,7 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
             nodes.push_back(it->second);
             bool located = req.matrix ? true : it->second.at.has_value();
             if (!located) route.needs_coordinates.push_back(a.pool_id);
-            d.kept.push_back(kept_for(a, pinned[a.id], located));
+            d.kept.push_back(kept_for(a, a.pinned, located));
         }
         bool separate_end = w.end.has_value() && !req.matrix;
         if (separate_end) nodes.push_back(Place{*w.end, start.key});
