@@ -614,6 +614,7 @@ void read_routing(const std::string& path, const toml::table& t, RoutingSettings
         else if (key == "speed_kmh") r.speed_kmh = get_number(path, v, "routing.speed_kmh", 1, 200);
         else if (key == "day_start") r.day_start = get_clock_time(path, v, "routing.day_start");
         else if (key == "day_end") r.day_end = get_clock_time(path, v, "routing.day_end");
+        else if (key == "arrival_range_min") r.arrival_range_min = static_cast<int>(get_int(path, v, "routing.arrival_range_min", 0, 480));
         else if (key == "load_chemical") {
             r.load_chemical = get_string(path, v, "routing.load_chemical");
             if (r.load_chemical.find_first_not_of(" \t") == std::string::npos) config_error(path, v, "routing.load_chemical must not be empty");
@@ -628,7 +629,7 @@ void read_routing(const std::string& path, const toml::table& t, RoutingSettings
             } catch (const Error& e) {
                 config_error(path, v, e.what());
             }
-        } else config_error(path, v, "unknown key 'routing." + key + "' (road_factor, speed_kmh, depot, day_start, day_end, load_unit, load_chemical)");
+        } else config_error(path, v, "unknown key 'routing." + key + "' (road_factor, speed_kmh, depot, day_start, day_end, load_unit, load_chemical, arrival_range_min)");
     }
     if (!(r.day_start < r.day_end)) config_error(path, t, "routing.day_end must be after routing.day_start");
 }
@@ -727,18 +728,18 @@ std::map<std::string, NoticeTemplate> Config::default_notices() {
     return {
         {"assigned",
          {"email", "Your pool service on {date}",
-          "Hello {first_name},\n\nYour {service_type} visit from {company} is scheduled for {date}{window}. "
+          "Hello {first_name},\n\nYour {service_type} visit from {company} is scheduled for {date}{window}{arrival}. "
           "Your technician will be {worker}.\n\nQuestions? Call us at {company_phone}.\n\n{company}\n",
           true}},
         {"reminder",
          {"email", "Reminder: your pool service on {date}",
-          "Hello {first_name},\n\nA reminder from {company}: your {service_type} visit is on {date}{window}. "
+          "Hello {first_name},\n\nA reminder from {company}: your {service_type} visit is on {date}{window}{arrival}. "
           "Please leave the gate unlocked and pets inside.\n\nQuestions? Call us at {company_phone}.\n\n{company}\n",
           true}},
         {"on_my_way", {"sms", "", "{company}: {worker} is on the way to your pool{eta}. Reply STOP to opt out.", true}},
         {"moved",
          {"email", "Your pool service has moved to {date}",
-          "Hello {first_name},\n\nYour {service_type} visit from {company} has moved from {old_date}{old_window} to {date}{window}. "
+          "Hello {first_name},\n\nYour {service_type} visit from {company} has moved from {old_date}{old_window} to {date}{window}{arrival}. "
           "Your technician will be {worker}.\n\nQuestions? Call us at {company_phone}.\n\n{company}\n",
           true}},
         {"series",
@@ -1160,6 +1161,7 @@ nlohmann::ordered_json config_to_json(const Config& c) {
         {"routing.day_end", c.routing.day_end},
         {"routing.load_unit", c.routing.load_unit},
         {"routing.load_chemical", c.routing.load_chemical},
+        {"routing.arrival_range_min", c.routing.arrival_range_min},
         {"schedule.closed", closed},
     };
 }

@@ -142,6 +142,7 @@ struct RoutingSettings {
     std::string day_end = "17:00";
     std::string load_unit = "gal";                 ///< what a truck's capacity and a visit's load count
     std::string load_chemical = "liquid chlorine";  ///< the doses a visit's load is estimated from
+    int arrival_range_min = 0;  ///< notices state an arrival range this wide ({arrival}); 0: they do not
 };
 
 /// A day the company does not work (`[schedule] closed`): a holiday, a closure.

@@ -1,4 +1,5 @@
 #include "notice.h"
+#include "route.h"
 
 #include "appointment.h"
 #include "customer.h"
@@ -76,6 +77,28 @@ std::string fill_template(const std::string& text, const std::map<std::string, s
     return out;
 }
 
+/// ", arriving between 09:30 and 10:30": the visit's projected arrival in its technician's route,
+/// in a range `[routing] arrival_range_min` wide on quarter hours; empty when that is 0, the visit
+/// has no technician or is under way, or the route cannot place it (no coordinates).
+static std::string arrival_range_text(Context& ctx, const Appointment& a) {
+    int range = ctx.config.routing.arrival_range_min;
+    if (range <= 0 || !a.worker_id || a.status != "scheduled") return "";
+    RouteRequest req;
+    req.date = parse_date(a.date, "appointment date");
+    req.workers = {*a.worker_id};
+    req.keep_order = true;
+    for (const auto& r : optimize_routes(ctx, req))
+        for (const auto& s : r.stops) {
+            if (s.appointment_id != a.id || s.kept == "no coordinates") continue;
+            constexpr int64_t quarter = 15 * 60;
+            // Centred on the arrival, on the nearest quarter hour.
+            int64_t from = (s.arrival_s - range * 30 + quarter / 2) / quarter * quarter;
+            if (from < 0) from = 0;
+            return ", arriving between " + clock_text(from) + " and " + clock_text(from + range * 60);
+        }
+    return "";
+}
+
 std::optional<RenderedNotice> render_appointment_notice(Context& ctx, const std::string& kind, const Appointment& a,
                                                        const std::map<std::string, std::string>& extra) {
     auto t = ctx.config.notices.find(kind);
@@ -94,6 +117,7 @@ std::optional<RenderedNotice> render_appointment_notice(Context& ctx, const std:
         {"service_type", a.service_type},
         {"eta", ""},
         {"reason", a.status_reason},
+        {"arrival", arrival_range_text(ctx, a)},
     };
     for (const auto& [k, v] : extra) values[k] = v;
     return RenderedNotice{tpl.channel, fill_template(tpl.subject, values), fill_template(tpl.body, values)};

@@ -2,6 +2,7 @@
 (set by the office or estimated from the pool's recent doses), [routing] load_unit/load_chemical,
 a service type's skill; and `appt on-my-way` without --eta, priced from where the technician is."""
 import math
+import re
 import unittest
 from datetime import datetime, timedelta
 
@@ -166,6 +167,27 @@ class Board(Day):
         self.ok("appt", "edit", str(a), "--order", "3")
         rows = {r["id"]: r for r in self.json("appt", "board", "--date", DAY)}
         self.assertEqual(rows[b]["arrival"], hhmm(8 * 3600 + raw_drive_s(START, POOL_B)))
+
+
+class ArrivalRange(Day):
+    config = PomTest.config + "[routing]\narrival_range_min = 60\n"
+
+    def test_the_assigned_notice_states_an_arrival_range_around_the_projected_arrival(self):
+        self.ok("customer", "edit", "2", "--email", "bob@example.com")
+        a = self.visit(1)  # Ann: SMS not opted in for assigned (email channel): no notice
+        b = self.visit(2)
+        arrival = {r["id"]: r["arrival"] for r in self.json("appt", "board", "--date", DAY)}[b]
+        body = self.sql("SELECT body FROM notice WHERE kind = 'assigned' AND appointment_id = ?", b)[0][0]
+        got = re.search(r", arriving between (\d\d):(\d\d) and (\d\d):(\d\d)\. Your technician", body)
+        self.assertIsNotNone(got, body)
+        start, end = int(got[1]) * 60 + int(got[2]), int(got[3]) * 60 + int(got[4])
+        h, m = map(int, arrival.split(":"))
+        at = h * 60 + m
+        # An hour wide, on quarter hours, around the projected arrival (within a quarter of its middle).
+        self.assertEqual((end - start, start % 15), (60, 0))
+        self.assertLessEqual(abs((start + end) / 2 - at), 8)
+        # Ann has no email: no notice for her visit.
+        self.assertEqual(self.sql("SELECT count(*) FROM notice WHERE appointment_id = ?", a), [(0,)])
 
 
 class OnMyWay(Day):
