@@ -198,12 +198,19 @@
         p.gate_code ? fact("Gate code", p.gate_code, "code") : null,
         p.access_notes ? fact("Access", p.access_notes) : null,
         v.tech_note ? fact("Note", v.tech_note) : null,
-        v.eta ? fact("ETA", v.eta) : null,
+        v.eta ? fact("ETA", clock(v.eta)) : null,
         v.status_reason ? fact("Reason", v.status_reason) : null),
       p.dog ? el("p", { class: "dog", text: "Dog on the property" }) : null,
       lastVisits(v)].filter(Boolean));
     if (today) li.append(actions(v, status));
     return li;
+  }
+
+  /** A stored instant (RFC 3339 UTC) as the phone's local time, HH:MM: what a person reads. */
+  function clock(instant) {
+    const d = new Date(instant);
+    if (isNaN(d)) return instant;
+    return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
   }
 
   function fact(name, value, cls) {

@@ -29,9 +29,10 @@ def free_port():
 
 
 class Firefox:
-    """A headless Firefox with a fresh profile, driven over Marionette; quit() stops it."""
+    """A headless Firefox with a fresh profile, in the company's zone (as a phone in Phoenix is),
+    driven over Marionette; quit() stops it."""
 
-    def __init__(self, width=390, height=844):
+    def __init__(self, width=390, height=844, tz="America/Phoenix"):
         self.profile = tempfile.mkdtemp(prefix="pom-firefox-")
         self.port = free_port()
         prefs = {
@@ -48,7 +49,7 @@ class Firefox:
         with open(os.path.join(self.profile, "user.js"), "w") as f:
             for k, v in prefs.items():
                 f.write(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n")
-        env = dict(os.environ, MOZ_HEADLESS="1", MOZ_HEADLESS_WIDTH=str(width), MOZ_HEADLESS_HEIGHT=str(height))
+        env = dict(os.environ, TZ=tz, MOZ_HEADLESS="1", MOZ_HEADLESS_WIDTH=str(width), MOZ_HEADLESS_HEIGHT=str(height))
         self.proc = subprocess.Popen([FIREFOX, "--headless", "--marionette", "--no-remote", "--profile", self.profile,
                                       "about:blank"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.sock = None

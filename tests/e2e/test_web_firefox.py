@@ -100,6 +100,10 @@ class FirefoxPages(Company):
         self.f.type(f"#eta-{ana['id']}", "30m")
         self.button("On my way", f"li.visit[data-id='{ana['id']}']")
         self.wait(lambda: self.appt(ana["id"])["status"] == "en_route", message="en route in the database")
+        # The arrival as the technician reads it: local time, not a UTC instant.
+        self.assertEqual(self.appt(ana["id"])["eta"], "2026-11-23T15:30:00Z")
+        self.wait(lambda: "08:30" in self.f.text(f"li.visit[data-id='{ana['id']}']"), message="the ETA in local time")
+        self.assertNotIn("15:30", self.f.text(f"li.visit[data-id='{ana['id']}']"))
         self.button("Start", f"li.visit[data-id='{ana['id']}']")
         self.wait(lambda: self.f.find(".checklist input"), message="the ticket")
         service = self.json("service", "list", "--status", "open")[0]
@@ -121,8 +125,8 @@ class FirefoxPages(Company):
         self.wait(lambda: "Brushed the steps" in self.f.text("#visit"), message="the note")
         self.wait(lambda: all(c["done"] for c in self.json("service", "show", str(service["id"]))[0]["checklist"]),
                   message="every box in the database")
-        self.f.click("#submit")
         self.f.screenshot(os.path.join(SHOTS, f"ticket-phone-firefox-{ENGINE}.png"))
+        self.f.click("#submit")
         self.wait(lambda: "Submitted" in self.f.text("#message"), message="submitted")
         t = self.json("service", "show", str(service["id"]))[0]
         self.assertEqual((t["status"], len(t["photos"]), [n["text"] for n in t["notes"]]),
