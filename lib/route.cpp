@@ -1,4 +1,5 @@
 #include "route.h"
+#include "route_day.h"
 
 #include "appointment.h"
 #include "error.h"
@@ -15,24 +16,7 @@ namespace pom {
 
 namespace {
 
-int64_t clock_seconds(const std::string& hhmm) {
-    return (std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2))) * 60;
-}
-
-struct Place {
-    std::optional<LatLon> at;
-    std::string key;  ///< matrix key
-};
-
-bool open_status(const std::string& s) { return s != "cancelled" && s != "skipped"; }
-
-std::string kept_for(const Appointment& a, bool pinned, bool located) {
-    if (a.status == "completed") return "completed";
-    if (a.status == "en_route" || a.status == "in_progress" || a.status == "paused") return "started";
-    if (pinned) return "pinned";
-    if (!located) return "no coordinates";
-    return "";
-}
+using namespace route_day;
 
 struct Day {
     DayProblem problem;
@@ -82,17 +66,7 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
         by_worker[*a.worker_id].push_back(std::move(a));
     }
     // The day's pools and where they are, in one read (not a pool record per visit).
-    std::map<int64_t, Place> pool_places;
-    {
-        Statement q(ctx.store, "SELECT DISTINCT p.id, p.lat, p.lon FROM appointment a JOIN pool p ON p.id = a.pool_id WHERE a.date = ?");
-        q.bind(1, format_date(req.date));
-        while (q.executeStep()) {
-            Place pl;
-            if (!q.getColumn(1).isNull() && !q.getColumn(2).isNull()) pl.at = LatLon{q.getColumn(1).getDouble(), q.getColumn(2).getDouble()};
-            pl.key = "pool:" + std::to_string(q.getColumn(0).getInt64());
-            pool_places.emplace(q.getColumn(0).getInt64(), std::move(pl));
-        }
-    }
+    std::map<int64_t, Place> pool_places = route_day::pool_places(ctx.store, req.date);
     std::vector<WorkerRoute> out;
     for (auto& [worker_id, visits] : by_worker) {
         Worker w = get_worker(ctx.store, worker_id);
@@ -125,7 +99,7 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
             nodes.push_back(it->second);
             bool located = req.matrix ? true : it->second.at.has_value();
             if (!located) route.needs_coordinates.push_back(a.pool_id);
-            d.kept.push_back(kept_for(a, a.pinned, located));
+            d.kept.push_back(kept_for(a, located));
         }
         bool separate_end = w.end.has_value() && !req.matrix;
         if (separate_end) nodes.push_back(Place{*w.end, start.key});

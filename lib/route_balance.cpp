@@ -1,4 +1,5 @@
 #include "route_balance.h"
+#include "route_day.h"
 
 #include "appointment.h"
 #include "error.h"
@@ -18,24 +19,20 @@ namespace pom {
 
 namespace {
 
-int64_t clock_seconds(const std::string& hhmm) {
-    return (std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2))) * 60;
+using namespace route_day;
+
+/// A visit as the plan shows it, before its place in a route is known.
+BalanceStop stop_of(const Appointment& a) {
+    BalanceStop s;
+    s.appointment_id = a.id;
+    s.pool_id = a.pool_id;
+    s.customer_id = a.customer_id;
+    s.customer = a.customer_name;
+    s.status = a.status;
+    s.window_start = a.window_start;
+    s.window_end = a.window_end;
+    return s;
 }
-
-bool open_status(const std::string& s) { return s != "cancelled" && s != "skipped"; }
-
-std::string kept_for(const Appointment& a, bool pinned, bool located) {
-    if (a.status == "completed") return "completed";
-    if (a.status == "en_route" || a.status == "in_progress" || a.status == "paused") return "started";
-    if (pinned) return "pinned";
-    if (!located) return "no coordinates";
-    return "";
-}
-
-struct Place {
-    std::optional<LatLon> at;
-    std::string key;  ///< matrix key
-};
 
 /// What a technician can take and what a visit needs: the one place that reads skills, capacity
 /// and load (worker.skills, worker.capacity_milli, a service type's skill in config, the visit's
@@ -166,7 +163,7 @@ BalancePlan plan_balance(Context& ctx, const BalanceRequest& req) {
         p.vehicles[v].capacity = limits.worker_capacity[v];
     }
 
-    std::map<int64_t, Place> pool_places;
+    std::map<int64_t, Place> pool_places = route_day::pool_places(ctx.store, req.date);
     std::vector<size_t> visit_of_job;
     std::vector<std::vector<int>> current(workers.size());
     std::vector<std::string> kept_of_job;
@@ -181,16 +178,9 @@ BalancePlan plan_balance(Context& ctx, const BalanceRequest& req) {
             it = pool_places.emplace(a.pool_id, pl).first;
         }
         bool located = req.matrix ? true : it->second.at.has_value();
-        std::string kept = kept_for(a, a.pinned, located);
+        std::string kept = kept_for(a, located);
         if (!a.worker_id && !located) {
-            BalanceStop s;
-            s.appointment_id = a.id;
-            s.pool_id = a.pool_id;
-            s.customer_id = a.customer_id;
-            s.customer = a.customer_name;
-            s.status = a.status;
-            s.window_start = a.window_start;
-            s.window_end = a.window_end;
+            BalanceStop s = stop_of(a);
             s.kept = kept;
             plan.left_unassigned.push_back(std::move(s));
             continue;
@@ -254,12 +244,7 @@ BalancePlan plan_balance(Context& ctx, const BalanceRequest& req) {
         for (size_t k = 0; k < ra.jobs.size(); ++k) {
             size_t jx = static_cast<size_t>(ra.jobs[k]);
             const Appointment& a = visits[visit_of_job[jx]];
-            BalanceStop s;
-            s.appointment_id = a.id;
-            s.pool_id = a.pool_id;
-            s.customer_id = a.customer_id;
-            s.customer = a.customer_name;
-            s.status = a.status;
+            BalanceStop s = stop_of(a);
             s.from_worker_id = a.worker_id;
             s.from_worker = a.worker_name;
             s.to_worker_id = workers[v].id;
@@ -271,8 +256,6 @@ BalancePlan plan_balance(Context& ctx, const BalanceRequest& req) {
                 s.previous_position = static_cast<int>(at - was.begin()) + 1;
             }
             s.arrival_s = ra.start_s[k];
-            s.window_start = a.window_start;
-            s.window_end = a.window_end;
             s.late = ra.late[k];
             s.kept = kept_of_job[jx];
             if (s.kept == "no coordinates") bw.needs_coordinates.push_back(a.pool_id);

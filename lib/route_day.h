@@ -1,0 +1,33 @@
+#pragma once
+// What route optimize, balance and the board's arrivals read of a day alike (lib/ only).
+#include "appointment.h"
+#include "clock.h"
+#include "route_travel.h"
+#include "store/store.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace pom::route_day {
+
+/// "HH:MM" as seconds from midnight.
+int64_t clock_seconds(const std::string& hhmm);
+
+/// A visit that is still part of a route: not cancelled, not skipped.
+bool open_status(const std::string& status);
+
+/// Why a visit keeps its place (and technician): completed, started, pinned, no coordinates; else empty.
+std::string kept_for(const Appointment& a, bool located);
+
+/// A stop's place: where it is (none without coordinates) and its key in a travel matrix.
+struct Place {
+    std::optional<LatLon> at;
+    std::string key;
+};
+
+/// Every pool with a visit on `day`, by id, read in one statement.
+std::map<int64_t, Place> pool_places(Store& store, Date day);
+
+}  // namespace pom::route_day
