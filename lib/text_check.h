@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pom {
 
@@ -62,5 +63,9 @@ std::string replace_invalid_utf8(std::string_view text);
 /// `text` made fit for one line of an error message: control characters as \n, \r, \t or \xNN,
 /// bytes that are not UTF-8 as \xNN; everything else as it is.
 std::string escape_for_line(std::string_view text);
+
+/// A list of skills as pom keeps them: each trimmed, lower case, spaces as '-', letters, digits,
+/// '-' and '_' only, each once, in the order given. BadInput naming `what` otherwise.
+std::vector<std::string> parse_skills(const std::string& text, const std::string& what);
 
 }  // namespace pom

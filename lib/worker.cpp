@@ -173,33 +173,6 @@ int64_t resolve_worker(Store& store, const std::string& key) {
     fail(ErrorKind::NotFound, "no worker '" + key + "' (by id or name)");
 }
 
-std::vector<std::string> parse_skills(const std::string& text, const std::string& what) {
-    std::vector<std::string> out;
-    size_t at = 0;
-    while (at <= text.size()) {
-        size_t comma = text.find(',', at);
-        if (comma == std::string::npos) comma = text.size();
-        std::string one = text.substr(at, comma - at);
-        at = comma + 1;
-        size_t b = one.find_first_not_of(" \t"), e = one.find_last_not_of(" \t");
-        if (b == std::string::npos) {
-            if (comma == text.size() && out.empty() && text.find_first_not_of(" \t,") == std::string::npos) break;
-            fail(ErrorKind::BadInput, what + ": an empty skill in '" + text + "'");
-        }
-        std::string skill;
-        for (char c : one.substr(b, e - b + 1)) {
-            char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            if (l == ' ') l = '-';
-            if (!((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || l == '-' || l == '_'))
-                fail(ErrorKind::BadInput, what + ": '" + one + "' is not a skill name (letters, digits, spaces, '-' and '_')");
-            skill += l;
-        }
-        if (skill.size() > 40) fail(ErrorKind::BadInput, what + ": '" + one + "' is longer than 40 characters");
-        if (std::find(out.begin(), out.end(), skill) == out.end()) out.push_back(skill);
-    }
-    return out;
-}
-
 const std::vector<std::string>& worker_roles() {
     static const std::vector<std::string> r{"technician", "office", "manager", "accountant", "admin"};
     return r;

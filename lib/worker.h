@@ -1,6 +1,7 @@
 #pragma once
 #include "audit.h"
 #include "route_travel.h"
+#include "text_check.h"
 
 #include <optional>
 #include <string>
@@ -32,9 +33,7 @@ struct WorkerFields {
     std::optional<std::string> capacity;    ///< "40" (load units); "none" or empty: no limit
 };
 
-/// A list of skills as pom keeps them: each trimmed, lower case, spaces as '-', letters, digits,
-/// '-' and '_' only, each once, in the order given. BadInput naming `what` otherwise.
-std::vector<std::string> parse_skills(const std::string& text, const std::string& what);
+
 
 int64_t add_worker(Context& ctx, const WorkerFields& fields);
 bool edit_worker(Context& ctx, int64_t id, const WorkerFields& fields);

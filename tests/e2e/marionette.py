@@ -113,14 +113,27 @@ class Firefox:
         found = self.command("WebDriver:FindElements", {"using": "css selector", "value": css})
         return found[0][ELEMENT] if found else None
 
+    def _retry(self, action):
+        """The page re-renders as answers come in: an element found a moment ago may be replaced."""
+        for _ in range(20):
+            try:
+                return action()
+            except MarionetteError as e:
+                if "stale element" not in str(e) and "no element" not in str(e):
+                    raise
+                time.sleep(0.1)
+        return action()
+
     def click(self, css):
-        e = self._must(css)
-        # In the middle of the window, as a person taps it: not under a sticky header or message.
-        self.script("arguments[0].scrollIntoView({block: 'center'})", {ELEMENT: e})
-        self.command("WebDriver:ElementClick", {"id": e})
+        def go():
+            e = self._must(css)
+            # In the middle of the window, as a person taps it: not under a sticky header or message.
+            self.script("arguments[0].scrollIntoView({block: 'center'})", {ELEMENT: e})
+            self.command("WebDriver:ElementClick", {"id": e})
+        self._retry(go)
 
     def type(self, css, text):
-        self.command("WebDriver:ElementSendKeys", {"id": self._must(css), "text": text})
+        self._retry(lambda: self.command("WebDriver:ElementSendKeys", {"id": self._must(css), "text": text}))
 
     def text(self, css):
         e = self.find(css)
