@@ -36,6 +36,7 @@ void add_field_options(CLI::App* sub, CustomerFields& f, bool creating) {
     add_opt(sub, "--zip", f.zip, "Billing address: postal code");
     add_opt(sub, "--notes", f.notes, "Notes about the customer (internal)");
     sub->add_option("--tag", f.tags, "Tag to add (repeat for several)");
+    add_opt(sub, "--preferred-day", f.preferred_day, "The customer's service day, which route plan keeps: mon..sun, or none");
 }
 
 Json customer_detail(Store& store, int64_t id) {

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "route.h"
 #include "route_balance.h"
+#include "route_plan.h"
 #include "worker.h"
 
 #include <filesystem>
@@ -148,6 +149,66 @@ void setup_balance(CLI::App* cmd, Cli& cli) {
     });
 }
 
+struct PlanOptions {
+    std::optional<std::string> weekdays;
+    std::vector<std::string> workers;
+    std::optional<std::string> matrix;
+    double evenness = 1.0;
+    bool apply = false;
+    std::optional<std::string> effective;
+};
+
+void setup_plan(CLI::App* cmd, Cli& cli) {
+    auto o = std::make_shared<PlanOptions>();
+    auto* sub = cmd->add_subcommand("plan",
+                                    "Which weekday and technician each recurring series should have for tight, even routes over "
+                                    "the week; keeps preferred days; shows the changes (--apply --effective D: edit the series)");
+    add_opt(sub, "--weekdays", o->weekdays, "The days to plan: mon-fri, mon,wed,fri (default: the working days)");
+    sub->add_option("--worker", o->workers, "Only these technicians (id or name; repeatable; default: every active technician)");
+    add_opt(sub, "--matrix", o->matrix, "Travel times in seconds: CSV with keys pool:ID and worker:ID (header row, first column)");
+    sub->add_option("--evenness", o->evenness, "Travel seconds worth one second less difference in working time (default 1; 0: travel only)")
+        ->check(CLI::Range(0.0, 100.0));
+    sub->add_flag("--apply", o->apply, "Edit the changed series from --effective and tell each customer once");
+    add_opt(sub, "--effective", o->effective, "With --apply: the first day of the new plan (today or later)");
+    sub->callback([&cli, o] {
+        if (o->apply && !o->effective) fail(ErrorKind::Usage, "--apply needs --effective DATE (the first day of the new plan)");
+        if (!o->apply && o->effective) fail(ErrorKind::Usage, "--effective goes with --apply");
+        auto body = [&](Context& ctx) {
+            PlanRequest req;
+            if (o->weekdays) req.weekdays = parse_weekdays(*o->weekdays, "--weekdays");
+            std::optional<Date> effective;
+            if (o->effective) effective = parse_day(*o->effective, ctx.today(), "--effective");
+            if (effective && *effective < ctx.today())
+                fail(ErrorKind::BadInput, "--effective: " + format_date(*effective) + " is in the past (past visits never change)");
+            for (const auto& w : o->workers) req.workers.push_back(resolve_worker(ctx.store, w));
+            req.evenness = o->evenness;
+            std::optional<TravelMatrix> matrix;
+            if (o->matrix) {
+                matrix = read_matrix(*o->matrix);
+                req.matrix = &*matrix;
+            }
+            WeekPlan plan = plan_week(ctx, req);
+            int changed = 0;
+            for (const auto& s : plan.series) changed += s.changed() ? 1 : 0;
+            PlanApplied applied;
+            if (o->apply) applied = apply_week_plan(ctx, plan, *effective);
+            std::vector<Json> rows;
+            for (const auto& r : plan.routes) rows.push_back(plan_route_json(plan, r));
+            Output out = records(std::move(rows), plan_route_fields(),
+                                 {"weekday", "worker", "stops_before", "stops_after", "moved_in", "moved_out", "drive_min_before",
+                                  "drive_min_after", "overtime_min"});
+            if (cli.g.output == "table" && cli.g.fields.empty() && !cli.session.batch) out.text = week_plan_text(plan);
+            out.note = std::to_string(changed) + " series" +
+                       (o->apply ? " changed from " + format_date(*effective) + ", " + std::to_string(applied.notices) +
+                                       (applied.notices == 1 ? " day_change notice" : " day_change notices") + " queued"
+                                 : " would change day or technician (--apply --effective DATE to edit them)");
+            return out;
+        };
+        if (o->apply) cli.write(body);
+        else cli.read(body);
+    });
+}
+
 }  // namespace
 
 void register_route(CLI::App& app, Cli& cli) {
@@ -156,6 +217,7 @@ void register_route(CLI::App& app, Cli& cli) {
     setup_optimize(cmd, cli);
     setup_stats(cmd, cli);
     setup_balance(cmd, cli);
+    setup_plan(cmd, cli);
 }
 
 }  // namespace pom::cli

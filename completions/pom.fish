@@ -23,7 +23,7 @@ function __pom_subcommands
         case 'pom appt closed'
             printf '%s\n' add list remove
         case 'pom route'
-            printf '%s\n' optimize stats balance
+            printf '%s\n' optimize stats balance plan
         case 'pom service'
             printf '%s\n' start new check uncheck reading dose use note photo recommend submit amend list show report
         case 'pom inventory'
@@ -63,11 +63,11 @@ function __pom_value_options
         case 'global'
             printf '%s\n' -- --db --config --as --now -o --output --fields
         case 'pom customer add'
-            printf '%s\n' -- --name --company --ref --status --email --phone --opt-in --opt-out --street --city --state --zip --notes --tag
+            printf '%s\n' -- --name --company --ref --status --email --phone --opt-in --opt-out --street --city --state --zip --notes --tag --preferred-day
         case 'pom customer list'
             printf '%s\n' -- --status --search --tag --limit
         case 'pom customer edit'
-            printf '%s\n' -- --name --company --ref --status --email --phone --opt-in --opt-out --street --city --state --zip --notes --tag
+            printf '%s\n' -- --name --company --ref --status --email --phone --opt-in --opt-out --street --city --state --zip --notes --tag --preferred-day
         case 'pom customer import'
             printf '%s\n' -- --map
         case 'pom customer timeline'
@@ -138,6 +138,8 @@ function __pom_value_options
             printf '%s\n' -- --from --to --by --matrix
         case 'pom route balance'
             printf '%s\n' -- --date --worker --matrix --evenness
+        case 'pom route plan'
+            printf '%s\n' -- --weekdays --worker --matrix --evenness --effective
         case 'pom service start'
             printf '%s\n' -- --gps
         case 'pom service new'
@@ -378,6 +380,7 @@ complete -c pom -n '__pom_is \'pom customer add\'' -l state -x -d 'Billing addre
 complete -c pom -n '__pom_is \'pom customer add\'' -l zip -x -d 'Billing address: postal code'
 complete -c pom -n '__pom_is \'pom customer add\'' -l notes -x -d 'Notes about the customer (internal)'
 complete -c pom -n '__pom_is \'pom customer add\'' -l tag -x -d 'Tag to add (repeat for several)'
+complete -c pom -n '__pom_is \'pom customer add\'' -l preferred-day -x -d 'The customer\'s service day, which route plan keeps: mon..sun, or none'
 
 # pom customer list
 complete -c pom -n '__pom_is \'pom customer list\'' -s h -l help -d 'Print this help message and exit'
@@ -406,6 +409,7 @@ complete -c pom -n '__pom_is \'pom customer edit\'' -l state -x -d 'Billing addr
 complete -c pom -n '__pom_is \'pom customer edit\'' -l zip -x -d 'Billing address: postal code'
 complete -c pom -n '__pom_is \'pom customer edit\'' -l notes -x -d 'Notes about the customer (internal)'
 complete -c pom -n '__pom_is \'pom customer edit\'' -l tag -x -d 'Tag to add (repeat for several)'
+complete -c pom -n '__pom_is \'pom customer edit\'' -l preferred-day -x -d 'The customer\'s service day, which route plan keeps: mon..sun, or none'
 complete -c pom -n '__pom_is \'pom customer edit\'' -x -a '(__pom_ids customer)'
 
 # pom customer import
@@ -765,6 +769,7 @@ complete -c pom -n '__pom_is \'pom appt closed remove\'' -s h -l help -d 'Print 
 complete -c pom -n '__pom_is \'pom route\'' -a optimize -d 'Reorder each technician\'s visits of a day to drive least; windows, started, completed and pinned visits are kept (--dry-run: only show)'
 complete -c pom -n '__pom_is \'pom route\'' -a stats -d 'The route dashboard: stops, km, drive hours and km per stop, per technician and day'
 complete -c pom -n '__pom_is \'pom route\'' -a balance -d 'Move a day\'s visits between technicians (unassigned ones too) to drive least, within their hours and skills, the work evenly spread; shows the proposal (--apply: assign)'
+complete -c pom -n '__pom_is \'pom route\'' -a plan -d 'Which weekday and technician each recurring series should have for tight, even routes over the week; keeps preferred days; shows the changes (--apply --effective D: edit the series)'
 complete -c pom -n '__pom_is \'pom route\'' -s h -l help -d 'Print this help message and exit'
 
 # pom route optimize
@@ -787,6 +792,15 @@ complete -c pom -n '__pom_is \'pom route balance\'' -l worker -x -a '(__pom_ids 
 complete -c pom -n '__pom_is \'pom route balance\'' -l matrix -x -d 'Travel times in seconds: CSV with keys pool:ID and worker:ID (header row, first column)'
 complete -c pom -n '__pom_is \'pom route balance\'' -l evenness -x -d 'Travel seconds worth one second less difference in working time (default 1; 0: travel only)'
 complete -c pom -n '__pom_is \'pom route balance\'' -l apply -d 'Assign and order the visits as proposed (and tell customers with a new technician)'
+
+# pom route plan
+complete -c pom -n '__pom_is \'pom route plan\'' -s h -l help -d 'Print this help message and exit'
+complete -c pom -n '__pom_is \'pom route plan\'' -l weekdays -x -d 'The days to plan: mon-fri, mon,wed,fri (default: the working days)'
+complete -c pom -n '__pom_is \'pom route plan\'' -l worker -x -a '(__pom_ids worker)' -d 'Only these technicians (id or name; repeatable; default: every active technician)'
+complete -c pom -n '__pom_is \'pom route plan\'' -l matrix -x -d 'Travel times in seconds: CSV with keys pool:ID and worker:ID (header row, first column)'
+complete -c pom -n '__pom_is \'pom route plan\'' -l evenness -x -d 'Travel seconds worth one second less difference in working time (default 1; 0: travel only)'
+complete -c pom -n '__pom_is \'pom route plan\'' -l apply -d 'Edit the changed series from --effective and tell each customer once'
+complete -c pom -n '__pom_is \'pom route plan\'' -l effective -x -d 'With --apply: the first day of the new plan (today or later)'
 
 # pom service
 complete -c pom -n '__pom_is \'pom service\'' -a start -d 'Open the service ticket of an appointment (the visit goes in progress)'

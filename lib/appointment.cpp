@@ -985,7 +985,7 @@ std::vector<int64_t> edit_series(Context& ctx, int64_t id, const SeriesEdit& e) 
         scols.emplace_back("expanded_through", format_date(add_days(from, -1)));
         update_record(ctx, "series", id, scols);
         for (const auto& c : expand_series(ctx, std::max(horizon, add_days(from, -1)), id)) touched.push_back(c.appointment_id);
-        if (e.worker && *e.worker && s.worker_id != *e.worker) notify_series_assigned(ctx, id, from);
+        if (e.notify && e.worker && *e.worker && s.worker_id != *e.worker) notify_series_assigned(ctx, id, from);
         return touched;
     }
     if (scols.empty())
@@ -998,7 +998,7 @@ std::vector<int64_t> edit_series(Context& ctx, int64_t id, const SeriesEdit& e) 
             follow_visit_notices(ctx, aid);
         }
     // A series given a technician tells the customer once, as booking it with one does.
-    if (e.worker && *e.worker && s.worker_id != *e.worker) notify_series_assigned(ctx, id, from);
+    if (e.notify && e.worker && *e.worker && s.worker_id != *e.worker) notify_series_assigned(ctx, id, from);
     return touched;
 }
 

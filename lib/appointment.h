@@ -222,6 +222,9 @@ struct SeriesEdit {
     std::optional<std::string> tech_note;
     std::optional<Date> from;  ///< first date the change applies to (default: today)
     std::optional<OnClosed> on_closed;  ///< applies to visits expanded from now on
+    /// false: a new technician is not told with the series notice (the caller tells the customer
+    /// itself, as route plan's day_change notice does).
+    bool notify = true;
 };
 /// Applies a change to the series and to its occurrences from `from` on that were not changed
 /// one by one; past and completed visits never change. Returns the ids touched.

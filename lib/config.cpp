@@ -747,6 +747,11 @@ std::map<std::string, NoticeTemplate> Config::default_notices() {
           "Hello {first_name},\n\nYour {service_type} visits from {company} are booked {rule}, starting {date}{window}. "
           "Your technician will be {worker}.\n\nQuestions? Call us at {company_phone}.\n\n{company}\n",
           true}},
+        {"day_change",
+         {"email", "Your pool service from {date}: {weekday}",
+          "Hello {first_name},\n\nTo keep our routes tight, {company} is changing your regular {service_type} visits: from {date}, "
+          "they are every {weekday}{window}, and your technician will be {worker}.\n\nQuestions? Call us at {company_phone}.\n\n{company}\n",
+          true}},
         {"skipped",
          {"email", "We could not service your pool on {date}",
           "Hello {first_name},\n\nWe could not complete your {service_type} visit on {date}: {reason}.\n"

@@ -71,6 +71,7 @@ CustomerView read_row(const Row& r) {
     c.notes = r.view(9);
     c.created_at = r.view(10);
     c.updated_at = r.view(11);
+    if (!r.null(12)) c.preferred_day = r.view(12);
     return c;
 }
 
@@ -92,11 +93,12 @@ Customer to_customer(const CustomerView& v) {
     c.tags.assign(v.tags.begin(), v.tags.end());
     c.created_at = v.created_at;
     c.updated_at = v.updated_at;
+    c.preferred_day = v.preferred_day;
     return c;
 }
 
 const char* k_select = "SELECT c.id, c.ref, c.name, c.company, c.status, c.street, c.city, c.state, c.zip, c.notes, "
-                       "c.created_at, c.updated_at FROM customer c";
+                       "c.created_at, c.updated_at, c.preferred_day FROM customer c";
 
 /// Replaces a customer's emails or phones (`fresh`: a new customer, nothing to delete).
 void write_contacts(Store& store, int64_t id, const std::string& kind, const std::vector<Contact>& list, bool fresh = false) {
@@ -145,6 +147,7 @@ void validate(const CustomerFields& f) {
     if (f.name) check_name(*f.name, "--name");
     if (f.ref && !f.ref->empty()) check_ref(*f.ref, "--ref");
     if (f.status) check_customer_status(*f.status, "--status");
+    if (f.preferred_day) parse_preferred_day(*f.preferred_day, "--preferred-day");
     if (f.emails)
         for (const auto& e : *f.emails) check_email(e, "--email");
     if (f.phones)
@@ -241,6 +244,15 @@ void check_phone(const std::string& v, const std::string& where) {
     }
     if (!ok || digits < 7 || digits > 15)
         fail(ErrorKind::BadInput, where + ": '" + v + "' is not a phone number (7-15 digits)");
+}
+
+std::string parse_preferred_day(const std::string& value, const std::string& where) {
+    std::string v;
+    for (char ch : value) v += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    if (v.empty() || v == "none") return "";
+    for (const char* d : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
+        if (v == d) return v;
+    fail(ErrorKind::Usage, where + ": '" + value + "' is not a day (mon, tue, wed, thu, fri, sat, sun or none)");
 }
 
 void check_customer_status(const std::string& v, const std::string& where) {
@@ -464,6 +476,7 @@ int64_t add_customer(Context& ctx, const CustomerFields& typed) {
     set_if(cols, "state", f.state);
     set_if(cols, "zip", f.zip);
     set_if(cols, "notes", f.notes);
+    if (f.preferred_day) set_if(cols, "preferred_day", parse_preferred_day(*f.preferred_day, "--preferred-day"));
     std::string now = format_instant(ctx.now());
     cols.emplace_back("created_at", now);
     cols.emplace_back("updated_at", now);
@@ -501,6 +514,7 @@ bool edit_customer(Context& ctx, int64_t id, const CustomerFields& typed) {
     set_if(cols, "state", f.state);
     set_if(cols, "zip", f.zip);
     set_if(cols, "notes", f.notes);
+    if (f.preferred_day) set_if(cols, "preferred_day", parse_preferred_day(*f.preferred_day, "--preferred-day"));
     auto emails = merged_contacts(old.emails, f.emails, f, true);
     auto phones = merged_contacts(old.phones, f.phones, f, false);
     auto same = [](const std::vector<Contact>& a, const std::vector<Contact>& b) {
@@ -563,7 +577,7 @@ bool edit_customer(Context& ctx, int64_t id, const CustomerFields& typed) {
 const std::vector<std::string>& customer_fields() {
     static const std::vector<std::string> f{"id",     "ref",    "name",   "company", "status", "email", "phone",
                                             "emails", "phones", "street", "city",    "state",  "zip",   "notes",
-                                            "tags",   "created_at", "updated_at"};
+                                            "tags",   "created_at", "updated_at", "preferred_day"};
     return f;
 }
 
@@ -600,6 +614,7 @@ void write_customer(W& w, const C& c) {
     w.end_array();
     w.key("created_at").value(c.created_at);
     w.key("updated_at").value(c.updated_at);
+    text_or_null("preferred_day", c.preferred_day);
     w.end_object();
 }
 template void write_customer(JsonWriter&, const CustomerView&);

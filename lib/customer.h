@@ -29,6 +29,7 @@ struct Customer {
     std::vector<Contact> phones;
     std::vector<std::string> tags;  ///< current tags, oldest first
     std::string created_at, updated_at;
+    std::string preferred_day;  ///< mon..sun: route plan keeps their series on it; empty: none
 };
 
 /// What a letter to the customer says after "Hello": the first name of "Ana Ortiz" or of
@@ -51,6 +52,7 @@ struct CustomerView {
     std::span<const ContactView> emails, phones;
     std::span<const std::string_view> tags;
     std::string_view created_at, updated_at;
+    std::string_view preferred_day;
 };
 
 /// Fields to set; an unset optional leaves the stored value alone.
@@ -61,6 +63,8 @@ struct CustomerFields {
     std::vector<std::string> opt_in;   ///< addresses or numbers to opt in
     std::vector<std::string> opt_out;  ///< addresses or numbers to opt out
     std::vector<std::string> tags;     ///< tags to add
+    /// mon..sun, or "none" (also empty) to clear; route plan keeps the customer's series on it.
+    std::optional<std::string> preferred_day;
     /// add_customer runs the customer_created tag rules (a new lead gets Quote); an import does
     /// not, since its tags column says what each customer carries.
     bool run_tag_rules = true;
@@ -100,6 +104,9 @@ const std::vector<std::string>& customer_fields();
 void check_email(const std::string& value, const std::string& where);
 void check_phone(const std::string& value, const std::string& where);
 void check_customer_status(const std::string& value, const std::string& where);
+/// A preferred service day as stored: "mon".."sun" (any case), or empty for "none" or "". Any
+/// other text is Usage (exit 64) naming `where`.
+std::string parse_preferred_day(const std::string& value, const std::string& where);
 
 struct ImportOptions {
     /// "Customer ID=ref": the file's column (any case) read as one of pom's columns.

@@ -68,6 +68,7 @@ const std::vector<Rule>& rules() {
         {"route optimize", "nyyny"},
         {"route stats", "nyyyy"},
         {"route balance", "nyyny"},
+        {"route plan", "nyyny"},
         {"appt add", "nyyny"},
         {"appt list", "oyyyy", Own::visit_list, {{"office_note", null}}},
         {"appt show", "oyyyy", Own::visit, {{"office_note", null}}},

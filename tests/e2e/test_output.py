@@ -129,7 +129,7 @@ class Output(Refusals, PomTest):
                 self.assertEqual(r.code, 64, r)
                 self.assertEqual(r.out, "")
                 self.assertIn("--fields: unknown field 'colour' (valid: id, ref, name, company, status, email, phone, "
-                              "emails, phones, street, city, state, zip, notes, tags, created_at, updated_at)", r.err)
+                              "emails, phones, street, city, state, zip, notes, tags, created_at, updated_at, preferred_day)", r.err)
         self.assertRefusedBoth(["pool", "list", "--fields", "gallon"], 64, "unknown field 'gallon' (valid: id, customer_id,")
         self.assertRefusedBoth(["worker", "list", "--fields", "id,,name"], 64, "--fields: empty field name")
         # On a command that writes, a bad --fields is refused before anything is committed.
