@@ -29,6 +29,11 @@ Output appointment_rows(Store& store, const std::vector<int64_t>& ids) {
     return records(std::move(rows), appointment_fields(), k_table);
 }
 
+/// The visits as the answer of a change to them, read once the change is made (Output::answer).
+Output appointment_rows_after(std::vector<int64_t> ids) {
+    return answer_after([ids = std::move(ids)](Context& ctx) { return appointment_rows(ctx.store, ids); });
+}
+
 std::vector<int64_t> parse_ids(const std::vector<std::string>& texts) {
     std::vector<int64_t> ids;
     for (const auto& t : texts) ids.push_back(parse_id(t, "ID"));
@@ -183,10 +188,6 @@ Output preview_closed(Context& ctx, const std::string& start, const std::string&
     Output out = records(std::move(rows), {"occurrence", "date", "note"});
     out.rows.id_field = "occurrence";
     return out;
-}
-
-Output status_result(Store& store, int64_t id) {
-    return appointment_rows(store, {id});
 }
 
 }  // namespace
@@ -347,7 +348,7 @@ void register_appt(CLI::App& app, Cli& cli) {
                 if (*worker) w = resolve_worker(ctx.store, **worker);
                 auto list = parse_ids(*ids);
                 assign_appointments(ctx, list, w, *order);
-                return appointment_rows(ctx.store, list);
+                return appointment_rows_after(list);
             });
         });
     }
@@ -364,7 +365,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         sub->callback([&cli, id, day, future, force] {
             cli.write([&](Context& ctx) {
                 auto moved = move_appointment(ctx, parse_id(*id, "ID"), parse_day(*day, ctx.today(), "--date"), *future, *force);
-                return appointment_rows(ctx.store, moved);
+                return appointment_rows_after(moved);
             });
         });
     }
@@ -414,7 +415,7 @@ void register_appt(CLI::App& app, Cli& cli) {
                 e.tech_note = o->note;
                 e.office_note = o->office_note;
                 bool changed = edit_appointment(ctx, id, e);
-                Output out = appointment_rows(ctx.store, {id});
+                Output out = appointment_rows_after({id});
                 if (!changed) out.note = "appointment " + std::to_string(id) + " already reads so: nothing changed";
                 return out;
             });
@@ -690,11 +691,11 @@ void register_appt(CLI::App& app, Cli& cli) {
                     auto follow_id = pause_appointment(ctx, id, c, fu);
                     std::vector<int64_t> ids{id};
                     if (follow_id) ids.push_back(*follow_id);
-                    return appointment_rows(ctx.store, ids);
+                    return appointment_rows_after(ids);
                 }
                 if (to == "completed") complete_appointment(ctx, id, c);
                 else change_status(ctx, id, to, c);
-                return status_result(ctx.store, id);
+                return appointment_rows_after({id});
             });
         });
     };
@@ -712,7 +713,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         sub->callback([&cli, o] {
             cli.write([&](Context& ctx) {
                 auto ids = cancel_appointment(ctx, parse_id(o->id, "ID"), o->reason.value_or(""), o->series);
-                return appointment_rows(ctx.store, ids);
+                return appointment_rows_after(ids);
             });
         });
     }

@@ -182,10 +182,38 @@ void Cli::read(const std::function<Output(Context&)>& action) {
     });
 }
 
+namespace {
+
+/// The action's output with its answer read: the answer's records, and the action's note unless
+/// the answer has its own.
+Output with_answer(Context& ctx, Output o) {
+    if (!o.answer) return o;
+    Output a = o.answer(ctx);
+    if (a.note.empty()) a.note = std::move(o.note);
+    return a;
+}
+
+}  // namespace
+
 void Cli::write(const std::function<Output(Context&)>& action) {
     with_context([&](Context& ctx) {
+        bool outermost = !ctx.store.in_transaction();
         WriteTx tx(ctx.store);
         Output o = action(ctx);
+        if (o.answer && outermost && session.after_commit && !session.batch && !g.dry_run && g.fields.empty()) {
+            // pom serve: the change is committed and the next writer let in before the answer is
+            // read; the same connection sees its own commit. (With --fields, a batch or a dry run
+            // the answer is read inside, as the command line does.)
+            tx.commit();
+            session.after_commit();
+            ReadTx read(ctx.store);
+            o = with_answer(ctx, std::move(o));
+            if (acting) redact(acting->role, command_path, o.rows.records);
+            o.text = finish(*this, o);
+            result = std::move(o);
+            return;
+        }
+        o = with_answer(ctx, std::move(o));
         if (acting) redact(acting->role, command_path, o.rows.records);
         o.text = finish(*this, o);  // a bad --fields is refused before anything is committed
         if (g.dry_run) {
@@ -227,6 +255,12 @@ Output records(std::vector<Json> rows, std::vector<std::string> fields, std::vec
     o.rows.records = std::move(rows);
     o.rows.fields = std::move(fields);
     o.rows.table_fields = std::move(table_fields);
+    return o;
+}
+
+Output answer_after(std::function<Output(Context&)> read) {
+    Output o;
+    o.answer = std::move(read);
     return o;
 }
 

@@ -63,6 +63,11 @@ public:
     /// line of a batch too) acts as them: --as naming anyone else and --now are refused.
     std::optional<std::string> locked_actor;
 
+    /// Set by pom serve around a request that writes: called once the command's own transaction
+    /// has committed, before the answer is read (Output::answer). The server lets the next writer
+    /// in then, so the reads of the answer run outside the one-at-a-time write lane.
+    std::function<void()> after_commit;
+
 private:
     Env m_env;
     std::unique_ptr<Config> m_config;
@@ -83,7 +88,15 @@ struct Output {
     std::optional<std::string> text;
     /// A line for people, printed to stderr in table mode (e.g. "imported 12 customers").
     std::string note;
+    /// For a command that writes: the read of the records it answers with (answer_after). On the
+    /// command line, in a batch and with --dry-run it runs inside the write transaction, as if the
+    /// action had returned its result; under pom serve (Session::after_commit) after the commit,
+    /// in a read transaction of the same connection, so it sees the change.
+    std::function<Output(Context&)> answer;
 };
+
+/// An Output whose records are read by `read` once the change is made (Output::answer).
+Output answer_after(std::function<Output(Context&)> read);
 
 /// One invocation: its globals, its session and where its output goes.
 class Cli {

@@ -22,6 +22,11 @@ Output ticket(Context& ctx, int64_t id) {
     return detail(service_detail(ctx, id), fields);
 }
 
+/// The ticket as the answer of a change to it, read once the change is made (Output::answer).
+Output ticket_after(int64_t id) {
+    return answer_after([id](Context& ctx) { return ticket(ctx, id); });
+}
+
 std::optional<GeoPoint> gps(const std::optional<std::string>& text) {
     if (!text) return std::nullopt;
     return parse_gps(*text);
@@ -39,7 +44,7 @@ void register_service(CLI::App& app, Cli& cli) {
         sub->add_option("APPT", *appt, "Appointment id")->required();
         add_opt(sub, "--gps", *where, "Where the technician is: LAT,LON");
         sub->callback([&cli, appt, where] {
-            cli.write([&](Context& ctx) { return ticket(ctx, start_service(ctx, parse_id(*appt, "APPT"), gps(*where))); });
+            cli.write([&](Context& ctx) { return ticket_after(start_service(ctx, parse_id(*appt, "APPT"), gps(*where))); });
         });
     }
     {
@@ -60,7 +65,7 @@ void register_service(CLI::App& app, Cli& cli) {
                 int64_t p = resolve_pool(ctx.store, c, o->pool);
                 std::optional<int64_t> w;
                 if (o->worker) w = resolve_worker(ctx.store, *o->worker);
-                return ticket(ctx, new_service(ctx, c, p, o->type, w, gps(o->gps)));
+                return ticket_after(new_service(ctx, c, p, o->type, w, gps(o->gps)));
             });
         });
     }
@@ -76,7 +81,7 @@ void register_service(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t sid = parse_id(*id, "ID");
                 check_items(ctx, sid, *items, *all, done);
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
@@ -116,7 +121,7 @@ void register_service(CLI::App& app, Cli& cli) {
                 if (o->temp) r.temp_f = parse_temperature(*o->temp, "--temp");
                 int64_t sid = parse_id(o->id, "ID");
                 add_reading(ctx, sid, r);
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
@@ -134,7 +139,7 @@ void register_service(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t sid = parse_id(*id, "ID");
                 add_dose(ctx, sid, *chemical, parse_milli(*amount, "--amount"), *unit);
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
@@ -150,7 +155,7 @@ void register_service(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t sid = parse_id(*id, "ID");
                 add_item_use(ctx, sid, resolve_item(ctx.store, *item), parse_milli(*qty, "--qty"));
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
@@ -166,7 +171,7 @@ void register_service(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t sid = parse_id(*id, "ID");
                 add_note(ctx, sid, *text, *priv);
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
@@ -225,7 +230,7 @@ void register_service(CLI::App& app, Cli& cli) {
                 s.email_report = o->email;
                 int64_t sid = parse_id(o->id, "ID");
                 submit_service(ctx, sid, s);
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
@@ -243,7 +248,7 @@ void register_service(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t sid = parse_id(*id, "ID");
                 amend_service(ctx, sid, *a);
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
