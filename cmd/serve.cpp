@@ -203,7 +203,10 @@ private:
     }
     Session& session() {
         auto& s = thread_session();
-        if (!s) s = std::make_unique<Session>(m_env);
+        if (!s) {
+            s = std::make_unique<Session>(m_env);
+            s->keep_trees = true;
+        }
         s->batch.reset();  // a batch that failed half-way leaves nothing behind for the next request
         return *s;
     }

@@ -4,7 +4,7 @@ import json
 import os
 import threading
 
-from test_serve import ServeTest, png
+from test_serve import Server, ServeTest, png
 
 
 class OfficeRoutes(ServeTest):
@@ -116,3 +116,31 @@ class AnswersAfterCommit(ServeTest):
         dry = self.json("service", "dose", str(s), "--chemical", "Muriatic acid", "--amount", "16", "--unit", "floz", "--dry-run")
         self.assertEqual(len(dry[0]["doses"]), 2)
         self.assertEqual(len(self.json("service", "show", str(s))[0]["doses"]), 1)
+
+
+class KeptCommandTrees(ServeTest):
+    def test_no_value_of_one_request_reaches_the_next(self):
+        """With one thread every request parses the same kept command tree: what one request gave
+        (a flag, a filter, a value refused half-way) is gone for the next."""
+        self.server.stop()
+        self.server = Server(self, "--threads", "1")
+        v = self.maria["id"]
+        s = self.ok_call("Olga Office", "POST", f"/appointments/{v}/service", {})[0]["id"]
+        self.ok_call("Olga Office", "POST", f"/services/{s}/notes", {"text": "Dog bit the net", "private": True})
+        notes = self.ok_call("Olga Office", "POST", f"/services/{s}/notes", {"text": "Brushed the walls"})[0]["notes"]
+        self.assertEqual([(n["text"], n["private"]) for n in notes], [("Dog bit the net", True), ("Brushed the walls", False)])
+        self.assertEqual(len(self.ok_call("Olga Office", "GET", "/appointments?date=today&status=completed")), 0)
+        self.assertEqual(len(self.ok_call("Olga Office", "GET", "/appointments?date=today")), 2)
+        self.refused("Olga Office", "POST", f"/services/{s}/doses", 422, "bad_input", "--amount",
+                     {"chemical": "Liquid chlorine", "amount": "lots", "unit": "gal"})
+        self.refused("Olga Office", "POST", f"/services/{s}/doses", 400, "usage", "--unit",
+                     {"chemical": "Liquid chlorine", "amount": "1"})
+        doses = self.ok_call("Olga Office", "POST", f"/services/{s}/doses",
+                             {"chemical": "Muriatic acid", "amount": "16", "unit": "floz"})[0]["doses"]
+        self.assertEqual(len(doses), 1)
+        self.ok_call("Olga Office", "POST", f"/services/{s}/check", {"all": True})
+        checked = self.ok_call("Olga Office", "POST", f"/services/{s}/uncheck", {"item": ["skim"]})[0]["checklist"]
+        self.assertEqual(sum(1 for c in checked if not c["done"]), 1, checked)
+        # The technician's own filter is put in again for her, not kept from the office's request.
+        self.assertEqual([a["id"] for a in self.ok_call("Maria Lopez", "GET", "/appointments?date=today")], [v])
+        self.assertEqual(len(self.ok_call("Olga Office", "GET", "/appointments?date=today")), 2)
