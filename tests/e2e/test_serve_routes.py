@@ -1,8 +1,12 @@
 """pom serve: the office's write routes, a customer's pools, the stored photo's file, and answers
 read after their commit that still show the change, also with many writers at once."""
+import glob
 import json
 import os
+import re
 import threading
+
+from pomtest import SOURCE
 
 from test_serve import Server, ServeTest, png
 
@@ -144,3 +148,16 @@ class KeptCommandTrees(ServeTest):
         # The technician's own filter is put in again for her, not kept from the office's request.
         self.assertEqual([a["id"] for a in self.ok_call("Maria Lopez", "GET", "/appointments?date=today")], [v])
         self.assertEqual(len(self.ok_call("Olga Office", "GET", "/appointments?date=today")), 2)
+
+    def test_every_option_value_is_made_with_cli_bound(self):
+        """A value a command's callbacks hold that Cli::bound did not make would not be put back
+        between two requests on a kept tree: the next request would inherit it."""
+        found = []
+        for path in sorted(glob.glob(os.path.join(SOURCE, "cmd", "*.cpp"))):
+            if os.path.basename(path) in ("cli.cpp", "serve.cpp"):
+                continue
+            with open(path) as f:
+                for n, line in enumerate(f, 1):
+                    if re.search(r"=\s*std::make_shared<", line):
+                        found.append(f"{os.path.basename(path)}:{n}: {line.strip()}")
+        self.assertEqual(found, [], "use cli.bound<T>(...) for a command's option values")
