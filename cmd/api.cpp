@@ -29,6 +29,8 @@ std::vector<Route> table() {
         status("skip", "The visit could not be done: gate locked, dog out, weather (queues the skip notice)"),
         status("cancel", "Cancel a visit (or end its series)"),
         status("edit", "Change one visit: window, length, type, priority, pool, notes, technician (its series is left alone)"),
+        {"POST", "/appointments", {"appt", "add"}, Input::json,
+         "Schedule a visit, or with repeat a recurring series (queues the appointment notice)", "appointment"},
         {"POST", "/appointments/{id}/assign", {"appt", "assign"}, Input::json,
          "Put a visit on a technician's route, at a route position (queues the appointment notice)", "appointment"},
         {"POST", "/appointments/{id}/move", {"appt", "move"}, Input::json, "Move a visit to another day", "appointment"},
@@ -61,6 +63,7 @@ std::vector<Route> table() {
          "customer"},
         {"GET", "/customers/{customer}", {"customer", "show"}, Input::none, "A customer with contacts, tags and pools",
          "customer-detail", true},
+        {"GET", "/customers/{customer}/pools", {"pool", "list"}, Input::query, "The pools of a customer", "pool"},
         {"GET", "/pools", {"pool", "list"}, Input::query, "Pools, of a customer or all", "pool"},
         {"GET", "/pools/{id}", {"pool", "show"}, Input::none, "A pool: address, gate code, access notes, dog, water",
          "pool", true},
@@ -117,9 +120,19 @@ void read_fields(Route& route, CLI::App& root) {
     for (const auto& word : route.command) at = at->get_subcommand(word);
     for (const auto& seg : split_path(route.path))
         if (seg.size() > 2 && seg.front() == '{') route.params.push_back(seg.substr(1, seg.size() - 2));
-    size_t filled = route.params.size() + (route.path == "/me" ? 1 : 0);
+    size_t filled = route.path == "/me" ? 1 : 0;
+    for (const auto& p : route.params) {
+        const CLI::Option* named = nullptr;
+        for (const CLI::Option* opt : at->get_options())
+            if (!opt->get_positional() && !opt->get_lnames().empty() && opt->get_lnames().front() == p) named = opt;
+        route.param_flags.push_back(named ? "--" + p : "");
+        if (!named) ++filled;
+    }
     for (const CLI::Option* opt : at->get_options()) {
         if (opt->get_name() == "--help" || opt->get_name() == "-h,--help") continue;
+        if (!opt->get_positional() && !opt->get_lnames().empty() &&
+            std::find(route.params.begin(), route.params.end(), opt->get_lnames().front()) != route.params.end())
+            continue;  // the path fills it
         Field f;
         f.description = opt->get_description();
         f.required = opt->get_required();
@@ -251,7 +264,10 @@ std::vector<std::string> command_line(const Route& route, const std::vector<std:
     std::vector<std::string> args = route.command;
     args.insert(args.end(), route.fixed.begin(), route.fixed.end());
     std::vector<std::string> positionals = extra_positionals;
-    positionals.insert(positionals.end(), values.begin(), values.end());
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (i < route.param_flags.size() && !route.param_flags[i].empty()) args.push_back(route.param_flags[i] + "=" + values[i]);
+        else positionals.push_back(values[i]);
+    }
     if (!fields.is_null() && !fields.is_object())
         bad_field(std::string(from_query ? "the query" : "the request body") + " must be a JSON object");
     if (fields.is_object()) {

@@ -46,6 +46,9 @@ struct Route {
     std::vector<std::string> withheld = {};
     // Filled from the command tree:
     std::vector<std::string> params = {};  ///< the path's parameters, in order
+    /// Per parameter: the option it fills when the command has one of its name ("--customer" for
+    /// /customers/{customer}/pools), else empty: the next positional.
+    std::vector<std::string> param_flags = {};
     std::vector<Field> fields = {};        ///< what the query or body may carry
 };
 

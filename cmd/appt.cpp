@@ -29,6 +29,11 @@ Output appointment_rows(Store& store, const std::vector<int64_t>& ids) {
     return records(std::move(rows), appointment_fields(), k_table);
 }
 
+/// The visits as the answer of a change to them, read once the change is made (Output::answer).
+Output appointment_rows_after(std::vector<int64_t> ids) {
+    return answer_after([ids = std::move(ids)](Context& ctx) { return appointment_rows(ctx.store, ids); });
+}
+
 std::vector<int64_t> parse_ids(const std::vector<std::string>& texts) {
     std::vector<int64_t> ids;
     for (const auto& t : texts) ids.push_back(parse_id(t, "ID"));
@@ -185,10 +190,6 @@ Output preview_closed(Context& ctx, const std::string& start, const std::string&
     return out;
 }
 
-Output status_result(Store& store, int64_t id) {
-    return appointment_rows(store, {id});
-}
-
 }  // namespace
 
 void register_appt(CLI::App& app, Cli& cli) {
@@ -196,7 +197,7 @@ void register_appt(CLI::App& app, Cli& cli) {
     cmd->require_subcommand(1);
 
     {
-        auto o = std::make_shared<AddOptions>();
+        auto o = cli.bound<AddOptions>();
         auto* sub = cmd->add_subcommand("add", "Schedule a visit (or, with --repeat, a recurring series)");
         sub->add_option("--customer", o->customer, "Customer id, ref or name")->required();
         add_opt(sub, "--pool", o->pool, "Pool id or name (may be left out when the customer has one pool)");
@@ -261,7 +262,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto o = std::make_shared<ListOptions>();
+        auto o = cli.bound<ListOptions>();
         auto* sub = cmd->add_subcommand("list", "List appointments");
         add_opt(sub, "--date", o->date, "On this day (YYYY-MM-DD, today, tomorrow, +1d)");
         add_opt(sub, "--from", o->from, "From this day (inclusive)");
@@ -304,7 +305,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto id = std::make_shared<std::string>();
+        auto id = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("show", "Show a visit with its pool, access notes, status history and last visits");
         sub->add_option("ID", *id, "Appointment id")->required();
         sub->callback([&cli, id] {
@@ -331,10 +332,10 @@ void register_appt(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto ids = std::make_shared<std::vector<std::string>>();
-        auto worker = std::make_shared<std::optional<std::string>>();
-        auto order = std::make_shared<std::optional<int64_t>>();
-        auto unassign = std::make_shared<bool>(false);
+        auto ids = cli.bound<std::vector<std::string>>();
+        auto worker = cli.bound<std::optional<std::string>>();
+        auto order = cli.bound<std::optional<int64_t>>();
+        auto unassign = cli.bound<bool>(false);
         auto* sub = cmd->add_subcommand("assign", "Assign visits to a technician (queues the appointment notice)");
         sub->add_option("ID", *ids, "Appointment ids")->required();
         add_opt(sub, "--worker", *worker, "Technician id or name");
@@ -347,24 +348,24 @@ void register_appt(CLI::App& app, Cli& cli) {
                 if (*worker) w = resolve_worker(ctx.store, **worker);
                 auto list = parse_ids(*ids);
                 assign_appointments(ctx, list, w, *order);
-                return appointment_rows(ctx.store, list);
+                return appointment_rows_after(list);
             });
         });
     }
     {
-        auto id = std::make_shared<std::string>();
-        auto day = std::make_shared<std::string>();
-        auto future = std::make_shared<bool>(false);
+        auto id = cli.bound<std::string>();
+        auto day = cli.bound<std::string>();
+        auto future = cli.bound<bool>(false);
         auto* sub = cmd->add_subcommand("move", "Move a visit to another day (--future: this and all following of its series)");
         sub->add_option("ID", *id, "Appointment id")->required();
         sub->add_option("--date", *day, "The new day")->required();
         sub->add_flag("--future", *future, "Also move every later occurrence of the series, and the series rule");
-        auto force = std::make_shared<bool>(false);
+        auto force = cli.bound<bool>(false);
         sub->add_flag("--force", *force, "Move the visit even onto a closed day");
         sub->callback([&cli, id, day, future, force] {
             cli.write([&](Context& ctx) {
                 auto moved = move_appointment(ctx, parse_id(*id, "ID"), parse_day(*day, ctx.today(), "--date"), *future, *force);
-                return appointment_rows(ctx.store, moved);
+                return appointment_rows_after(moved);
             });
         });
     }
@@ -376,7 +377,7 @@ void register_appt(CLI::App& app, Cli& cli) {
             std::optional<bool> pinned;
             bool unassign = false, no_window = false;
         };
-        auto o = std::make_shared<EditOptions>();
+        auto o = cli.bound<EditOptions>();
         auto* sub = cmd->add_subcommand("edit", "Change one visit (its series is left alone; the change is in the audit log)");
         sub->add_option("ID", o->id, "Appointment id")->required();
         add_opt(sub, "--worker", o->worker, "Technician id or name (queues the appointment notice, as assign does)");
@@ -414,14 +415,14 @@ void register_appt(CLI::App& app, Cli& cli) {
                 e.tech_note = o->note;
                 e.office_note = o->office_note;
                 bool changed = edit_appointment(ctx, id, e);
-                Output out = appointment_rows(ctx.store, {id});
+                Output out = appointment_rows_after({id});
                 if (!changed) out.note = "appointment " + std::to_string(id) + " already reads so: nothing changed";
                 return out;
             });
         });
     }
     {
-        auto day = std::make_shared<std::string>("today");
+        auto day = cli.bound<std::string>("today");
         auto* sub = cmd->add_subcommand("board", "The schedule board: one column per technician plus Unassigned");
         sub->add_option("--date", *day, "The day (default: today)");
         sub->callback([&cli, day] {
@@ -448,8 +449,8 @@ void register_appt(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto value = std::make_shared<std::optional<int>>();
-        auto history = std::make_shared<bool>(false);
+        auto value = cli.bound<std::optional<int>>();
+        auto history = cli.bound<bool>(false);
         auto* sub = cmd->add_subcommand("days-out", "Show or set the company's days-out number (kept with its history)");
         add_opt(sub, "N", *value, "The new number of days out");
         sub->add_flag("--history", *history, "Show every change");
@@ -479,12 +480,12 @@ void register_appt(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto start = std::make_shared<std::string>();
-        auto repeat = std::make_shared<std::string>();
-        auto exdates = std::make_shared<std::vector<std::string>>();
-        auto limit = std::make_shared<int64_t>(10);
-        auto until = std::make_shared<std::optional<std::string>>();
-        auto on_closed = std::make_shared<std::optional<std::string>>();
+        auto start = cli.bound<std::string>();
+        auto repeat = cli.bound<std::string>();
+        auto exdates = cli.bound<std::vector<std::string>>();
+        auto limit = cli.bound<int64_t>(10);
+        auto until = cli.bound<std::optional<std::string>>();
+        auto on_closed = cli.bound<std::optional<std::string>>();
         auto* sub = cmd->add_subcommand("preview", "Print the occurrences of a rule without touching the database");
         sub->add_option("--start", *start, "First day, or day and local time: 2026-11-03, monday, 2026-11-03T09:00, \"monday 09:00\"")->required();
         sub->add_option("--repeat", *repeat, "RRULE or friendly form")->required();
@@ -543,7 +544,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto through = std::make_shared<std::string>();
+        auto through = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("expand", "Materialise recurring series up to a horizon (cron, nightly; idempotent)");
         sub->add_option("--through", *through, "Horizon: a date or an offset such as +8w")->required();
         sub->callback([&cli, through] {
@@ -596,7 +597,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto from = std::make_shared<std::optional<std::string>>();
+        auto from = cli.bound<std::optional<std::string>>();
         auto* sub = cmd->add_subcommand("rollover", "Move visits of past days still scheduled or en route to the next working day (cron)");
         add_opt(sub, "--from", *from, "Only visits dated on or after this day");
         sub->callback([&cli, from] {
@@ -615,7 +616,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto day = std::make_shared<std::string>("tomorrow");
+        auto day = cli.bound<std::string>("tomorrow");
         auto* sub = cmd->add_subcommand("remind", "Queue the day-before reminder for every visit of a day still scheduled (cron; once per visit)");
         sub->add_option("--date", *day, "The visits' day (default: tomorrow)");
         sub->callback([&cli, day] {
@@ -635,7 +636,7 @@ void register_appt(CLI::App& app, Cli& cli) {
             std::optional<std::string> from, to, worker;
             bool unassigned = false;
         };
-        auto o = std::make_shared<ExportOptions>();
+        auto o = cli.bound<ExportOptions>();
         auto* sub = cmd->add_subcommand("export", "Write visits as an RFC 5545 calendar (.ics) a phone can subscribe to");
         sub->add_option("--format", o->format, "ics (the only format)")->check(CLI::IsMember({"ics"}));
         add_opt(sub, "--from", o->from, "From this day (default: today)");
@@ -665,7 +666,7 @@ void register_appt(CLI::App& app, Cli& cli) {
     }
     // Dispatch statuses.
     auto status_cmd = [&](const char* name, const char* help, const std::string& to, bool needs_reason, bool eta, bool follow) {
-        auto o = std::make_shared<StatusOptions>();
+        auto o = cli.bound<StatusOptions>();
         auto* sub = cmd->add_subcommand(name, help);
         sub->add_option("ID", o->id, "Appointment id")->required();
         add_opt(sub, "--at", o->at, "When it happened, if recorded late (local time or RFC 3339)");
@@ -690,11 +691,11 @@ void register_appt(CLI::App& app, Cli& cli) {
                     auto follow_id = pause_appointment(ctx, id, c, fu);
                     std::vector<int64_t> ids{id};
                     if (follow_id) ids.push_back(*follow_id);
-                    return appointment_rows(ctx.store, ids);
+                    return appointment_rows_after(ids);
                 }
                 if (to == "completed") complete_appointment(ctx, id, c);
                 else change_status(ctx, id, to, c);
-                return status_result(ctx.store, id);
+                return appointment_rows_after({id});
             });
         });
     };
@@ -704,7 +705,7 @@ void register_appt(CLI::App& app, Cli& cli) {
     status_cmd("complete", "The visit is done", "completed", false, false, false);
     status_cmd("skip", "The visit could not be done: gate locked, dog out, weather (queues the skip notice)", "skipped", true, false, false);
     {
-        auto o = std::make_shared<StatusOptions>();
+        auto o = cli.bound<StatusOptions>();
         auto* sub = cmd->add_subcommand("cancel", "Cancel a visit, or with --series end its series from that visit on");
         sub->add_option("ID", o->id, "Appointment id")->required();
         add_opt(sub, "--reason", o->reason, "Why")->required();
@@ -712,7 +713,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         sub->callback([&cli, o] {
             cli.write([&](Context& ctx) {
                 auto ids = cancel_appointment(ctx, parse_id(o->id, "ID"), o->reason.value_or(""), o->series);
-                return appointment_rows(ctx.store, ids);
+                return appointment_rows_after(ids);
             });
         });
     }
@@ -720,8 +721,8 @@ void register_appt(CLI::App& app, Cli& cli) {
     auto* series = cmd->add_subcommand("series", "Recurring series: list, show, edit, suspend, resume");
     series->require_subcommand(1);
     {
-        auto customer = std::make_shared<std::optional<std::string>>();
-        auto all = std::make_shared<bool>(false);
+        auto customer = cli.bound<std::optional<std::string>>();
+        auto all = cli.bound<bool>(false);
         auto* sub = series->add_subcommand("list", "List series");
         add_opt(sub, "--customer", *customer, "Only this customer's");
         sub->add_flag("--all", *all, "Include ended series");
@@ -737,7 +738,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto id = std::make_shared<std::string>();
+        auto id = cli.bound<std::string>();
         auto* sub = series->add_subcommand("show", "Show a series");
         sub->add_option("ID", *id, "Series id")->required();
         sub->callback([&cli, id] {
@@ -750,7 +751,7 @@ void register_appt(CLI::App& app, Cli& cli) {
             std::optional<std::string> worker, window, rule, type, duration, priority, note, from, on_closed;
             bool unassign = false, no_window = false;
         };
-        auto o = std::make_shared<EditOptions>();
+        auto o = cli.bound<EditOptions>();
         auto* sub = series->add_subcommand("edit", "Change a series: future occurrences not changed one by one follow");
         sub->add_option("ID", o->id, "Series id")->required();
         add_opt(sub, "--worker", o->worker, "New technician");
@@ -790,9 +791,9 @@ void register_appt(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto id = std::make_shared<std::string>();
-        auto from = std::make_shared<std::string>("today");
-        auto until = std::make_shared<std::optional<std::string>>();
+        auto id = cli.bound<std::string>();
+        auto from = cli.bound<std::string>("today");
+        auto until = cli.bound<std::optional<std::string>>();
         auto* sub = series->add_subcommand("suspend", "Suspend a series (customer on vacation)");
         sub->add_option("ID", *id, "Series id")->required();
         sub->add_option("--from", *from, "First day without visits (default: today)");
@@ -810,7 +811,7 @@ void register_appt(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto id = std::make_shared<std::string>();
+        auto id = cli.bound<std::string>();
         auto* sub = series->add_subcommand("resume", "Resume a suspended series");
         sub->add_option("ID", *id, "Series id")->required();
         sub->callback([&cli, id] {

@@ -56,7 +56,7 @@ void register_appt_closed(CLI::App& app, Cli& cli) {
             std::optional<std::string> reason;
             bool reschedule = false;
         };
-        auto o = std::make_shared<AddOptions>();
+        auto o = cli.bound<AddOptions>();
         auto* sub = cmd->add_subcommand("add", "Close a day; its visits stay unless --reschedule moves them by their series' rule");
         sub->add_option("DATE", o->day, "The day: YYYY-MM-DD, tomorrow, +3d, a weekday")->required();
         add_opt(sub, "--reason", o->reason, "Why: a holiday's name, a closure");
@@ -79,8 +79,8 @@ void register_appt_closed(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto from = std::make_shared<std::optional<std::string>>();
-        auto to = std::make_shared<std::optional<std::string>>();
+        auto from = cli.bound<std::optional<std::string>>();
+        auto to = cli.bound<std::optional<std::string>>();
         auto* sub = cmd->add_subcommand("list", "List closed days, the config's and the database's");
         add_opt(sub, "--from", *from, "From this day (inclusive; default: all)");
         add_opt(sub, "--to", *to, "To this day (inclusive)");
@@ -99,7 +99,7 @@ void register_appt_closed(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto day = std::make_shared<std::string>();
+        auto day = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("remove", "Open a day closed with appt closed add again (visits moved off it stay)");
         sub->add_option("DATE", *day, "The day")->required();
         sub->callback([&cli, day] {

@@ -11,8 +11,8 @@
 namespace pom::cli {
 
 void register_batch(CLI::App& app, Cli& cli) {
-    auto file = std::make_shared<std::string>("-");
-    auto keep_going = std::make_shared<bool>(false);
+    auto file = cli.bound<std::string>("-");
+    auto keep_going = cli.bound<bool>(false);
     auto* sub = app.add_subcommand(
         "batch", "Run commands from a file, one JSON array of arguments per line, all in one transaction");
     sub->add_option("FILE", *file, "The file, or - (default) for standard input");

@@ -100,7 +100,7 @@ void register_bill(CLI::App& app, Cli& cli) {
     {
         auto* plan = cmd->add_subcommand("plan", "A customer's billing plan: set, show");
         plan->require_subcommand(1);
-        auto o = std::make_shared<PlanOptions>();
+        auto o = cli.bound<PlanOptions>();
         auto* set = plan->add_subcommand("set", "Create or change a customer's billing plan; prints the plan");
         set->add_option("--customer", o->customer, "Customer: id, ref or name")->required();
         set->add_option("--per-visit", o->f.per_visit, "Price per visit of a service type: maintenance=45.00 (repeat; TYPE= removes it)");
@@ -130,7 +130,7 @@ void register_bill(CLI::App& app, Cli& cli) {
                 return out;
             });
         });
-        auto customer = std::make_shared<std::string>();
+        auto customer = cli.bound<std::string>();
         auto* show = plan->add_subcommand("show", "Show a customer's billing plan (the company's defaults when none)");
         show->add_option("--customer", *customer, "Customer: id, ref or name")->required();
         show->callback([&cli, customer] {
@@ -146,7 +146,7 @@ void register_bill(CLI::App& app, Cli& cli) {
     {
         auto* extra = cmd->add_subcommand("extra", "Lines the office bills by hand: add");
         extra->require_subcommand(1);
-        auto o = std::make_shared<ExtraOptions>();
+        auto o = cli.bound<ExtraOptions>();
         auto* add = extra->add_subcommand("add", "Add an extra billable line; the next run bills it");
         add->add_option("--customer", o->customer, "Customer: id, ref or name")->required();
         add->add_option("--description", o->description, "What is billed")->required();
@@ -178,7 +178,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             std::optional<std::string> customer;
             LineFilter f;
         };
-        auto lo = std::make_shared<LinesOptions>();
+        auto lo = cli.bound<LinesOptions>();
         auto* lines = cmd->add_subcommand("lines", "List billable lines (from services, monthly plans and extras)");
         add_opt(lines, "--customer", lo->customer, "Customer: id, ref or name");
         lines->add_flag("--unbilled", lo->f.unbilled, "Only lines on no invoice yet");
@@ -198,7 +198,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             RunOptions r;
             std::optional<std::string> customer;
         };
-        auto o = std::make_shared<RunCli>();
+        auto o = cli.bound<RunCli>();
         auto* run = cmd->add_subcommand("run", "Gather unbilled lines into one draft invoice per customer and period");
         add_opt(run, "--period", o->r.period, "A month: 2026-11");
         add_opt(run, "--through", o->r.through, "Every unbilled line up to this day");
@@ -224,7 +224,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             bool all = false;
             std::optional<std::string> customer, issue_date;
         };
-        auto io = std::make_shared<IssueCli>();
+        auto io = cli.bound<IssueCli>();
         auto* issue = cmd->add_subcommand("issue", "Issue draft invoices: each takes the next number of the series");
         issue->add_option("INVOICE", io->keys, "Draft invoice ids");
         issue->add_flag("--all", io->all, "Every draft (with --customer: that customer's)");
@@ -256,7 +256,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             InvoiceFilter f;
             std::optional<std::string> customer;
         };
-        auto o = std::make_shared<ListCli>();
+        auto o = cli.bound<ListCli>();
         auto* list = cmd->add_subcommand("list", "List invoices and credit notes (issued by number, then drafts)");
         add_opt(list, "--status", o->f.status, "draft, open, paid, void (credit notes: issued)")
             ->check(CLI::IsMember({"draft", "open", "paid", "void", "issued"}));
@@ -277,7 +277,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             std::string key;
             std::string format = "text";
         };
-        auto so = std::make_shared<ShowCli>();
+        auto so = cli.bound<ShowCli>();
         auto* show = cmd->add_subcommand("show", "The invoice as the customer receives it");
         show->add_option("INVOICE", so->key, "Invoice number (INV-000123) or id")->required();
         show->add_option("--format", so->format, "text, html (standalone, printable) or json")->check(CLI::IsMember({"text", "html", "json"}));
@@ -298,7 +298,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             });
         });
 
-        auto as_of = std::make_shared<std::string>("today");
+        auto as_of = cli.bound<std::string>("today");
         auto* aging_cmd = cmd->add_subcommand("aging", "Open balances per customer by days past due, with totals");
         aging_cmd->add_option("--as-of", *as_of, "The day to age at (default today)");
         aging_cmd->callback([&cli, as_of] {
@@ -318,7 +318,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             std::optional<std::string> amount, percent;
         };
         auto add_adjust = [&](const char* name, const char* help, bool discount) {
-            auto o = std::make_shared<AdjustCli>();
+            auto o = cli.bound<AdjustCli>();
             auto* sub = cmd->add_subcommand(name, help);
             sub->add_option("INVOICE", o->key, "Draft invoice id")->required();
             sub->add_option("--reason", o->reason, "Why (printed on the line)")->required();
@@ -347,7 +347,7 @@ void register_bill(CLI::App& app, Cli& cli) {
         struct VoidCli {
             std::string key, reason;
         };
-        auto vo = std::make_shared<VoidCli>();
+        auto vo = cli.bound<VoidCli>();
         auto* v = cmd->add_subcommand("void", "Void an invoice: a draft is discarded, an issued one gets a credit note reversing it");
         v->add_option("INVOICE", vo->key, "Invoice number or id")->required();
         v->add_option("--reason", vo->reason, "Why")->required();
@@ -370,7 +370,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             std::optional<std::string> amount;
             bool tax_included = false, no_tax = false;
         };
-        auto co = std::make_shared<CreditCli>();
+        auto co = cli.bound<CreditCli>();
         auto* c = cmd->add_subcommand("credit", "A partial credit note: some lines of an invoice, or an amount");
         c->add_option("INVOICE", co->key, "Invoice number or id")->required();
         c->add_option("--reason", co->reason, "Why")->required();
@@ -397,7 +397,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             std::vector<std::string> invoices;
             bool credit = false, force = false, unapplied = false;
         };
-        auto po = std::make_shared<PayCli>();
+        auto po = cli.bound<PayCli>();
         auto* p = cmd->add_subcommand("pay", "Record a payment of an issued invoice (partial too), or of a customer over several invoices");
         p->add_option("INVOICE", po->key, "Invoice number or id (or give --customer)");
         p->add_option("--amount", po->amount, "Amount paid")->required();
@@ -458,7 +458,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             std::string date = "today";
             std::optional<std::string> amount;
         };
-        auto ao = std::make_shared<ApplyCli>();
+        auto ao = cli.bound<ApplyCli>();
         auto* ap = cmd->add_subcommand("apply-credit", "Apply the customer's credit (unapplied payments, credit-note surplus) to an open invoice");
         ap->add_option("INVOICE", ao->key, "Invoice number or id")->required();
         add_opt(ap, "--amount", ao->amount, "Apply this much (default: as much of the balance as the credit covers)");
@@ -481,7 +481,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             std::string date = "today";
             std::optional<std::string> ref;
         };
-        auto ro = std::make_shared<RefundCli>();
+        auto ro = cli.bound<RefundCli>();
         auto* rf = cmd->add_subcommand("refund", "Pay a customer's credit back to them");
         rf->add_option("CUSTOMER", ro->customer, "Customer: id, ref or name")->required();
         rf->add_option("--amount", ro->amount, "Amount paid back")->required();
@@ -509,7 +509,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             std::string date = "today";
             std::optional<std::string> amount;
         };
-        auto wo = std::make_shared<WriteOffCli>();
+        auto wo = cli.bound<WriteOffCli>();
         auto* w = cmd->add_subcommand("write-off", "Close (part of) an invoice's balance into the write-off account ([billing] write_off_account)");
         w->add_option("INVOICE", wo->key, "Invoice number or id")->required();
         add_opt(w, "--amount", wo->amount, "Write off this much (default: the whole balance)");
@@ -534,7 +534,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             std::optional<std::string> customer;
             bool totals = false;
         };
-        auto lo = std::make_shared<PaymentsCli>();
+        auto lo = cli.bound<PaymentsCli>();
         auto* pl = cmd->add_subcommand("payments", "The deposit report: payments received with their applications; --totals per method and reference");
         add_opt(pl, "--from", lo->f.from, "Paid on or after this day");
         add_opt(pl, "--to", lo->f.to, "Paid on or before this day");
@@ -563,7 +563,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             std::optional<std::string> from, to;
             std::string format = "text";
         };
-        auto so = std::make_shared<StatementCli>();
+        auto so = cli.bound<StatementCli>();
         auto* st = cmd->add_subcommand("statement", "A customer's statement: opening balance, every invoice, payment, credit, refund and write-off, closing balance");
         st->add_option("CUSTOMER", so->customer, "Customer: id, ref or name")->required();
         add_opt(st, "--from", so->from, "First day (default: from the first invoice)");
@@ -589,7 +589,7 @@ void register_bill(CLI::App& app, Cli& cli) {
 
     // ---- reports: sales tax and revenue
     {
-        auto to = std::make_shared<ReportPeriod>();
+        auto to = cli.bound<ReportPeriod>();
         to->by = "month";
         auto* tax = cmd->add_subcommand("tax-report", "Sales tax collected by rate and month: taxable and exempt sales, credits netted");
         tax->add_option("--from", to->from, "First day of issue")->required();
@@ -604,7 +604,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             });
         });
 
-        auto ro = std::make_shared<ReportPeriod>();
+        auto ro = cli.bound<ReportPeriod>();
         auto* rev = cmd->add_subcommand("revenue", "What was billed in a period, by month, customer, service type or worker");
         rev->add_option("--from", ro->from, "First day of issue")->required();
         rev->add_option("--to", ro->to, "Last day of issue")->required();
@@ -627,7 +627,7 @@ void register_bill(CLI::App& app, Cli& cli) {
             std::vector<std::string> keys;
             bool unsent = false;
         };
-        auto so = std::make_shared<SendCli>();
+        auto so = cli.bound<SendCli>();
         auto* send = cmd->add_subcommand("send", "Queue invoices to the customer's billing email (HTML, as bill show prints it)");
         send->add_option("INVOICE", so->keys, "Invoice numbers or ids");
         send->add_flag("--unsent", so->unsent, "Every issued invoice not void and not sent before");
@@ -658,7 +658,7 @@ void register_bill(CLI::App& app, Cli& cli) {
 
     // ---- exports
     {
-        auto o = std::make_shared<ExportOptions>();
+        auto o = cli.bound<ExportOptions>();
         auto* ex = cmd->add_subcommand("export", "Export issued invoices for the accountant; records a batch");
         ex->add_option("--format", o->sel.format, "csv, json, qbo (QuickBooks Online), iif (QuickBooks Desktop), xero");
         add_opt(ex, "--from", o->sel.from, "Issued on or after this day");

@@ -26,7 +26,7 @@ void register_callback(CLI::App& app, Cli& cli) {
             std::string customer, contact, reason, owner, due, summary;
             std::optional<int64_t> ticket, appt;
         };
-        auto o = std::make_shared<AddOptions>();
+        auto o = cli.bound<AddOptions>();
         auto* sub = cmd->add_subcommand("add", "Promise a callback; prints it");
         sub->add_option("--customer", o->customer, "Customer id, ref or name")->required();
         sub->add_option("--contact", o->contact, "How: phone, email or sms")->required()->check(CLI::IsMember({"phone", "email", "sms"}));
@@ -58,7 +58,7 @@ void register_callback(CLI::App& app, Cli& cli) {
             bool overdue = false, open = false, check = false;
             int64_t limit = 0;
         };
-        auto o = std::make_shared<ListOptions>();
+        auto o = cli.bound<ListOptions>();
         auto* sub = cmd->add_subcommand("list", "List callbacks by due time");
         add_opt(sub, "--owner", o->owner, "Only this worker's");
         add_opt(sub, "--due", o->due, "Only those due on this day: today, tomorrow, 2026-11-24");
@@ -95,7 +95,7 @@ void register_callback(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto id = std::make_shared<std::string>();
+        auto id = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("show", "Show one callback");
         sub->add_option("ID", *id, "Callback id")->required();
         sub->callback([&cli, id] {
@@ -106,7 +106,7 @@ void register_callback(CLI::App& app, Cli& cli) {
         struct DoneOptions {
             std::string id, outcome;
         };
-        auto o = std::make_shared<DoneOptions>();
+        auto o = cli.bound<DoneOptions>();
         auto* sub = cmd->add_subcommand("done", "The homeowner was called back: record the outcome");
         sub->add_option("ID", o->id, "Callback id")->required();
         sub->add_option("--outcome", o->outcome, "What came of it")->required();
@@ -122,7 +122,7 @@ void register_callback(CLI::App& app, Cli& cli) {
         struct ReassignOptions {
             std::string id, owner;
         };
-        auto o = std::make_shared<ReassignOptions>();
+        auto o = cli.bound<ReassignOptions>();
         auto* sub = cmd->add_subcommand("reassign", "Give an open callback to another worker");
         sub->add_option("ID", o->id, "Callback id")->required();
         sub->add_option("--owner", o->owner, "The new owner: worker id or name")->required();
@@ -138,7 +138,7 @@ void register_callback(CLI::App& app, Cli& cli) {
         struct SnoozeOptions {
             std::string id, until;
         };
-        auto o = std::make_shared<SnoozeOptions>();
+        auto o = cli.bound<SnoozeOptions>();
         auto* sub = cmd->add_subcommand("snooze", "Move an open callback's due time later");
         sub->add_option("ID", o->id, "Callback id")->required();
         sub->add_option("--until", o->until, "The new due time, local: \"2026-11-25 09:00\", \"+2d 09:00\"")->required();

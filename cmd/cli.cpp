@@ -182,10 +182,38 @@ void Cli::read(const std::function<Output(Context&)>& action) {
     });
 }
 
+namespace {
+
+/// The action's output with its answer read: the answer's records, and the action's note unless
+/// the answer has its own.
+Output with_answer(Context& ctx, Output o) {
+    if (!o.answer) return o;
+    Output a = o.answer(ctx);
+    if (a.note.empty()) a.note = std::move(o.note);
+    return a;
+}
+
+}  // namespace
+
 void Cli::write(const std::function<Output(Context&)>& action) {
     with_context([&](Context& ctx) {
+        bool outermost = !ctx.store.in_transaction();
         WriteTx tx(ctx.store);
         Output o = action(ctx);
+        if (o.answer && outermost && session.after_commit && !session.batch && !g.dry_run && g.fields.empty()) {
+            // pom serve: the change is committed and the next writer let in before the answer is
+            // read; the same connection sees its own commit. (With --fields, a batch or a dry run
+            // the answer is read inside, as the command line does.)
+            tx.commit();
+            session.after_commit();
+            ReadTx read(ctx.store);
+            o = with_answer(ctx, std::move(o));
+            if (acting) redact(acting->role, command_path, o.rows.records);
+            o.text = finish(*this, o);
+            result = std::move(o);
+            return;
+        }
+        o = with_answer(ctx, std::move(o));
         if (acting) redact(acting->role, command_path, o.rows.records);
         o.text = finish(*this, o);  // a bad --fields is refused before anything is committed
         if (g.dry_run) {
@@ -227,6 +255,12 @@ Output records(std::vector<Json> rows, std::vector<std::string> fields, std::vec
     o.rows.records = std::move(rows);
     o.rows.fields = std::move(fields);
     o.rows.table_fields = std::move(table_fields);
+    return o;
+}
+
+Output answer_after(std::function<Output(Context&)> read) {
+    Output o;
+    o.answer = std::move(read);
     return o;
 }
 
@@ -444,12 +478,52 @@ Failure conversion_failure(const std::string& message) {
 
 }  // namespace
 
+struct Session::KeptTree {
+    std::unique_ptr<Cli> cli;
+    std::unique_ptr<CLI::App> app;
+};
+
+Session::KeptTree& Session::kept_tree(const std::string& word, const std::vector<std::string>& args) {
+    auto& tree = m_trees[word];
+    if (!tree) {
+        tree = std::make_shared<KeptTree>();
+        tree->cli = std::make_unique<Cli>(*this, args);
+        tree->app = build_app(*tree->cli, word);
+    } else {
+        tree->cli->reset(args);
+        tree->app->clear();
+    }
+    return *tree;
+}
+
+void Cli::reset(std::vector<std::string> new_args) {
+    args = std::move(new_args);
+    g = session.batch ? *session.batch : Globals{};
+    result.reset();
+    acting.reset();
+    command_path.clear();
+    for (const auto& r : m_resets) r();
+}
+
 Captured run_captured(const std::vector<std::string>& args, Session& session, std::string* help_out, bool keep_records) {
     Captured c;
-    Cli cli(session, args);
-    std::unique_ptr<CLI::App> app;
+    std::optional<Cli> own_cli;
+    std::unique_ptr<CLI::App> own_app;
+    Cli* cli_at = nullptr;
+    CLI::App* app = nullptr;
     try {
-        app = build_app(cli, command_word(args));
+        std::string word = command_word(args);
+        if (session.keep_trees && !session.batch && !word.empty()) {
+            auto& tree = session.kept_tree(word, args);
+            cli_at = tree.cli.get();
+            app = tree.app.get();
+        } else {
+            own_cli.emplace(session, args);
+            cli_at = &*own_cli;
+            own_app = build_app(*cli_at, word);
+            app = own_app.get();
+        }
+        Cli& cli = *cli_at;
         std::vector<std::string> rev(args.rbegin(), args.rend());
         app->parse(rev);
         if (cli.result) {
@@ -466,6 +540,7 @@ Captured run_captured(const std::vector<std::string>& args, Session& session, st
                 c.code = exit_code(c.failure->kind);
             }
         }
+        if (!own_cli) cli.result.reset();  // a kept tree's Cli holds no records until its next command
         return c;
     } catch (const CLI::CallForHelp& e) {
         std::ostringstream o, er;

@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,7 +64,21 @@ public:
     /// line of a batch too) acts as them: --as naming anyone else and --now are refused.
     std::optional<std::string> locked_actor;
 
+    /// Set by pom serve around a request that writes: called once the command's own transaction
+    /// has committed, before the answer is read (Output::answer). The server lets the next writer
+    /// in then, so the reads of the answer run outside the one-at-a-time write lane.
+    std::function<void()> after_commit;
+
+    /// Set by pom serve: the command tree of each top-level command is built once per session and
+    /// parsed again for the next command line that starts with it (building it was a third of a
+    /// request's CPU). Not for the lines of a batch, which run while their batch's tree does.
+    bool keep_trees = false;
+    struct KeptTree;
+    /// The kept tree of a top-level command, built on first use.
+    KeptTree& kept_tree(const std::string& word, const std::vector<std::string>& args);
+
 private:
+    std::map<std::string, std::shared_ptr<KeptTree>> m_trees;
     Env m_env;
     std::unique_ptr<Config> m_config;
     std::unique_ptr<Store> m_store;
@@ -83,7 +98,15 @@ struct Output {
     std::optional<std::string> text;
     /// A line for people, printed to stderr in table mode (e.g. "imported 12 customers").
     std::string note;
+    /// For a command that writes: the read of the records it answers with (answer_after). On the
+    /// command line, in a batch and with --dry-run it runs inside the write transaction, as if the
+    /// action had returned its result; under pom serve (Session::after_commit) after the commit,
+    /// in a read transaction of the same connection, so it sees the change.
+    std::function<Output(Context&)> answer;
 };
+
+/// An Output whose records are read by `read` once the change is made (Output::answer).
+Output answer_after(std::function<Output(Context&)> read);
 
 /// One invocation: its globals, its session and where its output goes.
 class Cli {
@@ -122,7 +145,19 @@ public:
     /// The command's path ("appt list"), known once it runs.
     std::string command_path;
 
+    /// Storage for a command's option values, which its callbacks hold: made with these arguments,
+    /// and put back to that first value by reset() when the tree is parsed again (keep_trees).
+    template <class T, class... A>
+    std::shared_ptr<T> bound(A&&... a) {
+        auto p = std::make_shared<T>(std::forward<A>(a)...);
+        m_resets.push_back([p, first = *p] { *p = first; });
+        return p;
+    }
+    /// Makes this Cli and the option values of its tree as they were built, for `args`.
+    void reset(std::vector<std::string> args);
+
 private:
+    std::vector<std::function<void()>> m_resets;
     std::unique_ptr<Clock> make_clock();
     void with_context(const std::function<void(Context&)>& body);
 };

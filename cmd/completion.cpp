@@ -582,7 +582,7 @@ void register_completion(CLI::App& app, Cli& cli) {
     // Used by the scripts: values from the database, `value<TAB>description` per line. Without a
     // database (or with any other trouble) it prints nothing and succeeds: a shell must not beep
     // errors at someone pressing Tab.
-    auto kind = std::make_shared<std::string>();
+    auto kind = cli.bound<std::string>();
     auto* ids = cmd->add_subcommand("ids", "Values from the database for completion (customer, worker, pool)");
     ids->group("");
     ids->add_option("KIND", *kind, "customer, worker or pool")->required()->check(CLI::IsMember(candidate_kinds()));

@@ -67,7 +67,7 @@ void register_customer(CLI::App& app, Cli& cli) {
     cmd->require_subcommand(1);
 
     {
-        auto f = std::make_shared<CustomerFields>();
+        auto f = cli.bound<CustomerFields>();
         auto* sub = cmd->add_subcommand("add", "Add a customer; prints the new record");
         add_field_options(sub, *f, true);
         sub->callback([&cli, f] {
@@ -78,7 +78,7 @@ void register_customer(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto f = std::make_shared<CustomerFilter>();
+        auto f = cli.bound<CustomerFilter>();
         auto* sub = cmd->add_subcommand("list", "List customers, by name");
         add_opt(sub, "--status", f->status, "Only this status: lead, active, inactive")
             ->check(CLI::IsMember({"lead", "active", "inactive"}));
@@ -107,7 +107,7 @@ void register_customer(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto key = std::make_shared<std::string>();
+        auto key = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("show", "Show one customer with contacts, tags and pools");
         sub->add_option("CUSTOMER", *key, "Id, ref or name")->required();
         sub->callback([&cli, key] {
@@ -117,8 +117,8 @@ void register_customer(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto key = std::make_shared<std::string>();
-        auto f = std::make_shared<CustomerFields>();
+        auto key = cli.bound<std::string>();
+        auto f = cli.bound<CustomerFields>();
         auto* sub = cmd->add_subcommand("edit", "Change a customer; prints the record");
         sub->add_option("CUSTOMER", *key, "Id, ref or name")->required();
         add_field_options(sub, *f, false);
@@ -133,8 +133,8 @@ void register_customer(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto file = std::make_shared<std::string>();
-        auto opts = std::make_shared<ImportOptions>();
+        auto file = cli.bound<std::string>();
+        auto opts = cli.bound<ImportOptions>();
         auto* sub = cmd->add_subcommand("import", "Add or update customers from CSV, matched by ref (all rows or none; --dry-run: what each row would do)");
         sub->add_option("FILE", *file, "CSV file, or - for standard input")->required();
         sub->add_option("--map", opts->map,

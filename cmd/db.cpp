@@ -57,7 +57,7 @@ void register_db(CLI::App& app, Cli& cli) {
     auto* cmd = app.add_subcommand("db", "The database itself: check, backup, stats, copy");
     cmd->require_subcommand(1);
     {
-        auto verbose = std::make_shared<bool>(false);
+        auto verbose = cli.bound<bool>(false);
         auto* sub = cmd->add_subcommand("check", "Integrity, foreign-key and stored-text check; exit 65 on any problem");
         sub->add_flag("-v,--verbose", *verbose, "List every problem found (as records with -o json|jsonl|csv)");
         sub->callback([&cli, verbose] {
@@ -92,8 +92,8 @@ void register_db(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto dest = std::make_shared<std::string>();
-        auto replace = std::make_shared<bool>(false);
+        auto dest = cli.bound<std::string>();
+        auto replace = cli.bound<bool>(false);
         auto* sub = cmd->add_subcommand("backup", "Write a consistent copy of the live database into a new SQLite file (VACUUM INTO; from PostgreSQL, a checked copy)");
         sub->add_option("FILE", *dest, "The new backup file (must not exist, unless --replace)")->required();
         sub->add_flag("--replace", *replace, "Replace FILE if it exists (a nightly backup run twice), only once the new copy is whole");
@@ -113,7 +113,7 @@ void register_db(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto to = std::make_shared<std::string>();
+        auto to = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("copy", "Copy the whole company into another, empty database (SQLite file or PostgreSQL URI), checked table by table");
         sub->add_option("--to", *to, "The target: a SQLite file or a postgresql:// URI (made when missing; must be empty)")
             ->type_name("URI|FILE")

@@ -56,14 +56,14 @@ void register_inventory(CLI::App& app, Cli& cli) {
     auto* cmd = app.add_subcommand("inventory", "Inventory: chemicals and parts in stock");
     cmd->require_subcommand(1);
     {
-        auto o = std::make_shared<ItemOptions>();
+        auto o = cli.bound<ItemOptions>();
         auto* sub = cmd->add_subcommand("add", "Add an item; prints the new record");
         add_field_options(sub, *o, true);
         sub->callback([&cli, o] { cli.write([&](Context& ctx) { return item_output(ctx.store, add_item(ctx, fields(*o))); }); });
     }
     {
-        auto low = std::make_shared<bool>(false);
-        auto all = std::make_shared<bool>(false);
+        auto low = cli.bound<bool>(false);
+        auto all = cli.bound<bool>(false);
         auto* sub = cmd->add_subcommand("list", "List items by SKU");
         sub->add_flag("--low", *low, "Only items at or below their reorder level");
         sub->add_flag("--all", *all, "Include inactive items");
@@ -76,7 +76,7 @@ void register_inventory(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto key = std::make_shared<std::string>();
+        auto key = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("show", "Show an item with its latest stock movements");
         sub->add_option("ITEM", *key, "Id, SKU or name")->required();
         sub->callback([&cli, key] {
@@ -99,8 +99,8 @@ void register_inventory(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto key = std::make_shared<std::string>();
-        auto o = std::make_shared<ItemOptions>();
+        auto key = cli.bound<std::string>();
+        auto o = cli.bound<ItemOptions>();
         auto* sub = cmd->add_subcommand("edit", "Change an item (stock changes through receive and adjust)");
         sub->add_option("ITEM", *key, "Id, SKU or name")->required();
         add_field_options(sub, *o, false);
@@ -116,10 +116,10 @@ void register_inventory(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto key = std::make_shared<std::string>();
-        auto qty = std::make_shared<std::string>();
-        auto cost = std::make_shared<std::optional<std::string>>();
-        auto note = std::make_shared<std::string>();
+        auto key = cli.bound<std::string>();
+        auto qty = cli.bound<std::string>();
+        auto cost = cli.bound<std::optional<std::string>>();
+        auto note = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("receive", "Record a delivery: stock goes up");
         sub->add_option("ITEM", *key, "Id, SKU or name")->required();
         sub->add_option("--qty", *qty, "Quantity received, in the item's unit")->required();
@@ -136,9 +136,9 @@ void register_inventory(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto key = std::make_shared<std::string>();
-        auto qty = std::make_shared<std::string>();
-        auto reason = std::make_shared<std::string>();
+        auto key = cli.bound<std::string>();
+        auto qty = cli.bound<std::string>();
+        auto reason = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("adjust", "Correct stock by a signed quantity (a count, breakage)");
         sub->add_option("ITEM", *key, "Id, SKU or name")->required();
         sub->add_option("--qty", *qty, "Change: -2 or 3.5")->required()->allow_extra_args(false);

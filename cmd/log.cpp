@@ -13,7 +13,7 @@ struct LogOptions {
 }  // namespace
 
 void register_log(CLI::App& app, Cli& cli) {
-    auto o = std::make_shared<LogOptions>();
+    auto o = cli.bound<LogOptions>();
     auto* sub = app.add_subcommand("log", "The audit log: who changed what, when, before and after");
     add_opt(sub, "--entity", o->entity, "Only this kind of record (customer, pool, worker, ...)");
     add_opt(sub, "--id", o->id, "Only this record id (with --entity)");

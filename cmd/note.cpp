@@ -28,7 +28,7 @@ void register_note(CLI::App& app, Cli& cli) {
             std::optional<std::string> text, file;
             std::optional<int64_t> ticket, appt, callback;
         };
-        auto o = std::make_shared<AddOptions>();
+        auto o = cli.bound<AddOptions>();
         auto* sub = cmd->add_subcommand("add", "Add a note to a customer (and a ticket, visit or callback); prints it");
         sub->add_option("--customer", o->customer, "Customer id, ref or name")->required();
         add_opt(sub, "--ticket", o->ticket, "The ticket it belongs to");
@@ -75,7 +75,7 @@ void register_note(CLI::App& app, Cli& cli) {
             std::optional<int64_t> ticket, appt, callback;
             int64_t limit = 0;
         };
-        auto o = std::make_shared<ListOptions>();
+        auto o = cli.bound<ListOptions>();
         auto* sub = cmd->add_subcommand("list", "List notes, oldest first");
         add_opt(sub, "--customer", o->customer, "Only this customer's");
         add_opt(sub, "--ticket", o->ticket, "Only this ticket's");
@@ -99,7 +99,7 @@ void register_note(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto id = std::make_shared<std::string>();
+        auto id = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("show", "Show one note");
         sub->add_option("ID", *id, "Note id")->required();
         sub->callback([&cli, id] {
@@ -112,7 +112,7 @@ void register_note(CLI::App& app, Cli& cli) {
             std::optional<std::string> customer;
             int64_t limit = 20;
         };
-        auto o = std::make_shared<SearchOptions>();
+        auto o = cli.bound<SearchOptions>();
         auto* sub = cmd->add_subcommand("search", "Full-text search of notes: every word must match (word* for a prefix), best first");
         sub->add_option("WORDS", o->words, "Words to find")->required();
         add_opt(sub, "--customer", o->customer, "Only this customer's notes");

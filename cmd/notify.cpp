@@ -35,7 +35,7 @@ void register_notify(CLI::App& app, Cli& cli) {
             std::optional<int64_t> appointment;
             int64_t limit = 0;
         };
-        auto o = std::make_shared<ListOptions>();
+        auto o = cli.bound<ListOptions>();
         auto* sub = cmd->add_subcommand("list", "List notices, oldest first");
         sub->add_flag("--pending", o->pending, "Only notices waiting to be sent");
         sub->add_flag("--failed", o->failed, "Only notices given up after notify.max_attempts");
@@ -60,7 +60,7 @@ void register_notify(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto id = std::make_shared<std::string>();
+        auto id = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("show", "Show a notice with its message");
         sub->add_option("ID", *id, "Notice id")->required();
         sub->callback([&cli, id] {
@@ -68,7 +68,7 @@ void register_notify(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto limit = std::make_shared<int64_t>(0);
+        auto limit = cli.bound<int64_t>(0);
         auto* sub = cmd->add_subcommand("send", "Deliver due notices with notify.email_command / sms_command (cron, every few minutes)");
         sub->add_option("--limit", *limit, "At most this many")->check(k_count);
         sub->callback([&cli, limit] {
@@ -106,7 +106,7 @@ void register_notify(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto ids = std::make_shared<std::vector<std::string>>();
+        auto ids = cli.bound<std::vector<std::string>>();
         auto* sub = cmd->add_subcommand("retry", "Queue failed or skipped notices again, due now");
         sub->add_option("ID", *ids, "Notice ids")->required();
         sub->callback([&cli, ids] {

@@ -32,8 +32,8 @@ void register_pool(CLI::App& app, Cli& cli) {
     auto* cmd = app.add_subcommand("pool", "Pools and spas: the service locations of customers");
     cmd->require_subcommand(1);
     {
-        auto customer = std::make_shared<std::string>();
-        auto f = std::make_shared<PoolFields>();
+        auto customer = cli.bound<std::string>();
+        auto f = cli.bound<PoolFields>();
         auto* sub = cmd->add_subcommand("add", "Add a pool to a customer; prints the new record");
         sub->add_option("--customer", *customer, "Customer id, ref or name")->required();
         add_field_options(sub, *f);
@@ -45,8 +45,8 @@ void register_pool(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto customer = std::make_shared<std::string>();
-        auto all = std::make_shared<bool>(false);
+        auto customer = cli.bound<std::string>();
+        auto all = cli.bound<bool>(false);
         auto* sub = cmd->add_subcommand("list", "List pools");
         sub->add_option("--customer", *customer, "Only this customer's pools");
         sub->add_flag("--all", *all, "Include inactive pools");
@@ -61,7 +61,7 @@ void register_pool(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto id = std::make_shared<std::string>();
+        auto id = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("show", "Show one pool");
         sub->add_option("POOL", *id, "Pool id")->required();
         sub->callback([&cli, id] {
@@ -69,8 +69,8 @@ void register_pool(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto id = std::make_shared<std::string>();
-        auto f = std::make_shared<PoolFields>();
+        auto id = cli.bound<std::string>();
+        auto f = cli.bound<PoolFields>();
         auto* sub = cmd->add_subcommand("edit", "Change a pool; prints the record");
         sub->add_option("POOL", *id, "Pool id")->required();
         add_field_options(sub, *f);

@@ -42,7 +42,7 @@ void register_quote(CLI::App& app, Cli& cli) {
             std::optional<int> valid_days;
             std::string terms;
         };
-        auto o = std::make_shared<AddOptions>();
+        auto o = cli.bound<AddOptions>();
         auto* sub = cmd->add_subcommand("add", "Add a draft quote; prints it");
         sub->add_option("--customer", o->customer, "Customer id, ref or name")->required();
         sub->add_option("--line", o->lines, "A line: \"description|quantity|unit price\" (repeat); add |taxable for sales tax, "
@@ -63,7 +63,7 @@ void register_quote(CLI::App& app, Cli& cli) {
             std::string id;
             bool by_hand = false;
         };
-        auto o = std::make_shared<SendOptions>();
+        auto o = cli.bound<SendOptions>();
         auto* sub = cmd->add_subcommand("send", "Send a draft quote by email (queued notice); runs the quote_sent tag rules");
         sub->add_option("ID", o->id, "Quote id")->required();
         sub->add_flag("--by-hand", o->by_hand, "It was handed over in person: queue no email");
@@ -84,7 +84,7 @@ void register_quote(CLI::App& app, Cli& cli) {
             std::string id;
             AcceptOptions o;
         };
-        auto a = std::make_shared<AcceptCli>();
+        auto a = cli.bound<AcceptCli>();
         auto* sub = cmd->add_subcommand("accept", "The customer accepted a sent quote; runs the quote_accepted tag rules");
         sub->add_option("ID", a->id, "Quote id")->required();
         sub->add_flag("--plan", a->o.plan, "Set the customer's billing plan from the quote's plan lines (monthly fee, per-visit prices)");
@@ -103,7 +103,7 @@ void register_quote(CLI::App& app, Cli& cli) {
         struct DeclineOptions {
             std::string id, reason;
         };
-        auto o = std::make_shared<DeclineOptions>();
+        auto o = cli.bound<DeclineOptions>();
         auto* sub = cmd->add_subcommand("decline", "The customer declined; runs the quote_declined tag rules");
         sub->add_option("ID", o->id, "Quote id")->required();
         sub->add_option("--reason", o->reason, "Why they declined")->required();
@@ -123,7 +123,7 @@ void register_quote(CLI::App& app, Cli& cli) {
             bool open = false;
             int64_t limit = 0;
         };
-        auto o = std::make_shared<ListOptions>();
+        auto o = cli.bound<ListOptions>();
         auto* sub = cmd->add_subcommand("list", "List quotes, oldest first");
         add_opt(sub, "--customer", o->customer, "Only this customer's");
         add_opt(sub, "--status", o->status, "draft, sent, accepted, declined or expired")
@@ -151,7 +151,7 @@ void register_quote(CLI::App& app, Cli& cli) {
             std::string id;
             std::optional<std::string> format;
         };
-        auto o = std::make_shared<ShowOptions>();
+        auto o = cli.bound<ShowOptions>();
         auto* sub = cmd->add_subcommand("show", "Show a quote: the record, or as the customer reads it (--format text|html)");
         sub->add_option("ID", o->id, "Quote id")->required();
         add_opt(sub, "--format", o->format, "text or html: the quote as the customer reads it")->check(CLI::IsMember({"text", "html"}));

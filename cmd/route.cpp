@@ -30,7 +30,7 @@ struct OptimizeOptions {
 };
 
 void setup_optimize(CLI::App* cmd, Cli& cli) {
-    auto o = std::make_shared<OptimizeOptions>();
+    auto o = cli.bound<OptimizeOptions>();
     auto* sub = cmd->add_subcommand("optimize",
                                     "Reorder each technician's visits of a day to drive least; windows, started, "
                                     "completed and pinned visits are kept (--dry-run: only show)");
@@ -69,7 +69,7 @@ struct StatsOptions {
 };
 
 void setup_stats(CLI::App* cmd, Cli& cli) {
-    auto o = std::make_shared<StatsOptions>();
+    auto o = cli.bound<StatsOptions>();
     auto* sub = cmd->add_subcommand("stats", "The route dashboard: stops, km, drive hours and km per stop, per technician and day");
     sub->add_option("--from", o->from, "First day")->required();
     sub->add_option("--to", o->to, "Last day")->required();
@@ -107,7 +107,7 @@ struct BalanceOptions {
 };
 
 void setup_balance(CLI::App* cmd, Cli& cli) {
-    auto o = std::make_shared<BalanceOptions>();
+    auto o = cli.bound<BalanceOptions>();
     auto* sub = cmd->add_subcommand("balance",
                                     "Move a day's visits between technicians (unassigned ones too) to drive least, within "
                                     "their hours and skills, the work evenly spread; shows the proposal (--apply: assign)");

@@ -22,6 +22,11 @@ Output ticket(Context& ctx, int64_t id) {
     return detail(service_detail(ctx, id), fields);
 }
 
+/// The ticket as the answer of a change to it, read once the change is made (Output::answer).
+Output ticket_after(int64_t id) {
+    return answer_after([id](Context& ctx) { return ticket(ctx, id); });
+}
+
 std::optional<GeoPoint> gps(const std::optional<std::string>& text) {
     if (!text) return std::nullopt;
     return parse_gps(*text);
@@ -33,13 +38,13 @@ void register_service(CLI::App& app, Cli& cli) {
     auto* cmd = app.add_subcommand("service", "Service tickets: what the technician did at the pool");
     cmd->require_subcommand(1);
     {
-        auto appt = std::make_shared<std::string>();
-        auto where = std::make_shared<std::optional<std::string>>();
+        auto appt = cli.bound<std::string>();
+        auto where = cli.bound<std::optional<std::string>>();
         auto* sub = cmd->add_subcommand("start", "Open the service ticket of an appointment (the visit goes in progress)");
         sub->add_option("APPT", *appt, "Appointment id")->required();
         add_opt(sub, "--gps", *where, "Where the technician is: LAT,LON");
         sub->callback([&cli, appt, where] {
-            cli.write([&](Context& ctx) { return ticket(ctx, start_service(ctx, parse_id(*appt, "APPT"), gps(*where))); });
+            cli.write([&](Context& ctx) { return ticket_after(start_service(ctx, parse_id(*appt, "APPT"), gps(*where))); });
         });
     }
     {
@@ -47,7 +52,7 @@ void register_service(CLI::App& app, Cli& cli) {
             std::string customer, type = "maintenance";
             std::optional<std::string> pool, worker, gps;
         };
-        auto o = std::make_shared<NewOptions>();
+        auto o = cli.bound<NewOptions>();
         auto* sub = cmd->add_subcommand("new", "Open a service ticket without an appointment");
         sub->add_option("--customer", o->customer, "Customer id, ref or name")->required();
         add_opt(sub, "--pool", o->pool, "Pool id or name (may be left out when the customer has one pool)");
@@ -60,14 +65,14 @@ void register_service(CLI::App& app, Cli& cli) {
                 int64_t p = resolve_pool(ctx.store, c, o->pool);
                 std::optional<int64_t> w;
                 if (o->worker) w = resolve_worker(ctx.store, *o->worker);
-                return ticket(ctx, new_service(ctx, c, p, o->type, w, gps(o->gps)));
+                return ticket_after(new_service(ctx, c, p, o->type, w, gps(o->gps)));
             });
         });
     }
     for (bool done : {true, false}) {
-        auto id = std::make_shared<std::string>();
-        auto items = std::make_shared<std::vector<std::string>>();
-        auto all = std::make_shared<bool>(false);
+        auto id = cli.bound<std::string>();
+        auto items = cli.bound<std::vector<std::string>>();
+        auto all = cli.bound<bool>(false);
         auto* sub = cmd->add_subcommand(done ? "check" : "uncheck", done ? "Mark checklist items done" : "Mark checklist items not done");
         sub->add_option("ID", *id, "Service id")->required();
         sub->add_option("ITEM", *items, "Items, by name or a unique beginning (\"skim\")");
@@ -76,7 +81,7 @@ void register_service(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t sid = parse_id(*id, "ID");
                 check_items(ctx, sid, *items, *all, done);
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
@@ -86,7 +91,7 @@ void register_service(CLI::App& app, Cli& cli) {
             std::optional<double> fc, cc, ph, ta, ch, cya, salt, phosphate, tds, borate;
             std::optional<std::string> temp;
         };
-        auto o = std::make_shared<ReadingOptions>();
+        auto o = cli.bound<ReadingOptions>();
         auto* sub = cmd->add_subcommand("reading", "Record a water test; computes LSI and CSI and flags values out of range");
         sub->add_option("ID", o->id, "Service id")->required();
         add_opt(sub, "--fc", o->fc, "Free chlorine, ppm");
@@ -116,15 +121,15 @@ void register_service(CLI::App& app, Cli& cli) {
                 if (o->temp) r.temp_f = parse_temperature(*o->temp, "--temp");
                 int64_t sid = parse_id(o->id, "ID");
                 add_reading(ctx, sid, r);
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
     {
-        auto id = std::make_shared<std::string>();
-        auto chemical = std::make_shared<std::string>();
-        auto amount = std::make_shared<std::string>();
-        auto unit = std::make_shared<std::string>();
+        auto id = cli.bound<std::string>();
+        auto chemical = cli.bound<std::string>();
+        auto amount = cli.bound<std::string>();
+        auto unit = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("dose", "Record a chemical added (deducted from stock at submit)");
         sub->add_option("ID", *id, "Service id")->required();
         sub->add_option("--chemical", *chemical, "Chemical name, or the SKU of the inventory item")->required();
@@ -134,14 +139,14 @@ void register_service(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t sid = parse_id(*id, "ID");
                 add_dose(ctx, sid, *chemical, parse_milli(*amount, "--amount"), *unit);
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
     {
-        auto id = std::make_shared<std::string>();
-        auto item = std::make_shared<std::string>();
-        auto qty = std::make_shared<std::string>("1");
+        auto id = cli.bound<std::string>();
+        auto item = cli.bound<std::string>();
+        auto qty = cli.bound<std::string>("1");
         auto* sub = cmd->add_subcommand("use", "Record an inventory item used (deducted from stock at submit)");
         sub->add_option("ID", *id, "Service id")->required();
         sub->add_option("ITEM", *item, "Item id, SKU or name")->required();
@@ -150,14 +155,14 @@ void register_service(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t sid = parse_id(*id, "ID");
                 add_item_use(ctx, sid, resolve_item(ctx.store, *item), parse_milli(*qty, "--qty"));
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
     {
-        auto id = std::make_shared<std::string>();
-        auto text = std::make_shared<std::string>();
-        auto priv = std::make_shared<bool>(false);
+        auto id = cli.bound<std::string>();
+        auto text = cli.bound<std::string>();
+        auto priv = cli.bound<bool>(false);
         auto* sub = cmd->add_subcommand("note", "Add a note: for the customer's report, or --private for the office only");
         sub->add_option("ID", *id, "Service id")->required();
         sub->add_option("--text", *text, "The note")->required();
@@ -166,14 +171,14 @@ void register_service(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t sid = parse_id(*id, "ID");
                 add_note(ctx, sid, *text, *priv);
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
     {
-        auto id = std::make_shared<std::string>();
-        auto files = std::make_shared<std::vector<std::string>>();
-        auto caption = std::make_shared<std::string>();
+        auto id = cli.bound<std::string>();
+        auto files = cli.bound<std::vector<std::string>>();
+        auto caption = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("photo", "Attach photos (stored once, by content)");
         sub->add_option("ID", *id, "Service id")->required();
         sub->add_option("FILE", *files, "JPEG, PNG, GIF or WebP files")->required();
@@ -192,7 +197,7 @@ void register_service(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto id = std::make_shared<std::string>();
+        auto id = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("recommend", "Chemical doses that bring the latest reading to target");
         sub->add_option("ID", *id, "Service id")->required();
         sub->callback([&cli, id] {
@@ -208,7 +213,7 @@ void register_service(CLI::App& app, Cli& cli) {
             std::optional<std::string> gps, reason;
             bool force = false, email = false;
         };
-        auto o = std::make_shared<SubmitOpts>();
+        auto o = cli.bound<SubmitOpts>();
         auto* sub = cmd->add_subcommand("submit", "Complete the ticket: visit completed, stock deducted, billable lines recorded");
         sub->add_option("ID", o->id, "Service id")->required();
         add_opt(sub, "--gps", o->gps, "Where the technician is: LAT,LON");
@@ -225,13 +230,13 @@ void register_service(CLI::App& app, Cli& cli) {
                 s.email_report = o->email;
                 int64_t sid = parse_id(o->id, "ID");
                 submit_service(ctx, sid, s);
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
     {
-        auto id = std::make_shared<std::string>();
-        auto a = std::make_shared<Amendment>();
+        auto id = cli.bound<std::string>();
+        auto a = cli.bound<Amendment>();
         auto* sub = cmd->add_subcommand("amend", "Change a submitted ticket (allowed roles only; audited)");
         sub->add_option("ID", *id, "Service id")->required();
         sub->add_option("--reason", a->reason, "Why the record changes")->required();
@@ -243,7 +248,7 @@ void register_service(CLI::App& app, Cli& cli) {
             cli.write([&](Context& ctx) {
                 int64_t sid = parse_id(*id, "ID");
                 amend_service(ctx, sid, *a);
-                return ticket(ctx, sid);
+                return ticket_after(sid);
             });
         });
     }
@@ -253,7 +258,7 @@ void register_service(CLI::App& app, Cli& cli) {
             bool flagged = false;
             int64_t limit = 0;
         };
-        auto o = std::make_shared<ListOpts>();
+        auto o = cli.bound<ListOpts>();
         auto* sub = cmd->add_subcommand("list", "List service tickets");
         add_opt(sub, "--from", o->from, "Started on or after this day");
         add_opt(sub, "--to", o->to, "Started on or before this day");
@@ -282,14 +287,14 @@ void register_service(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto id = std::make_shared<std::string>();
+        auto id = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("show", "Show a ticket with the pool's previous visits");
         sub->add_option("ID", *id, "Service id")->required();
         sub->callback([&cli, id] { cli.read([&](Context& ctx) { return ticket(ctx, parse_id(*id, "ID")); }); });
     }
     {
-        auto id = std::make_shared<std::string>();
-        auto format = std::make_shared<std::string>("text");
+        auto id = cli.bound<std::string>();
+        auto format = cli.bound<std::string>("text");
         auto* sub = cmd->add_subcommand("report", "The service report the customer receives");
         sub->add_option("ID", *id, "Service id")->required();
         sub->add_option("--format", *format, "text, md, html or json")->check(CLI::IsMember({"text", "md", "html", "json"}));

@@ -29,7 +29,7 @@ void register_tag(CLI::App& app, Cli& cli) {
         std::vector<std::string> tags;
     };
     {
-        auto o = std::make_shared<Change>();
+        auto o = cli.bound<Change>();
         auto* sub = cmd->add_subcommand("add", "Put a customer in tag queues; prints the customer's tags");
         sub->add_option("CUSTOMER", o->customer, "Id, ref or name")->required();
         sub->add_option("TAG", o->tags, "Tags to add")->required();
@@ -44,7 +44,7 @@ void register_tag(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto o = std::make_shared<Change>();
+        auto o = cli.bound<Change>();
         auto* sub = cmd->add_subcommand("rm", "Take a customer out of tag queues; prints the tags left");
         sub->add_option("CUSTOMER", o->customer, "Id, ref or name")->required();
         sub->add_option("TAG", o->tags, "Tags to remove")->required();
@@ -61,7 +61,7 @@ void register_tag(CLI::App& app, Cli& cli) {
             std::optional<std::string> tag, older_than;
             int64_t limit = 0;
         };
-        auto o = std::make_shared<ListOptions>();
+        auto o = cli.bound<ListOptions>();
         auto* sub = cmd->add_subcommand("list", "A tag's work queue (or every tag's): who carries it since when, oldest first");
         add_opt(sub, "TAG", o->tag, "The tag (default: every tag)");
         add_opt(sub, "--older-than", o->older_than, "Only those carrying it at least this long: 21d, 2w, 48h");
@@ -77,7 +77,7 @@ void register_tag(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto key = std::make_shared<std::string>();
+        auto key = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("history", "A customer's tags and statuses over time, with the rules that changed them");
         sub->add_option("CUSTOMER", *key, "Id, ref or name")->required();
         sub->callback([&cli, key] {
@@ -95,7 +95,7 @@ void register_tag(CLI::App& app, Cli& cli) {
             std::optional<std::string> older_than;
             std::string tag = "Sales Followup";
         };
-        auto o = std::make_shared<SweepOptions>();
+        auto o = cli.bound<SweepOptions>();
         auto* sub = cmd->add_subcommand(
             "sweep", "Cron: leads in Sales Followup longer than the limit become inactive and their open quotes expire");
         add_opt(sub, "--older-than", o->older_than, "The limit: 21d, 3w (default: config sales.followup_limit)");

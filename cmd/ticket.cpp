@@ -25,7 +25,7 @@ void register_ticket(CLI::App& app, Cli& cli) {
             std::string customer, category, severity, urgency = "normal", summary, told, owner, source;
             std::optional<std::string> pool, warranty, warranty_until, promise;
         };
-        auto o = std::make_shared<AddOptions>();
+        auto o = cli.bound<AddOptions>();
         auto* sub = cmd->add_subcommand("add", "Triage a homeowner issue into a ticket; prints it");
         sub->add_option("--customer", o->customer, "Customer id, ref or name")->required();
         add_opt(sub, "--pool", o->pool, "The pool it concerns (id or name)");
@@ -66,7 +66,7 @@ void register_ticket(CLI::App& app, Cli& cli) {
             std::optional<std::string> owner, customer;
             int64_t limit = 0;
         };
-        auto o = std::make_shared<ListOptions>();
+        auto o = cli.bound<ListOptions>();
         auto* sub = cmd->add_subcommand("list", "List tickets by promised response time");
         sub->add_flag("--open", o->open, "Only open tickets");
         sub->add_flag("--overdue", o->overdue, "Only open tickets past their promised response time");
@@ -88,13 +88,13 @@ void register_ticket(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto id = std::make_shared<std::string>();
+        auto id = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("show", "Show one ticket with its visits and open callbacks");
         sub->add_option("ID", *id, "Ticket id")->required();
         sub->callback([&cli, id] { cli.read([&](Context& ctx) { return ticket_row(ctx, parse_id(*id, "ID")); }); });
     }
     {
-        auto id = std::make_shared<std::string>();
+        auto id = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("route", "Apply the routing table, record the route and say the next action");
         sub->add_option("ID", *id, "Ticket id")->required();
         sub->callback([&cli, id] {
@@ -112,7 +112,7 @@ void register_ticket(CLI::App& app, Cli& cli) {
             std::string id, date, type = "repair";
             std::optional<std::string> worker;
         };
-        auto o = std::make_shared<ScheduleOptions>();
+        auto o = cli.bound<ScheduleOptions>();
         auto* sub = cmd->add_subcommand("schedule", "Create the linked appointment for the ticket's field visit");
         sub->add_option("ID", o->id, "Ticket id")->required();
         sub->add_option("--date", o->date, "Day of the visit: YYYY-MM-DD, tomorrow, +3d")->required();
@@ -135,7 +135,7 @@ void register_ticket(CLI::App& app, Cli& cli) {
             std::string id, outcome;
             bool notified = false;
         };
-        auto o = std::make_shared<CloseOptions>();
+        auto o = cli.bound<CloseOptions>();
         auto* sub = cmd->add_subcommand("close", "Close the loop: outcome documented, homeowner notified, nothing linked still open");
         sub->add_option("ID", o->id, "Ticket id")->required();
         sub->add_option("--outcome", o->outcome, "The service or warranty outcome");

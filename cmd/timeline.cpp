@@ -7,8 +7,8 @@ namespace pom::cli {
 
 void register_timeline(CLI::App& app, Cli& cli) {
     auto* customer = app.get_subcommand("customer");
-    auto key = std::make_shared<std::string>();
-    auto limit = std::make_shared<int64_t>(0);
+    auto key = cli.bound<std::string>();
+    auto limit = cli.bound<int64_t>(0);
     auto* sub = customer->add_subcommand(
         "timeline", "Everything about a customer in time order: status and tags, quotes, visits, services, tickets, callbacks, notes, invoices");
     sub->add_option("CUSTOMER", *key, "Id, ref or name")->required();

@@ -34,7 +34,7 @@ struct TokenAddOptions {
 };
 
 void setup_token_add(CLI::App* tokens, Cli& cli) {
-    auto o = std::make_shared<TokenAddOptions>();
+    auto o = cli.bound<TokenAddOptions>();
     auto* sub = tokens->add_subcommand("add", "Make an API token for pom serve; prints it with its secret, once");
     sub->add_option("WORKER", o->worker, "Id or name of the worker it signs in")->required();
     add_opt(sub, "--label", o->label, "What it is for (\"office laptop\")");
@@ -58,7 +58,7 @@ void setup_token_add(CLI::App* tokens, Cli& cli) {
 }
 
 void setup_token_list(CLI::App* tokens, Cli& cli) {
-    auto worker = std::make_shared<std::optional<std::string>>();
+    auto worker = cli.bound<std::optional<std::string>>();
     auto* sub = tokens->add_subcommand("list", "List API tokens, newest first: active, expired and revoked");
     add_opt(sub, "WORKER", *worker, "Only this worker's tokens (id or name)");
     sub->callback([&cli, worker] {
@@ -73,7 +73,7 @@ void setup_token_list(CLI::App* tokens, Cli& cli) {
 }
 
 void setup_token_revoke(CLI::App* tokens, Cli& cli) {
-    auto id = std::make_shared<std::string>();
+    auto id = cli.bound<std::string>();
     auto* sub = tokens->add_subcommand("revoke", "Revoke an API token at once; prints the record");
     sub->add_option("ID", *id, "The token's id")->required();
     sub->callback([&cli, id] {
@@ -115,7 +115,7 @@ void write_whole_file(const std::string& path, const std::string& text, const st
 /// The link's code is in the fragment (#code=), which the browser never sends to a server: it
 /// stays out of access logs and proxies; the page reads it and exchanges it at POST /api/v1/login.
 void setup_login_link(CLI::App* cmd, Cli& cli) {
-    auto o = std::make_shared<LoginLinkOptions>();
+    auto o = cli.bound<LoginLinkOptions>();
     auto* sub = cmd->add_subcommand("login-link", "A one-time sign-in link for the technician's phone (pom serve); prints it once");
     sub->add_option("WORKER", o->worker, "Id or name of the worker it signs in")->required();
     sub->add_option("--expires", o->expires, "How long the link works: 1m to 24h (15m, 2h)")->capture_default_str();
@@ -161,7 +161,7 @@ void register_worker(CLI::App& app, Cli& cli) {
     auto* cmd = app.add_subcommand("worker", "Workers: technicians and office staff");
     cmd->require_subcommand(1);
     {
-        auto f = std::make_shared<WorkerFields>();
+        auto f = cli.bound<WorkerFields>();
         auto* sub = cmd->add_subcommand("add", "Add a worker; prints the new record");
         add_field_options(sub, *f, true);
         sub->callback([&cli, f] {
@@ -169,8 +169,8 @@ void register_worker(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto all = std::make_shared<bool>(false);
-        auto role = std::make_shared<std::optional<std::string>>();
+        auto all = cli.bound<bool>(false);
+        auto role = cli.bound<std::optional<std::string>>();
         auto* sub = cmd->add_subcommand("list", "List workers by name");
         sub->add_flag("--all", *all, "Include inactive workers");
         add_opt(sub, "--role", *role, "Only this role")->check(CLI::IsMember(worker_roles()));
@@ -183,7 +183,7 @@ void register_worker(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto key = std::make_shared<std::string>();
+        auto key = cli.bound<std::string>();
         auto* sub = cmd->add_subcommand("show", "Show one worker");
         sub->add_option("WORKER", *key, "Id or name")->required();
         sub->callback([&cli, key] {
@@ -191,8 +191,8 @@ void register_worker(CLI::App& app, Cli& cli) {
         });
     }
     {
-        auto key = std::make_shared<std::string>();
-        auto f = std::make_shared<WorkerFields>();
+        auto key = cli.bound<std::string>();
+        auto f = cli.bound<WorkerFields>();
         auto* sub = cmd->add_subcommand("edit", "Change a worker; prints the record");
         sub->add_option("WORKER", *key, "Id or name")->required();
         add_field_options(sub, *f, false);
