@@ -168,12 +168,13 @@ private:
 
 class PgStatement final : public StatementImpl {
 public:
-    PgStatement(PGconn* conn, int& counter, std::optional<int64_t>& last_id, Ids& ids, const std::string& sql)
-        : m_conn(conn), m_counter(counter), m_last_id(last_id), m_ids(ids), m_tr(pg::translate(sql)), m_values(static_cast<size_t>(m_tr.parameters)),
+    PgStatement(PGconn* conn, int& counter, std::optional<int64_t>& last_id, Ids& ids, const bool& closing, const std::string& sql)
+        : m_conn(conn), m_counter(counter), m_last_id(last_id), m_ids(ids), m_closing(closing), m_tr(pg::translate(sql)), m_values(static_cast<size_t>(m_tr.parameters)),
           m_types(static_cast<size_t>(m_tr.parameters), 0) {}
     ~PgStatement() override {
         clear_result();
-        if (!m_prepared.empty() && PQstatus(m_conn) == CONNECTION_OK && PQtransactionStatus(m_conn) != PQTRANS_INERROR)
+        // A connection about to close drops its prepared statements itself: no round trip each.
+        if (!m_prepared.empty() && !m_closing && PQstatus(m_conn) == CONNECTION_OK && PQtransactionStatus(m_conn) != PQTRANS_INERROR)
             PQclear(PQexec(m_conn, ("DEALLOCATE " + m_prepared).c_str()));
     }
 
@@ -333,6 +334,7 @@ private:
     int& m_counter;
     std::optional<int64_t>& m_last_id;
     Ids& m_ids;
+    const bool& m_closing;
     Translated m_tr;
     std::vector<std::optional<std::string>> m_values;
     std::vector<Oid> m_types;
@@ -360,6 +362,7 @@ public:
     PgStore(PGconn* conn, std::string display, std::string schema)
         : Store(std::move(display)), m_conn(conn), m_schema(std::move(schema)), m_ids(conn) {}
     ~PgStore() override {
+        m_closing = true;
         clear_statements();
         PQfinish(m_conn);
     }
@@ -367,7 +370,7 @@ public:
     int schema_version() override { return read_version().value_or(0); }
     bool in_transaction() const override { return PQtransactionStatus(m_conn) != PQTRANS_IDLE; }
     std::unique_ptr<StatementImpl> compile(const std::string& sql) override {
-        return std::make_unique<PgStatement>(m_conn, m_counter, m_last_id, m_ids, sql);
+        return std::make_unique<PgStatement>(m_conn, m_counter, m_last_id, m_ids, m_closing, sql);
     }
     void exec(const std::string& sql) override {
         m_last_id.reset();  // an INSERT run here leaves its id to be asked for
@@ -502,6 +505,26 @@ public:
     }
     std::unique_ptr<RowLoader> row_loader(const TableInfo& table) override { return copy_loader(*this, m_conn, table, m_restore); }
 
+    /// The session's settings and the schema version (nothing when pom's tables are not there) in
+    /// one round trip, as a new connection needs them.
+    std::optional<int> connect_version(const std::string& settings) {
+        PGresult* r = PQexec(m_conn, (settings + "; SELECT value::integer FROM pom_meta WHERE key = 'schema_version'").c_str());
+        if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+            std::optional<int> version = PQntuples(r) > 0 ? std::optional<int>(std::atoi(PQgetvalue(r, 0, 0))) : std::optional<int>(0);
+            PQclear(r);
+            return version;
+        }
+        bool missing = field(r, PG_DIAG_SQLSTATE) == "42P01";  // undefined_table: no pom here yet
+        if (!missing) {
+            Error e = translate_error(r, m_conn);
+            PQclear(r);
+            throw e;
+        }
+        PQclear(r);
+        run_sql(settings);  // undone with the failed query's implicit transaction
+        return std::nullopt;
+    }
+
     /// The schema version, or nothing when pom's tables are not there.
     std::optional<int> read_version() {
         PGresult* r = PQexec(m_conn, "SELECT to_regclass('pom_meta') IS NOT NULL");
@@ -552,6 +575,7 @@ private:
     std::optional<int64_t> m_last_id;
     std::vector<std::string> m_restore;  ///< what puts back what a bulk load set aside
     Ids m_ids;
+    bool m_closing = false;
 };
 
 }  // namespace
@@ -613,11 +637,10 @@ std::unique_ptr<Store> open(const std::string& location, const Store::OpenOption
     // pom's to print: its one line on stderr is the error that follows, if any.
     PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
     auto store = std::make_unique<PgStore>(conn, display, schema);
-    store->exec("SET client_min_messages = warning");
-    store->exec("SET client_encoding = 'UTF8'");
-    store->exec("SET lock_timeout = " + std::to_string(options.busy_timeout_ms));
-    if (!schema.empty()) store->exec("SET search_path = " + store->quote_ident(schema));
-    auto version = store->read_version();
+    std::string settings = "SET client_min_messages = warning; SET client_encoding = 'UTF8'; SET lock_timeout = " +
+                           std::to_string(options.busy_timeout_ms);
+    if (!schema.empty()) settings += "; SET search_path = " + store->quote_ident(schema);
+    auto version = store->connect_version(settings);
     if (!version && !options.create)
         fail(ErrorKind::NoInput, "no database at " + display + " (create one with: pom init --db " + display + ")");
     if (version && *version > latest_schema_version())
