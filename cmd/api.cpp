@@ -70,6 +70,20 @@ std::vector<Route> table() {
         {"POST", "/callbacks/{id}/done", {"callback", "done"}, Input::json, "Close a callback with its outcome", "callback"},
         {"GET", "/tickets", {"ticket", "list"}, Input::query, "Issue and warranty tickets", "ticket", false, "owner"},
         {"GET", "/tickets/{id}", {"ticket", "show"}, Input::none, "An issue or warranty ticket", "ticket", true},
+        {"GET", "/routes/optimize", {"route", "optimize"}, Input::query,
+         "Preview: each technician's visits of a day in the order that drives least, before and after (nothing saved)",
+         "route", false, "", false, {"--dry-run"}, {"matrix"}},
+        {"POST", "/routes/optimize", {"route", "optimize"}, Input::json,
+         "Reorder each technician's visits of a day to drive least (windows, started, completed and pinned visits kept)",
+         "route", false, "", false, {}, {"matrix"}},
+        {"GET", "/routes/balance", {"route", "balance"}, Input::query,
+         "Proposal: the day's visits moved between technicians to drive least, within hours and skills (nothing saved)",
+         "route-balance", false, "", false, {}, {"matrix", "apply"}},
+        {"POST", "/routes/balance", {"route", "balance"}, Input::json,
+         "Move the day's visits between technicians as proposed: assign, order, tell customers with a new technician",
+         "route-balance", false, "", false, {"--apply"}, {"matrix", "apply"}},
+        {"GET", "/routes/stats", {"route", "stats"}, Input::query,
+         "The route dashboard: stops, km, drive hours per technician and day", "route-stats", false, "", false, {}, {"matrix"}},
         {"POST", "/batch", {"batch"}, Input::batch,
          "pom batch lines (one JSON array of arguments per line) in one transaction", "batch-result"},
     };
@@ -119,6 +133,8 @@ void read_fields(Route& route, CLI::App& root) {
             f.many = opt->get_expected_max() > 1;
         } else {
             if (opt->get_lnames().empty()) continue;
+            if (std::find(route.withheld.begin(), route.withheld.end(), opt->get_lnames().front()) != route.withheld.end())
+                continue;
             f.name = json_name(opt->get_lnames().front());
             f.flag = "--" + opt->get_lnames().front();
             if (!opt->get_fnames().empty()) f.negation = "--" + opt->get_fnames().front();
@@ -233,6 +249,7 @@ const Route* match(const std::string& method, const std::string& path, std::vect
 std::vector<std::string> command_line(const Route& route, const std::vector<std::string>& values, const Json& fields,
                                       bool from_query, const std::vector<std::string>& extra_positionals) {
     std::vector<std::string> args = route.command;
+    args.insert(args.end(), route.fixed.begin(), route.fixed.end());
     std::vector<std::string> positionals = extra_positionals;
     positionals.insert(positionals.end(), values.begin(), values.end());
     if (!fields.is_null() && !fields.is_object())

@@ -39,6 +39,11 @@ struct Route {
     std::string self_option = {};
     /// For a technician who names neither a date nor a start: from today (what they may see).
     bool from_today = false;
+    /// Arguments the route always adds ("--dry-run" for a preview, "--apply"): not fields.
+    std::vector<std::string> fixed = {};
+    /// Options of the command a request may not set: those that name a file on the server
+    /// (`--matrix`), and those `fixed` sets.
+    std::vector<std::string> withheld = {};
     // Filled from the command tree:
     std::vector<std::string> params = {};  ///< the path's parameters, in order
     std::vector<Field> fields = {};        ///< what the query or body may carry

@@ -7,6 +7,7 @@
 #include "invoice_export.h"
 #include "payment.h"
 #include "invoice_send.h"
+#include "text_check.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -37,7 +38,7 @@ struct PlanOptions {
 
 struct ExtraOptions {
     std::string customer, description, amount;
-    std::optional<std::string> quantity, date, key;
+    std::optional<std::string> quantity, unit, date, key;
     bool taxable = false;
 };
 
@@ -151,6 +152,7 @@ void register_bill(CLI::App& app, Cli& cli) {
         add->add_option("--description", o->description, "What is billed")->required();
         add->add_option("--amount", o->amount, "Unit price (with --quantity) or the amount")->required();
         add_opt(add, "--quantity", o->quantity, "Quantity (default 1)");
+        add_opt(add, "--unit", o->unit, "What the quantity counts, shown beside it on the invoice (hour, bag, visit)");
         add->add_flag("--taxable", o->taxable, "Sales tax applies");
         add_opt(add, "--date", o->date, "Service date (default today)");
         add_opt(add, "--key", o->key, "Idempotency key: a second add with the same key adds nothing");
@@ -161,6 +163,7 @@ void register_bill(CLI::App& app, Cli& cli) {
                 f.description = o->description;
                 f.unit_price = parse_money(o->amount, "--amount");
                 if (o->quantity) f.quantity_milli = parse_milli(*o->quantity, "--quantity");
+                if (o->unit) f.unit = parse_unit(*o->unit, "--unit");
                 f.taxable = o->taxable;
                 f.date = o->date;
                 f.key = o->key;

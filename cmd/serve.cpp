@@ -526,17 +526,21 @@ int serve(Cli& cli, const ServeOptions& o) {
     write_line("pom serve: listening on " + url + " (" + Store::display(env.pom_db.value_or("")) + ", " +
                std::to_string(threads) + " threads)\n");
 
-    std::atomic<bool> stopping{false};
+    std::atomic<bool> stopping{false}, returned{false};
     httplib::Server* raw = svr.get();
-    std::thread stopper([&stop_signals, &stopping, raw] {
+    std::thread stopper([&stop_signals, &stopping, &returned, raw] {
         int sig = 0;
         sigwait(&stop_signals, &sig);
-        if (sig == SIGTERM || sig == SIGINT) {
+        if ((sig == SIGTERM || sig == SIGINT) && !returned) {
             stopping = true;
+            // httplib's stop() does nothing until listen has begun: a signal that came just after
+            // the "listening" line would be lost and the server run on.
+            while (!returned && !raw->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
             raw->stop();
         }
     });
     bool ok = svr->listen_after_bind();
+    returned = true;
     if (!stopping) pthread_kill(stopper.native_handle(), SIGTERM);
     stopper.join();
     write_line("pom serve: stopped\n");

@@ -177,7 +177,7 @@ function __pom_value_options
         case 'pom bill plan show'
             printf '%s\n' -- --customer
         case 'pom bill extra add'
-            printf '%s\n' -- --customer --description --amount --quantity --date --key
+            printf '%s\n' -- --customer --description --amount --quantity --unit --date --key
         case 'pom bill lines'
             printf '%s\n' -- --customer --limit
         case 'pom bill run'
@@ -1038,6 +1038,7 @@ complete -c pom -n '__pom_is \'pom bill extra add\'' -l customer -x -a '(__pom_i
 complete -c pom -n '__pom_is \'pom bill extra add\'' -l description -x -d 'What is billed'
 complete -c pom -n '__pom_is \'pom bill extra add\'' -l amount -x -d 'Unit price (with --quantity) or the amount'
 complete -c pom -n '__pom_is \'pom bill extra add\'' -l quantity -x -d 'Quantity (default 1)'
+complete -c pom -n '__pom_is \'pom bill extra add\'' -l unit -x -d 'What the quantity counts, shown beside it on the invoice (hour, bag, visit)'
 complete -c pom -n '__pom_is \'pom bill extra add\'' -l taxable -d 'Sales tax applies'
 complete -c pom -n '__pom_is \'pom bill extra add\'' -l date -x -d 'Service date (default today)'
 complete -c pom -n '__pom_is \'pom bill extra add\'' -l key -x -d 'Idempotency key: a second add with the same key adds nothing'

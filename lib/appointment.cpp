@@ -808,7 +808,7 @@ std::vector<RolledVisit> rollover(Context& ctx, std::optional<Date> from) {
     WorkCalendar cal = work_calendar(ctx.store, ctx.config);
     Date target = cal.is_open(today) ? today : cal.next_open(today).value_or(next_working_day(ctx.config, today));
     std::string sql = "SELECT a.id, c.name, a.date, a.status, a.series_id, a.rolled_count, a.pool_id, a.service_type, "
-                      "a.priority FROM appointment a "
+                      "a.priority, coalesce(a.window_start, ''), coalesce(a.window_end, '') FROM appointment a "
                       "JOIN customer c ON c.id = a.customer_id WHERE a.status IN ('scheduled', 'en_route') AND a.date < :today";
     if (from) sql += " AND a.date >= :from";
     sql += " ORDER BY a.date, a.id";
@@ -822,13 +822,14 @@ std::vector<RolledVisit> rollover(Context& ctx, std::optional<Date> from) {
         bool series;
         int rolled;
         int64_t pool;
-        std::string type, priority;
+        std::string type, priority, window_start, window_end;
     };
     std::vector<Row> rows;
     while (q.executeStep())
         rows.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
                         q.getColumn(3).getString(), !q.getColumn(4).isNull(), q.getColumn(5).getInt(),
-                        q.getColumn(6).getInt64(), q.getColumn(7).getString(), q.getColumn(8).getString()});
+                        q.getColumn(6).getInt64(), q.getColumn(7).getString(), q.getColumn(8).getString(),
+                        q.getColumn(9).getString(), q.getColumn(10).getString()});
     const auto rank = [](const std::string& p) { return p == "urgent" ? 2 : p == "high" ? 1 : 0; };
     for (const auto& r : rows) {
         // The same pool and service type already on the target day (its series' next visit, or
@@ -865,7 +866,8 @@ std::vector<RolledVisit> rollover(Context& ctx, std::optional<Date> from) {
         }
         update_record(ctx, "appointment", r.id, cols);
         if (r.status == "en_route") record_event(ctx, r.id, "en_route", "scheduled", ctx.now(), "rolled over", "");
-        follow_visit_notices(ctx, r.id);
+        // A customer who was told of the missed day hears of the new one, as after `appt move`.
+        notify_visit_moved(ctx, r.id, r.date, r.window_start, r.window_end);
         out.push_back({r.id, r.name, r.date, format_date(target), r.rolled + 1, std::nullopt});
     }
     return out;

@@ -746,6 +746,7 @@ std::pair<int64_t, bool> add_extra(Context& ctx, const ExtraFields& f) {
                  {"quantity_milli", f.quantity_milli},
                  {"unit_price_cents", f.unit_price},
                  {"amount_cents", line_amount(f.quantity_milli, f.unit_price)},
+                 {"unit", f.unit ? Value(*f.unit) : Value(nullptr)},
                  {"taxable", int64_t{f.taxable ? 1 : 0}},
                  {"service_date", format_date(day)},
                  {"source_key", key},

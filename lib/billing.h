@@ -64,6 +64,7 @@ struct ExtraFields {
     std::string description;
     Cents unit_price = 0;
     int64_t quantity_milli = 1000;
+    std::optional<std::string> unit;  ///< what the quantity counts ("hour", "bag"); none by default
     bool taxable = false;
     std::optional<std::string> date;  ///< service date; default today
     std::optional<std::string> key;   ///< idempotency key: the same key adds the line once

@@ -61,6 +61,9 @@ struct Settings {
     /// iif: a tax-exempt invoice (no taxable line, no tax) gets no 0.00 sales-tax SPL line.
     /// Batches made before (false) had one, and reproduce that way.
     bool no_exempt_tax_line = false;
+    /// csv and json: each line's unit of measure ("lb", "gal"; empty or null when it has none).
+    /// Batches made before (false) had no such column, and reproduce that way.
+    bool line_units = false;
 
     /// The settings of an export in `format`. Every named rate needs its code for the tool the
     /// export is for: an importer that got the default's code would file or charge the wrong tax.
@@ -69,7 +72,7 @@ struct Settings {
         Settings s{b.date_format,  b.ar_account,          b.income_account,    b.tax_account,   b.tax_item,
                    b.qbo_tax_code, b.qbo_exempt_tax_code, b.xero_account_code, b.xero_tax_type, b.xero_exempt_tax_type,
                    c.tax.rate_micro > 0 || !c.tax.rates.empty(), {}, {}, {}, b.income_accounts, b.xero_account_codes, true,
-                   "utf-8", format == "iif"};
+                   "utf-8", format == "iif", format == "csv" || format == "json"};
         if (c.tax.rates.empty()) return s;
         auto by_rate = [&](std::map<std::string, std::string>& out, const std::map<std::string, std::string>& named,
                            const std::string& fallback, const std::string& key) {
@@ -111,6 +114,7 @@ struct Settings {
         if (verbatim_names) j["verbatim_names"] = true;
         if (encoding != "utf-8") j["encoding"] = encoding;
         if (no_exempt_tax_line) j["no_exempt_tax_line"] = true;
+        if (line_units) j["line_units"] = true;
         return j;
     }
     static Settings parse(const std::string& text) {
@@ -134,6 +138,7 @@ struct Settings {
         s.verbatim_names = j.value("verbatim_names", false);
         s.encoding = j.value("encoding", std::string("utf-8"));
         s.no_exempt_tax_line = j.value("no_exempt_tax_line", false);
+        s.line_units = j.value("line_units", false);
         return s;
     }
 };
@@ -157,7 +162,7 @@ std::string for_kind(const std::map<std::string, std::string>& by_kind, const st
 
 struct XLine {
     int64_t position = 0;
-    std::string kind, item, description, service_date;
+    std::string kind, item, description, service_date, unit_name;
     int64_t quantity = 0;
     Cents unit = 0, amount = 0, tax = 0;
     bool taxable = false, included = false;
@@ -205,7 +210,7 @@ public:
         if (m_format == "csv")
             return std::string("number,kind,credits,issue_date,due_date,customer_id,customer_ref,customer,currency,line,item,"
                                "description,service_date,quantity,unit_price,amount,taxable,tax,invoice_subtotal,invoice_tax,"
-                               "invoice_total") + k_crlf;
+                               "invoice_total") + (m_s.line_units ? ",unit" : "") + k_crlf;
         if (m_format == "iif")
             return std::string("!TRNS\tTRNSID\tTRNSTYPE\tDATE\tACCNT\tNAME\tCLASS\tAMOUNT\tDOCNUM\tMEMO\tCLEAR\tTOPRINT\tNAMEISTAXABLE\t"
                                "DUEDATE\tTERMS\tADDR1\tADDR2\tADDR3") + k_crlf +
@@ -318,11 +323,13 @@ private:
                            inv.due_date + "," + std::to_string(inv.customer_id) + "," + text_cell(inv.customer_ref) + "," +
                            text_cell(inv.name) + "," + inv.currency + ",";
         std::string tail = "," + format_money(sign * inv.subtotal) + "," + format_money(sign * inv.tax) + "," +
-                           format_money(sign * inv.total) + k_crlf;
+                           format_money(sign * inv.total);
         for (const auto& l : inv.lines) {
             out += head + std::to_string(l.position) + "," + text_cell(l.item) + "," + text_cell(l.description) + "," +
                    l.service_date + "," + format_milli(l.quantity) + "," + format_money(l.unit) + "," +
                    format_money(sign * l.amount) + "," + (l.taxable ? "true" : "false") + "," + format_money(sign * l.tax) + tail;
+            if (m_s.line_units) out += "," + text_cell(l.unit_name);
+            out += k_crlf;
         }
     }
 
@@ -351,6 +358,7 @@ private:
                       {"invoice_subtotal", format_money(sign * inv.subtotal)},
                       {"invoice_tax", format_money(sign * inv.tax)},
                       {"invoice_total", format_money(sign * inv.total)}};
+            if (m_s.line_units) j["unit"] = opt(l.unit_name);
             out += m_first ? "\n" : ",\n";
             m_first = false;
             out += to_json_text(j);  // text an older pom stored unchecked: U+FFFD, not an exception
@@ -369,7 +377,7 @@ const char* k_export_select =
     "coalesce(i.bill_to_street, ''), coalesce(i.bill_to_city, ''), coalesce(i.bill_to_state, ''), coalesce(i.bill_to_zip, ''), "
     "c.id, coalesce(c.ref, ''), coalesce((SELECT o.number FROM invoice o WHERE o.id = i.credits_invoice_id), ''), "
     "coalesce(i.reason, ''), l.position, l.kind, l.item, l.description, l.service_date, l.quantity_milli, l.unit_price_cents, "
-    "l.amount_cents, l.taxable, l.tax_cents, l.included "
+    "l.amount_cents, l.taxable, l.tax_cents, l.included, coalesce(l.unit, '') "
     "FROM invoice i JOIN customer c ON c.id = i.customer_id JOIN invoice_line l ON l.invoice_id = i.id ";
 
 }  // namespace
@@ -653,6 +661,7 @@ ExportResult export_invoices(Context& ctx, const ExportSelection& sel, const Exp
             l.taxable = q.getColumn(30).getInt() != 0;
             l.tax = q.getColumn(31).getInt64();
             l.included = q.getColumn(32).getInt() != 0;
+            l.unit_name = q.getColumn(33).getString();
             inv.lines.push_back(std::move(l));
         }
         if (inv.id != 0) emit(inv);

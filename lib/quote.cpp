@@ -7,6 +7,7 @@
 #include "error.h"
 #include "notice.h"
 #include "record.h"
+#include "text_check.h"
 
 
 namespace pom {
@@ -40,13 +41,13 @@ Quote read_row(Statement& q) {
 
 void load_lines(Store& store, Quote& q) {
     auto& s = store.prepare(
-        "SELECT position, description, quantity_milli, unit_price_cents, amount_cents, taxable, plan FROM quote_line "
-        "WHERE quote_id = ? ORDER BY position");
+        "SELECT position, description, quantity_milli, coalesce(unit, ''), unit_price_cents, amount_cents, taxable, plan "
+        "FROM quote_line WHERE quote_id = ? ORDER BY position");
     s.bind(1, q.id);
     while (s.executeStep())
         q.lines.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getInt64(),
-                           s.getColumn(3).getInt64(), s.getColumn(4).getInt64(), s.getColumn(5).getInt() != 0,
-                           s.getColumn(6).isNull() ? std::string() : s.getColumn(6).getString(), 0});
+                           s.getColumn(3).getString(), s.getColumn(4).getInt64(), s.getColumn(5).getInt64(),
+                           s.getColumn(6).getInt() != 0, s.getColumn(7).isNull() ? std::string() : s.getColumn(7).getString(), 0});
 }
 
 Json opt(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
@@ -69,6 +70,11 @@ std::string pad(const std::string& s, size_t w, bool right) {
         if ((c & 0xC0) != 0x80) ++n;
     std::string fill(n < w ? w - n : 0, ' ');
     return right ? fill + s : s + fill;
+}
+
+/// The quantity as the customer reads it: "4 visits", or "4" for a line without a unit.
+std::string quantity_text(const QuoteLine& l) {
+    return l.unit.empty() ? format_milli(l.quantity_milli) : format_milli(l.quantity_milli) + " " + l.unit;
 }
 
 }  // namespace
@@ -95,7 +101,12 @@ QuoteLine parse_quote_line(const std::string& full, const std::string& what) {
     QuoteLine l;
     l.description = trim(text.substr(0, p1));
     if (l.description.empty()) fail(ErrorKind::BadInput, what + ": '" + text + "' has no description");
-    l.quantity_milli = parse_milli(trim(text.substr(p1 + 1, p2 - p1 - 1)), what + " quantity");
+    std::string quantity = trim(text.substr(p1 + 1, p2 - p1 - 1));
+    if (auto space = quantity.find_first_of(" \t"); space != std::string::npos) {
+        l.unit = parse_unit(quantity.substr(space + 1), what + " unit");
+        quantity = quantity.substr(0, space);
+    }
+    l.quantity_milli = parse_milli(quantity, what + " quantity");
     if (l.quantity_milli <= 0) fail(ErrorKind::BadInput, what + ": '" + text + "': the quantity must be more than zero");
     l.unit_price = parse_money(trim(text.substr(p2 + 1)), what + " price");
     l.amount = line_amount(l.quantity_milli, l.unit_price);
@@ -106,7 +117,7 @@ QuoteLine parse_quote_line(const std::string& full, const std::string& what) {
 
 int64_t add_quote(Context& ctx, int64_t customer_id, const std::vector<QuoteLine>& lines, std::optional<int> valid_days,
                   const std::string& terms) {
-    if (lines.empty()) fail(ErrorKind::Usage, "a quote needs at least one --line \"description|quantity|unit price\"");
+    if (lines.empty()) fail(ErrorKind::Usage, "a quote needs at least one --line \"description|quantity[ unit]|unit price\"");
     int days = valid_days.value_or(ctx.config.sales.quote_valid_days);
     if (days < 1 || days > 365) fail(ErrorKind::BadInput, "--valid-days: must be 1 to 365");
     get_customer(ctx.store, customer_id);
@@ -130,6 +141,7 @@ int64_t add_quote(Context& ctx, int64_t customer_id, const std::vector<QuoteLine
                        {"position", ++pos},
                        {"description", l.description},
                        {"quantity_milli", l.quantity_milli},
+                       {"unit", l.unit.empty() ? Value(nullptr) : Value(l.unit)},
                        {"unit_price_cents", l.unit_price},
                        {"amount_cents", l.amount},
                        {"taxable", int64_t{l.taxable ? 1 : 0}},
@@ -204,6 +216,7 @@ QuoteOutcome accept_quote(Context& ctx, int64_t id, const AcceptOptions& o) {
             f.description = l.description;
             f.unit_price = l.unit_price;
             f.quantity_milli = l.quantity_milli;
+            if (!l.unit.empty()) f.unit = l.unit;
             f.taxable = l.taxable;
             f.key = "quote:" + std::to_string(id) + ":" + std::to_string(l.position);
             add_extra(ctx, f);
@@ -284,16 +297,26 @@ std::string quote_text(const Config& config, const Quote& q) {
     size_t w = 11;
     for (const auto& l : q.lines) w = std::max(w, l.description.size());
     w = std::min<size_t>(w, 48);
-    out += pad("Description", w, false) + "  " + pad("Qty", 8, true) + "  " + pad("Price", 10, true) + "  " + pad("Amount", 10, true) + "\n";
+    // The quantity column grows past its 8 characters only for a line with a long unit, so a
+    // quote without units reads as it always did.
+    size_t wq = 8;
+    for (const auto& l : q.lines) {
+        size_t chars = 0;
+        for (unsigned char c : quantity_text(l))
+            if ((c & 0xC0) != 0x80) ++chars;
+        wq = std::max(wq, chars);
+    }
+    size_t label = w + wq + 14;
+    out += pad("Description", w, false) + "  " + pad("Qty", wq, true) + "  " + pad("Price", 10, true) + "  " + pad("Amount", 10, true) + "\n";
     for (const auto& l : q.lines)
-        out += pad(l.description, w, false) + "  " + pad(format_milli(l.quantity_milli), 8, true) + "  " +
+        out += pad(l.description, w, false) + "  " + pad(quantity_text(l), wq, true) + "  " +
                pad(format_money(l.unit_price), 10, true) + "  " + pad(format_money(l.amount), 10, true) + "\n";
     if (q.tax != 0 || q.tax_exempt) {
-        out += pad("Subtotal", w + 22, true) + "  " + pad(format_money(q.total), 10, true) + "\n";
-        out += pad(q.tax_exempt ? q.tax_name + " (exempt)" : q.tax_name + " " + q.tax_rate + " %", w + 22, true) + "  " +
+        out += pad("Subtotal", label, true) + "  " + pad(format_money(q.total), 10, true) + "\n";
+        out += pad(q.tax_exempt ? q.tax_name + " (exempt)" : q.tax_name + " " + q.tax_rate + " %", label, true) + "  " +
                pad(format_money(q.tax), 10, true) + "\n";
     }
-    out += pad("Total " + config.currency, w + 22, true) + "  " + pad(format_money(q.total + q.tax), 10, true) + "\n";
+    out += pad("Total " + config.currency, label, true) + "  " + pad(format_money(q.total + q.tax), 10, true) + "\n";
     if (!q.terms.empty()) out += "\nTerms: " + q.terms + "\n";
     return out;
 }
@@ -309,7 +332,7 @@ std::string quote_html(const Config& config, const Quote& q) {
     out += "<h2>" + title + "</h2>\n<p>Valid until " + q.valid_until + "</p>\n";
     out += "<table>\n<tr><th>Description</th><th class=\"n\">Qty</th><th class=\"n\">Price</th><th class=\"n\">Amount</th></tr>\n";
     for (const auto& l : q.lines)
-        out += "<tr><td>" + html_escape(l.description) + "</td><td class=\"n\">" + format_milli(l.quantity_milli) +
+        out += "<tr><td>" + html_escape(l.description) + "</td><td class=\"n\">" + html_escape(quantity_text(l)) +
                "</td><td class=\"n\">" + format_money(l.unit_price) + "</td><td class=\"n\">" + format_money(l.amount) + "</td></tr>\n";
     if (q.tax != 0 || q.tax_exempt) {
         out += "<tr><th colspan=\"3\" class=\"n\">Subtotal</th><th class=\"n\">" + format_money(q.total) + "</th></tr>\n";
@@ -330,6 +353,7 @@ Json quote_json(const Quote& q) {
         lines.push_back({{"position", l.position},
                          {"description", l.description},
                          {"quantity", format_milli(l.quantity_milli)},
+                         {"unit", opt(l.unit)},
                          {"unit_price", format_money(l.unit_price)},
                          {"amount", format_money(l.amount)},
                          {"taxable", l.taxable},

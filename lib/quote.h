@@ -15,6 +15,7 @@ struct QuoteLine {
     int64_t position = 0;
     std::string description;
     int64_t quantity_milli = 0;
+    std::string unit;  ///< what the quantity counts ("visit", "bag"); empty: none given
     Cents unit_price = 0;
     Cents amount = 0;
     bool taxable = false;
@@ -43,9 +44,9 @@ struct Quote {
     bool tax_exempt = false;
 };
 
-/// Parses "description|quantity|unit price[|taxable][|monthly|per-visit=TYPE]" ("Weekly
-/// service|4|45.00", "Heater|1|1200.00|taxable"); the description may itself contain '|' (the
-/// numbers are the last two fields before the flags).
+/// Parses "description|quantity[ unit]|unit price[|taxable][|monthly|per-visit=TYPE]" ("Weekly
+/// service|4 visits|45.00", "Heater|1|1200.00|taxable"); the description may itself contain '|'
+/// (the numbers are the last two fields before the flags).
 QuoteLine parse_quote_line(const std::string& text, const std::string& what = "--line");
 
 /// Adds a draft quote; valid_days defaults to config sales.quote_valid_days.

@@ -224,6 +224,23 @@ std::string escape_for_line(std::string_view text) {
     return out;
 }
 
+std::string parse_unit(const std::string& text, const std::string& what) {
+    auto b = text.find_first_not_of(" \t");
+    std::string u = b == std::string::npos ? "" : text.substr(b, text.find_last_not_of(" \t") - b + 1);
+    if (u.empty()) fail(ErrorKind::BadInput, what + ": the unit is empty");
+    check_text(u, TextKind::Name, what);
+    std::size_t chars = 0;
+    for (unsigned char c : u)
+        if ((c & 0xC0) != 0x80) ++chars;
+    if (chars > 20) fail(ErrorKind::BadInput, what + ": '" + u + "' is " + std::to_string(chars) + " characters long; a unit is at most 20");
+    if (u.find('|') != std::string::npos || u.find('\t') != std::string::npos)
+        fail(ErrorKind::BadInput, what + ": '" + u + "' holds a '|' or a tab; a unit is a word or two (visit, hour, sq ft)");
+    unsigned char first = static_cast<unsigned char>(u[0]);
+    if (first < 0x80 && !std::isalpha(first))
+        fail(ErrorKind::BadInput, what + ": '" + u + "' does not start with a letter; a unit is a word (visit, hour, bag)");
+    return u;
+}
+
 std::vector<std::string> parse_skills(const std::string& text, const std::string& what) {
     std::vector<std::string> out;
     size_t at = 0;

@@ -64,6 +64,10 @@ std::string replace_invalid_utf8(std::string_view text);
 /// bytes that are not UTF-8 as \xNN; everything else as it is.
 std::string escape_for_line(std::string_view text);
 
+/// A unit of measure typed for a line ("visit", "hour", "sq ft", "bag"): trimmed, one line, at
+/// most 20 characters, starting with a letter, no '|'. BadInput naming `what` otherwise.
+std::string parse_unit(const std::string& text, const std::string& what);
+
 /// A list of skills as pom keeps them: each trimmed, lower case, spaces as '-', letters, digits,
 /// '-' and '_' only, each once, in the order given. BadInput naming `what` otherwise.
 std::vector<std::string> parse_skills(const std::string& text, const std::string& what);

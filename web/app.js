@@ -231,11 +231,15 @@
     const box = el("div", { class: "actions" });
     const id = v.id;
     if (status === "scheduled") {
+      // "by route": the server prices the drive from the last stop (or the day's start), as
+      // `appt on-my-way` without --eta does; the fixed times are for when the technician knows better.
       const eta = el("select", { id: "eta-" + id, "aria-label": "ETA" },
-        ["10m", "20m", "30m", "45m", "1h"].map((t) => el("option", { value: t, text: t })));
+        [el("option", { value: "route", text: "by route" })].concat(
+          ["10m", "20m", "30m", "45m", "1h"].map((t) => el("option", { value: t, text: t }))));
       eta.value = "20m";
       box.append(el("label", { for: "eta-" + id, class: "inline", text: "ETA" }), eta,
-        el("button", { class: "go", onclick: () => statusAction(v, "on-my-way", "en_route", { eta: eta.value }, "On my way") }, "On my way"));
+        el("button", { class: "go", onclick: () => statusAction(v, "on-my-way", "en_route",
+          eta.value === "route" ? {} : { eta: eta.value }, "On my way") }, "On my way"));
     }
     if (status === "scheduled" || status === "en_route" || status === "paused") {
       box.append(el("button", { class: "go", onclick: () => startVisit(v) }, "Start"));

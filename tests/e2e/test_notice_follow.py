@@ -142,6 +142,37 @@ class Follow(Refusals, Company):
                          [("assigned", "pending", None), ("reminder", "skipped", "visit moved to 2026-11-24")])
         self.assertEqual(n[0]["subject"], "Your pool service on Tuesday, November 24")
 
+    def test_rollover_tells_a_customer_who_was_told(self):
+        self.add("--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez", "--window", "08:00-10:00")
+        self.ok("notify", "send")
+        self.assertEqual(len(self.delivered()), 1)
+        # Missed on Monday; Tuesday's rollover moves it there and Ana, who had the email for
+        # Monday, is told of the new day.
+        tuesday = {"POM_NOW": "2026-11-24T05:00:00"}
+        self.ok("appt", "rollover", env=tuesday)
+        n = self.json("notify", "list", env=tuesday)
+        self.validate("notice", n)
+        self.assertEqual([(x["kind"], x["status"]) for x in n], [("assigned", "sent"), ("moved", "pending")])
+        self.assertEqual(n[1]["subject"], "Your pool service has moved to Tuesday, November 24")
+        self.assertIn("has moved from Monday, November 23 between 08:00 and 10:00 to Tuesday, November 24 between 08:00 and 10:00.",
+                      n[1]["body"])
+        # Cron runs rollover again: nothing more is queued.
+        self.ok("appt", "rollover", env=tuesday)
+        self.assertEqual(len(self.json("notify", "list", env=tuesday)), 2)
+        # Missed again: Wednesday's rollover replaces the waiting notice's new day, still from
+        # Monday, the day Ana last heard of.
+        wednesday = {"POM_NOW": "2026-11-25T05:00:00"}
+        self.ok("appt", "rollover", env=wednesday)
+        n = self.json("notify", "list", "--status", "pending", env=wednesday)
+        self.assertEqual(len(n), 1, n)
+        self.assertIn("has moved from Monday, November 23 between 08:00 and 10:00 to Wednesday, November 25", n[0]["body"])
+
+    def test_rollover_of_a_customer_not_yet_told_queues_no_moved_notice(self):
+        self.add("--customer", "Ana Ortiz", "--date", "today", "--worker", "Maria Lopez")
+        tuesday = {"POM_NOW": "2026-11-24T05:00:00"}
+        self.ok("appt", "rollover", env=tuesday)
+        self.assertEqual([(x["kind"], x["status"]) for x in self.json("notify", "list", env=tuesday)], [("assigned", "pending")])
+
     def test_a_notice_being_sent_or_sent_is_never_touched(self):
         self.book_tomorrow()
         self.ok("notify", "send", "--limit", "1")

@@ -102,6 +102,42 @@ class Quotes(SalesTest):
         self.assertIn("<td>Pump &lt;motor&gt; &amp; seal</td>", html)
         self.assertNotIn("<motor>", html)
 
+    def test_quantities_carry_their_unit_onto_the_bill(self):
+        q = self.add("Weekly service|4 visits|45", "Salt|3 bags|9.50|taxable", "Filter clean|1|85")
+        self.validate("quote", q)
+        self.assertEqual([(l["quantity"], l["unit"]) for l in q["lines"]], [("4", "visits"), ("3", "bags"), ("1", None)])
+        text = self.ok("quote", "show", "1", "--format", "text")
+        self.assertRegex(text, r"Weekly service\s+4 visits\s+45\.00\s+180\.00\n")
+        self.assertRegex(text, r"Filter clean\s+1\s+85\.00\s+85\.00\n")
+        # The totals stay under the amounts.
+        amounts = [l for l in text.splitlines() if l.endswith(("180.00", "28.50", "85.00")) or l.startswith(" ")]
+        self.assertEqual(len({len(l) for l in amounts}), 1, amounts)
+        self.assertIn('<td class="n">3 bags</td>', self.ok("quote", "show", "1", "--format", "html"))
+        self.ok("quote", "send", "1")
+        self.assertIn("4 visits", self.rows("SELECT body FROM notice")[0][0])
+        # Accepted with --bill, the one-off lines are billed with their units.
+        self.ok("quote", "accept", "1", "--bill")
+        lines = self.json("bill", "lines", "--unbilled")
+        self.validate("billable-line", lines)
+        self.assertEqual([(l["description"], l["quantity"], l["unit"]) for l in lines],
+                         [("Weekly service", "4", "visits"), ("Salt", "3", "bags"), ("Filter clean", "1", None)])
+        # An extra billed by hand can say what it counts too.
+        line = self.json("bill", "extra", "add", "--customer", "Ann Smith", "--description", "Labour", "--amount", "60",
+                         "--quantity", "1.5", "--unit", "hours")[0]
+        self.validate("billable-line", line)
+        self.assertEqual((line["quantity"], line["unit"], line["amount"]), ("1.5", "hours", "90.00"))
+        before = self.dump()
+        for args, message in [
+            (["--line", "A|2 9|5"], "--line unit: '9' does not start with a letter"),
+            (["--line", "A|2 " + "x" * 21 + "|5"], "a unit is at most 20"),
+            (["--line", "A|two bags|5"], "--line quantity"),
+        ]:
+            with self.subTest(args=args):
+                self.assertRefusedBoth(["quote", "add", "--customer", "1", *args], 65, message)
+        self.assertRefusedBoth(["bill", "extra", "add", "--customer", "1", "--description", "x", "--amount", "1", "--unit", " "],
+                               65, "--unit: the unit is empty")
+        self.assertEqual(self.dump(), before)
+
     def test_bad_input_is_refused(self):
         self.add("Weekly service|4|45")  # quote 1, draft
         self.add("Opening|1|175")

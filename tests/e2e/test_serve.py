@@ -295,6 +295,52 @@ class TechnicianDay(ServeTest):
             self.assertEqual(lines[-1], {"summary": True, "lines": 2, "failed": 1, "committed": False})
 
 
+class Routes(ServeTest):
+    """The service manager plans the day's routes over the API, as `pom route` does."""
+
+    def setUp(self):
+        super().setUp()
+        # Maria's two visits are far apart from Tom's side of town; a third one is unassigned.
+        self.ok("pool", "edit", "1", "--lat", "33.45", "--lon", "-112.28")
+        self.ok("pool", "edit", "2", "--lat", "33.46", "--lon", "-111.82")
+        self.ok("pool", "edit", "3", "--lat", "33.44", "--lon", "-112.27")
+        self.ok("worker", "edit", "Maria Lopez", "--start", "33.45,-112.30")
+        self.ok("worker", "edit", "Tom Reed", "--start", "33.45,-111.80")
+        self.extra = self.add("--customer", "Cara Diaz", "--date", "today")["id"]
+
+    def test_the_office_previews_and_applies_optimize_and_balance(self):
+        before = self.dump()
+        preview = self.ok_call("Olga Office", "GET", "/routes/optimize?date=today")
+        self.assertEqual({w["worker"] for w in preview}, {"Maria Lopez", "Tom Reed"})
+        proposal = self.ok_call("Olga Office", "GET", "/routes/balance?date=today")
+        where = {s["appointment_id"]: w["worker"] for w in proposal for s in w["order"]}
+        self.assertEqual(where[self.extra], "Maria Lopez", "the unassigned visit goes to the technician nearby")
+        self.assertEqual(self.dump(), before, "a preview changes nothing")
+        # Applied: the visit is Maria's, and the API said what was done.
+        applied = self.ok_call("Olga Office", "POST", "/routes/balance", {"date": "today"})
+        self.assertEqual({s["appointment_id"]: w["worker"] for w in applied for s in w["order"]}, where)
+        self.assertEqual(self.json("appt", "show", str(self.extra))[0]["worker"], "Maria Lopez")
+        done = self.ok_call("Olga Office", "POST", "/routes/optimize", {"date": "today", "worker": ["Maria Lopez"]})
+        self.assertEqual([w["worker"] for w in done], ["Maria Lopez"])
+        log = self.json("log", "--entity", "appointment", "--id", str(self.extra))
+        self.assertIn("Olga Office", {e["actor"] for e in log})
+        stats = self.ok_call("Olga Office", "GET", "/routes/stats?from=today&to=today")
+        self.assertEqual(sum(r["stops"] for r in stats), 3)
+
+    def test_routes_are_the_offices_and_read_no_server_file(self):
+        before = self.dump()
+        for method, path in [("GET", "/routes/optimize"), ("POST", "/routes/optimize"), ("GET", "/routes/balance"),
+                             ("POST", "/routes/balance")]:
+            with self.subTest(path=path, method=method):
+                self.refused("Maria Lopez", method, path, 403, "permission", "may not", body={} if method == "POST" else None)
+        # A matrix names a file on the server: not a field of the API.
+        self.refused("Olga Office", "POST", "/routes/optimize", 400, "usage", "unknown field 'matrix'",
+                     body={"matrix": "/etc/passwd"})
+        self.refused("Olga Office", "GET", "/routes/balance?apply=true", 400, "usage", "unknown field 'apply'")
+        self.refused("Olga Office", "GET", "/routes/stats?from=today", 400, "usage", "--to is required")
+        self.assertEqual(self.dump(), before)
+
+
 class Refusals(ServeTest):
     def test_every_role_is_refused_what_it_may_not_do(self):
         m, t = self.maria["id"], self.tom["id"]
@@ -400,10 +446,13 @@ class Running(ServeTest):
                     name = (ref.get("$ref") or ref["items"]["$ref"]).rsplit("/", 1)[1]
                     target = doc["components"]["schemas"][name]["$ref"]
                     self.assertTrue(os.path.exists(os.path.join(SCHEMAS, os.path.basename(target))), target)
-        # Every GET route without a parameter answers as described, for the admin.
+        # Every GET route without a parameter answers as described, for the admin (given its
+        # required query fields: the days of the route dashboard).
         for path, ops in doc["paths"].items():
             if "get" in ops and "{" not in path:
-                self.assertEqual(self.call("Ada Admin", "GET", path).status, 200, path)
+                need = [p["name"] for p in ops["get"].get("parameters", []) if p["in"] == "query" and p.get("required")]
+                query = "&".join(n + "=today" for n in need)
+                self.assertEqual(self.call("Ada Admin", "GET", path + ("?" + query if query else "")).status, 200, path)
         # The readings route takes the command's options, typed.
         body = doc["paths"]["/services/{id}/readings"]["post"]["requestBody"]["content"]["application/json"]["schema"]
         self.assertEqual(body["properties"]["ph"]["type"], "number")

@@ -2,9 +2,15 @@
 "1 visit") from the inventory item or the visit, onto the billable line, the invoice line, the
 invoice as text, HTML and JSON, and `bill lines`; lines billed before pom kept units read as they
 always did."""
+import csv
+import hashlib
+import io
+import json
+import re
+import subprocess
 import unittest
 
-from pomtest import PomTest
+from pomtest import ENGINE, POM, PomTest
 from refusal import Refusals
 
 CONFIG = ('timezone = "America/Phoenix"\n[company]\nname = "Blue Wave Pools"\nphone = "602-555-0100"\n'
@@ -67,6 +73,42 @@ class Units(Refusals, PomTest):
         self.assertRegex(header, r"Description +      Qty       Price      Amount$")
         self.assertNotIn("gal", text)
         self.assertRegex(text, r"\s{7}1  +89\.00")
+
+    def export(self, *args):
+        p = subprocess.run([POM, "bill", "export", *args], capture_output=True, env=self.env, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stdout
+
+    def test_pom_exports_carry_the_unit_and_old_batches_reproduce_without_it(self):
+        self.ok("bill", "run", "--period", "2026-11", "--issue")
+        data = self.export("--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(data.decode(), newline="")))
+        self.assertEqual(next(csv.reader(io.StringIO(data.decode()))).pop(), "unit", "a new column goes last")
+        self.assertEqual([(r["quantity"], r["unit"]) for r in rows], [("1", "visit"), ("0.5", "gal"), ("1", "each")])
+        lines = json.loads(self.export("--format", "json"))
+        self.validate("export-line", lines)
+        self.assertEqual([(l["quantity"], l["unit"]) for l in lines], [("1", "visit"), ("0.5", "gal"), ("1", "each")])
+        # Each new batch reproduces as it was written.
+        self.assertEqual(self.export("--batch", "1"), data)
+        # A batch written before units (its settings without line_units, its checksum of the
+        # bytes without the column) reproduces byte for byte, without the column.
+        # (Batches never change: the test lifts the guard to make one as an older pom left it.)
+        self.sql("DROP TRIGGER export_batch_no_update" if ENGINE == "sqlite" else
+                 "ALTER TABLE export_batch DISABLE TRIGGER export_batch_no_update")
+        old = "".join(",".join(r[:-1]) + "\r\n" for r in csv.reader(io.StringIO(data.decode(), newline=""))).encode()
+        self.assertNotIn(b"gal", old)
+        settings = json.loads(self.sql("SELECT settings FROM export_batch WHERE id = 1")[0][0])
+        self.assertIs(settings.pop("line_units"), True)
+        self.sql("UPDATE export_batch SET settings = ?, sha256 = ? WHERE id = 1", json.dumps(settings), hashlib.sha256(old).hexdigest())
+        self.assertEqual(self.export("--batch", "1"), old)
+        # The same for json: the old batch's lines have no unit field.
+        data = self.export("--batch", "2")
+        old = re.sub(rb',"unit":("[^"]*"|null)', b"", data)
+        self.assertEqual([sorted(l) for l in json.loads(old)], [sorted(set(l) - {"unit"}) for l in lines])
+        settings = json.loads(self.sql("SELECT settings FROM export_batch WHERE id = 2")[0][0])
+        settings.pop("line_units")
+        self.sql("UPDATE export_batch SET settings = ?, sha256 = ? WHERE id = 2", json.dumps(settings), hashlib.sha256(old).hexdigest())
+        self.assertEqual(self.export("--batch", "2"), old)
 
 
 if __name__ == "__main__":

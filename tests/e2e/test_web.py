@@ -396,6 +396,18 @@ class WebTest(Company):
         self.assertIn("on_my_way", kinds)
         self.assertIn("service_report", kinds)
 
+        # To the next stop "by route": the ETA is the drive from Ana's pool, as the command line
+        # prices it (appt on-my-way without --eta), not a time picked from the list.
+        cara = next(v for v in self.json("appt", "list", "--date", "today") if v["customer"] == "Cara Diaz")
+        self.ok("pool", "edit", str(a["pool_id"]), "--lat", "33.45", "--lon", "-112.07")
+        self.ok("pool", "edit", str(cara["pool_id"]), "--lat", "33.52", "--lon", "-111.93")
+        priced = self.json("appt", "on-my-way", str(cara["id"]), "--dry-run")[0]["eta"]
+        self.assertIsNotNone(priced)
+        self.type(f"#eta-{cara['id']}", "by route")
+        self.tap_text("On my way", "li.visit[data-id='%d']" % cara["id"])
+        self.wait(lambda: self.appt(cara["id"])["status"] == "en_route", message="Cara en route")
+        self.assertEqual(self.appt(cara["id"])["eta"], priced)
+
     def test_skip_and_pause_take_a_reason(self):
         # Tom was at Ana's pool earlier today: Maria sees what the water was.
         before = self.add("--customer", "Ana Ortiz", "--date", "today", "--worker", "Tom Reed")

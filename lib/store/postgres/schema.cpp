@@ -1915,6 +1915,14 @@ COMMENT ON CONSTRAINT billable_line_ck07_unit ON billable_line IS 'unit IS NULL 
 COMMENT ON CONSTRAINT invoice_line_ck10_unit ON invoice_line IS 'unit IS NULL OR length(trim(unit)) > 0';
 )SQL";
 
+// Schema version 18, as SQLite's migration 18 makes it: a quote line's unit.
+const char* k_v18 = R"SQL(
+ALTER TABLE quote_line ADD COLUMN unit text COLLATE "C"
+    CONSTRAINT quote_line_ck08_unit CHECK (unit IS NULL OR length(trim(unit)) > 0);
+
+COMMENT ON CONSTRAINT quote_line_ck08_unit ON quote_line IS 'unit IS NULL OR length(trim(unit)) > 0';
+)SQL";
+
 }  // namespace
 
 const char* schema_sql() { return k_schema; }
@@ -1925,5 +1933,6 @@ const char* schema_v14_sql() { return k_v14; }
 const char* schema_v15_sql() { return k_v15; }
 const char* schema_v16_sql() { return k_v16; }
 const char* schema_v17_sql() { return k_v17; }
+const char* schema_v18_sql() { return k_v18; }
 
 }  // namespace pom::pg

@@ -78,5 +78,7 @@ const char* schema_v16_sql();
 /// SQLite's migration 17 on PostgreSQL: closed_day, series.on_closed, billable_line.unit and
 /// invoice_line.unit, and pom_assign_id again.
 const char* schema_v17_sql();
+/// SQLite's migration 18 on PostgreSQL: quote_line.unit.
+const char* schema_v18_sql();
 
 }  // namespace pom::pg

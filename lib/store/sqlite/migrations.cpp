@@ -1161,6 +1161,12 @@ ALTER TABLE billable_line ADD COLUMN unit TEXT CHECK (unit IS NULL OR length(tri
 ALTER TABLE invoice_line ADD COLUMN unit TEXT CHECK (unit IS NULL OR length(trim(unit)) > 0);
 )SQL";
 
+// Schema version 18: a quote line's unit ("4 visits", "2 bags"), carried to the billable line
+// when the quote is accepted; lines written before have none.
+const char* k_v18 = R"SQL(
+ALTER TABLE quote_line ADD COLUMN unit TEXT CHECK (unit IS NULL OR length(trim(unit)) > 0);
+)SQL";
+
 }  // namespace
 
 std::string in_lists_as_comparisons(const std::string& sql) {
@@ -1190,7 +1196,7 @@ const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all{{k_v1}, {k_v2}, {k_v3}, {k_v4}, {k_v5}, {k_v6}, {k_v7},
                                             {"", v8_checks_without_in_lists}, {k_v9}, {k_v10},
                                             {k_v11, v11_accountant_role}, {k_v12}, {k_v13},
-                                            {k_v14, v14_negative_adjustments}, {k_v15}, {k_v16}, {k_v17}};
+                                            {k_v14, v14_negative_adjustments}, {k_v15}, {k_v16}, {k_v17}, {k_v18}};
     return all;
 }
 
