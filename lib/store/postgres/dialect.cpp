@@ -269,6 +269,8 @@ Translated translate(const std::string& sql) {
     if (first < t.size() && t[first].kind == Kind::Word) {
         for (char c : t[first].text) out.verb += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
+    out.may_delete = !out.verb.empty() && out.verb != "SELECT" && out.verb != "INSERT" && out.verb != "UPDATE" && out.verb != "WITH";
+    for (const auto& k : t) out.may_delete = out.may_delete || is(k, "DELETE") || is(k, "TRUNCATE");
     IdPlaces places;
     if (out.verb == "INSERT") {
         bool returning = false;

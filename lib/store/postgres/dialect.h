@@ -13,8 +13,11 @@ struct Translated {
     /// An INSERT given `RETURNING current_setting('pom.last_id', true)`: its rows are the ids
     /// the id trigger gave, read without a second round trip (SQLite's last_insert_rowid()).
     bool returns_last_id = false;
-    /// The statement's kind, by its first word ("INSERT", "DELETE", …, upper case).
+    /// The statement's kind, by its first word ("INSERT", "WITH", …, upper case).
     std::string verb;
+    /// It may delete rows: it says DELETE somewhere, or it is not a SELECT, INSERT, UPDATE or
+    /// WITH (DDL, TRUNCATE).
+    bool may_delete = false;
     /// An INSERT's table, as written (lower case), and whether its column list names `id`.
     std::string table;
     bool explicit_id = false;

@@ -310,9 +310,8 @@ private:
         }
         m_rows = PQntuples(m_res);
         m_row = -1;
-        // A highest row deleted (cascades too) has its id given again; what is not a plain
-        // SELECT, INSERT or UPDATE may have deleted one.
-        if (m_tr.verb != "SELECT" && m_tr.verb != "INSERT" && m_tr.verb != "UPDATE") m_ids.forget();
+        // A highest row deleted (cascades too) has its id given again.
+        if (m_tr.may_delete) m_ids.forget();
         if (m_tr.returns_last_id) {
             // The ids are pom's own business: the statement reads as the plain INSERT it was.
             if (id) {
