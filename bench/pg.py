@@ -92,8 +92,9 @@ class Cluster:
     """A throwaway PostgreSQL cluster, always stopped: by stop(), at exit, on SIGTERM/SIGHUP/Ctrl-C
     (the caller's try/finally), and on the next start if a killed run left one behind."""
 
-    def __init__(self, out: Path, log, durable: bool = True, log_min_duration_ms: int | None = None, stats: bool = False):
-        self.out, self.log = out, log
+    def __init__(self, out: Path, log, durable: bool = True, log_min_duration_ms: int | None = None, stats: bool = False,
+                 one_cpu: bool = False):
+        self.out, self.log, self.one_cpu = out, log, one_cpu
         self.durable, self.log_min_duration_ms, self.stats = durable, log_min_duration_ms, stats
         self.dir: Path | None = None
         self.base = ""
@@ -128,6 +129,10 @@ class Cluster:
         self.psql("postgres", "SELECT pg_reload_conf()")
         if self.stats:
             self.psql("postgres", "CREATE EXTENSION pg_stat_statements")
+        if self.one_cpu:  # the server and what it forks from now on, on CPU 0 (the timed commands too: PgJobs.time)
+            pm = self._postmaster()
+            for pid in [pm] + [int(e.name) for e in os.scandir("/proc") if e.name.isdigit() and self._ppid(e.name) == pm]:
+                subprocess.run(["taskset", "-a", "-p", "-c", "0", str(pid)], capture_output=True)
         time.sleep(0.2)
         self.log(f"PostgreSQL cluster in {self.dir}: " + self.psql("postgres", "SELECT version()", capture=True).split(",")[0]
                  + ("; durable (fsync, synchronous_commit, full_page_writes on)" if self.durable else "; durability off"))
@@ -175,6 +180,14 @@ class Cluster:
         self.psql("postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
     # --- the server's CPU time ------------------------------------------------------------------
+
+    @staticmethod
+    def _ppid(pid: str) -> int:
+        try:
+            stat = Path("/proc", pid, "stat").read_text()
+        except OSError:
+            return -1
+        return int(stat[stat.rindex(")") + 2:].split()[1])
 
     def _postmaster(self) -> int:
         return int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
@@ -262,7 +275,7 @@ class PgJobs:
     def __init__(self, bench, out: Path, log, remove_db):
         self.b, self.out, self.log, self.remove_db = bench, out, log, remove_db
         self.cluster = Cluster(out, log, durable=bench.args.pg_durable, log_min_duration_ms=bench.args.pg_log_ms,
-                               stats=bench.args.pg_stats)
+                               stats=bench.args.pg_stats, one_cpu=bench.args.pg_one_cpu)
         self.stats_file = out / "pg-statements.txt"
         if bench.args.pg_stats:
             self.stats_file.write_text("")
@@ -295,6 +308,9 @@ class PgJobs:
 
     def time(self, label, cmd, prepare=None, runs=None, warmup=None, stdin=None):
         stats = {} if self.b.args.pg_stats else None
+        if self.b.args.pg_one_cpu:  # taskset execs the command: wait4 still measures it alone
+            make = cmd if callable(cmd) else (lambda c=cmd: c)
+            cmd = lambda: ["taskset", "-c", "0", *make()]  # noqa: E731
         t = self.b.time(cmd, prepare, runs=runs, warmup=warmup, stdin=stdin, server=Probe(self.cluster, stats))
         if stats is not None:
             with open(self.stats_file, "a") as f:
@@ -531,7 +547,7 @@ def run(bench, args, out: Path, log, remove_db, summarize) -> tuple[list[dict], 
             sqlite, pg = getattr(jobs, "job_" + name.replace("-", "_"))()
             rows.append(summarize_pg(summarize(sqlite), pg))
         info = {"postgresql": jobs.cluster.psql("postgres", "SHOW server_version", capture=True),
-                "durable": args.pg_durable, "load_seconds": jobs.load_seconds}
+                "durable": args.pg_durable, "one_cpu": args.pg_one_cpu, "load_seconds": jobs.load_seconds}
         # What any command pays on PostgreSQL before its first statement: psql connecting and
         # running nothing, against each engine (sqlite3 opening the same company).
         if "company" in jobs.loaded:

@@ -137,6 +137,54 @@ void order_nulls(std::vector<Token>& t) {
     }
 }
 
+/// Where an INSERT's id would go: after the token that opens its column list, and after the
+/// token that starts its one row of values (VALUES' parenthesis or SELECT). npos when the INSERT
+/// has no column list, names `id` itself (explicit_id), or may insert more than one row.
+struct IdPlaces {
+    size_t columns = std::string::npos, values = std::string::npos;
+};
+
+IdPlaces one_row_insert(const std::vector<Token>& t, size_t insert, Translated& out) {
+    IdPlaces none;
+    size_t into = next(t, insert);
+    if (into >= t.size() || !is(t[into], "INTO")) return none;
+    size_t table = next(t, into);
+    if (table >= t.size() || t[table].kind != Kind::Word || t[table].text.find('.') != std::string::npos) return none;
+    for (char c : t[table].text) out.table += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    size_t open = next(t, table);
+    if (open >= t.size() || t[open].kind != Kind::Open) return none;
+    size_t close = open + 1;
+    for (; close < t.size() && t[close].kind != Kind::Close; ++close)
+        if (t[close].kind == Kind::Word && (is(t[close], "ID"))) out.explicit_id = true;
+    if (close >= t.size() || out.explicit_id) return none;
+    size_t body = next(t, close);
+    if (body >= t.size()) return none;
+    if (is(t[body], "VALUES")) {
+        size_t row = next(t, body);
+        if (row >= t.size() || t[row].kind != Kind::Open) return none;
+        int depth = 0;
+        size_t end = row;
+        for (; end < t.size(); ++end) {
+            if (t[end].kind == Kind::Open) ++depth;
+            else if (t[end].kind == Kind::Close && --depth == 0) break;
+        }
+        size_t after = end < t.size() ? next(t, end) : t.size();
+        if (after < t.size() && t[after].kind == Kind::Comma) return none;  // several rows
+        return {open, row};
+    }
+    if (is(t[body], "SELECT")) {
+        // One row only when the SELECT reads no table (INSERT ... SELECT ?, ? WHERE NOT EXISTS (…)).
+        int depth = 0;
+        for (size_t i = body + 1; i < t.size(); ++i) {
+            if (t[i].kind == Kind::Open) ++depth;
+            else if (t[i].kind == Kind::Close) --depth;
+            else if (depth == 0 && (is(t[i], "FROM") || is(t[i], "UNION") || is(t[i], "DISTINCT") || is(t[i], "ALL"))) return none;
+        }
+        return {open, body};
+    }
+    return none;
+}
+
 }  // namespace
 
 Translated translate(const std::string& sql) {
@@ -218,17 +266,34 @@ Translated translate(const std::string& sql) {
     }
     out.parameters = static_cast<int>(out.names.size());
     size_t first = t.empty() || t[0].kind != Kind::Space ? 0 : next(t, 0);
-    if (first < t.size() && is(t[first], "INSERT")) {
+    if (first < t.size() && t[first].kind == Kind::Word) {
+        for (char c : t[first].text) out.verb += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    out.may_delete = !out.verb.empty() && out.verb != "SELECT" && out.verb != "INSERT" && out.verb != "UPDATE" && out.verb != "WITH";
+    for (const auto& k : t) out.may_delete = out.may_delete || is(k, "DELETE") || is(k, "TRUNCATE");
+    IdPlaces places;
+    if (out.verb == "INSERT") {
         bool returning = false;
         for (const auto& k : t) returning = returning || is(k, "RETURNING");
         if (!returning) {
             while (!t.empty() && (t.back().kind == Kind::Space || (t.back().kind == Kind::Other && t.back().text == ";")))
                 t.pop_back();
-            t.push_back({Kind::Other, " RETURNING current_setting('pom.last_id', true)"});
+            places = one_row_insert(t, first, out);
+            t.push_back({Kind::Other, out.explicit_id ? " RETURNING id" : " RETURNING current_setting('pom.last_id', true)"});
             out.returns_last_id = true;
         }
     }
     for (const auto& k : t) out.sql += k.wrap_before + k.text + k.wrap_after;
+    if (places.columns != std::string::npos) {
+        std::string id_parameter = "$" + std::to_string(out.parameters + 1);
+        for (size_t i = 0; i + 1 < t.size(); ++i) {  // all but the RETURNING just added
+            const Token& k = t[i];
+            out.sql_with_id += k.wrap_before + k.text + k.wrap_after;
+            if (i == places.columns) out.sql_with_id += "id, ";
+            if (i == places.values) out.sql_with_id += " " + id_parameter + ", ";
+        }
+        out.sql_with_id += " RETURNING id";
+    }
     return out;
 }
 

@@ -13,6 +13,19 @@ struct Translated {
     /// An INSERT given `RETURNING current_setting('pom.last_id', true)`: its rows are the ids
     /// the id trigger gave, read without a second round trip (SQLite's last_insert_rowid()).
     bool returns_last_id = false;
+    /// The statement's kind, by its first word ("INSERT", "WITH", …, upper case).
+    std::string verb;
+    /// It may delete rows: it says DELETE somewhere, or it is not a SELECT, INSERT, UPDATE or
+    /// WITH (DDL, TRUNCATE).
+    bool may_delete = false;
+    /// An INSERT's table, as written (lower case), and whether its column list names `id`.
+    std::string table;
+    bool explicit_id = false;
+    /// An INSERT of one row (VALUES with one tuple, or a SELECT without FROM) whose id pom may
+    /// give itself: the same statement with `id` first in its column list, taken as parameter
+    /// `parameters + 1`, and `RETURNING id` (no row when ON CONFLICT DO NOTHING skipped it).
+    /// Empty when the statement has another shape; the id trigger then gives the ids.
+    std::string sql_with_id;
 };
 
 /// Rewrites one statement:
@@ -23,7 +36,8 @@ struct Translated {
 /// - `a IS ?` / `a IS NOT ?` become IS [NOT] DISTINCT FROM;
 /// - `NOT INDEXED` goes; `CAST(x AS REAL)` is double precision;
 /// - every ORDER BY term sorts NULLs as SQLite does: first when ascending, last when descending;
-/// - an INSERT without RETURNING returns the ids it gave (returns_last_id).
+/// - an INSERT without RETURNING returns the ids it gave (returns_last_id); an INSERT of one row
+///   has a second form that takes its id as a parameter (sql_with_id).
 /// String literals, quoted identifiers and comments are left as they are.
 Translated translate(const std::string& sql);
 

@@ -6,10 +6,12 @@
 #include "store/postgres/dialect.h"
 #include "store/postgres/schema.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <libpq-fe.h>
+#include <unordered_map>
 
 namespace pom::pg {
 
@@ -103,14 +105,76 @@ Error translate_error(const PGresult* r, PGconn* conn) {
 
 class PgStore;
 
+PGresult* checked(PGconn* conn, PGresult* r) {
+    auto status = PQresultStatus(r);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        Error e = translate_error(r, conn);
+        PQclear(r);
+        throw e;
+    }
+    return r;
+}
+
+/// New rows' ids, given by pom itself inside a write transaction: the next id of a table is read
+/// once per transaction (max(id) + 1, as SQLite's rowid and the pom_assign_id trigger give it) and
+/// counted up from there, instead of the trigger's query per row. Writers hold pom's advisory
+/// lock, so nothing else inserts meanwhile; what pom runs that could change a table's highest id
+/// otherwise (a DELETE, an INSERT the trigger numbers, a rollback to a savepoint, any other SQL)
+/// makes it read the table's max(id) again.
+class Ids {
+public:
+    explicit Ids(PGconn* conn) : m_conn(conn) {}
+    void begin() {
+        m_active = true;
+        m_next.clear();
+    }
+    void end() {
+        m_active = false;
+        m_next.clear();
+    }
+    void forget() { m_next.clear(); }
+    void forget(const std::string& table) { m_next.erase(table); }
+    /// The tables may have changed (a migration, a bulk load).
+    void reload() {
+        m_tables.reset();
+        m_next.clear();
+    }
+    /// The id the next row of the table gets, or nothing when the trigger is to give it.
+    std::optional<int64_t> next(const std::string& table) {
+        if (!m_active || table.empty()) return std::nullopt;
+        if (auto it = m_next.find(table); it != m_next.end()) return it->second;
+        if (!m_tables) {
+            m_tables.emplace();
+            PGresult* r = checked(m_conn, PQexec(m_conn, "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                                                         "WHERE t.tgname = 'pom_assign_id' AND c.relnamespace = current_schema()::regnamespace"));
+            for (int i = 0; i < PQntuples(r); ++i) m_tables->push_back(PQgetvalue(r, i, 0));
+            PQclear(r);
+        }
+        if (std::find(m_tables->begin(), m_tables->end(), table) == m_tables->end()) return std::nullopt;
+        PGresult* r = checked(m_conn, PQexec(m_conn, ("SELECT coalesce(max(id), 0) + 1 FROM \"" + table + "\"").c_str()));
+        int64_t id = std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10);
+        PQclear(r);
+        m_next[table] = id;
+        return id;
+    }
+    void used(const std::string& table, int64_t id) { m_next[table] = id + 1; }
+
+private:
+    PGconn* m_conn;
+    bool m_active = false;
+    std::optional<std::vector<std::string>> m_tables;  ///< the tables with pom_assign_id
+    std::unordered_map<std::string, int64_t> m_next;
+};
+
 class PgStatement final : public StatementImpl {
 public:
-    PgStatement(PGconn* conn, int& counter, std::optional<int64_t>& last_id, const std::string& sql)
-        : m_conn(conn), m_counter(counter), m_last_id(last_id), m_tr(pg::translate(sql)), m_values(static_cast<size_t>(m_tr.parameters)),
+    PgStatement(PGconn* conn, int& counter, std::optional<int64_t>& last_id, Ids& ids, const bool& closing, const std::string& sql)
+        : m_conn(conn), m_counter(counter), m_last_id(last_id), m_ids(ids), m_closing(closing), m_tr(pg::translate(sql)), m_values(static_cast<size_t>(m_tr.parameters)),
           m_types(static_cast<size_t>(m_tr.parameters), 0) {}
     ~PgStatement() override {
         clear_result();
-        if (!m_prepared.empty() && PQstatus(m_conn) == CONNECTION_OK && PQtransactionStatus(m_conn) != PQTRANS_INERROR)
+        // A connection about to close drops its prepared statements itself: no round trip each.
+        if (!m_prepared.empty() && !m_closing && PQstatus(m_conn) == CONNECTION_OK && PQtransactionStatus(m_conn) != PQTRANS_INERROR)
             PQclear(PQexec(m_conn, ("DEALLOCATE " + m_prepared).c_str()));
     }
 
@@ -203,19 +267,28 @@ private:
         m_rows = 0;
     }
     /// Runs the statement. Its first run goes as one unnamed statement; a statement run again is
-    /// prepared once (per types of its parameters) and executed by name after that.
+    /// prepared once (per form and types of its parameters) and executed by name after that.
     void run() {
         clear_result();
-        std::vector<const char*> values(m_values.size());
+        // An INSERT of one row into a table whose ids pom gives: the form that takes the id.
+        std::optional<int64_t> id;
+        if (!m_tr.sql_with_id.empty()) id = m_ids.next(m_tr.table);
+        std::string id_text = id ? std::to_string(*id) : std::string();
+        const std::string& sql = id ? m_tr.sql_with_id : m_tr.sql;
+        std::vector<const char*> values(m_values.size() + (id ? 1 : 0));
         for (size_t i = 0; i < m_values.size(); ++i) values[i] = m_values[i] ? m_values[i]->c_str() : nullptr;
+        if (id) values.back() = id_text.c_str();
+        m_types.push_back(k_int8);  // the id's type, counted only when given
         int n = static_cast<int>(values.size());
+        bool with_id = id.has_value();
         if (m_runs++ == 0) {
-            m_res = PQexecParams(m_conn, m_tr.sql.c_str(), n, m_types.data(), values.data(), nullptr, nullptr, 0);
+            m_res = PQexecParams(m_conn, sql.c_str(), n, m_types.data(), values.data(), nullptr, nullptr, 0);
         } else {
-            if (m_prepared.empty() || m_prepared_types != m_types) {
+            if (m_prepared.empty() || m_prepared_types != m_types || m_prepared_with_id != with_id) {
                 std::string name = "pom" + std::to_string(++m_counter);
-                PGresult* p = PQprepare(m_conn, name.c_str(), m_tr.sql.c_str(), n, m_types.data());
+                PGresult* p = PQprepare(m_conn, name.c_str(), sql.c_str(), n, m_types.data());
                 if (PQresultStatus(p) != PGRES_COMMAND_OK) {
+                    m_types.pop_back();
                     Error e = translate_error(p, m_conn);
                     PQclear(p);
                     throw e;
@@ -224,9 +297,11 @@ private:
                 if (!m_prepared.empty()) PQclear(PQexec(m_conn, ("DEALLOCATE " + m_prepared).c_str()));
                 m_prepared = name;
                 m_prepared_types = m_types;
+                m_prepared_with_id = with_id;
             }
             m_res = PQexecPrepared(m_conn, m_prepared.c_str(), n, values.data(), nullptr, nullptr, 0);
         }
+        m_types.pop_back();
         auto status = PQresultStatus(m_res);
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
             Error e = translate_error(m_res, m_conn);
@@ -235,10 +310,21 @@ private:
         }
         m_rows = PQntuples(m_res);
         m_row = -1;
+        // A highest row deleted (cascades too) has its id given again.
+        if (m_tr.may_delete) m_ids.forget();
         if (m_tr.returns_last_id) {
             // The ids are pom's own business: the statement reads as the plain INSERT it was.
-            if (m_rows > 0 && !PQgetisnull(m_res, m_rows - 1, 0))
-                m_last_id = std::strtoll(PQgetvalue(m_res, m_rows - 1, 0), nullptr, 10);
+            if (id) {
+                // No row: ON CONFLICT DO NOTHING skipped it, and the id is still free.
+                if (m_rows > 0 && std::strtoll(PQgetvalue(m_res, 0, 0), nullptr, 10) == *id) {
+                    m_ids.used(m_tr.table, *id);
+                    m_last_id = *id;
+                }
+            } else {
+                m_ids.forget(m_tr.table);  // the trigger, or the statement, gave the ids
+                if (m_rows > 0 && !PQgetisnull(m_res, m_rows - 1, 0))
+                    m_last_id = std::strtoll(PQgetvalue(m_res, m_rows - 1, 0), nullptr, 10);
+            }
             m_rows = 0;
         }
     }
@@ -246,11 +332,14 @@ private:
     PGconn* m_conn;
     int& m_counter;
     std::optional<int64_t>& m_last_id;
+    Ids& m_ids;
+    const bool& m_closing;
     Translated m_tr;
     std::vector<std::optional<std::string>> m_values;
     std::vector<Oid> m_types;
     std::string m_prepared;
     std::vector<Oid> m_prepared_types;
+    bool m_prepared_with_id = false;
     PGresult* m_res = nullptr;
     int m_row = -1, m_rows = 0, m_runs = 0;
 };
@@ -270,8 +359,9 @@ const std::vector<Migration>& migrations() {
 class PgStore final : public Store {
 public:
     PgStore(PGconn* conn, std::string display, std::string schema)
-        : Store(std::move(display)), m_conn(conn), m_schema(std::move(schema)) {}
+        : Store(std::move(display)), m_conn(conn), m_schema(std::move(schema)), m_ids(conn) {}
     ~PgStore() override {
+        m_closing = true;
         clear_statements();
         PQfinish(m_conn);
     }
@@ -279,10 +369,15 @@ public:
     int schema_version() override { return read_version().value_or(0); }
     bool in_transaction() const override { return PQtransactionStatus(m_conn) != PQTRANS_IDLE; }
     std::unique_ptr<StatementImpl> compile(const std::string& sql) override {
-        return std::make_unique<PgStatement>(m_conn, m_counter, m_last_id, sql);
+        return std::make_unique<PgStatement>(m_conn, m_counter, m_last_id, m_ids, m_closing, sql);
     }
     void exec(const std::string& sql) override {
         m_last_id.reset();  // an INSERT run here leaves its id to be asked for
+        // Whatever else it is, it may have changed a table's highest id; a savepoint does not.
+        if (sql.rfind("SAVEPOINT ", 0) != 0 && sql.rfind("RELEASE ", 0) != 0) m_ids.forget();
+        run_sql(sql);
+    }
+    void run_sql(const std::string& sql) {
         PGresult* r = PQexec(m_conn, sql.c_str());
         auto status = PQresultStatus(r);
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -304,10 +399,17 @@ public:
             exec("ROLLBACK");
             throw;
         }
+        m_ids.begin();
     }
     void begin_read() override { exec("BEGIN ISOLATION LEVEL REPEATABLE READ"); }
-    void commit() override { exec("COMMIT"); }
-    void rollback() override { exec("ROLLBACK"); }
+    void commit() override {
+        m_ids.end();
+        exec("COMMIT");
+    }
+    void rollback() override {
+        m_ids.end();
+        exec("ROLLBACK");
+    }
 
     std::string note_search_sql(const std::vector<SearchTerm>& terms, bool by_customer, int64_t limit,
                                 std::string& query) override {
@@ -392,9 +494,35 @@ public:
     }
 
     std::vector<TableInfo> tables() override { return catalog_tables(*this); }
-    void begin_bulk_load() override { m_restore.clear(); }
-    void end_bulk_load() override { finish_bulk_load(*this, std::exchange(m_restore, {})); }
+    void begin_bulk_load() override {
+        m_restore.clear();
+        m_ids.reload();
+    }
+    void end_bulk_load() override {
+        finish_bulk_load(*this, std::exchange(m_restore, {}));
+        m_ids.reload();
+    }
     std::unique_ptr<RowLoader> row_loader(const TableInfo& table) override { return copy_loader(*this, m_conn, table, m_restore); }
+
+    /// The session's settings and the schema version (nothing when pom's tables are not there) in
+    /// one round trip, as a new connection needs them.
+    std::optional<int> connect_version(const std::string& settings) {
+        PGresult* r = PQexec(m_conn, (settings + "; SELECT value::integer FROM pom_meta WHERE key = 'schema_version'").c_str());
+        if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+            std::optional<int> version = PQntuples(r) > 0 ? std::optional<int>(std::atoi(PQgetvalue(r, 0, 0))) : std::optional<int>(0);
+            PQclear(r);
+            return version;
+        }
+        bool missing = field(r, PG_DIAG_SQLSTATE) == "42P01";  // undefined_table: no pom here yet
+        if (!missing) {
+            Error e = translate_error(r, m_conn);
+            PQclear(r);
+            throw e;
+        }
+        PQclear(r);
+        run_sql(settings);  // undone with the failed query's implicit transaction
+        return std::nullopt;
+    }
 
     /// The schema version, or nothing when pom's tables are not there.
     std::optional<int> read_version() {
@@ -421,6 +549,7 @@ public:
             if (m.version <= from) continue;
             exec(m.sql);
         }
+        m_ids.reload();
         if (from < latest_schema_version()) {
             exec("UPDATE pom_meta SET value = '" + std::to_string(latest_schema_version()) + "' WHERE key = 'schema_version'");
             set_migrated_from(from);
@@ -444,6 +573,8 @@ private:
     int m_counter = 0;
     std::optional<int64_t> m_last_id;
     std::vector<std::string> m_restore;  ///< what puts back what a bulk load set aside
+    Ids m_ids;
+    bool m_closing = false;
 };
 
 }  // namespace
@@ -505,11 +636,10 @@ std::unique_ptr<Store> open(const std::string& location, const Store::OpenOption
     // pom's to print: its one line on stderr is the error that follows, if any.
     PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
     auto store = std::make_unique<PgStore>(conn, display, schema);
-    store->exec("SET client_min_messages = warning");
-    store->exec("SET client_encoding = 'UTF8'");
-    store->exec("SET lock_timeout = " + std::to_string(options.busy_timeout_ms));
-    if (!schema.empty()) store->exec("SET search_path = " + store->quote_ident(schema));
-    auto version = store->read_version();
+    std::string settings = "SET client_min_messages = warning; SET client_encoding = 'UTF8'; SET lock_timeout = " +
+                           std::to_string(options.busy_timeout_ms);
+    if (!schema.empty()) settings += "; SET search_path = " + store->quote_ident(schema);
+    auto version = store->connect_version(settings);
     if (!version && !options.create)
         fail(ErrorKind::NoInput, "no database at " + display + " (create one with: pom init --db " + display + ")");
     if (version && *version > latest_schema_version())
