@@ -159,7 +159,7 @@ struct PlanOptions {
 };
 
 void setup_plan(CLI::App* cmd, Cli& cli) {
-    auto o = std::make_shared<PlanOptions>();
+    auto o = cli.bound<PlanOptions>();
     auto* sub = cmd->add_subcommand("plan",
                                     "Which weekday and technician each recurring series should have for tight, even routes over "
                                     "the week; keeps preferred days; shows the changes (--apply --effective D: edit the series)");
