@@ -431,7 +431,7 @@ void register_appt(CLI::App& app, Cli& cli) {
                 f.from = f.to = parse_day(*day, ctx.today(), "--date");
                 auto appts = list_appointments(ctx.store, f);
                 // Each assigned visit's projected arrival in its technician's route, as routes price it.
-                auto arrivals = projected_arrivals(ctx, *f.from);
+                auto arrivals = projected_arrivals(ctx, *f.from, &appts);
                 std::vector<Json> rows;
                 for (const auto& a : appts) {
                     Json j = appointment_json(a);

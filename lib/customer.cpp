@@ -246,13 +246,28 @@ void check_phone(const std::string& v, const std::string& where) {
         fail(ErrorKind::BadInput, where + ": '" + v + "' is not a phone number (7-15 digits)");
 }
 
-std::string parse_preferred_day(const std::string& value, const std::string& where) {
+namespace {
+
+/// mon..sun in any case ("" for none or an empty value); with `full_names`, also Monday..Sunday,
+/// as other systems' exports write a service day. Nothing when it is not a day.
+std::optional<std::string> preferred_day_of(const std::string& value, bool full_names) {
     std::string v;
     for (char ch : value) v += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
-    if (v.empty() || v == "none") return "";
-    for (const char* d : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
-        if (v == d) return v;
-    fail(ErrorKind::Usage, where + ": '" + value + "' is not a day (mon, tue, wed, thu, fri, sat, sun or none)");
+    if (v.empty() || v == "none") return std::string();
+    static const char* const days[][2] = {{"mon", "monday"},   {"tue", "tuesday"}, {"wed", "wednesday"}, {"thu", "thursday"},
+                                          {"fri", "friday"},   {"sat", "saturday"}, {"sun", "sunday"}};
+    for (const auto& d : days)
+        if (v == d[0] || (full_names && v == d[1])) return std::string(d[0]);
+    return std::nullopt;
+}
+
+const char* const k_days_hint = "is not a day (mon, tue, wed, thu, fri, sat, sun or none)";
+
+}  // namespace
+
+std::string parse_preferred_day(const std::string& value, const std::string& where) {
+    if (auto d = preferred_day_of(value, false)) return *d;
+    fail(ErrorKind::Usage, where + ": '" + value + "' " + k_days_hint);
 }
 
 void check_customer_status(const std::string& v, const std::string& where) {
@@ -627,7 +642,8 @@ Json customer_json(const Customer& c) {
 
 const std::vector<std::string>& customer_import_columns() {
     static const std::vector<std::string> cols{"ref",    "name",  "company", "status", "email", "phone", "email_opt_in",
-                                               "sms_opt_in", "street", "city", "state", "zip", "notes", "tags"};
+                                               "sms_opt_in", "street", "city", "state", "zip", "notes", "tags",
+                                               "preferred_day"};
     return cols;
 }
 
@@ -761,6 +777,12 @@ ImportResult import_customers(Context& ctx, std::istream& in, const std::string&
         if (auto o = yes_no("sms_opt_in"); o && f.phones)
             for (const auto& v : *f.phones) (*o ? f.opt_in : f.opt_out).push_back(v);
         if (auto t = cell("tags")) f.tags = split_list(*t);
+        // An empty cell keeps a customer's preferred day; "none" clears it.
+        if (auto d = cell("preferred_day"); d && !d->empty()) {
+            auto day = preferred_day_of(*d, true);
+            if (!day) fail(ErrorKind::BadInput, where("preferred_day") + ": '" + *d + "' " + k_days_hint);
+            f.preferred_day = day->empty() ? "none" : *day;
+        }
 
         auto& q = ctx.store.prepare("SELECT id FROM customer WHERE ref = ?");
         q.bind(1, *f.ref);

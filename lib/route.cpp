@@ -41,6 +41,13 @@ RouteTotals totals(const Day& d, const DaySchedule& s) {
     return t;
 }
 
+/// Every worker, active or not, by id: one read instead of a statement per route.
+std::map<int64_t, Worker> workers_by_id(Store& store) {
+    std::map<int64_t, Worker> out;
+    for (auto& w : list_workers(store, true, std::nullopt)) out.emplace(w.id, std::move(w));
+    return out;
+}
+
 }  // namespace
 
 std::string clock_text(int64_t seconds) {
@@ -53,23 +60,28 @@ std::string clock_text(int64_t seconds) {
 std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) {
     const auto& rc = ctx.config.routing;
     TravelModel model{rc.road_factor, rc.speed_kmh, req.matrix};
-    AppointmentFilter f;
-    f.from = f.to = req.date;
     std::map<int64_t, std::vector<Appointment>> by_worker;
     for (int64_t w : req.workers) {
         get_worker(ctx.store, w);
         by_worker[w];
     }
-    for (auto& a : list_appointments(ctx.store, f)) {
+    std::vector<Appointment> read;
+    if (!req.visits) {
+        AppointmentFilter f;
+        f.from = f.to = req.date;
+        read = list_appointments(ctx.store, f);
+    }
+    for (const auto& a : req.visits ? *req.visits : read) {
         if (!a.worker_id || !open_status(a.status)) continue;
         if (!req.workers.empty() && !by_worker.count(*a.worker_id)) continue;
-        by_worker[*a.worker_id].push_back(std::move(a));
+        by_worker[*a.worker_id].push_back(a);
     }
+    std::map<int64_t, Worker> workers = workers_by_id(ctx.store);
     // The day's pools and where they are, in one read (not a pool record per visit).
     std::map<int64_t, Place> pool_places = route_day::pool_places(ctx.store, req.date);
     std::vector<WorkerRoute> out;
     for (auto& [worker_id, visits] : by_worker) {
-        Worker w = get_worker(ctx.store, worker_id);
+        const Worker& w = workers.at(worker_id);
         Day d;
         d.visits = std::move(visits);
         // Visits without a place in the route come after those with one, as the board shows them.
@@ -162,10 +174,11 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
     return out;
 }
 
-std::map<int64_t, int64_t> projected_arrivals(Context& ctx, Date day) {
+std::map<int64_t, int64_t> projected_arrivals(Context& ctx, Date day, const std::vector<Appointment>* visits) {
     RouteRequest req;
     req.date = day;
     req.keep_order = true;
+    req.visits = visits;
     std::map<int64_t, int64_t> out;
     for (const auto& r : optimize_routes(ctx, req))
         for (const auto& s : r.stops)
@@ -194,13 +207,11 @@ std::vector<RouteStatsRow> route_stats(Context& ctx, const RouteStatsRequest& re
     std::map<std::pair<std::string, int64_t>, std::vector<Appointment>> days;
     for (auto& a : list_appointments(ctx.store, f))
         if (a.worker_id && open_status(a.status)) days[{a.date, *a.worker_id}].push_back(std::move(a));
-    std::map<int64_t, Worker> workers;
+    std::map<int64_t, Worker> workers = workers_by_id(ctx.store);
     std::map<int64_t, std::optional<LatLon>> pools;
     std::vector<RouteStatsRow> rows;
     for (const auto& [key, visits] : days) {
-        auto wit = workers.find(key.second);
-        if (wit == workers.end()) wit = workers.emplace(key.second, get_worker(ctx.store, key.second)).first;
-        const Worker& w = wit->second;
+        const Worker& w = workers.at(key.second);
         std::optional<LatLon> start = w.start;
         if (!start && rc.depot) start = LatLon{rc.depot->first, rc.depot->second};
         std::optional<LatLon> end = w.end ? w.end : start;

@@ -1,6 +1,7 @@
 #pragma once
 // Routes (issue 22): one technician's visits of a day put in the order that drives least, keeping
 // promised windows, started and completed visits and the office's pins.
+#include "appointment.h"
 #include "audit.h"
 #include "clock.h"
 #include "json.h"
@@ -54,6 +55,9 @@ struct RouteRequest {
     std::vector<int64_t> workers;            ///< empty: every technician with visits that day
     const TravelMatrix* matrix = nullptr;    ///< travel times by key; else great circle
     bool keep_order = false;                 ///< only price the stored order (after = before)
+    /// The day's visits when the caller has read them already (every visit of `date`, any order):
+    /// not read a second time.
+    const std::vector<Appointment>* visits = nullptr;
 };
 
 /// Plans the order of each technician's visits of the day (assigned, not cancelled or skipped).
@@ -63,7 +67,8 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& reque
 /// The projected arrival (service start; a window not yet open is waited for) of each assigned
 /// visit of the day, in seconds from midnight, in its technician's stored route order from their
 /// start, priced as route optimize prices it. Visits at pools without coordinates have none.
-std::map<int64_t, int64_t> projected_arrivals(Context& ctx, Date day);
+/// `visits`: every visit of the day, when the caller has read them already.
+std::map<int64_t, int64_t> projected_arrivals(Context& ctx, Date day, const std::vector<Appointment>* visits = nullptr);
 
 /// Stores the planned order as route_order (audited); returns how many visits changed.
 int save_routes(Context& ctx, const std::vector<WorkerRoute>& routes);

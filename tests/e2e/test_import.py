@@ -9,7 +9,7 @@ from pomtest import ENGINE, SOURCE, PomTest
 from refusal import Refusals
 
 HEADER = ["ref", "name", "company", "status", "email", "phone", "email_opt_in", "sms_opt_in",
-          "street", "city", "state", "zip", "notes", "tags"]
+          "street", "city", "state", "zip", "notes", "tags", "preferred_day"]
 
 
 def csv_text(rows, header=HEADER):
@@ -91,6 +91,18 @@ class Import(Refusals, PomTest):
         self.assertEqual(a["tags"], ["Weekly", "Dog"])
         self.assertEqual(b["phones"], [{"number": "602-555-0102", "sms_opt_in": False}])  # not opted in by default
         self.assertEqual(b["status"], "lead")
+
+    def test_preferred_day_as_other_systems_write_it(self):
+        self.ok("customer", "add", "--name", "Cy", "--ref", "C", "--preferred-day", "wed")
+        path = self.write("c.csv", csv_text([{"ref": "A", "name": "Ann", "preferred_day": "Tuesday"},
+                                             {"ref": "B", "name": "Bob", "preferred_day": "FRI"},
+                                             {"ref": "C", "name": "Cy"}]))
+        self.assertEqual(self.json("customer", "import", path)[0]["created"], 2)
+        days = {c["ref"]: c["preferred_day"] for c in self.json("customer", "list")}
+        self.assertEqual(days, {"A": "tue", "B": "fri", "C": "wed"})  # an empty cell keeps Cy's day
+        self.assertEqual(self.json("customer", "import", path)[0]["unchanged"], 3)
+        self.ok("customer", "import", self.write("d.csv", "ref,name,preferred_day\r\nA,Ann,none\r\n"))
+        self.assertIsNone(self.json("customer", "show", "A")[0]["preferred_day"])
 
     def test_columns_left_out_are_left_alone(self):
         self.ok("customer", "add", "--name", "Ann", "--ref", "A", "--email", "a@example.com", "--city", "Mesa", "--status", "active")
@@ -198,6 +210,8 @@ class Import(Refusals, PomTest):
             (bad("ref", ""), "row 2, column ref: empty (every row needs a ref)"),
             (bad("ref", "G-00051", at=4), "row 4, column ref: 'G-00051' is also on row 3"),
             (bad("name", " "), "row 2, column name: a customer needs a name"),
+            (bad("preferred_day", "someday", at=3),
+             "row 3, column preferred_day: 'someday' is not a day (mon, tue, wed, thu, fri, sat, sun or none)"),
             ("ref,name\r\nX-1,Ann,extra\r\n", "row 2: has 3 fields, the header has 2"),
             ("ref,name\r\nX-1,\"Ann\r\n", "row 2: unterminated quoted field"),
             ("ref,name\r\nX-1,\"Ann\"x\r\n", "row 2, column 2: text after a closing quote"),

@@ -327,12 +327,36 @@ class Routes(ServeTest):
         stats = self.ok_call("Olga Office", "GET", "/routes/stats?from=today&to=today")
         self.assertEqual(sum(r["stops"] for r in stats), 3)
 
+    def test_the_office_plans_the_week_over_the_api(self):
+        # Cara's weekly series is Tom's, on the far side of town from her pool: the plan gives it to Maria.
+        self.ok("appt", "add", "--customer", "Cara Diaz", "--date", "today", "--repeat", "every week", "--worker", "Tom Reed",
+                "--through", "+4w")
+        series = self.json("appt", "list", "--customer", "Cara Diaz", "--from", "today", "--to", "+5w")
+        series_id = next(a["series_id"] for a in series if a["series_id"])
+        before = self.dump()
+        preview = self.ok_call("Olga Office", "GET", "/routes/plan?evenness=0")
+        self.assertEqual(preview, self.json("route", "plan", "--evenness", "0"), "the API answers what the command prints")
+        placed = {s["series_id"]: r["worker"] for r in preview for s in r["series"]}
+        self.assertEqual(placed[series_id], "Maria Lopez")
+        self.assertEqual(self.dump(), before, "a preview changes nothing")
+        self.refused("Olga Office", "GET", "/routes/plan?effective=today", 400, "usage", "unknown field 'effective'")
+        self.refused("Olga Office", "POST", "/routes/plan", 400, "usage", "--apply needs --effective", {"evenness": 0})
+        self.assertEqual(self.dump(), before)
+        applied = self.ok_call("Olga Office", "POST", "/routes/plan", {"evenness": 0, "effective": "+1d"})
+        self.assertEqual({s["series_id"]: r["worker"] for r in applied for s in r["series"]}, placed)
+        ahead = self.json("appt", "list", "--series", str(series_id), "--from", "+1d")
+        self.assertTrue(ahead and all(a["worker"] == "Maria Lopez" for a in ahead), ahead)
+        # Applied once: the same request again has nothing left to move.
+        again = self.ok_call("Olga Office", "POST", "/routes/plan", {"evenness": 0, "effective": "+1d"})
+        self.assertEqual(sum(r["moved_in"] for r in again), 0)
+
     def test_routes_are_the_offices_and_read_no_server_file(self):
         before = self.dump()
         for method, path in [("GET", "/routes/optimize"), ("POST", "/routes/optimize"), ("GET", "/routes/balance"),
-                             ("POST", "/routes/balance")]:
+                             ("POST", "/routes/balance"), ("GET", "/routes/plan"), ("POST", "/routes/plan")]:
             with self.subTest(path=path, method=method):
-                self.refused("Maria Lopez", method, path, 403, "permission", "may not", body={} if method == "POST" else None)
+                body = ({"effective": "+1d"} if path == "/routes/plan" else {}) if method == "POST" else None
+                self.refused("Maria Lopez", method, path, 403, "permission", "may not", body=body)
         # A matrix names a file on the server: not a field of the API.
         self.refused("Olga Office", "POST", "/routes/optimize", 400, "usage", "unknown field 'matrix'",
                      body={"matrix": "/etc/passwd"})

@@ -344,7 +344,7 @@ TEST_CASE("import: one bad row fails the whole import naming its row and column"
     refused("ref,name,sms_opt_in,phone\nC-1,A,maybe,602-555-0101\n", "in.csv: row 2, column sms_opt_in: 'maybe' is not yes or no");
     refused("ref,name\nC-1,A,extra\n", "in.csv: row 2: has 3 fields, the header has 2");
     refused("ref,name,fax\n", "in.csv: row 1: unknown column 'fax' (valid: ref, name, company, status, email, phone, "
-                              "email_opt_in, sms_opt_in, street, city, state, zip, notes, tags; --map FILE COLUMN=POM COLUMN "
+                              "email_opt_in, sms_opt_in, street, city, state, zip, notes, tags, preferred_day; --map FILE COLUMN=POM COLUMN "
                               "reads it as one, --ignore-unknown skips it)");
     refused("ref,name,ref\n", "in.csv: row 1: column 'ref' appears twice");
     refused("name\nA\n", "in.csv: row 1: the header has no 'ref' column");
