@@ -14,12 +14,17 @@ Json column_json(const Column& c) {
 }
 }  // namespace
 
+Json current_row_json(Statement& q) {
+    Json row = Json::object();
+    for (int i = 0; i < q.getColumnCount(); ++i) row[q.getColumnName(i)] = column_json(q.getColumn(i));
+    return row;
+}
+
 Json row_json(Store& store, const std::string& table, int64_t id) {
     auto& q = store.prepare("SELECT * FROM " + table + " WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return nullptr;
-    Json row = Json::object();
-    for (int i = 0; i < q.getColumnCount(); ++i) row[q.getColumnName(i)] = column_json(q.getColumn(i));
+    Json row = current_row_json(q);
     q.reset();  // release the read snapshot a cached, half-stepped statement would keep
     return row;
 }

@@ -13,6 +13,8 @@ using Json = nlohmann::ordered_json;
 /// A stored row as a JSON object (column → value), or null when there is no such row.
 /// `table` is one of pom's own table names, never user input.
 Json row_json(Store& store, const std::string& table, int64_t id);
+/// The row a statement stands on (a SELECT * or a RETURNING *), as row_json gives it.
+Json current_row_json(Statement& q);
 
 /// Appends one entry to the audit log: `before` null for a creation, `after` null for a deletion.
 void record_change(Context& ctx, const std::string& entity, int64_t id, const Json& before, const Json& after);
