@@ -630,7 +630,11 @@ std::vector<std::string> allowed_transitions(const std::string& from) {
 }
 
 void change_status(Context& ctx, int64_t id, const std::string& to, const StatusChange& change) {
-    Appointment a = get_appointment(ctx.store, id);
+    change_status(ctx, get_appointment(ctx.store, id), to, change);
+}
+
+void change_status(Context& ctx, const Appointment& a, const std::string& to, const StatusChange& change) {
+    const int64_t id = a.id;
     auto allowed = allowed_transitions(a.status);
     if (std::find(allowed.begin(), allowed.end(), to) == allowed.end()) {
         std::string list;

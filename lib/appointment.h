@@ -125,6 +125,8 @@ struct StatusChange {
 /// The dispatch status machine: scheduled → en_route → in_progress → completed, with paused,
 /// cancelled and skipped. A change that is not allowed throws Transition naming the current status.
 void change_status(Context& ctx, int64_t id, const std::string& to, const StatusChange& change);
+/// The same, for a visit the caller has just read (as get_appointment gives it, in this transaction).
+void change_status(Context& ctx, const Appointment& a, const std::string& to, const StatusChange& change);
 /// `appt complete`: the visit is done. Without a service ticket it is billed at its plan's or
 /// service type's price (bill_completed_visit), or, with [billing] complete_requires_ticket,
 /// refused (Conflict) until its service ticket is submitted, which completes it.

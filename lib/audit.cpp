@@ -14,19 +14,19 @@ Json column_json(const Column& c) {
     return c.getString();
 }
 
-Json row_of(Statement& q) {
+}  // namespace
+
+Json current_row_json(Statement& q) {
     Json row = Json::object();
     for (int i = 0; i < q.getColumnCount(); ++i) row[q.getColumnName(i)] = column_json(q.getColumn(i));
     return row;
 }
 
-}  // namespace
-
 Json row_json(Store& store, const std::string& table, int64_t id) {
     auto& q = store.prepare("SELECT * FROM " + table + " WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return nullptr;
-    Json row = row_of(q);
+    Json row = current_row_json(q);
     q.reset();  // release the read snapshot a cached, half-stepped statement would keep
     return row;
 }
@@ -41,7 +41,7 @@ std::map<int64_t, Json> rows_json(Store& store, const std::string& table, const 
             list += (i > start ? ", " : "") + std::to_string(ids[i]);
         Statement q(store, "SELECT * FROM " + table + " WHERE id IN (" + list + ")");
         while (q.executeStep()) {
-            Json row = row_of(q);
+            Json row = current_row_json(q);
             int64_t id = row["id"].get<int64_t>();
             out.emplace(id, std::move(row));
         }

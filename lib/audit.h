@@ -14,6 +14,8 @@ using Json = nlohmann::ordered_json;
 /// A stored row as a JSON object (column → value), or null when there is no such row.
 /// `table` is one of pom's own table names, never user input.
 Json row_json(Store& store, const std::string& table, int64_t id);
+/// The row a statement stands on (a SELECT * or a RETURNING *), as row_json gives it.
+Json current_row_json(Statement& q);
 
 /// Stored rows as JSON objects (as row_json gives each), by id; an id with no row is left out.
 std::map<int64_t, Json> rows_json(Store& store, const std::string& table, const std::vector<int64_t>& ids);

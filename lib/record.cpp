@@ -61,12 +61,14 @@ bool update_record(Context& ctx, const std::string& table, int64_t id, const Col
     if (timestamps) changed.emplace_back("updated_at", format_instant(ctx.now()));
     std::string set;
     for (const auto& c : changed) set += (set.empty() ? "" : ", ") + c.first + " = ?";
-    Statement q(ctx.store, "UPDATE " + table + " SET " + set + " WHERE id = ?");
+    // The row as written comes back with the UPDATE (both engines): no second read of it.
+    Statement q(ctx.store, "UPDATE " + table + " SET " + set + " WHERE id = ? RETURNING *");
     int i = 1;
     for (const auto& c : changed) bind_value(q, i++, c.second);
     q.bind(i, id);
-    q.exec();
-    record_change(ctx, table, id, before, row_json(ctx.store, table, id));
+    Json after = q.executeStep() ? current_row_json(q) : Json(nullptr);
+    q.reset();
+    record_change(ctx, table, id, before, after);
     return true;
 }
 

@@ -449,8 +449,12 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
     update_record(ctx, "service", id, cols);
     if (s.appointment_id) {
         Appointment a = get_appointment(ctx.store, *s.appointment_id);
-        if (a.status == "en_route" || a.status == "scheduled") change_status(ctx, a.id, "in_progress", {});
-        if (a.status != "completed") change_status(ctx, a.id, "completed", {});
+        if (a.status == "en_route" || a.status == "scheduled") {
+            change_status(ctx, a, "in_progress", {});
+            change_status(ctx, a.id, "completed", {});
+        } else if (a.status != "completed") {
+            change_status(ctx, a, "completed", {});
+        }
     }
     // Stock and billable lines, in the same transaction.
     Date day = ctx.tz.local_date(parse_stored_instant(s.started_at));
