@@ -2,6 +2,7 @@
 
 #include "output.h"
 
+#include <algorithm>
 
 namespace pom {
 
@@ -12,6 +13,7 @@ Json column_json(const Column& c) {
     if (c.isFloat()) return c.getDouble();
     return c.getString();
 }
+
 }  // namespace
 
 Json current_row_json(Statement& q) {
@@ -29,37 +31,66 @@ Json row_json(Store& store, const std::string& table, int64_t id) {
     return row;
 }
 
-namespace {
-void insert_entry(Context& ctx, const std::string& entity, int64_t id, const char* action, const std::string* before,
-                  const std::string* after) {
-    auto& q = ctx.store.prepare(
-                        "INSERT INTO audit_log (at, actor, command, entity, entity_id, action, before, after) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    q.bind(1, format_instant(ctx.now()));
-    q.bind(2, ctx.actor);
-    q.bind(3, ctx.command);
-    q.bind(4, entity);
-    q.bind(5, id);
-    q.bind(6, action);
-    if (before) q.bind(7, *before);
-    else q.bind(7);
-    if (after) q.bind(8, *after);
-    else q.bind(8);
-    q.exec();
+std::map<int64_t, Json> rows_json(Store& store, const std::string& table, const std::vector<int64_t>& ids) {
+    std::map<int64_t, Json> out;
+    // A few hundred ids a query, written into its text: they are numbers.
+    constexpr size_t k_ids_a_query = 500;
+    for (size_t start = 0; start < ids.size(); start += k_ids_a_query) {
+        std::string list;
+        for (size_t i = start; i < std::min(ids.size(), start + k_ids_a_query); ++i)
+            list += (i > start ? ", " : "") + std::to_string(ids[i]);
+        Statement q(store, "SELECT * FROM " + table + " WHERE id IN (" + list + ")");
+        while (q.executeStep()) {
+            Json row = current_row_json(q);
+            int64_t id = row["id"].get<int64_t>();
+            out.emplace(id, std::move(row));
+        }
+    }
+    return out;
 }
+
+namespace {
+
+NewRows audit_rows() {
+    return NewRows("audit_log", {"at", "actor", "command", "entity", "entity_id", "action", "before", "after"});
+}
+
+/// Adds one entry to rows: `before` null for a creation, `after` null for a deletion.
+void add_entry(NewRows& rows, Context& ctx, const std::string& entity, int64_t id, const Json& before, const Json& after) {
+    rows.value(format_instant(ctx.now())).value(ctx.actor).value(ctx.command).value(entity).value(id);
+    rows.value(before.is_null() ? "create" : after.is_null() ? "delete" : "update");
+    if (before.is_null()) rows.null();
+    else rows.value(to_json_text(before));
+    if (after.is_null()) rows.null();
+    else rows.value(to_json_text(after));
+}
+
 }  // namespace
 
 void record_change(Context& ctx, const std::string& entity, int64_t id, const Json& before, const Json& after) {
-    if (!before.is_null() && before == after) return;  // nothing changed, nothing to record
-    std::string b = before.is_null() ? "" : to_json_text(before);
-    std::string a = after.is_null() ? "" : to_json_text(after);
-    insert_entry(ctx, entity, id, before.is_null() ? "create" : after.is_null() ? "delete" : "update",
-                 before.is_null() ? nullptr : &b, after.is_null() ? nullptr : &a);
+    AuditBatch one(ctx);
+    one.change(entity, id, before, after);
+    one.write();
 }
 
 void record_update_text(Context& ctx, const std::string& entity, int64_t id, const std::string& before,
                         const std::string& after) {
-    insert_entry(ctx, entity, id, "update", &before, &after);
+    NewRows rows = audit_rows();
+    rows.value(format_instant(ctx.now())).value(ctx.actor).value(ctx.command).value(entity).value(id).value("update");
+    rows.value(before).value(after);
+    ctx.store.insert_rows(rows);
+}
+
+AuditBatch::AuditBatch(Context& ctx) : m_ctx(ctx), m_rows(audit_rows()) {}
+
+void AuditBatch::change(const std::string& entity, int64_t id, const Json& before, const Json& after) {
+    if (!before.is_null() && before == after) return;  // nothing changed, nothing to record
+    add_entry(m_rows, m_ctx, entity, id, before, after);
+}
+
+void AuditBatch::write() {
+    m_ctx.store.insert_rows(m_rows);
+    m_rows.clear();
 }
 
 std::vector<AuditEntry> list_audit(Store& store, const AuditFilter& f) {

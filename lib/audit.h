@@ -1,6 +1,7 @@
 #pragma once
 #include "context.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -16,12 +17,28 @@ Json row_json(Store& store, const std::string& table, int64_t id);
 /// The row a statement stands on (a SELECT * or a RETURNING *), as row_json gives it.
 Json current_row_json(Statement& q);
 
+/// Stored rows as JSON objects (as row_json gives each), by id; an id with no row is left out.
+std::map<int64_t, Json> rows_json(Store& store, const std::string& table, const std::vector<int64_t>& ids);
+
 /// Appends one entry to the audit log: `before` null for a creation, `after` null for a deletion.
 void record_change(Context& ctx, const std::string& entity, int64_t id, const Json& before, const Json& after);
 /// The same for an update whose before and after are already JSON text (compact, as
 /// record_change writes them), for callers that write many entries at once.
 void record_update_text(Context& ctx, const std::string& entity, int64_t id, const std::string& before,
                         const std::string& after);
+
+/// Audit entries written together, in the order they were added: each as record_change writes it
+/// (none when nothing changed), all of them in one Store::insert_rows.
+class AuditBatch {
+public:
+    explicit AuditBatch(Context& ctx);
+    void change(const std::string& entity, int64_t id, const Json& before, const Json& after);
+    void write();
+
+private:
+    Context& m_ctx;
+    NewRows m_rows;
+};
 
 struct AuditEntry {
     int64_t id = 0;

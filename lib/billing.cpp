@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 namespace pom {
 
@@ -255,51 +256,54 @@ std::string invoice_name(const InvoiceHead& h) {
     return std::string(h.kind == "credit" ? "draft credit note " : "draft invoice ") + std::to_string(h.id);
 }
 
-/// Writes new lines (id 0) and changed taxes of existing ones, then the invoice's totals.
-/// Writes one new line of an invoice or credit note and sets its id.
-void insert_line(Context& ctx, int64_t invoice_id, Line& l) {
-    auto& ins = ctx.store.prepare(
-        "INSERT INTO invoice_line (invoice_id, position, billable_line_id, credits_line_id, kind, item, description, "
-        "quantity_milli, unit_price_cents, amount_cents, taxable, tax_cents, included, service_date, unit) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    ins.bind(1, invoice_id);
-    ins.bind(2, l.position);
-    if (l.billable_line_id) ins.bind(3, *l.billable_line_id);
-    if (l.credits_line_id) ins.bind(4, *l.credits_line_id);
-    ins.bind(5, l.kind);
-    ins.bind(6, l.item);
-    ins.bind(7, l.description);
-    ins.bind(8, l.quantity_milli);
-    ins.bind(9, l.unit_price);
-    ins.bind(10, l.amount);
-    ins.bind(11, l.taxable ? 1 : 0);
-    ins.bind(12, l.tax);
-    ins.bind(13, l.included ? 1 : 0);
-    ins.bind(14, l.service_date);
-    if (l.unit.empty()) ins.bind(15);
-    else ins.bind(15, l.unit);
-    ins.exec();
-    l.id = ctx.store.last_insert_id();
+/// The columns a new invoice line is written with (add_line_row gives their values).
+NewRows line_rows() {
+    return NewRows("invoice_line", {"invoice_id", "position", "billable_line_id", "credits_line_id", "kind", "item", "description",
+                                    "quantity_milli", "unit_price_cents", "amount_cents", "taxable", "tax_cents", "included",
+                                    "service_date", "unit"});
 }
 
-void store_lines(Context& ctx, int64_t invoice_id, std::vector<Line>& lines, const std::vector<Cents>& old_tax,
-                 int64_t rate, Rounding mode, bool invoice_level) {
+void add_line_row(NewRows& rows, int64_t invoice_id, const Line& l) {
+    rows.value(invoice_id).value(l.position);
+    if (l.billable_line_id) rows.value(*l.billable_line_id);
+    else rows.null();
+    if (l.credits_line_id) rows.value(*l.credits_line_id);
+    else rows.null();
+    rows.value(l.kind).value(l.item).value(l.description).value(l.quantity_milli).value(l.unit_price).value(l.amount);
+    rows.value(int64_t{l.taxable ? 1 : 0}).value(l.tax).value(int64_t{l.included ? 1 : 0}).value(l.service_date);
+    rows.text_or_null(l.unit);
+}
+
+/// Writes one new line of an invoice or credit note and sets its id.
+void insert_line(Context& ctx, int64_t invoice_id, Line& l) {
+    NewRows rows = line_rows();
+    add_line_row(rows, invoice_id, l);
+    l.id = ctx.store.insert_rows(rows).front();
+}
+
+/// Sets each line's tax as the invoice's rate, rounding and level give it; the lines' subtotal
+/// and the invoice's tax.
+std::pair<Cents, Cents> tax_lines(std::vector<Line>& lines, int64_t rate, Rounding mode, bool invoice_level) {
     std::vector<TaxLine> tl;
     for (const auto& l : lines) tl.push_back({l.amount, l.taxable, 0});
     Cents tax = apply_tax(tl, rate, mode, invoice_level);
     Cents subtotal = 0;
     for (size_t i = 0; i < lines.size(); ++i) {
-        Line& l = lines[i];
-        l.tax = tl[i].tax;
-        subtotal += l.amount;
-        if (l.id == 0) {
-            insert_line(ctx, invoice_id, l);
-        } else if (i < old_tax.size() && old_tax[i] != l.tax) {
-            auto& up = ctx.store.prepare("UPDATE invoice_line SET tax_cents = ? WHERE id = ?");
-            up.bind(1, l.tax);
-            up.bind(2, l.id);
-            up.exec();
-        }
+        lines[i].tax = tl[i].tax;
+        subtotal += lines[i].amount;
+    }
+    return {subtotal, tax};
+}
+
+/// Writes the changed taxes of a draft's existing lines (the first old_tax.size()) and its totals.
+void update_draft(Context& ctx, int64_t invoice_id, const std::vector<Line>& lines, const std::vector<Cents>& old_tax,
+                  Cents subtotal, Cents tax) {
+    for (size_t i = 0; i < old_tax.size() && i < lines.size(); ++i) {
+        if (lines[i].id == 0 || old_tax[i] == lines[i].tax) continue;
+        auto& up = ctx.store.prepare("UPDATE invoice_line SET tax_cents = ? WHERE id = ?");
+        up.bind(1, lines[i].tax);
+        up.bind(2, lines[i].id);
+        up.exec();
     }
     auto& up = ctx.store.prepare(
         "UPDATE invoice SET subtotal_cents = ?, tax_cents = ?, total_cents = ?, updated_at = ? WHERE id = ?");
@@ -309,6 +313,20 @@ void store_lines(Context& ctx, int64_t invoice_id, std::vector<Line>& lines, con
     up.bind(4, format_instant(ctx.now()));
     up.bind(5, invoice_id);
     up.exec();
+}
+
+/// Writes new lines (id 0) and changed taxes of existing ones, then the invoice's totals.
+void store_lines(Context& ctx, int64_t invoice_id, std::vector<Line>& lines, const std::vector<Cents>& old_tax,
+                 int64_t rate, Rounding mode, bool invoice_level) {
+    auto [subtotal, tax] = tax_lines(lines, rate, mode, invoice_level);
+    NewRows rows = line_rows();
+    for (const auto& l : lines)
+        if (l.id == 0) add_line_row(rows, invoice_id, l);
+    std::vector<int64_t> ids = ctx.store.insert_rows(rows);
+    size_t next = 0;
+    for (auto& l : lines)
+        if (l.id == 0) l.id = ids[next++];
+    update_draft(ctx, invoice_id, lines, old_tax, subtotal, tax);
 }
 
 struct NewInvoice {
@@ -325,30 +343,27 @@ struct NewInvoice {
     std::string reason;
 };
 
-int64_t insert_invoice(Context& ctx, const NewInvoice& n) {
-    auto& q = ctx.store.prepare(
-        "INSERT INTO invoice (kind, customer_id, period, period_end, terms, terms_days, currency, tax_name, tax_rate_micro, "
-        "tax_level, tax_rounding, subtotal_cents, tax_cents, total_cents, credits_invoice_id, full_reversal, reason, "
-        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?, ?)");
+/// The columns a new invoice is written with (add_invoice_row gives their values).
+NewRows invoice_rows() {
+    return NewRows("invoice", {"kind", "customer_id", "period", "period_end", "terms", "terms_days", "currency", "tax_name",
+                               "tax_rate_micro", "tax_level", "tax_rounding", "subtotal_cents", "tax_cents", "total_cents",
+                               "credits_invoice_id", "full_reversal", "reason", "created_at", "updated_at"});
+}
+
+void add_invoice_row(NewRows& rows, Context& ctx, const NewInvoice& n, Cents subtotal, Cents tax) {
     std::string now = format_instant(ctx.now());
-    q.bind(1, n.kind);
-    q.bind(2, n.customer_id);
-    if (!n.period.empty()) q.bind(3, n.period);
-    q.bind(4, n.period_end);
-    q.bind(5, n.terms);
-    q.bind(6, n.terms_days);
-    q.bind(7, ctx.config.currency);
-    q.bind(8, n.tax_name);
-    q.bind(9, n.tax_rate_micro);
-    q.bind(10, n.tax_level);
-    q.bind(11, n.tax_rounding);
-    if (n.credits_invoice_id) q.bind(12, *n.credits_invoice_id);
-    q.bind(13, n.full_reversal ? 1 : 0);
-    if (!n.reason.empty()) q.bind(14, n.reason);
-    q.bind(15, now);
-    q.bind(16, now);
-    q.exec();
-    return ctx.store.last_insert_id();
+    rows.value(n.kind).value(n.customer_id).text_or_null(n.period).value(n.period_end).value(n.terms);
+    rows.value(int64_t{n.terms_days}).value(ctx.config.currency).value(n.tax_name).value(n.tax_rate_micro);
+    rows.value(n.tax_level).value(n.tax_rounding).value(subtotal).value(tax).value(subtotal + tax);
+    if (n.credits_invoice_id) rows.value(*n.credits_invoice_id);
+    else rows.null();
+    rows.value(int64_t{n.full_reversal ? 1 : 0}).text_or_null(n.reason).value(now).value(now);
+}
+
+int64_t insert_invoice(Context& ctx, const NewInvoice& n) {
+    NewRows rows = invoice_rows();
+    add_invoice_row(rows, ctx, n, 0, 0);
+    return ctx.store.insert_rows(rows).front();
 }
 
 std::string format_number(const Config& cfg, const std::string& kind, int64_t seq) {
@@ -947,27 +962,36 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o, std::vector
         else d.bind(2, period);
         while (d.executeStep()) drafts[d.getColumn(0).getInt64()] = d.getColumn(1).getInt64();
     }
-    std::vector<int64_t> out;
+    // Read first, then written table by table (every new invoice, every new line, the drafts'
+    // changes, the audit entries), so that a month's thousands of rows go in a few statements
+    // (one statement per row was most of a PostgreSQL run's time). Each table's rows are written in
+    // the customers' order, so they take the ids the customer-by-customer order gave them.
+    struct Work {
+        int64_t id = 0;  ///< the draft added to, or the new invoice once written
+        std::optional<NewInvoice> fresh;
+        Json before;
+        std::vector<Line> lines;
+        std::vector<Cents> old_tax;
+        Cents subtotal = 0, tax = 0;
+    };
+    std::vector<Work> work;
+    work.reserve(groups.size());
     std::string default_terms = canonical_terms(cfg.billing.terms, "billing.terms");
     for (auto& g : groups) {
         Plan plan;
         if (auto it = plans.find(g.customer_id); it != plans.end()) plan = it->second;
-        std::optional<int64_t> draft;
-        if (auto it = drafts.find(g.customer_id); it != drafts.end()) draft = it->second;
-        int64_t id;
-        Json before;
-        std::vector<Line> lines;
+        Work& w = work.emplace_back();
         int64_t rate;
-        if (draft) {
-            id = *draft;
-            lines = load_lines(ctx.store, id);
-            before = invoice_audit_json(ctx.store, id, lines);
-            InvoiceHead h = load_head(ctx.store, id);
+        if (auto it = drafts.find(g.customer_id); it != drafts.end()) {
+            w.id = it->second;
+            w.lines = load_lines(ctx.store, w.id);
+            w.before = invoice_audit_json(ctx.store, w.id, w.lines);
+            InvoiceHead h = load_head(ctx.store, w.id);
             rate = h.tax_rate_micro;
             mode = parse_rounding(h.tax_rounding);
             invoice_level = h.tax_level == "invoice";
         } else {
-            NewInvoice n;
+            NewInvoice& n = w.fresh.emplace();
             n.customer_id = g.customer_id;
             n.period = period;
             n.period_end = format_date(end);
@@ -979,19 +1003,47 @@ std::vector<int64_t> run_invoices(Context& ctx, const RunOptions& o, std::vector
             n.tax_rounding = cfg.tax.rounding;
             mode = parse_rounding(cfg.tax.rounding);
             invoice_level = cfg.tax.level == "invoice";
-            id = insert_invoice(ctx, n);
         }
-        std::vector<Cents> old_tax;
-        for (const auto& l : lines) old_tax.push_back(l.tax);
-        int64_t pos = lines.empty() ? 0 : lines.back().position;
+        for (const auto& l : w.lines) w.old_tax.push_back(l.tax);
+        int64_t pos = w.lines.empty() ? 0 : w.lines.back().position;
         for (auto& l : g.lines) {
             l.position = ++pos;
-            lines.push_back(std::move(l));
+            w.lines.push_back(std::move(l));
         }
-        store_lines(ctx, id, lines, old_tax, rate, mode, invoice_level);
-        record_change(ctx, "invoice", id, before, invoice_audit_json(ctx.store, id, lines));
-        out.push_back(id);
+        std::tie(w.subtotal, w.tax) = tax_lines(w.lines, rate, mode, invoice_level);
     }
+    // A new invoice is written with its totals, as its lines make them.
+    NewRows invoices = invoice_rows();
+    for (const auto& w : work)
+        if (w.fresh) add_invoice_row(invoices, ctx, *w.fresh, w.subtotal, w.tax);
+    std::vector<int64_t> invoice_ids = ctx.store.insert_rows(invoices);
+    size_t next = 0;
+    for (auto& w : work)
+        if (w.fresh) w.id = invoice_ids[next++];
+    NewRows lines = line_rows();
+    for (const auto& w : work)
+        for (const auto& l : w.lines)
+            if (l.id == 0) add_line_row(lines, w.id, l);
+    std::vector<int64_t> line_ids = ctx.store.insert_rows(lines);
+    next = 0;
+    for (auto& w : work)
+        for (auto& l : w.lines)
+            if (l.id == 0) l.id = line_ids[next++];
+    std::vector<int64_t> out;
+    for (const auto& w : work) {
+        if (!w.fresh) update_draft(ctx, w.id, w.lines, w.old_tax, w.subtotal, w.tax);
+        out.push_back(w.id);
+    }
+    std::map<int64_t, Json> after = rows_json(ctx.store, "invoice", out);
+    AuditBatch audit(ctx);
+    for (auto& w : work) {
+        Json& j = after[w.id];
+        Json ls = Json::array();
+        for (const auto& l : w.lines) ls.push_back(line_audit_json(l));
+        j["lines"] = ls;
+        audit.change("invoice", w.id, w.before, j);
+    }
+    audit.write();
     if (notes) {
         if (held_back)
             notes->push_back(month_text(ym) + " has not ended (it ends " + format_date(last_day(ym)) +

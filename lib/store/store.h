@@ -90,6 +90,55 @@ public:
     virtual void finish() = 0;
 };
 
+/// New rows of one table, written together by Store::insert_rows: the values are added row by row,
+/// in the order of the columns. The table and column names are pom's own, never user input.
+class NewRows {
+public:
+    NewRows(std::string table, std::vector<std::string> columns) : m_table(std::move(table)), m_columns(std::move(columns)) {}
+
+    NewRows& null() {
+        m_values.push_back({ValueType::Null, 0, 0, 0});
+        return *this;
+    }
+    NewRows& value(int64_t v) {
+        m_values.push_back({ValueType::Integer, v, 0, 0});
+        return *this;
+    }
+    NewRows& value(std::string_view v) {
+        m_values.push_back({ValueType::Text, 0, m_text.size(), v.size()});
+        m_text.append(v);
+        return *this;
+    }
+    /// Text, or NULL when empty (pom's optional text columns).
+    NewRows& text_or_null(std::string_view v) { return v.empty() ? null() : value(v); }
+
+    const std::string& table() const { return m_table; }
+    const std::vector<std::string>& columns() const { return m_columns; }
+    /// Complete rows added so far.
+    size_t size() const { return m_values.size() / m_columns.size(); }
+    bool empty() const { return m_values.empty(); }
+    /// A row's value of a column; its text is valid while the rows are kept.
+    Cell cell(size_t row, size_t column) const {
+        const Slot& v = m_values[row * m_columns.size() + column];
+        return {v.type, v.integer, 0, std::string_view(m_text).substr(v.offset, v.length)};
+    }
+    void clear() {
+        m_values.clear();
+        m_text.clear();
+    }
+
+private:
+    struct Slot {
+        ValueType type;
+        int64_t integer;
+        size_t offset, length;
+    };
+    std::string m_table;
+    std::vector<std::string> m_columns;
+    std::vector<Slot> m_values;
+    std::string m_text;
+};
+
 /// A word of a full-text search, as typed (without its trailing `*`).
 struct SearchTerm {
     std::string word;
@@ -206,6 +255,11 @@ public:
     std::string query_text(const std::string& sql);
     /// The id the last INSERT on this connection gave its row.
     virtual int64_t last_insert_id() = 0;
+    /// Inserts every one of the rows (no conflict clause: a row that breaks a constraint fails the
+    /// call, as its own INSERT would) and returns their ids in order, the ids one INSERT per row
+    /// would have given them. By default one prepared INSERT per row; an engine may send many rows
+    /// a statement (PostgreSQL: a round trip per row is most of a long write's time).
+    virtual std::vector<int64_t> insert_rows(const NewRows& rows);
 
     /// Transactions, as WriteTx and ReadTx use them: a write transaction excludes every other
     /// writer of the database for its whole length (SQLite's BEGIN IMMEDIATE).

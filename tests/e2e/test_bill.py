@@ -115,6 +115,30 @@ class Runs(BillBase):
         self.validate("billable-line", lines)
         self.assertTrue(all(l["invoice"] for l in lines))
 
+    def test_a_run_writes_each_line_as_given_and_adds_to_a_draft(self):
+        # Text as it was typed, on both engines (PostgreSQL gets a month's lines in a few statements).
+        d = ['He said "hi", {a,b} \\ back\\slash', "NULL", "Ünïcode — ✓ 'quoted'"]
+        self.customers()
+        self.extra("C-1", d[0], "10", "--taxable", "--date", "2026-11-10")
+        self.extra("C-2", d[1], "20", "--date", "2026-11-11")
+        self.extra("C-2", d[2], "30", "--taxable", "--date", "2026-11-12")
+        self.assertEqual(len(self.json("bill", "run", "--period", "2026-11")), 2)
+        lines = "SELECT l.invoice_id, l.id, l.position, l.description, l.tax_cents FROM invoice_line l ORDER BY l.id"
+        self.assertEqual([tuple(r) for r in self.sql(lines)], [(1, 1, 1, d[0], 86), (2, 2, 1, d[1], 0), (2, 3, 2, d[2], 258)])
+        # A later line of the month goes onto C-2's draft: its totals and its audit entry with it.
+        self.extra("C-2", "Filter", "5", "--taxable", "--date", "2026-11-20")
+        self.assertEqual(len(self.json("bill", "run", "--period", "2026-11")), 1)
+        self.assertEqual([tuple(r) for r in self.sql(lines)][3:], [(2, 4, 3, "Filter", 43)])
+        totals = "SELECT id, subtotal_cents, tax_cents, total_cents FROM invoice ORDER BY id"
+        self.assertEqual([tuple(r) for r in self.sql(totals)], [(1, 1000, 86, 1086), (2, 5500, 301, 5801)])
+        audit = self.sql("SELECT entity_id, action, after FROM audit_log WHERE entity = 'invoice' ORDER BY id")
+        self.assertEqual([(a[0], a[1]) for a in audit], [(1, "create"), (2, "create"), (2, "update")])
+        after = json.loads(audit[2][2])
+        self.assertEqual((after["subtotal_cents"], after["total_cents"]), (5500, 5801))
+        self.assertEqual([(l["id"], l["description"], l["tax_cents"]) for l in after["lines"]],
+                         [(2, d[1], 0), (3, d[2], 258), (4, "Filter", 43)])
+        self.assertEqual(json.loads(audit[0][2])["lines"][0]["description"], d[0])
+
     def test_issued_invoice_is_immutable_in_the_database(self):
         self.customers()
         self.extra("C-1", "Filter clean", "85.00")

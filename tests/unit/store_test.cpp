@@ -511,3 +511,41 @@ TEST_CASE("db check finds text an older pom stored unchecked, and a backup is ne
         CHECK(std::string(e.what()) == "a backup is made only outside a transaction");
     }
 }
+
+TEST_CASE("insert_rows writes every row as it was given and returns the ids one INSERT a row gives") {
+    auto s = Store::open_memory();
+    WriteTx tx(*s);
+    s->exec("INSERT INTO audit_log (at, actor, command, entity, entity_id, action) "
+            "VALUES ('2026-11-23T08:00:00Z', 'a', 'c', 'x', 1, 'create')");
+    NewRows rows("audit_log", {"at", "actor", "command", "entity", "entity_id", "action", "before", "after"});
+    CHECK(s->insert_rows(rows).empty());
+    // Values the row before had, values it had not, NULLs between texts, and text an array
+    // literal would have to quote.
+    for (int i = 0; i < 2; ++i) {
+        rows.value("2026-11-23T08:00:01Z").value("a").value("c").value("x").value(int64_t{2}).value("update");
+        rows.value("{\"a\":1}").value("{\"a\":2}");
+    }
+    rows.value("2026-11-23T08:00:02Z").value("NULL").value("say \"hi\", {x} \\ ok").value("").value(int64_t{-3});
+    rows.value("delete").value("{}").null();
+    rows.value("2026-11-23T08:00:03Z").value("b").value("c").value("ü").value(int64_t{4}).value("create");
+    rows.text_or_null("").value("[]");
+    CHECK(rows.size() == 4);
+    CHECK(s->insert_rows(rows) == std::vector<int64_t>{2, 3, 4, 5});
+    CHECK(s->last_insert_id() == 5);
+    Statement q(*s, "SELECT id, at, actor, command, entity, entity_id, action, coalesce(before, 'null'), "
+                    "coalesce(after, 'null') FROM audit_log WHERE id > 1 ORDER BY id");
+    std::vector<std::string> got;
+    while (q.executeStep()) {
+        std::string line;
+        for (int c = 0; c < 9; ++c) line += (c ? "|" : "") + q.getColumn(c).getString();
+        got.push_back(line);
+    }
+    CHECK(got == std::vector<std::string>{"2|2026-11-23T08:00:01Z|a|c|x|2|update|{\"a\":1}|{\"a\":2}",
+                                          "3|2026-11-23T08:00:01Z|a|c|x|2|update|{\"a\":1}|{\"a\":2}",
+                                          "4|2026-11-23T08:00:02Z|NULL|say \"hi\", {x} \\ ok||-3|delete|{}|null",
+                                          "5|2026-11-23T08:00:03Z|b|c|ü|4|create|null|[]"});
+    // A row that breaks a constraint fails the call, as its own INSERT would.
+    NewRows bad("audit_log", {"at", "actor", "command", "entity", "entity_id", "action"});
+    bad.value("2026-11-23T08:00:04Z").value("a").value("c").value("x").value(int64_t{1}).value("rename");
+    CHECK(error_of([&] { s->insert_rows(bad); }).kind() == ErrorKind::BadInput);
+}

@@ -166,6 +166,29 @@ private:
     std::unordered_map<std::string, int64_t> m_next;
 };
 
+/// Appends a value to an array literal ({…}) as PostgreSQL's array input reads it.
+void append_element(std::string& out, const Cell& v) {
+    switch (v.type) {
+    case ValueType::Null: out += "NULL"; break;
+    case ValueType::Integer: out += std::to_string(v.integer); break;
+    case ValueType::Real: {
+        char buf[32];
+        auto res = std::to_chars(buf, buf + sizeof buf, v.real);
+        out.append(buf, res.ptr);
+        break;
+    }
+    case ValueType::Text:
+    case ValueType::Blob:
+        out += '"';
+        for (char c : v.text) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+        break;
+    }
+}
+
 class PgStatement final : public StatementImpl {
 public:
     PgStatement(PGconn* conn, int& counter, std::optional<int64_t>& last_id, Ids& ids, const bool& closing, const std::string& sql)
@@ -352,7 +375,7 @@ struct Migration {
 /// PostgreSQL's migrations. Its first step makes SQLite's schema version 10 whole; later steps
 /// carry the same numbers as SQLite's.
 const std::vector<Migration>& migrations() {
-    static const std::vector<Migration> all = {{10, schema_sql()}, {11, schema_v11_sql()}, {12, schema_v12_sql()}, {13, schema_v13_sql()}, {14, schema_v14_sql()}, {15, schema_v15_sql()}, {16, schema_v16_sql()}, {17, schema_v17_sql()}, {18, schema_v18_sql()}};
+    static const std::vector<Migration> all = {{10, schema_sql()}, {11, schema_v11_sql()}, {12, schema_v12_sql()}, {13, schema_v13_sql()}, {14, schema_v14_sql()}, {15, schema_v15_sql()}, {16, schema_v16_sql()}, {17, schema_v17_sql()}, {18, schema_v18_sql()}, {19, schema_v19_sql()}};
     return all;
 }
 
@@ -386,6 +409,39 @@ public:
             throw e;
         }
         PQclear(r);
+    }
+    /// Many rows a statement: one array of each column's values, their ids given by pom, through
+    /// `INSERT … SELECT * FROM unnest($1::bigint[], $2::text[], …)`, a statement prepared once per
+    /// table and columns whatever the number of rows (a multi-row VALUES would be parsed and planned
+    /// again for every count of rows). Where the trigger is to number the rows (outside a write
+    /// transaction), one INSERT a row.
+    std::vector<int64_t> insert_rows(const NewRows& rows) override {
+        if (rows.empty()) return {};
+        std::optional<int64_t> first = m_ids.next(rows.table());
+        if (!first) return Store::insert_rows(rows);
+        const std::string& name = rows_statement(rows);
+        const size_t n = rows.size(), columns = rows.columns().size();
+        std::vector<int64_t> ids(n);
+        for (size_t start = 0; start < n; start += k_rows_a_statement) {
+            size_t end = std::min(n, start + k_rows_a_statement);
+            std::vector<std::string> arrays(columns + 1, "{");
+            for (size_t r = start; r < end; ++r) {
+                ids[r] = *first + static_cast<int64_t>(r);
+                const char* comma = r > start ? "," : "";
+                arrays[0] += comma + std::to_string(ids[r]);
+                for (size_t c = 0; c < columns; ++c) {
+                    arrays[c + 1] += comma;
+                    append_element(arrays[c + 1], rows.cell(r, c));
+                }
+            }
+            std::vector<const char*> values;
+            for (auto& a : arrays) values.push_back((a += '}').c_str());
+            PQclear(checked(m_conn, PQexecPrepared(m_conn, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                                                   nullptr, 0)));
+            m_ids.used(rows.table(), ids[end - 1]);
+            m_last_id = ids[end - 1];
+        }
+        return ids;
     }
     int64_t last_insert_id() override {
         if (!m_last_id) m_last_id = query_int("SELECT coalesce(current_setting('pom.last_id', true), '0')::bigint");
@@ -497,10 +553,12 @@ public:
     void begin_bulk_load() override {
         m_restore.clear();
         m_ids.reload();
+        m_rows_statements.clear();
     }
     void end_bulk_load() override {
         finish_bulk_load(*this, std::exchange(m_restore, {}));
         m_ids.reload();
+        m_rows_statements.clear();
     }
     std::unique_ptr<RowLoader> row_loader(const TableInfo& table) override { return copy_loader(*this, m_conn, table, m_restore); }
 
@@ -550,6 +608,7 @@ public:
             exec(m.sql);
         }
         m_ids.reload();
+        m_rows_statements.clear();
         if (from < latest_schema_version()) {
             exec("UPDATE pom_meta SET value = '" + std::to_string(latest_schema_version()) + "' WHERE key = 'schema_version'");
             set_migrated_from(from);
@@ -568,6 +627,36 @@ public:
     const std::string& schema() const { return m_schema; }
 
 private:
+    static constexpr size_t k_rows_a_statement = 1000;
+
+    /// The prepared statement that inserts rows of these columns of the table, by name.
+    const std::string& rows_statement(const NewRows& rows) {
+        std::string key = rows.table();
+        for (const auto& c : rows.columns()) key += "," + c;
+        if (auto it = m_rows_statements.find(key); it != m_rows_statements.end()) return it->second;
+        // Each array has its column's own type, so every value reads as that column's input.
+        std::unordered_map<std::string, std::string> types;
+        const char* table[] = {rows.table().c_str()};
+        PGresult* r = checked(m_conn, PQexecParams(m_conn,
+                                                   "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                                                   "WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+                                                   1, nullptr, table, nullptr, nullptr, 0));
+        for (int i = 0; i < PQntuples(r); ++i) types[PQgetvalue(r, i, 0)] = PQgetvalue(r, i, 1);
+        PQclear(r);
+        std::string sql = "INSERT INTO " + rows.table() + " (id", arrays = "unnest($1::bigint[]";
+        for (size_t c = 0; c < rows.columns().size(); ++c) {
+            const std::string& column = rows.columns()[c];
+            auto t = types.find(column);
+            if (t == types.end()) fail(ErrorKind::Internal, "database: no column " + rows.table() + "." + column);
+            sql += ", " + column;
+            arrays += ", $" + std::to_string(c + 2) + "::" + t->second + "[]";
+        }
+        sql += ") SELECT * FROM " + arrays + ")";
+        std::string name = "pom" + std::to_string(++m_counter);
+        PQclear(checked(m_conn, PQprepare(m_conn, name.c_str(), sql.c_str(), 0, nullptr)));
+        return m_rows_statements.emplace(key, name).first->second;
+    }
+
     PGconn* m_conn;
     std::string m_schema;
     int m_counter = 0;
@@ -575,6 +664,7 @@ private:
     std::vector<std::string> m_restore;  ///< what puts back what a bulk load set aside
     Ids m_ids;
     bool m_closing = false;
+    std::unordered_map<std::string, std::string> m_rows_statements;  ///< insert_rows' statements, by table and columns
 };
 
 }  // namespace

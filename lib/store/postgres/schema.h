@@ -80,5 +80,7 @@ const char* schema_v16_sql();
 const char* schema_v17_sql();
 /// SQLite's migration 18 on PostgreSQL: quote_line.unit.
 const char* schema_v18_sql();
+/// SQLite's migration 19 on PostgreSQL: each table's id trigger only for a row without an id.
+const char* schema_v19_sql();
 
 }  // namespace pom::pg
