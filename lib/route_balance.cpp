@@ -103,18 +103,7 @@ BalancePlan plan_balance(Context& ctx, const BalanceRequest& req) {
     BalancePlan plan;
     plan.date = format_date(req.date);
 
-    std::vector<Worker> workers;
-    if (req.workers.empty()) {
-        workers = list_workers(ctx.store, false, std::string("technician"));
-    } else {
-        std::set<int64_t> seen;
-        for (int64_t id : req.workers) {
-            if (!seen.insert(id).second) continue;
-            Worker w = get_worker(ctx.store, id);
-            if (!w.active) fail(ErrorKind::Conflict, "worker " + w.name + " is inactive");
-            workers.push_back(std::move(w));
-        }
-    }
+    std::vector<Worker> workers = technicians(ctx.store, req.workers);
     std::map<int64_t, size_t> vehicle_of;
     for (size_t v = 0; v < workers.size(); ++v) vehicle_of[workers[v].id] = v;
 

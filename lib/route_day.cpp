@@ -1,5 +1,9 @@
 #include "route_day.h"
 
+#include "error.h"
+
+#include <set>
+
 namespace pom::route_day {
 
 int64_t clock_seconds(const std::string& hhmm) {
@@ -14,6 +18,19 @@ std::string kept_for(const Appointment& a, bool located) {
     if (a.pinned) return "pinned";
     if (!located) return "no coordinates";
     return "";
+}
+
+std::vector<Worker> technicians(Store& store, const std::vector<int64_t>& ids) {
+    if (ids.empty()) return list_workers(store, false, std::string("technician"));
+    std::vector<Worker> out;
+    std::set<int64_t> seen;
+    for (int64_t id : ids) {
+        if (!seen.insert(id).second) continue;
+        Worker w = get_worker(store, id);
+        if (!w.active) fail(ErrorKind::Conflict, "worker " + w.name + " is inactive");
+        out.push_back(std::move(w));
+    }
+    return out;
 }
 
 std::map<int64_t, Place> pool_places(Store& store, Date day) {

@@ -4,11 +4,13 @@
 #include "clock.h"
 #include "route_travel.h"
 #include "store/store.h"
+#include "worker.h"
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace pom::route_day {
 
@@ -26,6 +28,10 @@ struct Place {
     std::optional<LatLon> at;
     std::string key;
 };
+
+/// The technicians a plan may use: these workers (each once, refused when inactive), or with none
+/// given every active technician.
+std::vector<Worker> technicians(Store& store, const std::vector<int64_t>& ids);
 
 /// Every pool with a visit on `day`, by id, read in one statement.
 std::map<int64_t, Place> pool_places(Store& store, Date day);

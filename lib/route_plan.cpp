@@ -131,18 +131,7 @@ WeekPlan plan_week(Context& ctx, const PlanRequest& req) {
         std::sort(plan.weekdays.begin(), plan.weekdays.end(), [](int x, int y) { return week_order(x) < week_order(y); });
     }
 
-    std::vector<Worker> workers;
-    if (req.workers.empty()) {
-        workers = list_workers(ctx.store, false, std::string("technician"));
-    } else {
-        std::set<int64_t> seen;
-        for (int64_t id : req.workers) {
-            if (!seen.insert(id).second) continue;
-            Worker w = get_worker(ctx.store, id);
-            if (!w.active) fail(ErrorKind::Conflict, "worker " + w.name + " is inactive");
-            workers.push_back(std::move(w));
-        }
-    }
+    std::vector<Worker> workers = route_day::technicians(ctx.store, req.workers);
     std::map<int64_t, size_t> worker_index;
     for (size_t i = 0; i < workers.size(); ++i) worker_index[workers[i].id] = i;
     std::map<int, size_t> day_index;
