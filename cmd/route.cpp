@@ -23,6 +23,12 @@ TravelMatrix read_matrix(const std::string& path) {
     return TravelMatrix::parse(text.str(), path);
 }
 
+/// --matrix FILE, read when given: the request points at what this returns, so keep it alive.
+std::optional<TravelMatrix> read_matrix_option(const std::optional<std::string>& path) {
+    if (!path) return std::nullopt;
+    return read_matrix(*path);
+}
+
 struct OptimizeOptions {
     std::string day = "today";
     std::vector<std::string> workers;
@@ -42,11 +48,8 @@ void setup_optimize(CLI::App* cmd, Cli& cli) {
             RouteRequest req;
             req.date = parse_day(o->day, ctx.today(), "--date");
             for (const auto& w : o->workers) req.workers.push_back(resolve_worker(ctx.store, w));
-            std::optional<TravelMatrix> matrix;
-            if (o->matrix) {
-                matrix = read_matrix(*o->matrix);
-                req.matrix = &*matrix;
-            }
+            std::optional<TravelMatrix> matrix = read_matrix_option(o->matrix);
+            if (matrix) req.matrix = &*matrix;
             auto routes = optimize_routes(ctx, req);
             int changed = save_routes(ctx, routes);
             std::vector<Json> rows;
@@ -82,11 +85,8 @@ void setup_stats(CLI::App* cmd, Cli& cli) {
             req.from = parse_day(o->from, ctx.today(), "--from");
             req.to = parse_day(o->to, ctx.today(), "--to");
             req.by = o->by;
-            std::optional<TravelMatrix> matrix;
-            if (o->matrix) {
-                matrix = read_matrix(*o->matrix);
-                req.matrix = &*matrix;
-            }
+            std::optional<TravelMatrix> matrix = read_matrix_option(o->matrix);
+            if (matrix) req.matrix = &*matrix;
             std::vector<Json> rows;
             for (const auto& r : route_stats(ctx, req)) rows.push_back(route_stats_json(r));
             std::vector<std::string> table = {"worker", "date", "stops", "km", "drive_hours", "km_per_stop"};
@@ -123,11 +123,8 @@ void setup_balance(CLI::App* cmd, Cli& cli) {
             req.date = parse_day(o->day, ctx.today(), "--date");
             for (const auto& w : o->workers) req.workers.push_back(resolve_worker(ctx.store, w));
             req.evenness = o->evenness;
-            std::optional<TravelMatrix> matrix;
-            if (o->matrix) {
-                matrix = read_matrix(*o->matrix);
-                req.matrix = &*matrix;
-            }
+            std::optional<TravelMatrix> matrix = read_matrix_option(o->matrix);
+            if (matrix) req.matrix = &*matrix;
             BalancePlan plan = plan_balance(ctx, req);
             int moved = 0;
             for (const auto& w : plan.workers)
@@ -182,11 +179,8 @@ void setup_plan(CLI::App* cmd, Cli& cli) {
                 fail(ErrorKind::BadInput, "--effective: " + format_date(*effective) + " is in the past (past visits never change)");
             for (const auto& w : o->workers) req.workers.push_back(resolve_worker(ctx.store, w));
             req.evenness = o->evenness;
-            std::optional<TravelMatrix> matrix;
-            if (o->matrix) {
-                matrix = read_matrix(*o->matrix);
-                req.matrix = &*matrix;
-            }
+            std::optional<TravelMatrix> matrix = read_matrix_option(o->matrix);
+            if (matrix) req.matrix = &*matrix;
             WeekPlan plan = plan_week(ctx, req);
             int changed = 0;
             for (const auto& s : plan.series) changed += s.changed() ? 1 : 0;
