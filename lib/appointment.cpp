@@ -161,39 +161,24 @@ Columns plan_columns(const VisitPlan& p) {
     return cols;
 }
 
-/// Appends a status change to visits' histories: the one INSERT of an event, with what is the
-/// same for every visit bound once (expand writes its first events together, in materialise).
-/// `at` and `recorded_at` are RFC 3339 text.
-class EventInsert {
-public:
-    EventInsert(Context& ctx, const std::string& from, const std::string& to, const std::string& at,
-                const std::string& recorded_at, const std::string& reason, const std::string& eta)
-        : m_q(ctx.store.prepare("INSERT INTO appointment_event (appointment_id, from_status, to_status, at, recorded_at, "
-                                "actor, reason, eta) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-        if (from.empty()) m_q.bind(2);
-        else m_q.bind(2, from);
-        m_q.bind(3, to);
-        m_q.bind(4, at);
-        m_q.bind(5, recorded_at);
-        m_q.bind(6, ctx.actor);
-        if (reason.empty()) m_q.bind(7);
-        else m_q.bind(7, reason);
-        if (eta.empty()) m_q.bind(8);
-        else m_q.bind(8, eta);
-    }
-    void add(int64_t appointment_id) {
-        m_q.reset();  // keeps the bindings
-        m_q.bind(1, appointment_id);
-        m_q.exec();
-    }
-
-private:
-    Statement& m_q;
-};
-
+/// Appends a status change to a visit's history (expand writes its first events together, in
+/// materialise).
 void record_event(Context& ctx, int64_t id, const std::string& from, const std::string& to, Instant at,
                   const std::string& reason, const std::string& eta) {
-    EventInsert(ctx, from, to, format_instant(at), format_instant(ctx.now()), reason, eta).add(id);
+    auto& q = ctx.store.prepare("INSERT INTO appointment_event (appointment_id, from_status, to_status, at, recorded_at, "
+                                "actor, reason, eta) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, id);
+    if (from.empty()) q.bind(2);
+    else q.bind(2, from);
+    q.bind(3, to);
+    q.bind(4, format_instant(at));
+    q.bind(5, format_instant(ctx.now()));
+    q.bind(6, ctx.actor);
+    if (reason.empty()) q.bind(7);
+    else q.bind(7, reason);
+    if (eta.empty()) q.bind(8);
+    else q.bind(8, eta);
+    q.exec();
 }
 
 Date to_date(const std::string& s) { return parse_date(s, "stored date"); }
