@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -106,6 +107,29 @@ class Init(PgTest):
         after = subprocess.run(["pg_dump", self.db], capture_output=True, text=True).stdout
         strip = lambda t: [l for l in t.splitlines() if not l.startswith(("\\restrict", "\\unrestrict"))]
         self.assertEqual(strip(after), strip(before))
+
+    def test_libpq_is_loaded_only_for_a_postgresql_database(self):
+        # Not linked: every command would pay for loading its 25 libraries at start.
+        needed = subprocess.run(["readelf", "-d", shutil.which(POM, path=self.env["PATH"])], capture_output=True, text=True, check=True).stdout
+        self.assertNotIn("libpq", needed)
+        self.assertIn("libc.so", needed)  # the check reads the right section
+        self.ok("init")
+        self.ok("customer", "add", "--name", "Ann")
+        # Without libpq: PostgreSQL is refused with one line that says what to install; SQLite runs.
+        r = self.pom("customer", "list", env={"POM_LIBPQ": "/nonexistent/libpq.so.5"})
+        self.assertEqual(r.returncode, 78, r.stderr)
+        self.assertEqual(r.stdout, "")
+        self.assertRegex(r.stderr, r"^pom: error: PostgreSQL needs libpq \(Debian's package libpq5\): "
+                                   r"/nonexistent/libpq\.so\.5: cannot open[^\n]+\n$")
+        sqlite_db = os.path.join(self.tmp.name, "company.db")
+        env = {"POM_LIBPQ": "/nonexistent/libpq.so.5", "POM_DB": sqlite_db}
+        self.ok("init", env=env)
+        self.assertIn("Bea", self.ok("customer", "add", "--name", "Bea", env=env))
+        # A library that is not libpq is refused by name, too.
+        r = self.pom("customer", "list", env={"POM_LIBPQ": "libc.so.6"})
+        self.assertEqual(r.returncode, 78, r.stderr)
+        self.assertIn("libc.so.6 has no PQ", r.stderr)
+        self.assertIn("Ann", self.ok("customer", "list"))
 
     def test_a_password_is_never_shown(self):
         # The test cluster trusts every local user: the clerk has to give a password.

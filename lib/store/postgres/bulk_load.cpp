@@ -39,13 +39,13 @@ public:
         store.exec("DELETE FROM " + name);
         std::string columns;
         for (const auto& c : table.columns) columns += (columns.empty() ? "" : ", ") + ident(c);
-        PGresult* r = PQexec(conn, ("COPY " + ident(table.name) + " (" + columns + ") FROM STDIN").c_str());
-        if (PQresultStatus(r) != PGRES_COPY_IN) {
+        PGresult* r = pq().PQexec(conn, ("COPY " + ident(table.name) + " (" + columns + ") FROM STDIN").c_str());
+        if (pq().PQresultStatus(r) != PGRES_COPY_IN) {
             Error e = error_of(r, conn);
-            PQclear(r);
+            pq().PQclear(r);
             throw e;
         }
-        PQclear(r);
+        pq().PQclear(r);
         m_copying = true;
         m_text.reserve(k_chunk + 4096);
     }
@@ -54,8 +54,8 @@ public:
         if (!m_copying) return;
         // Stopped half-way (an error while reading the source): end the COPY with an error so
         // that the connection can roll the transaction back.
-        PQputCopyEnd(m_conn, "db copy stopped");
-        while (PGresult* r = PQgetResult(m_conn)) PQclear(r);
+        pq().PQputCopyEnd(m_conn, "db copy stopped");
+        while (PGresult* r = pq().PQgetResult(m_conn)) pq().PQclear(r);
     }
 
     void add(const std::vector<Cell>& row) override {
@@ -88,12 +88,12 @@ public:
     void finish() override {
         send();
         m_copying = false;
-        if (PQputCopyEnd(m_conn, nullptr) != 1) throw error_of(nullptr, m_conn);
-        PGresult* r = PQgetResult(m_conn);
-        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        if (pq().PQputCopyEnd(m_conn, nullptr) != 1) throw error_of(nullptr, m_conn);
+        PGresult* r = pq().PQgetResult(m_conn);
+        bool ok = pq().PQresultStatus(r) == PGRES_COMMAND_OK;
         Error e = ok ? Error(ErrorKind::Internal, "") : error_of(r, m_conn);
-        PQclear(r);
-        while (PGresult* more = PQgetResult(m_conn)) PQclear(more);
+        pq().PQclear(r);
+        while (PGresult* more = pq().PQgetResult(m_conn)) pq().PQclear(more);
         if (!ok) throw e;
     }
 
@@ -102,7 +102,7 @@ private:
 
     void send() {
         if (m_text.empty()) return;
-        if (PQputCopyData(m_conn, m_text.data(), static_cast<int>(m_text.size())) != 1) throw error_of(nullptr, m_conn);
+        if (pq().PQputCopyData(m_conn, m_text.data(), static_cast<int>(m_text.size())) != 1) throw error_of(nullptr, m_conn);
         m_text.clear();
     }
 

@@ -4,7 +4,7 @@
 #include "error.h"
 #include "store/store.h"
 
-#include <libpq-fe.h>
+#include "store/postgres/libpq.h"
 
 namespace pom::pg {
 

@@ -10,7 +10,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
-#include <libpq-fe.h>
+#include "store/postgres/libpq.h"
 #include <unordered_map>
 
 namespace pom::pg {
@@ -57,7 +57,7 @@ std::string one_line(std::string s) {
 }
 
 std::string field(const PGresult* r, int code) {
-    const char* v = PQresultErrorField(r, code);
+    const char* v = pq().PQresultErrorField(r, code);
     return v ? v : "";
 }
 
@@ -65,10 +65,10 @@ std::string field(const PGresult* r, int code) {
 Error translate_error(const PGresult* r, PGconn* conn) {
     std::string state = r ? field(r, PG_DIAG_SQLSTATE) : "";
     std::string msg = r ? field(r, PG_DIAG_MESSAGE_PRIMARY) : "";
-    if (msg.empty()) msg = one_line(PQerrorMessage(conn));
+    if (msg.empty()) msg = one_line(pq().PQerrorMessage(conn));
     std::string table = r ? field(r, PG_DIAG_TABLE_NAME) : "";
     std::string column = r ? field(r, PG_DIAG_COLUMN_NAME) : "";
-    if (state.empty() || PQstatus(conn) == CONNECTION_BAD)
+    if (state.empty() || pq().PQstatus(conn) == CONNECTION_BAD)
         return Error(ErrorKind::Io, "database: the connection to PostgreSQL failed: " + msg);
     if (state == "23505") {
         // "Key (a, b)=(…) already exists." → SQLite's "UNIQUE constraint failed: t.a, t.b"
@@ -106,10 +106,10 @@ Error translate_error(const PGresult* r, PGconn* conn) {
 class PgStore;
 
 PGresult* checked(PGconn* conn, PGresult* r) {
-    auto status = PQresultStatus(r);
+    auto status = pq().PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         Error e = translate_error(r, conn);
-        PQclear(r);
+        pq().PQclear(r);
         throw e;
     }
     return r;
@@ -145,15 +145,15 @@ public:
         if (auto it = m_next.find(table); it != m_next.end()) return it->second;
         if (!m_tables) {
             m_tables.emplace();
-            PGresult* r = checked(m_conn, PQexec(m_conn, "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            PGresult* r = checked(m_conn, pq().PQexec(m_conn, "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                                                          "WHERE t.tgname = 'pom_assign_id' AND c.relnamespace = current_schema()::regnamespace"));
-            for (int i = 0; i < PQntuples(r); ++i) m_tables->push_back(PQgetvalue(r, i, 0));
-            PQclear(r);
+            for (int i = 0; i < pq().PQntuples(r); ++i) m_tables->push_back(pq().PQgetvalue(r, i, 0));
+            pq().PQclear(r);
         }
         if (std::find(m_tables->begin(), m_tables->end(), table) == m_tables->end()) return std::nullopt;
-        PGresult* r = checked(m_conn, PQexec(m_conn, ("SELECT coalesce(max(id), 0) + 1 FROM \"" + table + "\"").c_str()));
-        int64_t id = std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10);
-        PQclear(r);
+        PGresult* r = checked(m_conn, pq().PQexec(m_conn, ("SELECT coalesce(max(id), 0) + 1 FROM \"" + table + "\"").c_str()));
+        int64_t id = std::strtoll(pq().PQgetvalue(r, 0, 0), nullptr, 10);
+        pq().PQclear(r);
         m_next[table] = id;
         return id;
     }
@@ -197,8 +197,8 @@ public:
     ~PgStatement() override {
         clear_result();
         // A connection about to close drops its prepared statements itself: no round trip each.
-        if (!m_prepared.empty() && !m_closing && PQstatus(m_conn) == CONNECTION_OK && PQtransactionStatus(m_conn) != PQTRANS_INERROR)
-            PQclear(PQexec(m_conn, ("DEALLOCATE " + m_prepared).c_str()));
+        if (!m_prepared.empty() && !m_closing && pq().PQstatus(m_conn) == CONNECTION_OK && pq().PQtransactionStatus(m_conn) != PQTRANS_INERROR)
+            pq().PQclear(pq().PQexec(m_conn, ("DEALLOCATE " + m_prepared).c_str()));
     }
 
     void bind_null(int i) override { set(i, std::nullopt, 0); }
@@ -225,7 +225,7 @@ public:
     }
     int exec() override {
         run();
-        const char* n = PQcmdTuples(m_res);
+        const char* n = pq().PQcmdTuples(m_res);
         int changes = n && *n ? std::atoi(n) : 0;
         clear_result();
         return changes;
@@ -238,42 +238,42 @@ public:
     }
     int column_count() override {
         if (!m_res) run();
-        return PQnfields(m_res);
+        return pq().PQnfields(m_res);
     }
-    std::string column_name(int c) override { return PQfname(m_res, c); }
+    std::string column_name(int c) override { return pq().PQfname(m_res, c); }
     ValueType column_type(int c) override {
-        if (PQgetisnull(m_res, m_row, c)) return ValueType::Null;
-        switch (PQftype(m_res, c)) {
+        if (pq().PQgetisnull(m_res, m_row, c)) return ValueType::Null;
+        switch (pq().PQftype(m_res, c)) {
         case k_bool:
         case k_int2:
         case k_int4:
         case k_int8: return ValueType::Integer;
         case k_float4:
         case k_float8: return ValueType::Real;
-        case k_numeric: return std::strchr(PQgetvalue(m_res, m_row, c), '.') ? ValueType::Real : ValueType::Integer;
+        case k_numeric: return std::strchr(pq().PQgetvalue(m_res, m_row, c), '.') ? ValueType::Real : ValueType::Integer;
         case k_bytea: return ValueType::Blob;
         default: return ValueType::Text;
         }
     }
     int64_t column_int(int c) override {
-        if (PQgetisnull(m_res, m_row, c)) return 0;
-        const char* v = PQgetvalue(m_res, m_row, c);
-        if (PQftype(m_res, c) == k_bool) return v[0] == 't' ? 1 : 0;
-        if (PQftype(m_res, c) == k_float8 || PQftype(m_res, c) == k_numeric || PQftype(m_res, c) == k_float4)
+        if (pq().PQgetisnull(m_res, m_row, c)) return 0;
+        const char* v = pq().PQgetvalue(m_res, m_row, c);
+        if (pq().PQftype(m_res, c) == k_bool) return v[0] == 't' ? 1 : 0;
+        if (pq().PQftype(m_res, c) == k_float8 || pq().PQftype(m_res, c) == k_numeric || pq().PQftype(m_res, c) == k_float4)
             return static_cast<int64_t>(std::strtod(v, nullptr));
         return std::strtoll(v, nullptr, 10);
     }
     double column_real(int c) override {
-        if (PQgetisnull(m_res, m_row, c)) return 0;
-        const char* v = PQgetvalue(m_res, m_row, c);
-        if (PQftype(m_res, c) == k_bool) return v[0] == 't' ? 1 : 0;
+        if (pq().PQgetisnull(m_res, m_row, c)) return 0;
+        const char* v = pq().PQgetvalue(m_res, m_row, c);
+        if (pq().PQftype(m_res, c) == k_bool) return v[0] == 't' ? 1 : 0;
         return std::strtod(v, nullptr);
     }
     std::string_view column_text(int c) override {
-        if (PQgetisnull(m_res, m_row, c)) return {};
-        const char* v = PQgetvalue(m_res, m_row, c);
-        if (PQftype(m_res, c) == k_bool) return v[0] == 't' ? "1" : "0";
-        return {v, static_cast<size_t>(PQgetlength(m_res, m_row, c))};
+        if (pq().PQgetisnull(m_res, m_row, c)) return {};
+        const char* v = pq().PQgetvalue(m_res, m_row, c);
+        if (pq().PQftype(m_res, c) == k_bool) return v[0] == 't' ? "1" : "0";
+        return {v, static_cast<size_t>(pq().PQgetlength(m_res, m_row, c))};
     }
 
 private:
@@ -284,7 +284,7 @@ private:
         m_types[static_cast<size_t>(i - 1)] = type;
     }
     void clear_result() {
-        if (m_res) PQclear(m_res);
+        if (m_res) pq().PQclear(m_res);
         m_res = nullptr;
         m_row = -1;
         m_rows = 0;
@@ -305,33 +305,33 @@ private:
         int n = static_cast<int>(values.size());
         bool with_id = id.has_value();
         if (m_runs++ == 0) {
-            m_res = PQexecParams(m_conn, sql.c_str(), n, m_types.data(), values.data(), nullptr, nullptr, 0);
+            m_res = pq().PQexecParams(m_conn, sql.c_str(), n, m_types.data(), values.data(), nullptr, nullptr, 0);
         } else {
             if (m_prepared.empty() || m_prepared_types != m_types || m_prepared_with_id != with_id) {
                 std::string name = "pom" + std::to_string(++m_counter);
-                PGresult* p = PQprepare(m_conn, name.c_str(), sql.c_str(), n, m_types.data());
-                if (PQresultStatus(p) != PGRES_COMMAND_OK) {
+                PGresult* p = pq().PQprepare(m_conn, name.c_str(), sql.c_str(), n, m_types.data());
+                if (pq().PQresultStatus(p) != PGRES_COMMAND_OK) {
                     m_types.pop_back();
                     Error e = translate_error(p, m_conn);
-                    PQclear(p);
+                    pq().PQclear(p);
                     throw e;
                 }
-                PQclear(p);
-                if (!m_prepared.empty()) PQclear(PQexec(m_conn, ("DEALLOCATE " + m_prepared).c_str()));
+                pq().PQclear(p);
+                if (!m_prepared.empty()) pq().PQclear(pq().PQexec(m_conn, ("DEALLOCATE " + m_prepared).c_str()));
                 m_prepared = name;
                 m_prepared_types = m_types;
                 m_prepared_with_id = with_id;
             }
-            m_res = PQexecPrepared(m_conn, m_prepared.c_str(), n, values.data(), nullptr, nullptr, 0);
+            m_res = pq().PQexecPrepared(m_conn, m_prepared.c_str(), n, values.data(), nullptr, nullptr, 0);
         }
         m_types.pop_back();
-        auto status = PQresultStatus(m_res);
+        auto status = pq().PQresultStatus(m_res);
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
             Error e = translate_error(m_res, m_conn);
             clear_result();
             throw e;
         }
-        m_rows = PQntuples(m_res);
+        m_rows = pq().PQntuples(m_res);
         m_row = -1;
         // A highest row deleted (cascades too) has its id given again.
         if (m_tr.may_delete) m_ids.forget();
@@ -339,14 +339,14 @@ private:
             // The ids are pom's own business: the statement reads as the plain INSERT it was.
             if (id) {
                 // No row: ON CONFLICT DO NOTHING skipped it, and the id is still free.
-                if (m_rows > 0 && std::strtoll(PQgetvalue(m_res, 0, 0), nullptr, 10) == *id) {
+                if (m_rows > 0 && std::strtoll(pq().PQgetvalue(m_res, 0, 0), nullptr, 10) == *id) {
                     m_ids.used(m_tr.table, *id);
                     m_last_id = *id;
                 }
             } else {
                 m_ids.forget(m_tr.table);  // the trigger, or the statement, gave the ids
-                if (m_rows > 0 && !PQgetisnull(m_res, m_rows - 1, 0))
-                    m_last_id = std::strtoll(PQgetvalue(m_res, m_rows - 1, 0), nullptr, 10);
+                if (m_rows > 0 && !pq().PQgetisnull(m_res, m_rows - 1, 0))
+                    m_last_id = std::strtoll(pq().PQgetvalue(m_res, m_rows - 1, 0), nullptr, 10);
             }
             m_rows = 0;
         }
@@ -386,11 +386,11 @@ public:
     ~PgStore() override {
         m_closing = true;
         clear_statements();
-        PQfinish(m_conn);
+        pq().PQfinish(m_conn);
     }
 
     int schema_version() override { return read_version().value_or(0); }
-    bool in_transaction() const override { return PQtransactionStatus(m_conn) != PQTRANS_IDLE; }
+    bool in_transaction() const override { return pq().PQtransactionStatus(m_conn) != PQTRANS_IDLE; }
     std::unique_ptr<StatementImpl> compile(const std::string& sql) override {
         return std::make_unique<PgStatement>(m_conn, m_counter, m_last_id, m_ids, m_closing, sql);
     }
@@ -401,14 +401,14 @@ public:
         run_sql(sql);
     }
     void run_sql(const std::string& sql) {
-        PGresult* r = PQexec(m_conn, sql.c_str());
-        auto status = PQresultStatus(r);
+        PGresult* r = pq().PQexec(m_conn, sql.c_str());
+        auto status = pq().PQresultStatus(r);
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
             Error e = translate_error(r, m_conn);
-            PQclear(r);
+            pq().PQclear(r);
             throw e;
         }
-        PQclear(r);
+        pq().PQclear(r);
     }
     /// Many rows a statement: one array of each column's values, their ids given by pom, through
     /// `INSERT … SELECT * FROM unnest($1::bigint[], $2::text[], …)`, a statement prepared once per
@@ -436,7 +436,7 @@ public:
             }
             std::vector<const char*> values;
             for (auto& a : arrays) values.push_back((a += '}').c_str());
-            PQclear(checked(m_conn, PQexecPrepared(m_conn, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+            pq().PQclear(checked(m_conn, pq().PQexecPrepared(m_conn, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
                                                    nullptr, 0)));
             m_ids.used(rows.table(), ids[end - 1]);
             m_last_id = ids[end - 1];
@@ -565,33 +565,33 @@ public:
     /// The session's settings and the schema version (nothing when pom's tables are not there) in
     /// one round trip, as a new connection needs them.
     std::optional<int> connect_version(const std::string& settings) {
-        PGresult* r = PQexec(m_conn, (settings + "; SELECT value::integer FROM pom_meta WHERE key = 'schema_version'").c_str());
-        if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-            std::optional<int> version = PQntuples(r) > 0 ? std::optional<int>(std::atoi(PQgetvalue(r, 0, 0))) : std::optional<int>(0);
-            PQclear(r);
+        PGresult* r = pq().PQexec(m_conn, (settings + "; SELECT value::integer FROM pom_meta WHERE key = 'schema_version'").c_str());
+        if (pq().PQresultStatus(r) == PGRES_TUPLES_OK) {
+            std::optional<int> version = pq().PQntuples(r) > 0 ? std::optional<int>(std::atoi(pq().PQgetvalue(r, 0, 0))) : std::optional<int>(0);
+            pq().PQclear(r);
             return version;
         }
         bool missing = field(r, PG_DIAG_SQLSTATE) == "42P01";  // undefined_table: no pom here yet
         if (!missing) {
             Error e = translate_error(r, m_conn);
-            PQclear(r);
+            pq().PQclear(r);
             throw e;
         }
-        PQclear(r);
+        pq().PQclear(r);
         run_sql(settings);  // undone with the failed query's implicit transaction
         return std::nullopt;
     }
 
     /// The schema version, or nothing when pom's tables are not there.
     std::optional<int> read_version() {
-        PGresult* r = PQexec(m_conn, "SELECT to_regclass('pom_meta') IS NOT NULL");
-        bool exists = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        PGresult* r = pq().PQexec(m_conn, "SELECT to_regclass('pom_meta') IS NOT NULL");
+        bool exists = pq().PQresultStatus(r) == PGRES_TUPLES_OK && pq().PQgetvalue(r, 0, 0)[0] == 't';
+        if (pq().PQresultStatus(r) != PGRES_TUPLES_OK) {
             Error e = translate_error(r, m_conn);
-            PQclear(r);
+            pq().PQclear(r);
             throw e;
         }
-        PQclear(r);
+        pq().PQclear(r);
         if (!exists) return std::nullopt;
         return static_cast<int>(query_int("SELECT value::integer FROM pom_meta WHERE key = 'schema_version'"));
     }
@@ -617,10 +617,10 @@ public:
     }
 
     std::string quote_ident(const std::string& s) {
-        char* q = PQescapeIdentifier(m_conn, s.c_str(), s.size());
-        if (!q) fail(ErrorKind::BadInput, "schema name: " + one_line(PQerrorMessage(m_conn)));
+        char* q = pq().PQescapeIdentifier(m_conn, s.c_str(), s.size());
+        if (!q) fail(ErrorKind::BadInput, "schema name: " + one_line(pq().PQerrorMessage(m_conn)));
         std::string out = q;
-        PQfreemem(q);
+        pq().PQfreemem(q);
         return out;
     }
 
@@ -637,12 +637,12 @@ private:
         // Each array has its column's own type, so every value reads as that column's input.
         std::unordered_map<std::string, std::string> types;
         const char* table[] = {rows.table().c_str()};
-        PGresult* r = checked(m_conn, PQexecParams(m_conn,
+        PGresult* r = checked(m_conn, pq().PQexecParams(m_conn,
                                                    "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
                                                    "WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
                                                    1, nullptr, table, nullptr, nullptr, 0));
-        for (int i = 0; i < PQntuples(r); ++i) types[PQgetvalue(r, i, 0)] = PQgetvalue(r, i, 1);
-        PQclear(r);
+        for (int i = 0; i < pq().PQntuples(r); ++i) types[pq().PQgetvalue(r, i, 0)] = pq().PQgetvalue(r, i, 1);
+        pq().PQclear(r);
         std::string sql = "INSERT INTO " + rows.table() + " (id", arrays = "unnest($1::bigint[]";
         for (size_t c = 0; c < rows.columns().size(); ++c) {
             const std::string& column = rows.columns()[c];
@@ -653,7 +653,7 @@ private:
         }
         sql += ") SELECT * FROM " + arrays + ")";
         std::string name = "pom" + std::to_string(++m_counter);
-        PQclear(checked(m_conn, PQprepare(m_conn, name.c_str(), sql.c_str(), 0, nullptr)));
+        pq().PQclear(checked(m_conn, pq().PQprepare(m_conn, name.c_str(), sql.c_str(), 0, nullptr)));
         return m_rows_statements.emplace(key, name).first->second;
     }
 
@@ -710,11 +710,11 @@ std::unique_ptr<Store> open(const std::string& location, const Store::OpenOption
     std::string conninfo = location;
     std::string schema = take_schema(conninfo);
     std::string display = display_uri(location);
-    PGconn* conn = PQconnectdb(conninfo.c_str());
+    PGconn* conn = pq().PQconnectdb(conninfo.c_str());
     if (!conn) fail(ErrorKind::Internal, "out of memory connecting to " + display);
-    if (PQstatus(conn) != CONNECTION_OK) {
-        std::string msg = one_line(PQerrorMessage(conn));
-        PQfinish(conn);
+    if (pq().PQstatus(conn) != CONNECTION_OK) {
+        std::string msg = one_line(pq().PQerrorMessage(conn));
+        pq().PQfinish(conn);
         // libpq names the server and the user, never the password.
         if (msg.find("does not exist") != std::string::npos)
             fail(ErrorKind::NoInput, "no database at " + display + ": " + msg);
@@ -724,7 +724,7 @@ std::unique_ptr<Store> open(const std::string& location, const Store::OpenOption
     }
     // The server's notices (a shutdown's WARNING, a NOTICE of CREATE ... IF NOT EXISTS) are not
     // pom's to print: its one line on stderr is the error that follows, if any.
-    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+    pq().PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
     auto store = std::make_unique<PgStore>(conn, display, schema);
     std::string settings = "SET client_min_messages = warning; SET client_encoding = 'UTF8'; SET lock_timeout = " +
                            std::to_string(options.busy_timeout_ms);

@@ -1,0 +1,39 @@
+#include "store/postgres/libpq.h"
+
+#include "error.h"
+
+#include <cstdlib>
+#include <dlfcn.h>
+#include <string>
+
+namespace pom::pg {
+
+namespace {
+
+Libpq load() {
+    const char* named = std::getenv("POM_LIBPQ");
+    std::string file = named && *named ? named : "libpq.so.5";
+    // RTLD_LOCAL: libpq's own dependencies (libcrypto among them) stay out of pom's symbol scope.
+    void* lib = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        const char* why = ::dlerror();
+        // dlerror names the file: "libpq.so.5: cannot open shared object file: No such file or directory"
+        fail(ErrorKind::Config, "PostgreSQL needs libpq (Debian's package libpq5): " + (why ? std::string(why) : "cannot load " + file));
+    }
+    Libpq api;
+#define POM_LIBPQ_LOOKUP(name)                                                                                  \
+    api.name = reinterpret_cast<decltype(&::name)>(::dlsym(lib, #name));                                         \
+    if (!api.name) fail(ErrorKind::Config, "PostgreSQL needs libpq 10 or newer: " + file + " has no " #name);
+    POM_LIBPQ_FUNCTIONS(POM_LIBPQ_LOOKUP)
+#undef POM_LIBPQ_LOOKUP
+    return api;  // the library stays loaded for the life of the process
+}
+
+}  // namespace
+
+const Libpq& pq() {
+    static const Libpq api = load();
+    return api;
+}
+
+}  // namespace pom::pg
