@@ -1,18 +1,14 @@
-// pom serve: the company's HTTP JSON API (cmd/api.h), each worker with their own token.
-//
-// HTTP is cpp-httplib (Debian's libcpp-httplib-dev, built with OpenSSL): one header and a small
-// library, a thread pool, TLS, keep-alive, body limits and timeouts — what this server needs and
-// no more. Boost.Beast would bring an async framework pom has no other use for.
+// pom serve: the company's HTTP JSON API (cmd/api.h), each worker with their own token. The HTTP
+// server is cmd/http_server.h's (cpp-httplib, in a module loaded by this command only).
 #include "api.h"
 #include "api_answer.h"
 #include "api_token.h"
 #include "cli.h"
 #include "error.h"
+#include "http_server.h"
 #include "service.h"
 #include "text_check.h"
 #include "web_files.h"
-
-#include <httplib.h>
 
 #include <atomic>
 #include <chrono>
@@ -89,7 +85,7 @@ void write_line(const std::string& line) {
 /// A file that is removed when it goes out of scope (a photo or a batch on its way in).
 class TempFile {
 public:
-    TempFile(const std::string& body, const std::string& suffix) {
+    TempFile(std::string_view body, const std::string& suffix) {
         const char* dir = std::getenv("TMPDIR");
         std::string pattern = std::string(dir && *dir ? dir : "/tmp") + "/pom-serve-XXXXXX" + suffix;
         std::vector<char> name(pattern.begin(), pattern.end());
@@ -167,11 +163,15 @@ struct Answer {
     std::string body;
 };
 
-class Api {
+class Api final : public http::Handler {
 public:
     explicit Api(Env env) : m_env(std::move(env)) {}
+    Api(const Api&) = delete;
+    Api& operator=(const Api&) = delete;
 
-    void handle(const httplib::Request& req, httplib::Response& res) {
+    void handle(const http::Request& req, http::Response& res) override {
+        t_start = std::chrono::steady_clock::now();
+        t_worker = "-";
         res.set_header("X-Content-Type-Options", "nosniff");
         res.set_header("Referrer-Policy", "no-referrer");
         if (serve_page(req, res)) return;
@@ -189,7 +189,27 @@ public:
         if (a.status == 503) res.set_header("Retry-After", "1");
         if (a.status == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"pom\"");
         res.status = a.status;
-        res.set_content(a.body, "application/json");
+        res.set_content(std::move(a.body), "application/json");
+    }
+
+    /// What the server refused itself (a body over the limit, a malformed request) is answered
+    /// as the API's own errors are.
+    void refused(const http::Request& req, http::Response& res) override {
+        std::string code = res.status == 413 ? "too_large" : res.status == 404 ? "not_found" : res.status == 405 ? "method_not_allowed" : "usage";
+        std::string message = res.status == 413   ? "the request body is over " + std::to_string(k_max_body >> 20) + " MiB"
+                              : res.status == 404 ? "no such path: " + req.path
+                                                  : "a malformed request (HTTP " + std::to_string(res.status) + ")";
+        res.set_content(error_body(code, message), "application/json");
+    }
+
+    void log(const http::Request& req, int status) override {
+        long ms = 0;
+        if (t_start != std::chrono::steady_clock::time_point{})
+            ms = static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t_start).count());
+        write_line(utc_now_text() + " " + t_worker + " " + req.method + " " + req.path + " " + std::to_string(status) + " " +
+                   std::to_string(ms) + "ms\n");
+        t_start = {};
+        t_worker = "-";
     }
 
 private:
@@ -220,7 +240,7 @@ private:
     /// script or style anywhere, so the policy can forbid both; no-cache makes the browser ask
     /// again each time (a new pom's pages show at once), and the service worker decides what is
     /// kept for offline use.
-    static bool serve_page(const httplib::Request& req, httplib::Response& res) {
+    static bool serve_page(const http::Request& req, http::Response& res) {
         if (req.method != "GET" && req.method != "HEAD") return false;
         std::string path = req.path == "/" ? "/index.html" : req.path == "/board" ? "/board.html" : req.path;
         if (path == "/index.html" && req.path != "/") return false;
@@ -241,7 +261,7 @@ private:
     /// POST /api/v1/login {"code": "pomc_..."}: a login link's one-time code for a new API token
     /// of its worker (the record of `pom worker token add`, with its secret). The only route
     /// without a token: the code is the credential, and it works once.
-    Answer login(const httplib::Request& req) {
+    Answer login(const http::Request& req) {
         if (req.method != "POST") return {405, error_body("method_not_allowed", req.method + " " + req.path + ": only POST")};
         if (req.body.size() > 4096) return {413, error_body("too_large", "the request body is over 4 KiB")};
         Json body;
@@ -272,7 +292,7 @@ private:
         }
     }
 
-    Answer answer(const httplib::Request& req, httplib::Response& res) {
+    Answer answer(const http::Request& req, http::Response& res) {
         if (req.path == std::string(k_prefix) + "/login") return login(req);
         if (req.path == "/openapi.json" || req.path == std::string(k_prefix) + "/openapi.json") {
             if (req.method != "GET") {
@@ -294,7 +314,7 @@ private:
             return {405, error_body("method_not_allowed", req.method + " " + req.path + ": allowed " + allowed)};
         }
 
-        std::string auth = req.get_header_value("Authorization");
+        std::string auth = req.header("Authorization");
         const std::string bearer = "Bearer ";
         if (auth.rfind(bearer, 0) != 0) return {401, error_body("unauthorized", "an Authorization: Bearer token is required")};
         Session& s = session();
@@ -338,7 +358,7 @@ private:
         std::unique_ptr<TempFile> file;
         if (route->path == "/me") extra.push_back(std::to_string(caller->worker_id));
         if (route->input == api::Input::photo) {
-            std::string suffix = photo_suffix(req.get_header_value("Content-Type"));
+            std::string suffix = photo_suffix(req.header("Content-Type"));
             if (suffix.empty())
                 return {415, error_body("unsupported_media_type", "a photo is sent as image/jpeg, image/png, image/gif or image/webp")};
             if (req.body.empty()) return {400, error_body("usage", "the request body is the photo, and it is empty")};
@@ -358,12 +378,12 @@ private:
 
         std::unique_lock<WriteTurns> turn(m_writes, std::defer_lock);
         if (req.method == "POST") turn.lock();
-        std::string key = req.get_header_value("Idempotency-Key");
+        std::string key = req.header("Idempotency-Key");
         std::optional<WriteTx> tx;
         std::string fingerprint;
         if (req.method == "POST" && !key.empty()) {
             check_idempotency_key(key);
-            fingerprint = api_request_fingerprint(req.method, req.target, req.get_header_value("Content-Type") + "\n" + req.body);
+            fingerprint = api_request_fingerprint(req.method, req.target, req.header("Content-Type") + "\n" + std::string(req.body));
             tx.emplace(store);
             if (auto stored = find_api_answer(store, caller->worker_id, key, fingerprint)) {
                 tx->rollback();
@@ -480,56 +500,18 @@ int serve(Cli& cli, const ServeOptions& o) {
     // glibc's zone is set once, here, before any thread reads the environment.
     cli.session.tz(cli.g).offset_at(SystemClock().now());
 
-    std::unique_ptr<httplib::Server> svr;
-    if (tls) {
+    if (tls)
         for (const auto& f : {o.tls_cert, o.tls_key})
             if (::access(f.c_str(), R_OK) != 0) fail(ErrorKind::NoInput, "cannot read " + f);
-        auto ssl = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
-        if (!ssl->is_valid()) fail(ErrorKind::Config, "cannot use --tls-cert " + o.tls_cert + " with --tls-key " + o.tls_key);
-        svr = std::move(ssl);
-    } else {
-        svr = std::make_unique<httplib::Server>();
-    }
-    auto api = std::make_shared<Api>(env);
+    Api api(env);
+    http::Options options;
+    options.tls_cert = o.tls_cert;
+    options.tls_key = o.tls_key;
+    options.threads = static_cast<size_t>(o.threads);
+    options.max_body = k_max_body;
+    std::unique_ptr<http::Server> svr = http::make_server(options, api);
+    if (!svr->valid()) fail(ErrorKind::Config, "cannot use --tls-cert " + o.tls_cert + " with --tls-key " + o.tls_key);
     int threads = o.threads;
-    svr->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-    svr->set_payload_max_length(k_max_body);
-    svr->set_read_timeout(10, 0);
-    svr->set_write_timeout(10, 0);
-    svr->set_keep_alive_max_count(1000);
-    svr->set_keep_alive_timeout(5);
-    svr->set_tcp_nodelay(true);
-    auto handler = [api](const httplib::Request& req, httplib::Response& res) {
-        t_start = std::chrono::steady_clock::now();
-        t_worker = "-";
-        api->handle(req, res);
-    };
-    for (const char* pattern : {".*"}) {
-        svr->Get(pattern, handler);
-        svr->Post(pattern, handler);
-        svr->Put(pattern, handler);
-        svr->Delete(pattern, handler);
-        svr->Patch(pattern, handler);
-        svr->Options(pattern, handler);
-    }
-    svr->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        std::string code = res.status == 413 ? "too_large" : res.status == 404 ? "not_found" : res.status == 405 ? "method_not_allowed" : "usage";
-        std::string message = res.status == 413   ? "the request body is over " + std::to_string(k_max_body >> 20) + " MiB"
-                              : res.status == 404 ? "no such path: " + req.path
-                                                  : "a malformed request (HTTP " + std::to_string(res.status) + ")";
-        res.set_content(error_body(code, message), "application/json");
-        return httplib::Server::HandlerResponse::Handled;
-    }));
-    svr->set_logger([](const httplib::Request& req, const httplib::Response& res) {
-        long ms = 0;
-        if (t_start != std::chrono::steady_clock::time_point{})
-            ms = static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t_start).count());
-        write_line(utc_now_text() + " " + t_worker + " " + req.method + " " + req.path + " " + std::to_string(res.status) + " " +
-                   std::to_string(ms) + "ms\n");
-        t_start = {};
-        t_worker = "-";
-    });
 
     // SIGTERM and SIGINT are taken by one thread, which stops the server: requests in flight are
     // finished, then listen returns.
@@ -539,7 +521,7 @@ int serve(Cli& cli, const ServeOptions& o) {
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-    int bound = port == 0 ? svr->bind_to_any_port(host) : (svr->bind_to_port(host, port) ? port : -1);
+    int bound = svr->bind(host, port);
     if (bound < 0) fail(ErrorKind::Io, "cannot listen on " + o.listen + ": " + std::strerror(errno));
     std::string url = std::string(tls ? "https" : "http") + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
                       std::to_string(bound);
@@ -547,7 +529,7 @@ int serve(Cli& cli, const ServeOptions& o) {
                std::to_string(threads) + " threads)\n");
 
     std::atomic<bool> stopping{false}, returned{false};
-    httplib::Server* raw = svr.get();
+    http::Server* raw = svr.get();
     std::thread stopper([&stop_signals, &stopping, &returned, raw] {
         int sig = 0;
         sigwait(&stop_signals, &sig);
@@ -555,11 +537,11 @@ int serve(Cli& cli, const ServeOptions& o) {
             stopping = true;
             // httplib's stop() does nothing until listen has begun: a signal that came just after
             // the "listening" line would be lost and the server run on.
-            while (!returned && !raw->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            while (!returned && !raw->running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
             raw->stop();
         }
     });
-    bool ok = svr->listen_after_bind();
+    bool ok = svr->listen();
     returned = true;
     if (!stopping) pthread_kill(stopper.native_handle(), SIGTERM);
     stopper.join();

@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import ssl
 import subprocess
@@ -557,6 +558,24 @@ class Running(ServeTest):
         finally:
             self.server = plain
             self.assertEqual(tls.stop(), 0)
+
+    def test_the_http_module_is_loaded_by_serve_only(self):
+        # Not linked: every command would pay for loading libcpp-httplib, libssl and brotli at start.
+        pom = shutil.which(POM, path=self.env["PATH"])
+        needed = subprocess.run(["readelf", "-d", pom], capture_output=True, text=True, check=True).stdout
+        self.assertIn("libc.so", needed)
+        self.assertNotIn("httplib", needed)
+        self.assertTrue(os.path.exists(os.path.join(os.path.dirname(os.path.realpath(pom)), "pom-http.so")))
+        # A pom without its module beside it: serve says what is missing; other commands run.
+        alone = os.path.join(self.dir, "alone", "pom")
+        os.makedirs(os.path.dirname(alone))
+        shutil.copy(os.path.realpath(pom), alone)
+        r = subprocess.run([alone, "serve", "--listen", "127.0.0.1:0"], capture_output=True, text=True, env=self.env, timeout=60)
+        self.assertEqual(r.returncode, 78, r.stderr)
+        self.assertEqual(r.stderr, "pom: error: pom serve needs its HTTP module, pom-http.so, beside pom or in ../lib/pom; "
+                                   f"not found at {os.path.dirname(alone)}/pom-http.so, {self.dir}/lib/pom/pom-http.so\n")
+        r = subprocess.run([alone, "customer", "list"], capture_output=True, text=True, env=self.env, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
 
 
 if __name__ == "__main__":
