@@ -53,8 +53,8 @@ double great_circle_km(LatLon a, LatLon b) {
     return 2 * k_radius_km * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
-int64_t TravelModel::seconds(LatLon a, LatLon b) const {
-    return static_cast<int64_t>(std::llround(km(a, b) / speed_kmh * 3600.0));
+int64_t TravelModel::seconds_of_km(double road_km) const {
+    return static_cast<int64_t>(std::llround(road_km / speed_kmh * 3600.0));
 }
 
 TravelMatrix TravelMatrix::parse(std::string_view text, const std::string& source) {

@@ -53,7 +53,9 @@ struct TravelModel {
     /// Road kilometres between two places (great-circle times the road factor).
     double km(LatLon a, LatLon b) const { return great_circle_km(a, b) * road_factor; }
     /// Seconds between two places without a matrix.
-    int64_t seconds(LatLon a, LatLon b) const;
+    int64_t seconds(LatLon a, LatLon b) const { return seconds_of_km(km(a, b)); }
+    /// Seconds to drive road kilometres.
+    int64_t seconds_of_km(double road_km) const;
 };
 
 }  // namespace pom
