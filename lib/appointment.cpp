@@ -26,7 +26,7 @@ const char* k_select =
     "SELECT a.id, a.customer_id, c.name, a.pool_id, p.name, p.street, p.city, a.worker_id, w.name, a.date, "
     "a.window_start, a.window_end, a.duration_min, a.route_order, a.service_type, a.priority, a.status, "
     "a.status_reason, a.status_at, a.eta, a.tech_note, a.office_note, a.series_id, a.occurrence_date, a.detached, "
-    "a.rolled_count, a.follow_up_of, a.created_at, a.updated_at, a.pinned, a.load_milli "
+    "a.rolled_count, a.follow_up_of, a.created_at, a.updated_at, a.pinned, a.load_milli, p.lat, p.lon "
     "FROM appointment a JOIN customer c ON c.id = a.customer_id JOIN pool p ON p.id = a.pool_id "
     "LEFT JOIN worker w ON w.id = a.worker_id";
 
@@ -72,6 +72,7 @@ Appointment read_row(Statement& q) {
     a.updated_at = q.getColumn(28).getString();
     a.pinned = q.getColumn(29).getInt() != 0;
     a.load_milli = opt_int(q.getColumn(30));
+    if (!q.getColumn(31).isNull() && !q.getColumn(32).isNull()) a.pool_at = {q.getColumn(31).getDouble(), q.getColumn(32).getDouble()};
     return a;
 }
 

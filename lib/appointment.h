@@ -40,6 +40,7 @@ struct Appointment {
     std::string created_at, updated_at;
     bool pinned = false;                  ///< route optimize keeps it at its place
     std::optional<int64_t> load_milli;    ///< what it takes from the truck, set by the office; else estimated
+    std::optional<std::pair<double, double>> pool_at;  ///< the pool's latitude and longitude, when known
 };
 
 /// What a visit (or every visit of a series) is: shared by add and series.

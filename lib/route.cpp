@@ -78,7 +78,6 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
     }
     std::map<int64_t, Worker> workers = workers_by_id(ctx.store);
     // The day's pools and where they are, in one read (not a pool record per visit).
-    std::map<int64_t, Place> pool_places = route_day::pool_places(ctx.store, req.date);
     std::vector<WorkerRoute> out;
     for (auto& [worker_id, visits] : by_worker) {
         const Worker& w = workers.at(worker_id);
@@ -100,16 +99,8 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
         route.worker = w.name;
         for (size_t i = 0; i < m; ++i) {
             const auto& a = d.visits[i];
-            auto it = pool_places.find(a.pool_id);
-            if (it == pool_places.end()) {
-                Pool p = get_pool(ctx.store, a.pool_id);
-                Place pl;
-                if (p.lat && p.lon) pl.at = LatLon{*p.lat, *p.lon};
-                pl.key = "pool:" + std::to_string(a.pool_id);
-                it = pool_places.emplace(a.pool_id, pl).first;
-            }
-            nodes.push_back(it->second);
-            bool located = req.matrix ? true : it->second.at.has_value();
+            nodes.push_back(route_day::pool_place(a));
+            bool located = req.matrix ? true : nodes.back().at.has_value();
             if (!located) route.needs_coordinates.push_back(a.pool_id);
             d.kept.push_back(kept_for(a, located));
         }
@@ -217,7 +208,6 @@ std::vector<RouteStatsRow> route_stats(Context& ctx, const RouteStatsRequest& re
     for (auto& a : list_appointments(ctx.store, f))
         if (a.worker_id && open_status(a.status)) days[{a.date, *a.worker_id}].push_back(std::move(a));
     std::map<int64_t, Worker> workers = workers_by_id(ctx.store);
-    std::map<int64_t, std::optional<LatLon>> pools;
     std::vector<RouteStatsRow> rows;
     for (const auto& [key, visits] : days) {
         const Worker& w = workers.at(key.second);
@@ -236,22 +226,16 @@ std::vector<RouteStatsRow> route_stats(Context& ctx, const RouteStatsRequest& re
             if (req.matrix) {
                 row.drive_s += req.matrix->seconds(prev_key, to_key);
             } else if (prev && to) {
-                row.km += model.km(*prev, *to);
-                row.drive_s += model.seconds(*prev, *to);
+                double km = model.km(*prev, *to);
+                row.km += km;
+                row.drive_s += model.seconds_of_km(km);
             }
         };
         for (const auto& a : visits) {
-            auto pit = pools.find(a.pool_id);
-            if (pit == pools.end()) {
-                Pool p = get_pool(ctx.store, a.pool_id);
-                std::optional<LatLon> at;
-                if (p.lat && p.lon) at = LatLon{*p.lat, *p.lon};
-                pit = pools.emplace(a.pool_id, at).first;
-            }
-            std::string k = "pool:" + std::to_string(a.pool_id);
-            leg(k, pit->second);
-            prev_key = k;
-            prev = pit->second;  // legs to and from a pool without coordinates count 0, as route optimize counts them
+            Place pool = route_day::pool_place(a);
+            leg(pool.key, pool.at);
+            prev_key = pool.key;
+            prev = pool.at;  // legs to and from a pool without coordinates count 0, as route optimize counts them
         }
         leg("worker:" + std::to_string(key.second), end);
         rows.push_back(std::move(row));

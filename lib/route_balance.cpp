@@ -152,21 +152,13 @@ BalancePlan plan_balance(Context& ctx, const BalanceRequest& req) {
         p.vehicles[v].capacity = limits.worker_capacity[v];
     }
 
-    std::map<int64_t, Place> pool_places = route_day::pool_places(ctx.store, req.date);
     std::vector<size_t> visit_of_job;
     std::vector<std::vector<int>> current(workers.size());
     std::vector<std::string> kept_of_job;
     for (size_t i = 0; i < visits.size(); ++i) {
         const Appointment& a = visits[i];
-        auto it = pool_places.find(a.pool_id);
-        if (it == pool_places.end()) {
-            Pool pool = get_pool(ctx.store, a.pool_id);
-            Place pl;
-            if (pool.lat && pool.lon) pl.at = LatLon{*pool.lat, *pool.lon};
-            pl.key = "pool:" + std::to_string(a.pool_id);
-            it = pool_places.emplace(a.pool_id, pl).first;
-        }
-        bool located = req.matrix ? true : it->second.at.has_value();
+        Place place = route_day::pool_place(a);
+        bool located = req.matrix ? true : place.at.has_value();
         std::string kept = kept_for(a, located);
         if (!a.worker_id && !located) {
             BalanceStop s = stop_of(a);
@@ -176,7 +168,7 @@ BalancePlan plan_balance(Context& ctx, const BalanceRequest& req) {
         }
         VrpJob j;
         j.node = static_cast<int>(nodes.size());
-        nodes.push_back(it->second);
+        nodes.push_back(std::move(place));
         j.service_s = static_cast<int64_t>(a.duration_min) * 60;
         if (!a.window_start.empty()) j.ready_s = clock_seconds(a.window_start);
         if (!a.window_end.empty()) j.due_s = clock_seconds(a.window_end);

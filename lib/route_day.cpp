@@ -33,17 +33,11 @@ std::vector<Worker> technicians(Store& store, const std::vector<int64_t>& ids) {
     return out;
 }
 
-std::map<int64_t, Place> pool_places(Store& store, Date day) {
-    std::map<int64_t, Place> out;
-    Statement q(store, "SELECT DISTINCT p.id, p.lat, p.lon FROM appointment a JOIN pool p ON p.id = a.pool_id WHERE a.date = ?");
-    q.bind(1, format_date(day));
-    while (q.executeStep()) {
-        Place pl;
-        if (!q.getColumn(1).isNull() && !q.getColumn(2).isNull()) pl.at = LatLon{q.getColumn(1).getDouble(), q.getColumn(2).getDouble()};
-        pl.key = "pool:" + std::to_string(q.getColumn(0).getInt64());
-        out.emplace(q.getColumn(0).getInt64(), std::move(pl));
-    }
-    return out;
+Place pool_place(const Appointment& visit) {
+    Place pl;
+    if (visit.pool_at) pl.at = LatLon{visit.pool_at->first, visit.pool_at->second};
+    pl.key = "pool:" + std::to_string(visit.pool_id);
+    return pl;
 }
 
 }  // namespace pom::route_day

@@ -33,7 +33,7 @@ struct Place {
 /// given every active technician.
 std::vector<Worker> technicians(Store& store, const std::vector<int64_t>& ids);
 
-/// Every pool with a visit on `day`, by id, read in one statement.
-std::map<int64_t, Place> pool_places(Store& store, Date day);
+/// Where a visit's pool is (read with the visit), keyed "pool:ID".
+Place pool_place(const Appointment& visit);
 
 }  // namespace pom::route_day
