@@ -78,7 +78,7 @@ void record_update_text(Context& ctx, const std::string& entity, int64_t id, con
     NewRows rows = audit_rows();
     rows.value(format_instant(ctx.now())).value(ctx.actor).value(ctx.command).value(entity).value(id).value("update");
     rows.value(before).value(after);
-    ctx.store.insert_rows(rows);
+    ctx.store.defer_rows(rows);
 }
 
 AuditBatch::AuditBatch(Context& ctx) : m_ctx(ctx), m_rows(audit_rows()) {}
@@ -89,7 +89,7 @@ void AuditBatch::change(const std::string& entity, int64_t id, const Json& befor
 }
 
 void AuditBatch::write() {
-    m_ctx.store.insert_rows(m_rows);
+    m_ctx.store.defer_rows(m_rows);
     m_rows.clear();
 }
 

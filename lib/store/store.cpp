@@ -25,7 +25,27 @@ std::string display_location(const std::string& location) {
     return pg::is_uri(location) ? pg::display_uri(location) : location;
 }
 
-Statement::Statement(Store& store, const std::string& sql) : m_impl(store.compile(sql)) {}
+Statement::Statement(Store& store, const std::string& sql)
+    : m_impl(store.compile(sql)), m_store(&store), m_names_deferred(sql.find(Store::k_deferred_table) != std::string::npos) {}
+
+void Statement::write_deferred() {
+    if (m_store->has_deferred()) m_store->write_deferred();
+}
+
+void Store::defer_rows(const NewRows& rows) {
+    if (rows.table() != k_deferred_table) fail(ErrorKind::Internal, "rows of " + rows.table() + " cannot be held back");
+    if (!m_deferred) m_deferred.emplace(rows.table(), rows.columns());
+    else if (m_deferred->columns() != rows.columns()) write_deferred();
+    if (!m_deferred) m_deferred.emplace(rows.table(), rows.columns());
+    m_deferred->append(rows);
+}
+
+void Store::write_deferred() {
+    if (!m_deferred) return;
+    NewRows rows = std::move(*m_deferred);
+    m_deferred.reset();  // dropped even when the write fails: the transaction is rolled back then
+    insert_rows(rows);
+}
 
 int Statement::index_of(const char* name) {
     int i = m_impl->parameter_index(name);
@@ -36,7 +56,7 @@ int Statement::index_of(const char* name) {
 Statement& Store::prepare(const std::string& sql) {
     auto& slot = m_cache[sql];
     if (!slot) {
-        slot = std::make_unique<Statement>(compile(sql));
+        slot = std::make_unique<Statement>(*this, sql);
     } else {
         slot->reset();
         slot->clearBindings();
@@ -114,9 +134,13 @@ WriteTx::WriteTx(Store& store) : m_store(store) {
     if (store.read_only())
         fail(ErrorKind::Permission, "database " + store.path() + " is read-only (the file cannot be written): only reads work");
     if (store.in_transaction()) {
+        // Held-back rows belong to the enclosing transaction: a rollback to this savepoint drops
+        // only what was held back after it.
+        store.write_deferred();
         m_savepoint = "pom_sp" + std::to_string(store.next_savepoint());
         store.exec("SAVEPOINT " + m_savepoint);
     } else {
+        store.drop_deferred();
         store.begin_write();
     }
 }
@@ -132,6 +156,7 @@ WriteTx::~WriteTx() {
 }
 
 void WriteTx::commit() {
+    m_store.write_deferred();
     if (m_savepoint.empty())
         m_store.commit();
     else
@@ -141,6 +166,7 @@ void WriteTx::commit() {
 
 void WriteTx::rollback() {
     m_done = true;
+    m_store.drop_deferred();
     if (m_savepoint.empty()) {
         if (m_store.in_transaction()) m_store.rollback();
     } else {

@@ -111,6 +111,14 @@ public:
     }
     /// Text, or NULL when empty (pom's optional text columns).
     NewRows& text_or_null(std::string_view v) { return v.empty() ? null() : value(v); }
+    /// Another batch's rows of the same table and columns, after these.
+    void append(const NewRows& other) {
+        for (const Slot& s : other.m_values) {
+            if (s.type == ValueType::Text) value(std::string_view(other.m_text).substr(s.offset, s.length));
+            else if (s.type == ValueType::Null) null();
+            else value(s.integer);
+        }
+    }
 
     const std::string& table() const { return m_table; }
     const std::vector<std::string>& columns() const { return m_columns; }
@@ -150,7 +158,6 @@ struct SearchTerm {
 class Statement {
 public:
     Statement(Store& store, const std::string& sql);
-    explicit Statement(std::unique_ptr<StatementImpl> impl) : m_impl(std::move(impl)) {}
 
     void bind(int index) { m_impl->bind_null(index); }
     void bind(int index, int value) { m_impl->bind_int(index, value); }
@@ -173,8 +180,14 @@ public:
         bind(index_of(name.c_str()), std::forward<T>(value)...);
     }
 
-    bool executeStep() { return m_impl->step(); }
-    int exec() { return m_impl->exec(); }
+    bool executeStep() {
+        if (m_names_deferred) write_deferred();
+        return m_impl->step();
+    }
+    int exec() {
+        if (m_names_deferred) write_deferred();
+        return m_impl->exec();
+    }
     void reset() { m_impl->reset(); }
     void clearBindings() { m_impl->clear_bindings(); }
     Column getColumn(int index) { return Column(*m_impl, index); }
@@ -183,7 +196,10 @@ public:
 
 private:
     int index_of(const char* name);
+    void write_deferred();
     std::unique_ptr<StatementImpl> m_impl;
+    Store* m_store;
+    bool m_names_deferred;  ///< the SQL names the table whose rows the store may hold back
 };
 
 /// One thing `db check` found wrong.
@@ -270,6 +286,18 @@ public:
     /// Numbers savepoints of nested transactions.
     int next_savepoint() { return ++m_savepoints; }
 
+    /// The table whose new rows may be held back: the audit log. Nothing reads an entry back in
+    /// the command that writes it, so a command's entries (a service submit writes nine) go in
+    /// one statement, not one each (on PostgreSQL a round trip each).
+    static constexpr std::string_view k_deferred_table = "audit_log";
+    /// Holds rows of k_deferred_table back, after any already held. They are written, in order
+    /// and with the ids they would have had, before the transaction commits, before a savepoint
+    /// (WriteTx) and before any statement that names the table runs; a rollback drops them.
+    void defer_rows(const NewRows& rows);
+    void write_deferred();
+    void drop_deferred() { m_deferred.reset(); }
+    bool has_deferred() const { return m_deferred && !m_deferred->empty(); }
+
     /// Full-text search of notes, the one query whose SQL each engine writes its own way: a
     /// query of (id, snip, rank) over the notes matching every term, best (lowest rank) first,
     /// its snippet with the matches in [brackets]; it takes :q (set to what `query` returns)
@@ -318,6 +346,7 @@ protected:
 private:
     std::string m_path;
     std::unordered_map<std::string, std::unique_ptr<Statement>> m_cache;
+    std::optional<NewRows> m_deferred;
     int m_savepoints = 0;
     int m_migrated_from = -1;
 };

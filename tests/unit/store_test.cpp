@@ -549,3 +549,51 @@ TEST_CASE("insert_rows writes every row as it was given and returns the ids one 
     bad.value("2026-11-23T08:00:04Z").value("a").value("c").value("x").value(int64_t{1}).value("rename");
     CHECK(error_of([&] { s->insert_rows(bad); }).kind() == ErrorKind::BadInput);
 }
+
+TEST_CASE("held-back audit rows: written before a commit, a savepoint or a read of the table; dropped by a rollback") {
+    auto store = Store::open_memory();
+    auto entry = [](const std::string& entity) {
+        NewRows rows("audit_log", {"at", "actor", "command", "entity", "entity_id", "action", "before", "after"});
+        rows.value("2026-11-23T15:00:00Z").value("ann").value("pom test").value(entity).value(int64_t{1}).value("create").null().value("{}");
+        return rows;
+    };
+    auto entities = [&] {
+        std::vector<std::string> out;
+        Statement q(*store, "SELECT entity FROM audit_log ORDER BY id");
+        while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+        return out;
+    };
+    {
+        WriteTx tx(*store);
+        store->defer_rows(entry("a"));
+        store->defer_rows(entry("b"));
+        CHECK(store->has_deferred());
+        // A statement naming the table sees what was held back, in order.
+        CHECK(entities() == std::vector<std::string>{"a", "b"});
+        CHECK_FALSE(store->has_deferred());
+        store->defer_rows(entry("c"));
+        {
+            WriteTx inner(*store);  // a savepoint: what came before it is the outer transaction's
+            CHECK_FALSE(store->has_deferred());
+            store->defer_rows(entry("dropped"));
+            inner.rollback();
+        }
+        CHECK_FALSE(store->has_deferred());
+        store->defer_rows(entry("d"));
+        tx.commit();
+    }
+    CHECK(entities() == std::vector<std::string>{"a", "b", "c", "d"});
+    CHECK(scalar(*store, "SELECT max(id) - min(id) FROM audit_log") == 3);
+    {
+        WriteTx tx(*store);
+        store->defer_rows(entry("never"));
+        tx.rollback();
+    }
+    {
+        WriteTx tx(*store);
+        store->defer_rows(entry("never either"));
+    }  // not committed: rolled back
+    CHECK_FALSE(store->has_deferred());
+    CHECK(entities() == std::vector<std::string>{"a", "b", "c", "d"});
+    CHECK(error_of([&] { store->defer_rows(NewRows("customer", {"name"})); }).kind() == ErrorKind::Internal);
+}
