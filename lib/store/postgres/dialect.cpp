@@ -275,24 +275,28 @@ Translated translate(const std::string& sql) {
     if (out.verb == "INSERT") {
         bool returning = false;
         for (const auto& k : t) returning = returning || is(k, "RETURNING");
+        while (!t.empty() && (t.back().kind == Kind::Space || (t.back().kind == Kind::Other && t.back().text == ";")))
+            t.pop_back();
+        places = one_row_insert(t, first, out);
         if (!returning) {
-            while (!t.empty() && (t.back().kind == Kind::Space || (t.back().kind == Kind::Other && t.back().text == ";")))
-                t.pop_back();
-            places = one_row_insert(t, first, out);
             t.push_back({Kind::Other, out.explicit_id ? " RETURNING id" : " RETURNING current_setting('pom.last_id', true)"});
             out.returns_last_id = true;
+        } else {
+            out.returns_own_rows = true;
         }
     }
     for (const auto& k : t) out.sql += k.wrap_before + k.text + k.wrap_after;
     if (places.columns != std::string::npos) {
         std::string id_parameter = "$" + std::to_string(out.parameters + 1);
-        for (size_t i = 0; i + 1 < t.size(); ++i) {  // all but the RETURNING just added
+        // All but the RETURNING added above; an INSERT's own RETURNING stays.
+        size_t kept = out.returns_own_rows ? t.size() : t.size() - 1;
+        for (size_t i = 0; i < kept; ++i) {
             const Token& k = t[i];
             out.sql_with_id += k.wrap_before + k.text + k.wrap_after;
             if (i == places.columns) out.sql_with_id += "id, ";
             if (i == places.values) out.sql_with_id += " " + id_parameter + ", ";
         }
-        out.sql_with_id += " RETURNING id";
+        if (!out.returns_own_rows) out.sql_with_id += " RETURNING id";
     }
     return out;
 }

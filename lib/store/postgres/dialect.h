@@ -25,7 +25,10 @@ struct Translated {
     /// give itself: the same statement with `id` first in its column list, taken as parameter
     /// `parameters + 1`, and `RETURNING id` (no row when ON CONFLICT DO NOTHING skipped it).
     /// Empty when the statement has another shape; the id trigger then gives the ids.
+    /// An INSERT … RETURNING of one row keeps its own RETURNING here (returns_own_rows).
     std::string sql_with_id;
+    /// An INSERT with a RETURNING of its own: its rows are the caller's.
+    bool returns_own_rows = false;
 };
 
 /// Rewrites one statement:
@@ -36,8 +39,9 @@ struct Translated {
 /// - `a IS ?` / `a IS NOT ?` become IS [NOT] DISTINCT FROM;
 /// - `NOT INDEXED` goes; `CAST(x AS REAL)` is double precision;
 /// - every ORDER BY term sorts NULLs as SQLite does: first when ascending, last when descending;
-/// - an INSERT without RETURNING returns the ids it gave (returns_last_id); an INSERT of one row
-///   has a second form that takes its id as a parameter (sql_with_id).
+/// - an INSERT without RETURNING returns the ids it gave (returns_last_id); an INSERT of one row,
+///   with or without a RETURNING of its own, has a second form that takes its id as a parameter
+///   (sql_with_id).
 /// String literals, quoted identifiers and comments are left as they are.
 Translated translate(const std::string& sql);
 

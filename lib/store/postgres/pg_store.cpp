@@ -335,6 +335,15 @@ private:
         m_row = -1;
         // A highest row deleted (cascades too) has its id given again.
         if (m_tr.may_delete) m_ids.forget();
+        if (m_tr.returns_own_rows && !m_tr.table.empty()) {
+            // Its rows are the caller's; the id pom gave is used when a row came back.
+            if (id && m_rows > 0) {
+                m_ids.used(m_tr.table, *id);
+                m_last_id = *id;
+            } else if (!id) {
+                m_ids.forget(m_tr.table);
+            }
+        }
         if (m_tr.returns_last_id) {
             // The ids are pom's own business: the statement reads as the plain INSERT it was.
             if (id) {
