@@ -25,9 +25,7 @@ const std::vector<std::string> k_line_table = {"id", "customer", "kind", "descri
                                                "service_date", "invoice"};
 
 Output invoice_rows(Context& ctx, const std::vector<int64_t>& ids) {
-    std::vector<Json> rows;
-    for (int64_t id : ids) rows.push_back(invoice_json(ctx, id));
-    return records(std::move(rows), invoice_fields(), k_invoice_table);
+    return records(invoice_jsons(ctx, ids), invoice_fields(), k_invoice_table);
 }
 
 struct PlanOptions {

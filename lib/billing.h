@@ -198,6 +198,8 @@ struct InvoiceFilter {
 };
 std::vector<Json> list_invoices(Context& ctx, const InvoiceFilter& filter);
 Json invoice_json(Context& ctx, int64_t id);
+/// invoice_json of each id, in the order given, read a few hundred a statement.
+std::vector<Json> invoice_jsons(Context& ctx, const std::vector<int64_t>& ids);
 const std::vector<std::string>& invoice_fields();
 /// The invoice with its lines, payments and credit notes: what the customer receives.
 Json invoice_detail(Context& ctx, int64_t id);
