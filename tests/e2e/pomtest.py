@@ -14,7 +14,7 @@ EXPECTED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "expected")
 SCHEMAS = os.path.join(SOURCE, "schemas")
 NOW = "2026-11-23T08:00:00"
 # The schema version the newest migration leaves (lib/store/sqlite/migrations.cpp).
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 # Set by CTest for the PostgreSQL run: a file holding the throwaway cluster's base URI
 # (tests/pg/ctest-cluster). Without it the tests run on a SQLite file.
 PG_URI_FILE = os.environ.get("POM_TEST_PG")
@@ -108,6 +108,10 @@ class DbError(Exception):
 # How to take each migration after 15 back off a database `pom init` made, newest first, for the
 # tests that build a database of an older schema version: (SQLite script, PostgreSQL script).
 UNDO_MIGRATIONS = {
+    20: ("", """DROP TRIGGER invoice_line_issued_insert ON invoice_line;
+                CREATE TRIGGER invoice_line_issued_insert BEFORE INSERT ON invoice_line
+                    FOR EACH ROW EXECUTE FUNCTION invoice_line_issued();
+                DROP FUNCTION invoice_line_issued_added();"""),
     19: ("", """DO $$ DECLARE t text; BEGIN
                   FOR t IN SELECT c.relname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
                            WHERE g.tgname = 'pom_assign_id' AND c.relnamespace = current_schema()::regnamespace LOOP

@@ -507,6 +507,12 @@ CASES = [
     ("credit without invoice", ["UPDATE invoice SET kind = 'credit' WHERE id = 1"]),
     ("line on an issued invoice", [LINE_1.format(inv=2)]),
     ("line on a draft", [LINE_1.format(inv=1), "SELECT count(*) FROM invoice_line"]),
+    # Schema 20: PostgreSQL checks the lines an INSERT adds together; one on an issued invoice
+    # refuses the statement, the draft's line with it.
+    ("lines on a draft and an issued invoice in one statement",
+     [LINE_1.format(inv=1) + ", (2, 10, 'extra', 'Y', 'Y', 1000, 0, 0, 0, 0, '2026-11-23')"]),
+    ("lines on a draft in one statement", [LINE_1.format(inv=1) + ", (1, 10, 'extra', 'Y', 'Y', 1000, 0, 0, 0, 0, '2026-11-23')",
+                                           "SELECT count(*) FROM invoice_line"]),
     ("issued line update", ["UPDATE invoice_line SET description = 'x' WHERE invoice_id = 2"]),
     ("draft line moved to an issued invoice", ["UPDATE invoice_line SET invoice_id = 2, position = 7 WHERE invoice_id = 1"]),
     ("issued line delete", ["DELETE FROM invoice_line WHERE invoice_id = 2"]),

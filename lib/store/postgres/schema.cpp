@@ -1943,6 +1943,27 @@ END
 $$;
 )SQL";
 
+// Schema version 20: a line added to an issued invoice is refused once per INSERT statement, not
+// once per row. The row trigger's plpgsql (a function call with its SET search_path, and a query
+// of the invoice) cost more than the row itself: bill run's 21,000 new lines took 1.1 s of server
+// time with it and 0.5 s without. The statement trigger sees the statement's new rows as a
+// transition table, after they are in and before the statement ends: the same error, nothing
+// kept. Updates and deletes of lines stay per row (pom does neither in bulk).
+const char* k_v20 = R"SQL(
+CREATE FUNCTION invoice_line_issued_added() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM invoice_line_added a JOIN invoice i ON i.id = a.invoice_id WHERE i.seq IS NOT NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation', MESSAGE = 'an issued invoice never changes';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER invoice_line_issued_insert ON invoice_line;
+CREATE TRIGGER invoice_line_issued_insert AFTER INSERT ON invoice_line
+    REFERENCING NEW TABLE AS invoice_line_added FOR EACH STATEMENT EXECUTE FUNCTION invoice_line_issued_added();
+)SQL";
+
 }  // namespace
 
 const char* schema_sql() { return k_schema; }
@@ -1955,5 +1976,6 @@ const char* schema_v16_sql() { return k_v16; }
 const char* schema_v17_sql() { return k_v17; }
 const char* schema_v18_sql() { return k_v18; }
 const char* schema_v19_sql() { return k_v19; }
+const char* schema_v20_sql() { return k_v20; }
 
 }  // namespace pom::pg

@@ -82,5 +82,7 @@ const char* schema_v17_sql();
 const char* schema_v18_sql();
 /// SQLite's migration 19 on PostgreSQL: each table's id trigger only for a row without an id.
 const char* schema_v19_sql();
+/// SQLite's migration 20 on PostgreSQL: lines added to an issued invoice refused per statement.
+const char* schema_v20_sql();
 
 }  // namespace pom::pg
