@@ -65,9 +65,9 @@ Columns columns(const InventoryFields& f) {
     return cols;
 }
 
-void move(Context& ctx, int64_t id, const std::string& kind, int64_t qty, std::optional<Cents> cost,
+void move(Context& ctx, const InventoryItem& item, const std::string& kind, int64_t qty, std::optional<Cents> cost,
           std::optional<int64_t> service, const std::string& note) {
-    InventoryItem item = get_item(ctx.store, id);
+    int64_t id = item.id;
     int64_t after = item.stock_milli + qty;
     if (after < 0 && (kind != "use" || !ctx.config.allow_negative_stock))
         fail(ErrorKind::Conflict, item.sku + " (" + item.name + "): only " + format_milli(item.stock_milli) + " " + item.unit +
@@ -80,6 +80,11 @@ void move(Context& ctx, int64_t id, const std::string& kind, int64_t qty, std::o
     m.emplace_back("service_id", service ? Value(*service) : Value(nullptr));
     m.emplace_back("note", note.empty() ? Value(nullptr) : Value(note));
     insert_record(ctx, "inventory_move", m, false);
+}
+
+void move(Context& ctx, int64_t id, const std::string& kind, int64_t qty, std::optional<Cents> cost,
+          std::optional<int64_t> service, const std::string& note) {
+    move(ctx, get_item(ctx.store, id), kind, qty, cost, service, note);
 }
 
 }  // namespace
@@ -174,8 +179,8 @@ void adjust_item(Context& ctx, int64_t id, int64_t delta_milli, const std::strin
     move(ctx, id, "adjust", delta_milli, std::nullopt, std::nullopt, reason);
 }
 
-void use_item(Context& ctx, int64_t id, int64_t quantity_milli, int64_t service_id) {
-    move(ctx, id, "use", -quantity_milli, std::nullopt, service_id, "service " + std::to_string(service_id));
+void use_item(Context& ctx, const InventoryItem& item, int64_t quantity_milli, int64_t service_id) {
+    move(ctx, item, "use", -quantity_milli, std::nullopt, service_id, "service " + std::to_string(service_id));
 }
 
 std::vector<InventoryMove> item_moves(Store& store, int64_t id, int64_t limit) {

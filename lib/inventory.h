@@ -44,7 +44,8 @@ void receive_item(Context& ctx, int64_t id, int64_t quantity_milli, std::optiona
 /// Corrects stock by a signed amount (a count, breakage); the reason is required.
 void adjust_item(Context& ctx, int64_t id, int64_t delta_milli, const std::string& reason);
 /// Takes stock for a service ticket. Refuses to go below zero unless the config allows it.
-void use_item(Context& ctx, int64_t id, int64_t quantity_milli, int64_t service_id);
+/// `item` as just read in this transaction: it is not read again.
+void use_item(Context& ctx, const InventoryItem& item, int64_t quantity_milli, int64_t service_id);
 
 struct InventoryMove {
     int64_t id = 0;

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <openssl/evp.h>
 #include <sstream>
 #include <unistd.h>
@@ -499,7 +500,7 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
         for (const auto& d : doses) {
             if (!d.item) continue;
             InventoryItem it = get_item(ctx.store, *d.item);
-            use_item(ctx, it.id, *d.stock, id);
+            use_item(ctx, it, *d.stock, id);
             if (it.billable && it.price_cents > 0)
                 line("chemical", "service:" + std::to_string(id) + ":dose:" + std::to_string(d.id), it.name, *d.stock, it.price_cents,
                      it.taxable, it.unit);
@@ -512,7 +513,7 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
         while (q.executeStep()) items.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64());
         for (const auto& [row, item, qty] : items) {
             InventoryItem it = get_item(ctx.store, item);
-            use_item(ctx, item, qty, id);
+            use_item(ctx, it, qty, id);
             if (it.billable && it.price_cents > 0)
                 line("item", "service:" + std::to_string(id) + ":item:" + std::to_string(row), it.name, qty, it.price_cents, it.taxable, it.unit);
         }
@@ -753,22 +754,34 @@ Json service_detail(Context& ctx, int64_t id) {
                               {"started_at", q.getColumn(1).getString()},
                               {"service_type", q.getColumn(2).getString()},
                               {"status", q.getColumn(3).getString()}});
+        // Their last readings, doses and notes in three statements, not three each.
+        std::string list;
+        for (const auto& v : visits) list += (list.empty() ? "" : ", ") + std::to_string(v["id"].get<int64_t>());
+        std::map<int64_t, Json> last_reading, doses_of, notes_of;
+        if (!visits.empty()) {
+            std::string cols = k_reading_cols;
+            cols.insert(cols.rfind(" FROM reading"), ", service_id");  // column 16, after what reading_json reads
+            Statement r(ctx.store, cols + " WHERE id IN (SELECT max(id) FROM reading WHERE service_id IN (" + list + ") GROUP BY service_id)");
+            while (r.executeStep()) last_reading[r.getColumn(16).getInt64()] = reading_json(r);
+            Statement d(ctx.store, "SELECT service_id, chemical, amount_milli, unit FROM dose WHERE service_id IN (" + list + ") ORDER BY id");
+            while (d.executeStep()) {
+                Json& vd = doses_of[d.getColumn(0).getInt64()];
+                if (vd.is_null()) vd = Json::array();
+                vd.push_back({{"chemical", d.getColumn(1).getString()}, {"amount", format_milli(d.getColumn(2).getInt64())},
+                              {"unit", d.getColumn(3).getString()}});
+            }
+            Statement n(ctx.store, "SELECT service_id, text, private FROM service_note WHERE service_id IN (" + list + ") ORDER BY id");
+            while (n.executeStep()) {
+                Json& vn = notes_of[n.getColumn(0).getInt64()];
+                if (vn.is_null()) vn = Json::array();
+                vn.push_back({{"text", n.getColumn(1).getString()}, {"private", n.getColumn(2).getInt() != 0}});
+            }
+        }
         for (auto& v : visits) {
-            Statement r(ctx.store, std::string(k_reading_cols) + " WHERE service_id = ? ORDER BY id DESC LIMIT 1");
-            r.bind(1, v["id"].get<int64_t>());
-            v["last_reading"] = r.executeStep() ? reading_json(r) : Json(nullptr);
-            Json vd = Json::array();
-            Statement d(ctx.store, "SELECT chemical, amount_milli, unit FROM dose WHERE service_id = ? ORDER BY id");
-            d.bind(1, v["id"].get<int64_t>());
-            while (d.executeStep())
-                vd.push_back({{"chemical", d.getColumn(0).getString()}, {"amount", format_milli(d.getColumn(1).getInt64())},
-                              {"unit", d.getColumn(2).getString()}});
-            v["doses"] = vd;
-            Json vn = Json::array();
-            Statement n(ctx.store, "SELECT text, private FROM service_note WHERE service_id = ? ORDER BY id");
-            n.bind(1, v["id"].get<int64_t>());
-            while (n.executeStep()) vn.push_back({{"text", n.getColumn(0).getString()}, {"private", n.getColumn(1).getInt() != 0}});
-            v["notes"] = vn;
+            int64_t vid = v["id"].get<int64_t>();
+            v["last_reading"] = last_reading.count(vid) ? last_reading[vid] : Json(nullptr);
+            v["doses"] = doses_of.count(vid) ? doses_of[vid] : Json::array();
+            v["notes"] = notes_of.count(vid) ? notes_of[vid] : Json::array();
             previous.push_back(v);
         }
     }
