@@ -296,6 +296,12 @@ void register_appt(CLI::App& app, Cli& cli) {
                 f.series = o->series;
                 f.rolled = o->rolled;
                 f.limit = o->limit;
+                // A day of a large company is a thousand visits: -o json writes them as text.
+                if (auto format = cli.json_text_format()) {
+                    Output text;
+                    text.text = render_json(list_appointments(ctx.store, f), *format, write_appointment<JsonWriter>);
+                    return text;
+                }
                 std::vector<Json> rows;
                 for (const auto& a : list_appointments(ctx.store, f)) rows.push_back(appointment_json(a));
                 Output out = records(std::move(rows), appointment_fields(), k_table);

@@ -1065,40 +1065,60 @@ const std::vector<std::string>& appointment_fields() {
     return f;
 }
 
+template <class W>
+void write_appointment(W& w, const Appointment& a) {
+    auto text_or_null = [&](std::string_view key, std::string_view v) __attribute__((always_inline)) {
+        w.key(key);
+        if (v.empty()) w.value(nullptr);
+        else w.value(v);
+    };
+    auto int_or_null = [&](std::string_view key, const std::optional<int64_t>& v) __attribute__((always_inline)) {
+        w.key(key);
+        if (v) w.value(*v);
+        else w.value(nullptr);
+    };
+    w.begin_object();
+    w.key("id").value(a.id);
+    w.key("date").value(a.date);
+    if (a.window_start.empty()) w.key("window").value(nullptr);
+    else w.key("window").value(a.window_start + "-" + a.window_end);
+    text_or_null("window_start", a.window_start);
+    text_or_null("window_end", a.window_end);
+    w.key("duration_min").value(int64_t{a.duration_min});
+    w.key("customer_id").value(a.customer_id);
+    w.key("customer").value(a.customer_name);
+    w.key("pool_id").value(a.pool_id);
+    w.key("pool").value(a.pool_name);
+    text_or_null("street", a.street);
+    text_or_null("city", a.city);
+    int_or_null("worker_id", a.worker_id);
+    text_or_null("worker", a.worker_name);
+    int_or_null("route_order", a.route_order);
+    w.key("service_type").value(a.service_type);
+    w.key("priority").value(a.priority);
+    w.key("status").value(a.status);
+    text_or_null("status_reason", a.status_reason);
+    text_or_null("status_at", a.status_at);
+    text_or_null("eta", a.eta);
+    text_or_null("tech_note", a.tech_note);
+    text_or_null("office_note", a.office_note);
+    int_or_null("series_id", a.series_id);
+    text_or_null("occurrence_date", a.occurrence_date);
+    w.key("rolled_count").value(int64_t{a.rolled_count});
+    int_or_null("follow_up_of", a.follow_up_of);
+    w.key("created_at").value(a.created_at);
+    w.key("updated_at").value(a.updated_at);
+    w.key("pinned").value(a.pinned);
+    if (a.load_milli) w.key("load").value(format_milli(*a.load_milli));
+    else w.key("load").value(nullptr);
+    w.end_object();
+}
+template void write_appointment(JsonWriter&, const Appointment&);
+
 Json appointment_json(const Appointment& a) {
-    return object({
-        {"id", a.id},
-        {"date", a.date},
-        {"window", a.window_start.empty() ? Json(nullptr) : Json(a.window_start + "-" + a.window_end)},
-        {"window_start", opt(a.window_start)},
-        {"window_end", opt(a.window_end)},
-        {"duration_min", a.duration_min},
-        {"customer_id", a.customer_id},
-        {"customer", a.customer_name},
-        {"pool_id", a.pool_id},
-        {"pool", a.pool_name},
-        {"street", opt(a.street)},
-        {"city", opt(a.city)},
-        {"worker_id", opt(a.worker_id)},
-        {"worker", opt(a.worker_name)},
-        {"route_order", opt(a.route_order)},
-        {"service_type", a.service_type},
-        {"priority", a.priority},
-        {"status", a.status},
-        {"status_reason", opt(a.status_reason)},
-        {"status_at", opt(a.status_at)},
-        {"eta", opt(a.eta)},
-        {"tech_note", opt(a.tech_note)},
-        {"office_note", opt(a.office_note)},
-        {"series_id", opt(a.series_id)},
-        {"occurrence_date", opt(a.occurrence_date)},
-        {"rolled_count", a.rolled_count},
-        {"follow_up_of", opt(a.follow_up_of)},
-        {"created_at", a.created_at},
-        {"updated_at", a.updated_at},
-        {"pinned", a.pinned},
-        {"load", a.load_milli ? Json(format_milli(*a.load_milli)) : Json(nullptr)},
-    });
+    JsonBuilder b;
+    write_appointment(b, a);
+    return b.take();
 }
 
 const std::vector<std::string>& series_fields() {

@@ -239,6 +239,12 @@ std::vector<int64_t> suspend_series(Context& ctx, int64_t id, Date from, std::op
 std::vector<ExpandedOccurrence> resume_series(Context& ctx, int64_t id);
 
 Json appointment_json(const Appointment& a);
+class JsonWriter;
+/// The record appointment_json gives, written field by field (JsonWriter: as text, for lists of
+/// thousands; JsonBuilder: as a document).
+template <class W>
+void write_appointment(W& w, const Appointment& a);
+extern template void write_appointment(JsonWriter&, const Appointment&);
 /// A visit's status events, oldest first, as `appt show` lists them.
 Json appointment_events_json(Store& store, int64_t id);
 /// The pool's last five finished visits up to this one's day, newest first.

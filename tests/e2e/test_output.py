@@ -190,6 +190,24 @@ class Output(Refusals, PomTest):
         # Numbers are never localised.
         self.assertIn(b'"lat": 33.4942', self.out("pool", "show", "1", "-o", "json", env=envs[3]))
 
+    def test_lists_written_as_text_match_their_documents(self):
+        # customer list and appt list write -o json/jsonl as text as they read (no documents);
+        # --fields naming every field goes through the documents: the same bytes.
+        self.ok("appt", "add", "--customer", "BW-1001", "--date", "2026-11-24", "--window", "08:00-10:00",
+                "--worker", "Maria Lopez", "--note", 'Gate "4521"', "--office-note", TRICKY_NOTES, "--order", "2")
+        self.ok("appt", "add", "--customer", "BW-1002", "--date", "2026-11-24", "--priority", "urgent")
+        self.ok("appt", "add", "--customer", "BW-1001", "--date", "2026-11-25", "--repeat", "weekly", "--count", "2")
+        self.ok("appt", "edit", "3", "--load", "12.5")
+        for cmd in (("customer", "list"), ("appt", "list", "--from", "2026-11-24", "--to", "2026-11-25"),
+                    ("appt", "list", "--date", "2026-11-24")):
+            with self.subTest(cmd=cmd):
+                text = self.out(*cmd, "-o", "json")
+                records = json.loads(text)
+                self.assertGreater(len(records), 0)
+                every = ",".join(records[0].keys())
+                self.assertEqual(self.out(*cmd, "-o", "json", "--fields", every), text)
+                self.assertEqual(self.out(*cmd, "-o", "jsonl", "--fields", every), self.out(*cmd, "-o", "jsonl"))
+
     def test_same_data_same_bytes_on_every_run(self):
         first = self.out("customer", "list", "-o", "json")
         self.assertEqual(self.out("customer", "list", "-o", "json"), first)
