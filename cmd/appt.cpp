@@ -438,6 +438,12 @@ void register_appt(CLI::App& app, Cli& cli) {
                 auto appts = list_appointments(ctx.store, f);
                 // Each assigned visit's projected arrival in its technician's route, as routes price it.
                 auto arrivals = projected_arrivals(ctx, *f.from, &appts);
+                if (cli.g.output == "table" && cli.g.fields.empty() && !cli.session.batch) {
+                    // For people, the board's text alone: no record of each visit is built.
+                    Output text;
+                    text.text = board_text(ctx.store, appts, format_date(*f.from), arrivals);
+                    return text;
+                }
                 std::vector<Json> rows;
                 for (const auto& a : appts) {
                     Json j = appointment_json(a);
@@ -447,10 +453,7 @@ void register_appt(CLI::App& app, Cli& cli) {
                 }
                 auto fields = appointment_fields();
                 fields.push_back("arrival");
-                Output out = records(std::move(rows), fields, k_table);
-                if (cli.g.output == "table" && cli.g.fields.empty() && !cli.session.batch)
-                    out.text = board_text(ctx.store, appts, format_date(*f.from), arrivals);
-                return out;
+                return records(std::move(rows), fields, k_table);
             });
         });
     }

@@ -408,6 +408,8 @@ JsonBuilder& JsonBuilder::put(Json v) {
 }
 
 JsonBuilder& JsonBuilder::open(Json v) {
+    // A record's fields go in without a new allocation each few (appointment_json has 31).
+    if (v.is_object()) v.get_ref<Json::object_t&>().reserve(32);
     put(std::move(v));
     Json* at = m_open.empty()                ? &m_root
                : m_open.back()->is_array() ? &m_open.back()->get_ref<Json::array_t&>().back()
