@@ -84,9 +84,11 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
         Day d;
         d.visits = std::move(visits);
         // Visits without a place in the route come after those with one, as the board shows them.
-        std::stable_sort(d.visits.begin(), d.visits.end(), [](const Appointment& a, const Appointment& b) {
+        auto by_route = [](const Appointment& a, const Appointment& b) {
             return a.route_order.has_value() && (!b.route_order || *a.route_order < *b.route_order);
-        });
+        };
+        // Read in route order, they are sorted already: a stable sort would only move them about.
+        if (!std::is_sorted(d.visits.begin(), d.visits.end(), by_route)) std::stable_sort(d.visits.begin(), d.visits.end(), by_route);
         size_t m = d.visits.size();
         std::vector<Place> nodes;
         Place start;
