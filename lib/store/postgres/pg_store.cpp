@@ -143,13 +143,7 @@ public:
     std::optional<int64_t> next(const std::string& table) {
         if (!m_active || table.empty()) return std::nullopt;
         if (auto it = m_next.find(table); it != m_next.end()) return it->second;
-        if (!m_tables) {
-            m_tables.emplace();
-            PGresult* r = checked(m_conn, pq().PQexec(m_conn, "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                                                         "WHERE t.tgname = 'pom_assign_id' AND c.relnamespace = current_schema()::regnamespace"));
-            for (int i = 0; i < pq().PQntuples(r); ++i) m_tables->push_back(pq().PQgetvalue(r, i, 0));
-            pq().PQclear(r);
-        }
+        if (!m_tables) set_tables(checked(m_conn, pq().PQexec(m_conn, k_tables_sql)));
         if (std::find(m_tables->begin(), m_tables->end(), table) == m_tables->end()) return std::nullopt;
         PGresult* r = checked(m_conn, pq().PQexec(m_conn, ("SELECT coalesce(max(id), 0) + 1 FROM \"" + table + "\"").c_str()));
         int64_t id = std::strtoll(pq().PQgetvalue(r, 0, 0), nullptr, 10);
@@ -158,6 +152,16 @@ public:
         return id;
     }
     void used(const std::string& table, int64_t id) { m_next[table] = id + 1; }
+    /// The tables whose ids pom gives: those with the pom_assign_id trigger, one a row.
+    static constexpr const char* k_tables_sql = "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                                                "WHERE t.tgname = 'pom_assign_id' AND c.relnamespace = current_schema()::regnamespace";
+    bool knows_tables() const { return m_tables.has_value(); }
+    /// Takes k_tables_sql's result (and clears it).
+    void set_tables(PGresult* r) {
+        m_tables.emplace();
+        for (int i = 0; i < pq().PQntuples(r); ++i) m_tables->push_back(pq().PQgetvalue(r, i, 0));
+        pq().PQclear(r);
+    }
 
 private:
     PGconn* m_conn;
@@ -428,7 +432,7 @@ public:
         if (rows.empty()) return {};
         std::optional<int64_t> first = m_ids.next(rows.table());
         if (!first) return Store::insert_rows(rows);
-        const std::string& name = rows_statement(rows);
+        RowsStatement& st = rows_statement(rows);
         const size_t n = rows.size(), columns = rows.columns().size();
         std::vector<int64_t> ids(n);
         for (size_t start = 0; start < n; start += k_rows_a_statement) {
@@ -445,8 +449,14 @@ public:
             }
             std::vector<const char*> values;
             for (auto& a : arrays) values.push_back((a += '}').c_str());
-            pq().PQclear(checked(m_conn, pq().PQexecPrepared(m_conn, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
-                                                   nullptr, 0)));
+            // Its first run goes as one unnamed statement (one round trip); prepared when it runs again.
+            if (st.runs++ == 1) {
+                st.name = "pom" + std::to_string(++m_counter);
+                pq().PQclear(checked(m_conn, pq().PQprepare(m_conn, st.name.c_str(), st.sql.c_str(), 0, nullptr)));
+            }
+            int count = static_cast<int>(values.size());
+            pq().PQclear(checked(m_conn, st.name.empty() ? pq().PQexecParams(m_conn, st.sql.c_str(), count, nullptr, values.data(), nullptr, nullptr, 0)
+                                                         : pq().PQexecPrepared(m_conn, st.name.c_str(), count, values.data(), nullptr, nullptr, 0)));
             m_ids.used(rows.table(), ids[end - 1]);
             m_last_id = ids[end - 1];
         }
@@ -457,13 +467,26 @@ public:
         return *m_last_id;
     }
     void begin_write() override {
-        exec("BEGIN");
-        try {
-            exec(k_write_lock);
-        } catch (...) {
-            exec("ROLLBACK");
-            throw;
+        // BEGIN and pom's write lock in one round trip; a connection's first write also asks which
+        // tables' ids pom gives (the result of the last statement is the one returned).
+        m_last_id.reset();
+        std::string sql = std::string("BEGIN; ") + k_write_lock;
+        bool ask = !m_ids.knows_tables();
+        if (ask) sql += std::string("; ") + Ids::k_tables_sql;
+        PGresult* r = pq().PQexec(m_conn, sql.c_str());
+        auto status = pq().PQresultStatus(r);
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+            Error e = translate_error(r, m_conn);
+            pq().PQclear(r);
+            try {
+                if (pq().PQtransactionStatus(m_conn) == PQTRANS_INERROR) run_sql("ROLLBACK");
+            } catch (...) {
+                // The error that stopped the BEGIN or the lock is the one to tell.
+            }
+            throw e;
         }
+        if (ask) m_ids.set_tables(r);
+        else pq().PQclear(r);
         m_ids.begin();
     }
     void begin_read() override { exec("BEGIN ISOLATION LEVEL REPEATABLE READ"); }
@@ -638,8 +661,13 @@ public:
 private:
     static constexpr size_t k_rows_a_statement = 1000;
 
-    /// The prepared statement that inserts rows of these columns of the table, by name.
-    const std::string& rows_statement(const NewRows& rows) {
+    /// An insert_rows statement: its SQL, and its name once prepared.
+    struct RowsStatement {
+        std::string sql, name;
+        int runs = 0;
+    };
+    /// The statement that inserts rows of these columns of the table.
+    RowsStatement& rows_statement(const NewRows& rows) {
         std::string key = rows.table();
         for (const auto& c : rows.columns()) key += "," + c;
         if (auto it = m_rows_statements.find(key); it != m_rows_statements.end()) return it->second;
@@ -661,9 +689,7 @@ private:
             arrays += ", $" + std::to_string(c + 2) + "::" + t->second + "[]";
         }
         sql += ") SELECT * FROM " + arrays + ")";
-        std::string name = "pom" + std::to_string(++m_counter);
-        pq().PQclear(checked(m_conn, pq().PQprepare(m_conn, name.c_str(), sql.c_str(), 0, nullptr)));
-        return m_rows_statements.emplace(key, name).first->second;
+        return m_rows_statements.emplace(key, RowsStatement{sql, "", 0}).first->second;
     }
 
     PGconn* m_conn;
@@ -673,7 +699,7 @@ private:
     std::vector<std::string> m_restore;  ///< what puts back what a bulk load set aside
     Ids m_ids;
     bool m_closing = false;
-    std::unordered_map<std::string, std::string> m_rows_statements;  ///< insert_rows' statements, by table and columns
+    std::unordered_map<std::string, RowsStatement> m_rows_statements;  ///< insert_rows' statements, by table and columns
 };
 
 }  // namespace
