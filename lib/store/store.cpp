@@ -34,8 +34,7 @@ void Statement::write_deferred() {
 
 void Store::defer_rows(const NewRows& rows) {
     if (rows.table() != k_deferred_table) fail(ErrorKind::Internal, "rows of " + rows.table() + " cannot be held back");
-    if (!m_deferred) m_deferred.emplace(rows.table(), rows.columns());
-    else if (m_deferred->columns() != rows.columns()) write_deferred();
+    if (m_deferred && m_deferred->columns() != rows.columns()) write_deferred();
     if (!m_deferred) m_deferred.emplace(rows.table(), rows.columns());
     m_deferred->append(rows);
 }

@@ -473,17 +473,16 @@ public:
         std::string sql = std::string("BEGIN; ") + k_write_lock;
         bool ask = !m_ids.knows_tables();
         if (ask) sql += std::string("; ") + Ids::k_tables_sql;
-        PGresult* r = pq().PQexec(m_conn, sql.c_str());
-        auto status = pq().PQresultStatus(r);
-        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-            Error e = translate_error(r, m_conn);
-            pq().PQclear(r);
+        PGresult* r = nullptr;
+        try {
+            r = checked(m_conn, pq().PQexec(m_conn, sql.c_str()));
+        } catch (...) {
             try {
                 if (pq().PQtransactionStatus(m_conn) == PQTRANS_INERROR) run_sql("ROLLBACK");
             } catch (...) {
                 // The error that stopped the BEGIN or the lock is the one to tell.
             }
-            throw e;
+            throw;
         }
         if (ask) m_ids.set_tables(r);
         else pq().PQclear(r);
