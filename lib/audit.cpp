@@ -33,12 +33,7 @@ Json row_json(Store& store, const std::string& table, int64_t id) {
 
 std::map<int64_t, Json> rows_json(Store& store, const std::string& table, const std::vector<int64_t>& ids) {
     std::map<int64_t, Json> out;
-    // A few hundred ids a query, written into its text: they are numbers.
-    constexpr size_t k_ids_a_query = 500;
-    for (size_t start = 0; start < ids.size(); start += k_ids_a_query) {
-        std::string list;
-        for (size_t i = start; i < std::min(ids.size(), start + k_ids_a_query); ++i)
-            list += (i > start ? ", " : "") + std::to_string(ids[i]);
+    for (const auto& list : id_lists(ids)) {
         Statement q(store, "SELECT * FROM " + table + " WHERE id IN (" + list + ")");
         while (q.executeStep()) {
             Json row = current_row_json(q);

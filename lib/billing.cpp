@@ -1353,14 +1353,10 @@ Json invoice_json(Context& ctx, int64_t id) {
 }
 
 std::vector<Json> invoice_jsons(Context& ctx, const std::vector<int64_t>& ids) {
-    // A few hundred ids a statement (bill run's answer is a month's 5,000 invoices: one
-    // statement each was 5,000 round trips on PostgreSQL). The ids are pom's integers.
-    constexpr size_t k_ids_a_query = 500;
+    // Bill run's answer is a month's 5,000 invoices: one statement each was 5,000 round trips on
+    // PostgreSQL.
     std::map<int64_t, Json> found;
-    for (size_t start = 0; start < ids.size(); start += k_ids_a_query) {
-        std::string list;
-        for (size_t i = start; i < std::min(ids.size(), start + k_ids_a_query); ++i)
-            list += (i > start ? ", " : "") + std::to_string(ids[i]);
+    for (const auto& list : id_lists(ids)) {
         Statement q(ctx.store, std::string(k_summary) + " WHERE i.id IN (" + list + ")");
         while (q.executeStep()) found.emplace(q.getColumn(0).getInt64(), summary_json(q, ctx.today()));
     }

@@ -755,10 +755,11 @@ Json service_detail(Context& ctx, int64_t id) {
                               {"service_type", q.getColumn(2).getString()},
                               {"status", q.getColumn(3).getString()}});
         // Their last readings, doses and notes in three statements, not three each.
-        std::string list;
-        for (const auto& v : visits) list += (list.empty() ? "" : ", ") + std::to_string(v["id"].get<int64_t>());
+        std::vector<int64_t> ids;
+        for (const auto& v : visits) ids.push_back(v["id"].get<int64_t>());
         std::map<int64_t, Json> last_reading, doses_of, notes_of;
-        if (!visits.empty()) {
+        if (!ids.empty()) {
+            const std::string list = id_lists(ids).front();
             std::string cols = k_reading_cols;
             cols.insert(cols.rfind(" FROM reading"), ", service_id");  // column 16, after what reading_json reads
             Statement r(ctx.store, cols + " WHERE id IN (SELECT max(id) FROM reading WHERE service_id IN (" + list + ") GROUP BY service_id)");

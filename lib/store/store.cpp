@@ -25,6 +25,15 @@ std::string display_location(const std::string& location) {
     return pg::is_uri(location) ? pg::display_uri(location) : location;
 }
 
+std::vector<std::string> id_lists(const std::vector<int64_t>& ids, size_t per) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < ids.size(); ++i) {
+        if (i % per == 0) out.emplace_back();
+        out.back() += (i % per ? ", " : "") + std::to_string(ids[i]);
+    }
+    return out;
+}
+
 Statement::Statement(Store& store, const std::string& sql)
     : m_impl(store.compile(sql)), m_store(&store), m_names_deferred(sql.find(Store::k_deferred_table) != std::string::npos) {}
 

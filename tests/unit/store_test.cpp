@@ -597,3 +597,16 @@ TEST_CASE("held-back audit rows: written before a commit, a savepoint or a read 
     CHECK(entities() == std::vector<std::string>{"a", "b", "c", "d"});
     CHECK(error_of([&] { store->defer_rows(NewRows("customer", {"name"})); }).kind() == ErrorKind::Internal);
 }
+
+TEST_CASE("id_lists: ids as SQL lists of at most so many each") {
+    CHECK(id_lists({}).empty());
+    CHECK(id_lists({7}) == std::vector<std::string>{"7"});
+    CHECK(id_lists({1, 2, 3, 4, 5}, 2) == std::vector<std::string>{"1, 2", "3, 4", "5"});
+    std::vector<int64_t> many(1001);
+    for (size_t i = 0; i < many.size(); ++i) many[i] = static_cast<int64_t>(i) + 1;
+    auto lists = id_lists(many);
+    REQUIRE(lists.size() == 3);
+    CHECK(lists[0].rfind("1, 2, ", 0) == 0);
+    CHECK(lists[1].rfind("501, ", 0) == 0);
+    CHECK(lists[2] == "1001");
+}
