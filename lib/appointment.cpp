@@ -1067,16 +1067,8 @@ const std::vector<std::string>& appointment_fields() {
 
 template <class W>
 void write_appointment(W& w, const Appointment& a) {
-    auto text_or_null = [&](std::string_view key, std::string_view v) __attribute__((always_inline)) {
-        w.key(key);
-        if (v.empty()) w.value(nullptr);
-        else w.value(v);
-    };
-    auto int_or_null = [&](std::string_view key, const std::optional<int64_t>& v) __attribute__((always_inline)) {
-        w.key(key);
-        if (v) w.value(*v);
-        else w.value(nullptr);
-    };
+    auto text_or_null = [&](std::string_view key, std::string_view v) __attribute__((always_inline)) { text_or_null_field(w, key, v); };
+    auto int_or_null = [&](std::string_view key, const std::optional<int64_t>& v) __attribute__((always_inline)) { int_or_null_field(w, key, v); };
     w.begin_object();
     w.key("id").value(a.id);
     w.key("date").value(a.date);

@@ -598,11 +598,7 @@ const std::vector<std::string>& customer_fields() {
 
 template <class W, class C>
 void write_customer(W& w, const C& c) {
-    auto text_or_null = [&](std::string_view key, std::string_view v) __attribute__((always_inline)) {
-        w.key(key);
-        if (v.empty()) w.value(nullptr);
-        else w.value(v);
-    };
+    auto text_or_null = [&](std::string_view key, std::string_view v) __attribute__((always_inline)) { text_or_null_field(w, key, v); };
     w.begin_object();
     w.key("id").value(c.id);
     w.key("ref");

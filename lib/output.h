@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -235,6 +236,22 @@ private:
     std::vector<Json*> m_open;
     std::string_view m_key;
 };
+
+/// A field of text that is null when empty (pom's optional text columns), for a record written
+/// through a JsonWriter or a JsonBuilder.
+template <class W>
+[[gnu::always_inline]] inline void text_or_null_field(W& w, std::string_view key, std::string_view v) {
+    w.key(key);
+    if (v.empty()) w.value(nullptr);
+    else w.value(v);
+}
+/// A field of a number that may be missing (null).
+template <class W>
+[[gnu::always_inline]] inline void int_or_null_field(W& w, std::string_view key, const std::optional<int64_t>& v) {
+    w.key(key);
+    if (v) w.value(*v);
+    else w.value(nullptr);
+}
 
 /// `-o json` or `-o jsonl` text of records added one at a time, each written by a function of a
 /// JsonWriter: for lists that are never held whole (the records written as they are read).
