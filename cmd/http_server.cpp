@@ -1,8 +1,8 @@
 #include "http_server.h"
 
 #include "error.h"
+#include "shared_library.h"
 
-#include <dlfcn.h>
 #include <filesystem>
 #include <strings.h>
 
@@ -22,20 +22,16 @@ pom_http_server_fn load() {
     std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
     std::vector<std::filesystem::path> places;
     if (!ec) places = {self.parent_path() / "pom-http.so", self.parent_path().parent_path() / "lib" / "pom" / "pom-http.so"};
-    std::string tried, why;
+    std::string tried;
     for (const auto& place : places) {
         if (!std::filesystem::exists(place, ec)) {
             tried += (tried.empty() ? "" : ", ") + place.string();
             continue;
         }
-        void* module = ::dlopen(place.c_str(), RTLD_NOW | RTLD_LOCAL);
-        if (!module) {
-            const char* e = ::dlerror();
-            fail(ErrorKind::Config, "pom serve cannot load its HTTP module: " + std::string(e ? e : place.string()));
-        }
-        auto make = reinterpret_cast<pom_http_server_fn>(::dlsym(module, "pom_http_server"));
-        if (!make) fail(ErrorKind::Config, "pom serve: " + place.string() + " is not pom's HTTP module");
-        return make;  // the module stays loaded for the life of the process
+        // Bound at once: a module that does not fit this pom is refused at start, not mid-request.
+        void* module = load_shared_library(place.string(), false, "pom serve cannot load its HTTP module");
+        return reinterpret_cast<pom_http_server_fn>(
+            shared_library_function(module, "pom_http_server", place.string(), "pom serve: not pom's HTTP module"));
     }
     fail(ErrorKind::Config, "pom serve needs its HTTP module, pom-http.so, beside pom or in ../lib/pom; not found at " +
                                 (tried.empty() ? std::string("/proc/self/exe unreadable") : tried));

@@ -1,9 +1,8 @@
 #include "store/postgres/libpq.h"
 
-#include "error.h"
+#include "shared_library.h"
 
 #include <cstdlib>
-#include <dlfcn.h>
 #include <string>
 
 namespace pom::pg {
@@ -17,16 +16,10 @@ Libpq load() {
     // RTLD_LAZY: binding every function of libpq's 25 libraries up front was 15 M instructions,
     // more than a PostgreSQL `appt list` of 1,000 visits does besides; the few pom calls are bound
     // on first use, as a linked library's are.
-    void* lib = ::dlopen(file.c_str(), RTLD_LAZY | RTLD_LOCAL);
-    if (!lib) {
-        const char* why = ::dlerror();
-        // dlerror names the file: "libpq.so.5: cannot open shared object file: No such file or directory"
-        fail(ErrorKind::Config, "PostgreSQL needs libpq (Debian's package libpq5): " + (why ? std::string(why) : "cannot load " + file));
-    }
+    void* lib = load_shared_library(file, true, "PostgreSQL needs libpq (Debian's package libpq5)");
     Libpq api;
-#define POM_LIBPQ_LOOKUP(name)                                                                                  \
-    api.name = reinterpret_cast<decltype(&::name)>(::dlsym(lib, #name));                                         \
-    if (!api.name) fail(ErrorKind::Config, "PostgreSQL needs libpq 10 or newer: " + file + " has no " #name);
+#define POM_LIBPQ_LOOKUP(name) \
+    api.name = reinterpret_cast<decltype(&::name)>(shared_library_function(lib, #name, file, "PostgreSQL needs libpq 10 or newer"));
     POM_LIBPQ_FUNCTIONS(POM_LIBPQ_LOOKUP)
 #undef POM_LIBPQ_LOOKUP
     return api;  // the library stays loaded for the life of the process
