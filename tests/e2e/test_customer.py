@@ -52,6 +52,17 @@ class CustomerAdd(Refusals, PomTest):
         self.assertIsNone(e["before"])
         self.assertEqual(e["after"]["name"], "Ann Smith")
 
+    def test_the_audit_keeps_text_byte_for_byte(self):
+        # The audit rows travel as JSON on PostgreSQL: quotes, backslashes, controls and UTF-8 come back as given.
+        notes = 'Gate "B" \\ side\tpath\nDog: Señor Müller’s 🐕 end'
+        self.ok("customer", "add", "--name", "Ann \"Q\" O'Neil", "--notes", notes)
+        self.ok("customer", "edit", "1", "--notes", notes + " again")
+        log = self.json("log")
+        self.validate("audit-entry", log)
+        self.assertEqual([(e["action"], e["after"]["notes"]) for e in log], [("create", notes), ("update", notes + " again")])
+        self.assertEqual(log[0]["after"]["name"], "Ann \"Q\" O'Neil")
+        self.assertEqual(log[1]["before"]["notes"], notes)
+
     def test_add_id_output_and_dry_run(self):
         self.assertEqual(self.ok("customer", "add", "--name", "A", "-o", "id"), "1\n")
         before = self.dump()

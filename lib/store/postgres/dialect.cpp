@@ -146,6 +146,9 @@ struct IdPlaces {
 
 IdPlaces one_row_insert(const std::vector<Token>& t, size_t insert, Translated& out) {
     IdPlaces none;
+    // An upsert's RETURNING may give an older row's id: its ids are not the trigger's to learn from.
+    for (const auto& k : t)
+        if (is(k, "UPDATE")) return none;
     size_t into = next(t, insert);
     if (into >= t.size() || !is(t[into], "INTO")) return none;
     size_t table = next(t, into);

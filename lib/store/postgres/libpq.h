@@ -11,7 +11,7 @@ namespace pom::pg {
 struct Libpq {
 #define POM_LIBPQ_FUNCTIONS(X)                                                                                              \
     X(PQclear) X(PQcmdTuples) X(PQconnectdb) X(PQerrorMessage) X(PQescapeIdentifier) X(PQexec) X(PQexecParams)             \
-    X(PQexecPrepared) X(PQfinish) X(PQfname) X(PQfreemem) X(PQftype) X(PQgetResult) X(PQgetisnull) X(PQgetlength)          \
+    X(PQexecPrepared) X(PQfinish) X(PQfname) X(PQfnumber) X(PQfreemem) X(PQftype) X(PQgetResult) X(PQgetisnull) X(PQgetlength)          \
     X(PQgetvalue) X(PQnfields) X(PQntuples) X(PQprepare) X(PQputCopyData) X(PQputCopyEnd) X(PQresultErrorField)            \
     X(PQresultStatus) X(PQsetNoticeProcessor) X(PQstatus) X(PQtransactionStatus)
 #define POM_LIBPQ_MEMBER(name) decltype(&::name) name = nullptr;

@@ -8,10 +8,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include "store/postgres/libpq.h"
 #include <unordered_map>
+#include <unordered_set>
 
 namespace pom::pg {
 
@@ -115,12 +117,12 @@ PGresult* checked(PGconn* conn, PGresult* r) {
     return r;
 }
 
-/// New rows' ids, given by pom itself inside a write transaction: the next id of a table is read
-/// once per transaction (max(id) + 1, as SQLite's rowid and the pom_assign_id trigger give it) and
-/// counted up from there, instead of the trigger's query per row. Writers hold pom's advisory
-/// lock, so nothing else inserts meanwhile; what pom runs that could change a table's highest id
-/// otherwise (a DELETE, an INSERT the trigger numbers, a rollback to a savepoint, any other SQL)
-/// makes it read the table's max(id) again.
+/// New rows' ids, given by pom itself inside a write transaction: the next id of a table is known
+/// from a row the pom_assign_id trigger numbered (max(id) + 1, as SQLite's rowid gives it) or read
+/// once (before many rows at once), and counted up from there, instead of the trigger's query per
+/// row. Writers hold pom's advisory lock, so nothing else inserts meanwhile; what pom runs that
+/// could change a table's highest id otherwise (a DELETE, an INSERT of rows pom did not see
+/// numbered, a rollback to a savepoint, any other SQL) makes it ask again.
 class Ids {
 public:
     explicit Ids(PGconn* conn) : m_conn(conn) {}
@@ -151,7 +153,21 @@ public:
         m_next[table] = id;
         return id;
     }
+    /// The id the next row of the table gets when this transaction knows it already (no query).
+    std::optional<int64_t> known(const std::string& table) const {
+        if (!m_active) return std::nullopt;
+        auto it = m_next.find(table);
+        return it == m_next.end() ? std::nullopt : std::optional<int64_t>(it->second);
+    }
+    /// Whether pom gives the table's ids (its rows are numbered by the trigger, or by pom).
+    bool numbers(const std::string& table) const {
+        return m_active && m_tables && std::find(m_tables->begin(), m_tables->end(), table) != m_tables->end();
+    }
     void used(const std::string& table, int64_t id) { m_next[table] = id + 1; }
+    /// A new row the trigger numbered last, its id max(id) + 1: the table's next id follows it.
+    void numbered(const std::string& table, int64_t id) {
+        if (numbers(table)) m_next[table] = id + 1;
+    }
     /// The tables whose ids pom gives: those with the pom_assign_id trigger, one a row.
     static constexpr const char* k_tables_sql = "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                                                 "WHERE t.tgname = 'pom_assign_id' AND c.relnamespace = current_schema()::regnamespace";
@@ -190,6 +206,37 @@ void append_element(std::string& out, const Cell& v) {
         }
         out += '"';
         break;
+    }
+}
+
+/// Appends a value as a JSON value (text as a string, every byte but '"', '\\' and controls as is).
+void append_json(std::string& out, const Cell& v) {
+    switch (v.type) {
+    case ValueType::Null: out += "null"; return;
+    case ValueType::Integer: out += std::to_string(v.integer); return;
+    case ValueType::Real: {
+        char buf[32];
+        auto res = std::to_chars(buf, buf + sizeof buf, v.real);
+        out.append(buf, res.ptr);
+        return;
+    }
+    case ValueType::Text:
+    case ValueType::Blob:
+        out += '"';
+        for (char c : v.text) {
+            if (c == '"' || c == '\\') {
+                out += '\\';
+                out += c;
+            } else if (static_cast<unsigned char>(c) < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+                out += buf;
+            } else {
+                out += c;
+            }
+        }
+        out += '"';
+        return;
     }
 }
 
@@ -297,9 +344,10 @@ private:
     /// prepared once (per form and types of its parameters) and executed by name after that.
     void run() {
         clear_result();
-        // An INSERT of one row into a table whose ids pom gives: the form that takes the id.
+        // An INSERT of one row into a table whose ids pom gives: the form that takes the id when
+        // the transaction knows it; else the trigger numbers the row, and the next id follows it.
         std::optional<int64_t> id;
-        if (!m_tr.sql_with_id.empty()) id = m_ids.next(m_tr.table);
+        if (!m_tr.sql_with_id.empty()) id = m_ids.known(m_tr.table);
         std::string id_text = id ? std::to_string(*id) : std::string();
         const std::string& sql = id ? m_tr.sql_with_id : m_tr.sql;
         std::vector<const char*> values(m_values.size() + (id ? 1 : 0));
@@ -346,6 +394,9 @@ private:
                 m_last_id = *id;
             } else if (!id) {
                 m_ids.forget(m_tr.table);
+                int column = pq().PQfnumber(m_res, "id");
+                if (!m_tr.sql_with_id.empty() && m_rows == 1 && column >= 0 && !pq().PQgetisnull(m_res, 0, column))
+                    m_ids.numbered(m_tr.table, std::strtoll(pq().PQgetvalue(m_res, 0, column), nullptr, 10));
             }
         }
         if (m_tr.returns_last_id) {
@@ -360,6 +411,8 @@ private:
                 m_ids.forget(m_tr.table);  // the trigger, or the statement, gave the ids
                 if (m_rows > 0 && !pq().PQgetisnull(m_res, m_rows - 1, 0))
                     m_last_id = std::strtoll(pq().PQgetvalue(m_res, m_rows - 1, 0), nullptr, 10);
+                // One new row, numbered by the trigger: its id is the table's highest.
+                if (!m_tr.sql_with_id.empty() && m_rows == 1 && m_last_id) m_ids.numbered(m_tr.table, *m_last_id);
             }
             m_rows = 0;
         }
@@ -430,6 +483,12 @@ public:
     /// transaction), one INSERT a row.
     std::vector<int64_t> insert_rows(const NewRows& rows) override {
         if (rows.empty()) return {};
+        // A few rows of a table and columns not written so yet: one multi-row VALUES, whose
+        // values read as their columns' types without asking for them, and which reads the
+        // table's max(id) itself unless the next id is known. Written again, the prepared unnest
+        // form below.
+        if (rows.size() <= k_few_rows && m_ids.numbers(rows.table()) && m_few_rows_written.insert(rows_key(rows)).second)
+            return insert_values(rows);
         std::optional<int64_t> first = m_ids.next(rows.table());
         if (!first) return Store::insert_rows(rows);
         RowsStatement& st = rows_statement(rows);
@@ -460,6 +519,41 @@ public:
             m_ids.used(rows.table(), ids[end - 1]);
             m_last_id = ids[end - 1];
         }
+        return ids;
+    }
+    /// insert_rows of a few rows: the rows as one JSON array of objects, which
+    /// json_populate_recordset reads as the table's own row type (so no round trip asks for the
+    /// columns' types), numbered from the table's max(id) by the statement itself.
+    std::vector<int64_t> insert_values(const NewRows& rows) {
+        const std::string& table = rows.table();
+        const auto& columns = rows.columns();
+        std::string sql = "INSERT INTO " + table + " (id", select;
+        for (const auto& c : columns) {
+            sql += ", " + c;
+            select += ", j." + c;
+        }
+        sql += ") SELECT (SELECT coalesce(max(id), 0) FROM " + table + ") + j.ordinality" + select + " FROM json_populate_recordset(NULL::" +
+               table + ", $1) WITH ORDINALITY AS j ORDER BY j.ordinality RETURNING id";
+        std::string json = "[";
+        for (size_t r = 0; r < rows.size(); ++r) {
+            json += r ? ",{" : "{";
+            for (size_t c = 0; c < columns.size(); ++c) {
+                json += (c ? ",\"" : "\"") + columns[c] + "\":";
+                append_json(json, rows.cell(r, c));
+            }
+            json += "}";
+        }
+        json += "]";
+        const char* values[] = {json.c_str()};
+        PGresult* r = checked(m_conn, pq().PQexecParams(m_conn, sql.c_str(), 1, nullptr, values, nullptr, nullptr, 0));
+        std::vector<int64_t> ids;
+        for (int i = 0; i < pq().PQntuples(r); ++i) ids.push_back(std::strtoll(pq().PQgetvalue(r, i, 0), nullptr, 10));
+        pq().PQclear(r);
+        if (ids.size() != rows.size()) fail(ErrorKind::Internal, "database: an INSERT into " + table + " returned " + std::to_string(ids.size()) + " ids");
+        int64_t last = *std::max_element(ids.begin(), ids.end());
+        m_ids.used(table, last);  // the highest id now
+        m_last_id = last;
+        std::sort(ids.begin(), ids.end());  // the rows' order
         return ids;
     }
     int64_t last_insert_id() override {
@@ -659,16 +753,21 @@ public:
 
 private:
     static constexpr size_t k_rows_a_statement = 1000;
+    static constexpr size_t k_few_rows = 32;  ///< at most this many rows go as a VALUES list the first time
 
     /// An insert_rows statement: its SQL, and its name once prepared.
     struct RowsStatement {
         std::string sql, name;
         int runs = 0;
     };
-    /// The statement that inserts rows of these columns of the table.
-    RowsStatement& rows_statement(const NewRows& rows) {
+    static std::string rows_key(const NewRows& rows) {
         std::string key = rows.table();
         for (const auto& c : rows.columns()) key += "," + c;
+        return key;
+    }
+    /// The statement that inserts rows of these columns of the table.
+    RowsStatement& rows_statement(const NewRows& rows) {
+        std::string key = rows_key(rows);
         if (auto it = m_rows_statements.find(key); it != m_rows_statements.end()) return it->second;
         // Each array has its column's own type, so every value reads as that column's input.
         std::unordered_map<std::string, std::string> types;
@@ -696,6 +795,7 @@ private:
     int m_counter = 0;
     std::optional<int64_t> m_last_id;
     std::vector<std::string> m_restore;  ///< what puts back what a bulk load set aside
+    std::unordered_set<std::string> m_few_rows_written;  ///< the rows_key of tables insert_values wrote
     Ids m_ids;
     bool m_closing = false;
     std::unordered_map<std::string, RowsStatement> m_rows_statements;  ///< insert_rows' statements, by table and columns
