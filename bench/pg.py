@@ -39,6 +39,7 @@ CLUSTER = ROOT / "tests" / "pg" / "cluster"
 PG_BIN = Path(os.environ.get("POM_PG_BIN", "/usr/lib/postgresql/15/bin"))
 # The binary itself: Debian's /usr/bin/psql is a Perl wrapper that costs ~30 ms a start.
 PSQL = str(PG_BIN / "psql")
+PGBOUNCER = "/usr/sbin/pgbouncer"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # What autovacuum would analyze after a bulk load: each of pom's tables with more than 50 rows.
@@ -93,8 +94,9 @@ class Cluster:
     (the caller's try/finally), and on the next start if a killed run left one behind."""
 
     def __init__(self, out: Path, log, durable: bool = True, log_min_duration_ms: int | None = None, stats: bool = False,
-                 one_cpu: bool = False):
-        self.out, self.log, self.one_cpu = out, log, one_cpu
+                 one_cpu: bool = False, pooler: bool = False):
+        self.out, self.log, self.one_cpu, self.pooler = out, log, one_cpu, pooler
+        self.pool_base = ""  # the URI base through pgbouncer (--pg-pooler)
         self.durable, self.log_min_duration_ms, self.stats = durable, log_min_duration_ms, stats
         self.dir: Path | None = None
         self.base = ""
@@ -133,13 +135,67 @@ class Cluster:
             pm = self._postmaster()
             for pid in [pm] + [int(e.name) for e in os.scandir("/proc") if e.name.isdigit() and self._ppid(e.name) == pm]:
                 subprocess.run(["taskset", "-a", "-p", "-c", "0", str(pid)], capture_output=True)
+        if self.pooler:
+            self.start_pgbouncer()
         time.sleep(0.2)
         self.log(f"PostgreSQL cluster in {self.dir}: " + self.psql("postgres", "SELECT version()", capture=True).split(",")[0]
                  + ("; durable (fsync, synchronous_commit, full_page_writes on)" if self.durable else "; durability off"))
 
+    def start_pgbouncer(self) -> None:
+        """PgBouncer (Debian's pgbouncer) in front of the cluster, session pooling: each pom process
+        connects to it and is handed a server connection that an earlier process left, its backend
+        already started and its catalog caches warm (DISCARD ALL between clients). pom needs session
+        pooling: it prepares statements and sets its session's settings once a connection."""
+        if not Path(PGBOUNCER).exists():
+            raise SystemExit(f"bench/run: --pg-pooler needs {PGBOUNCER}: apt-get install pgbouncer")
+        d = self.dir / "pgbouncer"
+        d.mkdir()
+        (d / "users.txt").write_text('"pom" ""\n')
+        (d / "pgbouncer.ini").write_text(
+            "[databases]\n"
+            f"* = host={self.dir}\n"
+            "[pgbouncer]\n"
+            "listen_addr =\n"
+            f"unix_socket_dir = {d}\n"
+            "listen_port = 6432\n"
+            "auth_type = trust\n"
+            f"auth_file = {d / 'users.txt'}\n"
+            "pool_mode = session\n"
+            "server_reset_query = DISCARD ALL\n"
+            "max_client_conn = 100\n"
+            "default_pool_size = 20\n"
+            f"logfile = {d / 'pgbouncer.log'}\n"
+            f"pidfile = {d / 'pgbouncer.pid'}\n")
+        cmd = [PGBOUNCER, "-d", str(d / "pgbouncer.ini")]
+        if os.getuid() == 0:  # it refuses to run as root, as the server does
+            subprocess.run(["chown", "-R", "nobody", str(d)], check=True)
+            cmd = ["runuser", "-u", "nobody", "--", *cmd]
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        deadline = time.monotonic() + 10
+        while p.returncode == 0 and not (d / ".s.PGSQL.6432").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if p.returncode != 0 or not (d / ".s.PGSQL.6432").exists():
+            raise SystemExit(f"bench/run: pgbouncer did not start: {p.stderr.strip()[-500:]}")
+        self.pool_base = self.base.replace("?host=", "?port=6432&host=", 1).replace(str(self.dir), str(d), 1)
+        self.log(f"PgBouncer {subprocess.run([PGBOUNCER, '--version'], capture_output=True, text=True).stdout.split()[1]}"
+                 f" in front of the cluster (session pooling): {self.pool_base}")
+
+    def stop_pgbouncer(self) -> None:
+        pid_file = self.dir / "pgbouncer" / "pgbouncer.pid"
+        if pid_file.exists():
+            try:
+                os.kill(int(pid_file.read_text().split()[0]), signal.SIGTERM)
+            except (OSError, ValueError):
+                pass
+            deadline = time.monotonic() + 5
+            while pid_file.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+
     def stop(self) -> None:
         if self.dir is None:
             return
+        if self.pooler:
+            self.stop_pgbouncer()
         if self.log_min_duration_ms is not None and (self.dir / "log").exists():
             saved = self.out / "pg-server.log"
             saved.write_bytes((self.dir / "log").read_bytes())
@@ -157,8 +213,8 @@ class Cluster:
         if p.returncode != 0:
             raise SystemExit(f"bench/run: pg_ctl {' '.join(args)} failed: {p.stderr.strip()[-500:]}")
 
-    def uri(self, db: str) -> str:
-        return self.base.replace("/postgres?", f"/{db}?", 1)
+    def uri(self, db: str, pooled: bool = False) -> str:
+        return (self.pool_base if pooled else self.base).replace("/postgres?", f"/{db}?", 1)
 
     def psql(self, db: str, sql: str, capture: bool = False, stdin=None) -> str:
         p = subprocess.run([PSQL, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", self.uri(db), "-c", sql],
@@ -215,7 +271,8 @@ class Cluster:
                         clients += 1
                 except OSError:
                     pass
-            if clients == 0 or time.monotonic() > deadline:
+            # Through PgBouncer the backends stay, idle between clients: nothing to wait for.
+            if clients == 0 or self.pooler or time.monotonic() > deadline:
                 break
             time.sleep(0.005)
         stat = Path(f"/proc/{pm}/stat").read_text()
@@ -275,7 +332,7 @@ class PgJobs:
     def __init__(self, bench, out: Path, log, remove_db):
         self.b, self.out, self.log, self.remove_db = bench, out, log, remove_db
         self.cluster = Cluster(out, log, durable=bench.args.pg_durable, log_min_duration_ms=bench.args.pg_log_ms,
-                               stats=bench.args.pg_stats, one_cpu=bench.args.pg_one_cpu)
+                               stats=bench.args.pg_stats, one_cpu=bench.args.pg_one_cpu, pooler=bench.args.pg_pooler)
         self.stats_file = out / "pg-statements.txt"
         if bench.args.pg_stats:
             self.stats_file.write_text("")
@@ -304,7 +361,8 @@ class PgJobs:
         return name
 
     def uri(self, name: str) -> str:
-        return self.cluster.uri(name)
+        """Where the timed commands (pom and the psql floors) connect: through PgBouncer with --pg-pooler."""
+        return self.cluster.uri(name, pooled=self.b.args.pg_pooler)
 
     def time(self, label, cmd, prepare=None, runs=None, warmup=None, stdin=None):
         stats = {} if self.b.args.pg_stats else None
@@ -547,7 +605,8 @@ def run(bench, args, out: Path, log, remove_db, summarize) -> tuple[list[dict], 
             sqlite, pg = getattr(jobs, "job_" + name.replace("-", "_"))()
             rows.append(summarize_pg(summarize(sqlite), pg))
         info = {"postgresql": jobs.cluster.psql("postgres", "SHOW server_version", capture=True),
-                "durable": args.pg_durable, "one_cpu": args.pg_one_cpu, "load_seconds": jobs.load_seconds}
+                "durable": args.pg_durable, "one_cpu": args.pg_one_cpu, "load_seconds": jobs.load_seconds,
+                "pooler": "pgbouncer, session pooling" if args.pg_pooler else None}
         # What any command pays on PostgreSQL before its first statement: psql connecting and
         # running nothing, against each engine (sqlite3 opening the same company).
         if "company" in jobs.loaded:

@@ -293,41 +293,56 @@ public:
     }
     std::string column_name(int c) override { return pq().PQfname(m_res, c); }
     ValueType column_type(int c) override {
-        if (pq().PQgetisnull(m_res, m_row, c)) return ValueType::Null;
-        switch (pq().PQftype(m_res, c)) {
+        if (m_pq.PQgetisnull(m_res, m_row, c)) return ValueType::Null;
+        switch (type_of(c)) {
         case k_bool:
         case k_int2:
         case k_int4:
         case k_int8: return ValueType::Integer;
         case k_float4:
         case k_float8: return ValueType::Real;
-        case k_numeric: return std::strchr(pq().PQgetvalue(m_res, m_row, c), '.') ? ValueType::Real : ValueType::Integer;
+        case k_numeric: return std::strchr(m_pq.PQgetvalue(m_res, m_row, c), '.') ? ValueType::Real : ValueType::Integer;
         case k_bytea: return ValueType::Blob;
         default: return ValueType::Text;
         }
     }
     int64_t column_int(int c) override {
-        if (pq().PQgetisnull(m_res, m_row, c)) return 0;
-        const char* v = pq().PQgetvalue(m_res, m_row, c);
-        if (pq().PQftype(m_res, c) == k_bool) return v[0] == 't' ? 1 : 0;
-        if (pq().PQftype(m_res, c) == k_float8 || pq().PQftype(m_res, c) == k_numeric || pq().PQftype(m_res, c) == k_float4)
-            return static_cast<int64_t>(std::strtod(v, nullptr));
+        if (m_pq.PQgetisnull(m_res, m_row, c)) return 0;
+        const char* v = m_pq.PQgetvalue(m_res, m_row, c);
+        Oid type = type_of(c);
+        if (type == k_int8 || type == k_int4 || type == k_int2) {
+            int64_t out = 0;
+            const char* end = v + std::strlen(v);
+            if (std::from_chars(v, end, out).ec == std::errc()) return out;
+            return std::strtoll(v, nullptr, 10);
+        }
+        if (type == k_bool) return v[0] == 't' ? 1 : 0;
+        if (type == k_float8 || type == k_numeric || type == k_float4) return static_cast<int64_t>(std::strtod(v, nullptr));
         return std::strtoll(v, nullptr, 10);
     }
     double column_real(int c) override {
-        if (pq().PQgetisnull(m_res, m_row, c)) return 0;
-        const char* v = pq().PQgetvalue(m_res, m_row, c);
-        if (pq().PQftype(m_res, c) == k_bool) return v[0] == 't' ? 1 : 0;
+        if (m_pq.PQgetisnull(m_res, m_row, c)) return 0;
+        const char* v = m_pq.PQgetvalue(m_res, m_row, c);
+        if (type_of(c) == k_bool) return v[0] == 't' ? 1 : 0;
         return std::strtod(v, nullptr);
     }
     std::string_view column_text(int c) override {
-        if (pq().PQgetisnull(m_res, m_row, c)) return {};
-        const char* v = pq().PQgetvalue(m_res, m_row, c);
-        if (pq().PQftype(m_res, c) == k_bool) return v[0] == 't' ? "1" : "0";
-        return {v, static_cast<size_t>(pq().PQgetlength(m_res, m_row, c))};
+        if (m_pq.PQgetisnull(m_res, m_row, c)) return {};
+        const char* v = m_pq.PQgetvalue(m_res, m_row, c);
+        if (type_of(c) == k_bool) return v[0] == 't' ? "1" : "0";
+        return {v, static_cast<size_t>(m_pq.PQgetlength(m_res, m_row, c))};
     }
 
 private:
+    /// A column's type in the result, asked of libpq once a result.
+    Oid type_of(int c) {
+        if (m_column_types.empty()) {
+            int n = m_pq.PQnfields(m_res);
+            m_column_types.resize(static_cast<size_t>(n));
+            for (int i = 0; i < n; ++i) m_column_types[static_cast<size_t>(i)] = m_pq.PQftype(m_res, i);
+        }
+        return m_column_types[static_cast<size_t>(c)];
+    }
     void set(int i, std::optional<std::string> value, Oid type) {
         if (i < 1 || i > m_tr.parameters) fail(ErrorKind::Internal, "database: parameter " + std::to_string(i) + " out of range");
         clear_result();
@@ -335,8 +350,9 @@ private:
         m_types[static_cast<size_t>(i - 1)] = type;
     }
     void clear_result() {
-        if (m_res) pq().PQclear(m_res);
+        if (m_res) m_pq.PQclear(m_res);
         m_res = nullptr;
+        m_column_types.clear();
         m_row = -1;
         m_rows = 0;
     }
@@ -430,7 +446,9 @@ private:
     std::vector<Oid> m_prepared_types;
     bool m_prepared_with_id = false;
     PGresult* m_res = nullptr;
+    std::vector<Oid> m_column_types;  ///< m_res's, as type_of reads them
     int m_row = -1, m_rows = 0, m_runs = 0;
+    const Libpq& m_pq = pq();
 };
 
 struct Migration {
