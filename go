@@ -13,7 +13,7 @@ PACKAGES=(
   build-essential cmake
   libcli11-dev libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev nlohmann-json3-dev catch2
   libhowardhinnant-date-dev libical-dev libssl-dev tzdata
-  libpq-dev postgresql-15 libcpp-httplib-dev openssl libqrencode-dev
+  libpq-dev postgresql-15 pgbouncer libcpp-httplib-dev openssl libqrencode-dev
   sqlite3 python3 python3-jsonschema python3-dateutil chromium chromium-driver python3-selenium zbar-tools firefox-esr
   bash-completion zsh fish
   clang libclang-rt-14-dev

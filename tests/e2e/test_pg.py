@@ -262,6 +262,140 @@ class ManyClients(PgTest):
         print(f"\n16 writers on PostgreSQL: {elapsed:.1f} s", flush=True)
 
 
+PGBOUNCER = "/usr/sbin/pgbouncer"
+
+
+@unittest.skipUnless(os.path.exists(PGBOUNCER), "PgBouncer is not installed")
+class Pooler(PgTest):
+    """PgBouncer in front of the cluster in session pooling, as README's "Many desks on PostgreSQL"
+    suggests: each pom process is handed a server connection an earlier one left, with DISCARD ALL
+    between them (pom prepares its statements by name, pom1, pom2, ..., and sets its session's
+    settings once a connection)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pool_dir = tempfile.mkdtemp(prefix="pom-pgb-")
+        d = cls.pool_dir
+        with open(os.path.join(d, "users.txt"), "w") as f:
+            f.write('"pom" ""\n')
+        with open(os.path.join(d, "pgbouncer.ini"), "w") as f:
+            f.write(f"[databases]\n* = host={cls.cluster_dir}\n[pgbouncer]\nlisten_addr =\nunix_socket_dir = {d}\n"
+                    f"listen_port = 6432\nauth_type = trust\nauth_file = {d}/users.txt\npool_mode = session\n"
+                    f"server_reset_query = {cls.reset_query}\ndefault_pool_size = 20\nmax_client_conn = 100\n"
+                    f"logfile = {d}/pgbouncer.log\npidfile = {d}/pgbouncer.pid\n")
+        cmd = [PGBOUNCER, "-d", os.path.join(d, "pgbouncer.ini")]
+        if os.getuid() == 0:  # it refuses root, as the server does
+            os.chmod(d, 0o755)
+            subprocess.run(["chown", "-R", "nobody", d], check=True)
+            cmd = ["runuser", "-u", "nobody", "--", *cmd]
+        try:
+            subprocess.run(cmd, check=True, capture_output=True, timeout=30)
+            deadline = time.monotonic() + 10
+            while not os.path.exists(os.path.join(d, ".s.PGSQL.6432")):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("pgbouncer did not open its socket")
+                time.sleep(0.05)
+        except Exception:
+            cls.stop_pooler()
+            super().tearDownClass()
+            raise
+
+    reset_query = "DISCARD ALL"  # PgBouncer's default
+
+    @classmethod
+    def stop_pooler(cls):
+        pid_file = os.path.join(cls.pool_dir, "pgbouncer.pid")
+        try:
+            with open(pid_file) as f:
+                os.kill(int(f.read().split()[0]), 15)
+            deadline = time.monotonic() + 10
+            while os.path.exists(pid_file) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        except (OSError, ValueError):
+            pass
+        shutil.rmtree(cls.pool_dir, ignore_errors=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stop_pooler()
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        self.direct = self.db
+        self.db = self.db.replace(f"host={self.cluster_dir}", f"host={self.pool_dir}&port=6432", 1)
+        self.assertNotEqual(self.db, self.direct)
+        self.env["POM_DB"] = self.db
+
+    def backends(self):
+        """The server's connections to this database (none are pom's without a pooler once it exits)."""
+        return int(psql(self.direct, f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{self.name}' "
+                                     "AND pid <> pg_backend_pid()").stdout.strip())
+
+    def test_commands_share_pooled_connections_with_nothing_left_over_between_them(self):
+        self.ok("init")
+        self.ok("worker", "add", "--name", "Maria Lopez", "--role", "technician")
+        for c in range(1, 4):
+            self.ok("customer", "add", "--name", f"Customer {c}", "--ref", f"C-{c}")
+            self.ok("pool", "add", "--customer", f"C-{c}")
+            self.ok("appt", "add", "--customer", f"C-{c}", "--date", "2026-11-23", "--worker", "Maria")
+        # One server connection served every command, one after another: the pooler's.
+        self.assertEqual(self.backends(), 1)
+        # The same statements again, on the same backend: no prepared statement or setting is left over.
+        for _ in range(3):
+            self.assertEqual([a["customer"] for a in self.json("appt", "list", "--date", "2026-11-23")],
+                             ["Customer 1", "Customer 2", "Customer 3"])
+        sid = self.ok("-o", "id", "service", "start", "1").strip()
+        self.ok("service", "check", sid, "--all")
+        self.assertEqual(self.json("service", "submit", sid)[0]["status"], "submitted")
+        # A command that fails in its transaction leaves the connection clean for the next one.
+        r = self.pom("batch", input='["customer", "add", "--name", "Kept?"]\n["customer", "add", "--name", "X", "--ref", "C-1"]\n')
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual([c["name"] for c in self.json("customer", "list")], ["Customer 1", "Customer 2", "Customer 3"])
+        self.assertEqual(self.json("db", "check")[0]["integrity"], "ok")
+        self.assertEqual(self.backends(), 1)
+
+    def test_eight_writers_at_once_through_the_pooler(self):
+        self.ok("init")
+        script = [["customer", "add", "--name", f"Customer {c}", "--ref", f"C-{c}"] for c in range(1, 9)]
+        script += [["pool", "add", "--customer", f"C-{c}"] for c in range(1, 9)]
+        script += [["appt", "add", "--customer", f"C-{c}", "--date", "2026-11-23"] for c in range(1, 9)]
+        r = self.pom("batch", input="".join(json.dumps(l) + "\n" for l in script))
+        self.assertEqual(r.returncode, 0, r.stderr[:500])
+        env = dict(self.env, POM=POM)
+        jobs = [f'"$POM" appt start {v} && "$POM" appt complete {v} && "$POM" customer add --name "New {v}" && '
+                f'"$POM" bill extra add --customer C-{v} --description Filter --amount 40.00 --date 2026-11-10' for v in range(1, 9)]
+        procs = [subprocess.Popen(["sh", "-c", j], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for j in jobs]
+        for p in procs:
+            _, err = p.communicate(timeout=300)
+            self.assertEqual(p.returncode, 0, err)
+        self.assertEqual(len([a for a in self.json("appt", "list", "--date", "2026-11-23") if a["status"] == "completed"]), 8)
+        ids = [c["id"] for c in self.json("customer", "list")]
+        self.assertEqual(sorted(ids), list(range(1, 17)))
+        self.assertEqual(len(self.json("bill", "run", "--period", "2026-11")), 8)
+        self.assertLessEqual(self.backends(), 8)
+
+
+class PoolerWithoutReset(Pooler):
+    """A pooler told to reset nothing between clients (server_reset_query empty): pom drops the
+    statements an earlier process prepared on the connection as it connects, so it still runs."""
+    reset_query = ""
+
+    test_eight_writers_at_once_through_the_pooler = None
+
+    def test_a_schema_one_command_named_is_not_the_next_ones(self):
+        self.ok("init")
+        self.ok("customer", "add", "--name", "In public")
+        psql(self.direct, "CREATE SCHEMA other")
+        other = self.db + "&schema=other"
+        self.ok("init", env={"POM_DB": other})
+        self.ok("customer", "add", "--name", "In other", env={"POM_DB": other})
+        self.assertEqual(self.backends(), 1)
+        self.assertEqual([c["name"] for c in self.json("customer", "list")], ["In public"])
+        self.assertEqual([c["name"] for c in self.json("customer", "list", env={"POM_DB": other})], ["In other"])
+
+
 class ServerGone(PgTest):
     def pg_ctl(self, *args):
         cmd = ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", os.path.join(self.cluster_dir, "data"), "-w", *args]

@@ -878,7 +878,11 @@ std::unique_ptr<Store> open(const std::string& location, const Store::OpenOption
     // pom's to print: its one line on stderr is the error that follows, if any.
     pq().PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
     auto store = std::make_unique<PgStore>(conn, display, schema);
-    std::string settings = "SET client_min_messages = warning; SET client_encoding = 'UTF8'; SET lock_timeout = " +
+    // A pooled connection (PgBouncer in session pooling) may come with what an earlier client
+    // left when the pooler resets nothing: its settings (a search path) are reset and the
+    // statements it prepared (pom1, pom2, …, names this process gives again) dropped, in the same
+    // round trip.
+    std::string settings = "DEALLOCATE ALL; RESET ALL; SET client_min_messages = warning; SET client_encoding = 'UTF8'; SET lock_timeout = " +
                            std::to_string(options.busy_timeout_ms);
     if (!schema.empty()) settings += "; SET search_path = " + store->quote_ident(schema);
     auto version = store->connect_version(settings);
