@@ -1,4 +1,5 @@
 #include "api.h"
+#include "text_check.h"
 
 #include "error.h"
 
@@ -115,11 +116,6 @@ std::string json_name(std::string name) {
     return name;
 }
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 /// The route's fields, from its command's options and positionals.
 void read_fields(Route& route, CLI::App& root) {
     CLI::App* at = &root;
@@ -148,7 +144,7 @@ void read_fields(Route& route, CLI::App& root) {
                 continue;
             }
             if (route.input == Input::photo || route.input == Input::batch) continue;  // the body is the file
-            f.name = lower(opt->get_name());
+            f.name = ascii_lower(opt->get_name());
             f.many = opt->get_expected_max() > 1;
         } else {
             if (opt->get_lnames().empty()) continue;
@@ -388,7 +384,7 @@ Json openapi() {
                                         {"required", false},
                                         {"description", "A retried request with the same key gets the first answer; nothing is done twice"},
                                         {"schema", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}}});
-        paths[api_path][lower(r.method)] = std::move(op);
+        paths[api_path][ascii_lower(r.method)] = std::move(op);
     }
     // The one route that is no pom command and takes no token: a login link's code for a token.
     paths["/login"]["post"] = {

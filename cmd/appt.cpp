@@ -103,10 +103,11 @@ std::string fit(const std::string& s, size_t w) {
 /// The schedule board: one column per worker with visits that day (and every active technician),
 /// then Unassigned; each column in route order.
 std::string board_text(Store& store, const std::vector<Appointment>& appts, const std::string& day,
-                       const std::map<int64_t, int64_t>& arrivals) {
+                       const std::map<int64_t, int64_t>& arrivals, const std::map<int64_t, Worker>& workers) {
     std::vector<std::pair<std::string, std::vector<const Appointment*>>> columns;
     std::map<std::string, size_t> index;
-    for (const auto& w : list_workers(store, false, std::string("technician"))) {
+    for (const auto& [id, w] : workers) {
+        if (!w.active || w.role != "technician") continue;
         index[w.name] = columns.size();
         columns.push_back({w.name, {}});
     }
@@ -436,12 +437,13 @@ void register_appt(CLI::App& app, Cli& cli) {
                 AppointmentFilter f;
                 f.from = f.to = parse_day(*day, ctx.today(), "--date");
                 auto appts = list_appointments(ctx.store, f);
+                const auto workers = workers_by_id(ctx.store);
                 // Each assigned visit's projected arrival in its technician's route, as routes price it.
-                auto arrivals = projected_arrivals(ctx, *f.from, &appts);
+                auto arrivals = projected_arrivals(ctx, *f.from, &appts, &workers);
                 if (cli.g.output == "table" && cli.g.fields.empty() && !cli.session.batch) {
                     // For people, the board's text alone: no record of each visit is built.
                     Output text;
-                    text.text = board_text(ctx.store, appts, format_date(*f.from), arrivals);
+                    text.text = board_text(ctx.store, appts, format_date(*f.from), arrivals, workers);
                     return text;
                 }
                 std::vector<Json> rows;

@@ -13,6 +13,7 @@
 // --config, FILE and options typed FILE/PATH take file names.
 #include "cli.h"
 #include "completion.h"
+#include "text_check.h"
 
 #include <algorithm>
 #include <sstream>
@@ -70,21 +71,15 @@ struct Node {
     }
 };
 
-std::string lower(std::string s) {
-    for (auto& c : s)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return s;
-}
-
 /// What the value of an option or argument is, decided by its name (see the top of this file).
 std::string value_kind(const std::string& name, const std::string& type_name) {
-    std::string n = lower(name);
+    std::string n = ascii_lower(name);
     while (!n.empty() && n.front() == '-') n.erase(0, 1);
     if (n == "customer") return "customer";
     if (n == "worker" || n == "tech" || n == "technician") return "worker";
     if (n == "pool") return "pool";
     if (n == "db" || n == "config" || n == "file" || n == "photo" || n.find("file") != std::string::npos) return "file";
-    std::string t = lower(type_name);
+    std::string t = ascii_lower(type_name);
     if (t.find("file") != std::string::npos || t.find("path") != std::string::npos) return "file";
     return "";
 }
@@ -425,7 +420,7 @@ _pom_ids() {
             for (size_t i = 0; i < n.positionals.size(); ++i) {
                 const auto& p = n.positionals[i];
                 std::string pos = p.repeats && i + 1 == n.positionals.size() ? "*" : std::to_string(i + 1);
-                o << "    " << sq(pos + ":" + lower(p.name) + ":" + zaction(p.choices, p.kind)) << " \\\n";
+                o << "    " << sq(pos + ":" + ascii_lower(p.name) + ":" + zaction(p.choices, p.kind)) << " \\\n";
             }
             o << "    && return 0\n  return 1\n}\n\n";
         }

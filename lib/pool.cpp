@@ -1,4 +1,5 @@
 #include "pool.h"
+#include "text_check.h"
 #include "json.h"
 
 #include "customer.h"
@@ -130,11 +131,6 @@ std::vector<Pool> list_pools(Store& store, std::optional<int64_t> customer_id, b
 
 namespace {
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 /// "7 Backyard, 8 Spa": what a customer's pools are called, for an error that asks which.
 std::string pool_names(const std::vector<Pool>& pools) {
     std::string out;
@@ -160,7 +156,7 @@ int64_t resolve_pool(Store& store, int64_t customer_id, const std::optional<std:
         auto pools = list_pools(store, customer_id);
         std::vector<const Pool*> named;
         for (const auto& p : pools)
-            if (lower(p.name) == lower(*key)) named.push_back(&p);
+            if (ascii_lower(p.name) == ascii_lower(*key)) named.push_back(&p);
         if (named.size() == 1) return named.front()->id;
         if (pools.empty()) fail(ErrorKind::NotFound, "customer " + std::to_string(customer_id) + " has no pool (add one with: pom pool add)");
         if (named.empty())

@@ -1,4 +1,5 @@
 #include "recurrence.h"
+#include "text_check.h"
 
 #include "error.h"
 
@@ -15,11 +16,6 @@ namespace {
 
 std::string upper(std::string s) {
     for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-}
-
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
 
@@ -181,7 +177,7 @@ Date synced_start(const std::string& rrule, Date start) {
 }  // namespace
 
 std::optional<std::string> friendly_rrule(const std::string& input) {
-    std::string text = lower(input);
+    std::string text = ascii_lower(input);
     for (auto& c : text)
         if (c == ',') c = ' ';
     std::vector<std::string> words;

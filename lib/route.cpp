@@ -41,13 +41,6 @@ RouteTotals totals(const Day& d, const DaySchedule& s) {
     return t;
 }
 
-/// Every worker, active or not, by id: one read instead of a statement per route.
-std::map<int64_t, Worker> workers_by_id(Store& store) {
-    std::map<int64_t, Worker> out;
-    for (auto& w : list_workers(store, true, std::nullopt)) out.emplace(w.id, std::move(w));
-    return out;
-}
-
 }  // namespace
 
 std::string clock_text(int64_t seconds) {
@@ -76,8 +69,9 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
         if (!req.workers.empty() && !by_worker.count(*a.worker_id)) continue;
         by_worker[*a.worker_id].push_back(a);
     }
-    std::map<int64_t, Worker> workers = workers_by_id(ctx.store);
-    // The day's pools and where they are, in one read (not a pool record per visit).
+    std::map<int64_t, Worker> read_workers;
+    if (!req.all_workers) read_workers = workers_by_id(ctx.store);
+    const std::map<int64_t, Worker>& workers = req.all_workers ? *req.all_workers : read_workers;
     std::vector<WorkerRoute> out;
     for (auto& [worker_id, visits] : by_worker) {
         const Worker& w = workers.at(worker_id);
@@ -176,11 +170,13 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
     return out;
 }
 
-std::map<int64_t, int64_t> projected_arrivals(Context& ctx, Date day, const std::vector<Appointment>* visits) {
+std::map<int64_t, int64_t> projected_arrivals(Context& ctx, Date day, const std::vector<Appointment>* visits,
+                                              const std::map<int64_t, Worker>* all_workers) {
     RouteRequest req;
     req.date = day;
     req.keep_order = true;
     req.visits = visits;
+    req.all_workers = all_workers;
     std::map<int64_t, int64_t> out;
     for (const auto& r : optimize_routes(ctx, req))
         for (const auto& s : r.stops)

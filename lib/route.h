@@ -7,6 +7,7 @@
 #include "json.h"
 #include "route_solver.h"
 #include "route_travel.h"
+#include "worker.h"
 
 #include <map>
 #include <optional>
@@ -58,6 +59,8 @@ struct RouteRequest {
     /// The day's visits when the caller has read them already (every visit of `date`, any order):
     /// not read a second time.
     const std::vector<Appointment>* visits = nullptr;
+    /// Every worker by id (workers_by_id) when the caller has read them already.
+    const std::map<int64_t, Worker>* all_workers = nullptr;
 };
 
 /// Plans the order of each technician's visits of the day (assigned, not cancelled or skipped).
@@ -67,8 +70,9 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& reque
 /// The projected arrival (service start; a window not yet open is waited for) of each assigned
 /// visit of the day, in seconds from midnight, in its technician's stored route order from their
 /// start, priced as route optimize prices it. Visits at pools without coordinates have none.
-/// `visits`: every visit of the day, when the caller has read them already.
-std::map<int64_t, int64_t> projected_arrivals(Context& ctx, Date day, const std::vector<Appointment>* visits = nullptr);
+/// `visits`: every visit of the day, `all_workers` every worker, when the caller has read them already.
+std::map<int64_t, int64_t> projected_arrivals(Context& ctx, Date day, const std::vector<Appointment>* visits = nullptr,
+                                              const std::map<int64_t, Worker>* all_workers = nullptr);
 
 /// Stores the planned order as route_order (audited); returns how many visits changed.
 int save_routes(Context& ctx, const std::vector<WorkerRoute>& routes);

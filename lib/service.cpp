@@ -1,4 +1,5 @@
 #include "service.h"
+#include "text_check.h"
 #include "json.h"
 
 #include "appointment.h"
@@ -152,11 +153,6 @@ std::string extension(const std::string& media_type) {
     return ".webp";
 }
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 }  // namespace
 
 GeoPoint parse_gps(const std::string& text, const std::string& what) {
@@ -259,10 +255,10 @@ void set_checks(Context& ctx, int64_t id, const std::vector<std::string>& items,
         // An item is named exactly, or by a unique case-insensitive beginning ("skim").
         std::vector<std::string> hits;
         for (const auto& n : names)
-            if (lower(n) == lower(want)) hits = {n};
+            if (ascii_lower(n) == ascii_lower(want)) hits = {n};
         if (hits.empty())
             for (const auto& n : names)
-                if (lower(n).rfind(lower(want), 0) == 0) hits.push_back(n);
+                if (ascii_lower(n).rfind(ascii_lower(want), 0) == 0) hits.push_back(n);
         if (hits.size() != 1) {
             std::string list;
             for (const auto& n : names) list += (list.empty() ? "" : "; ") + n;

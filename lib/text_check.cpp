@@ -268,4 +268,10 @@ std::vector<std::string> parse_skills(const std::string& text, const std::string
     return out;
 }
 
+std::string ascii_lower(std::string text) {
+    for (char& c : text)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return text;
+}
+
 }  // namespace pom

@@ -34,6 +34,10 @@ const TextRule& text_rule(TextKind kind);
 /// (character 7); a name is one line", "is 250 characters long; a name is at most 200"), or empty.
 std::string text_problem(std::string_view text, TextKind kind);
 
+/// The text with ASCII letters lowered and every other byte as it is (no locale): for comparing
+/// names, keywords and rules case-insensitively as SQLite's NOCASE does.
+std::string ascii_lower(std::string text);
+
 /// Throws BadInput "<field>: <problem>" when text_problem finds one.
 void check_text(std::string_view text, TextKind kind, const std::string& field);
 

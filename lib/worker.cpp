@@ -149,6 +149,12 @@ std::vector<Worker> list_workers(Store& store, bool include_inactive, const std:
     return out;
 }
 
+std::map<int64_t, Worker> workers_by_id(Store& store) {
+    std::map<int64_t, Worker> out;
+    for (auto& w : list_workers(store, true, std::nullopt)) out.emplace(w.id, std::move(w));
+    return out;
+}
+
 int64_t resolve_worker(Store& store, const std::string& key) {
     if (!key.empty() && key.size() < 19 && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         int64_t id = std::stoll(key);

@@ -3,6 +3,7 @@
 #include "route_travel.h"
 #include "text_check.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,8 @@ int64_t add_worker(Context& ctx, const WorkerFields& fields);
 bool edit_worker(Context& ctx, int64_t id, const WorkerFields& fields);
 Worker get_worker(Store& store, int64_t id);
 std::vector<Worker> list_workers(Store& store, bool include_inactive, const std::optional<std::string>& role);
+/// Every worker, active or not, by id: one read for a command that needs several of them.
+std::map<int64_t, Worker> workers_by_id(Store& store);
 /// By id or by name (case-insensitive).
 int64_t resolve_worker(Store& store, const std::string& key);
 
