@@ -468,20 +468,22 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
     const ServiceType& type = ctx.config.service_type(s.service_type);
     std::string what = type.name;
     if (!what.empty()) what[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(what[0])));
+    // Whether the visit is billed already, the doses and the items used: three reads together
+    // (one round trip on PostgreSQL). What follows writes stock and lines, not doses or items.
+    Statement vb(ctx.store, "SELECT count(*) FROM billable_line WHERE appointment_id = ?");
+    vb.bind(1, s.appointment_id ? *s.appointment_id : int64_t{0});
+    Statement q(ctx.store, "SELECT d.id, d.chemical, d.amount_milli, d.unit, d.item_id, d.stock_milli FROM dose d "
+                           "WHERE d.service_id = ? ORDER BY d.id");
+    q.bind(1, id);
+    Statement used(ctx.store, "SELECT id, item_id, quantity_milli FROM service_item WHERE service_id = ? ORDER BY id");
+    used.bind(1, id);
+    ctx.store.run_together({&vb, &q, &used});
     // A visit completed (and billed) before its ticket was written is not billed a second time.
     bool visit_billed = false;
-    if (s.appointment_id) {
-        auto& vb = ctx.store.prepare("SELECT count(*) FROM billable_line WHERE appointment_id = ?");
-        vb.bind(1, *s.appointment_id);
-        vb.executeStep();
-        visit_billed = vb.getColumn(0).getInt64() > 0;
-        vb.reset();
-    }
+    if (vb.executeStep()) visit_billed = s.appointment_id && vb.getColumn(0).getInt64() > 0;
+    vb.reset();
     if (!visit_billed) line("service", "service:" + std::to_string(id), what + " visit", 1000, type.price_cents, type.taxable, "visit");
     {
-        Statement q(ctx.store, "SELECT d.id, d.chemical, d.amount_milli, d.unit, d.item_id, d.stock_milli FROM dose d "
-                                            "WHERE d.service_id = ? ORDER BY d.id");
-        q.bind(1, id);
         struct D {
             int64_t id;
             std::string chemical;
@@ -503,10 +505,8 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
         }
     }
     {
-        Statement q(ctx.store, "SELECT id, item_id, quantity_milli FROM service_item WHERE service_id = ? ORDER BY id");
-        q.bind(1, id);
         std::vector<std::tuple<int64_t, int64_t, int64_t>> items;
-        while (q.executeStep()) items.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64());
+        while (used.executeStep()) items.emplace_back(used.getColumn(0).getInt64(), used.getColumn(1).getInt64(), used.getColumn(2).getInt64());
         for (const auto& [row, item, qty] : items) {
             InventoryItem it = get_item(ctx.store, item);
             use_item(ctx, it, qty, id);
@@ -652,104 +652,87 @@ Json visit_last_reading(Store& store, int64_t appointment_id) {
 Json service_detail(Context& ctx, int64_t id) {
     Service s = get_service(ctx.store, id);
     Json j = service_json(s);
+    // The ticket's parts and the pool's previous visits: eight reads that go together (one round
+    // trip on PostgreSQL), then three about those visits.
+    Statement checks(ctx.store, "SELECT item, required, photo_required, done_at FROM service_check WHERE service_id = ? ORDER BY position");
+    Statement reading_rows(ctx.store, std::string(k_reading_cols) + " WHERE service_id = ? ORDER BY id");
+    Statement dose_rows(ctx.store, "SELECT d.id, d.chemical, d.amount_milli, d.unit, i.sku FROM dose d LEFT JOIN inventory_item i "
+                                   "ON i.id = d.item_id WHERE d.service_id = ? ORDER BY d.id");
+    Statement item_rows(ctx.store, "SELECT u.id, i.sku, i.name, u.quantity_milli, i.unit FROM service_item u JOIN inventory_item i "
+                                   "ON i.id = u.item_id WHERE u.service_id = ? ORDER BY u.id");
+    Statement note_rows(ctx.store, "SELECT id, text, private, author, created_at FROM service_note WHERE service_id = ? ORDER BY id");
+    Statement photo_rows(ctx.store, "SELECT id, sha256, media_type, bytes, caption FROM photo WHERE service_id = ? ORDER BY id");
+    Statement line_rows(ctx.store, "SELECT id, kind, description, quantity_milli, unit_price_cents, amount_cents, taxable "
+                                   "FROM billable_line WHERE service_id = ? ORDER BY id");
+    Statement visit_rows(ctx.store, "SELECT id, started_at, service_type, status FROM service WHERE pool_id = ? AND id != ? "
+                                    "AND started_at <= ? ORDER BY started_at DESC, id DESC LIMIT 3");
+    for (Statement* q : {&checks, &reading_rows, &dose_rows, &item_rows, &note_rows, &photo_rows, &line_rows}) q->bind(1, id);
+    visit_rows.bind(1, s.pool_id);
+    visit_rows.bind(2, id);
+    visit_rows.bind(3, s.started_at);
+    ctx.store.run_together({&checks, &reading_rows, &dose_rows, &item_rows, &note_rows, &photo_rows, &line_rows, &visit_rows});
     Json checklist = Json::array();
-    {
-        Statement q(ctx.store, "SELECT item, required, photo_required, done_at FROM service_check WHERE service_id = ? ORDER BY position");
-        q.bind(1, id);
-        while (q.executeStep())
-            checklist.push_back({{"item", q.getColumn(0).getString()},
-                                 {"required", q.getColumn(1).getInt() != 0},
-                                 {"photo_required", q.getColumn(2).getInt() != 0},
-                                 {"done", !q.getColumn(3).isNull()},
-                                 {"done_at", q.getColumn(3).isNull() ? Json(nullptr) : Json(q.getColumn(3).getString())}});
-    }
+    while (checks.executeStep())
+        checklist.push_back({{"item", checks.getColumn(0).getString()},
+                             {"required", checks.getColumn(1).getInt() != 0},
+                             {"photo_required", checks.getColumn(2).getInt() != 0},
+                             {"done", !checks.getColumn(3).isNull()},
+                             {"done_at", checks.getColumn(3).isNull() ? Json(nullptr) : Json(checks.getColumn(3).getString())}});
     j["checklist"] = checklist;
     Json readings = Json::array();
-    {
-        Statement q(ctx.store, std::string(k_reading_cols) + " WHERE service_id = ? ORDER BY id");
-        q.bind(1, id);
-        while (q.executeStep()) readings.push_back(reading_json(q));
-    }
+    while (reading_rows.executeStep()) readings.push_back(reading_json(reading_rows));
     j["readings"] = readings;
     Json doses = Json::array();
-    {
-        Statement q(ctx.store, "SELECT d.id, d.chemical, d.amount_milli, d.unit, i.sku FROM dose d LEFT JOIN inventory_item i "
-                                            "ON i.id = d.item_id WHERE d.service_id = ? ORDER BY d.id");
-        q.bind(1, id);
-        while (q.executeStep())
-            doses.push_back({{"id", q.getColumn(0).getInt64()},
-                             {"chemical", q.getColumn(1).getString()},
-                             {"amount", format_milli(q.getColumn(2).getInt64())},
-                             {"unit", q.getColumn(3).getString()},
-                             {"sku", q.getColumn(4).isNull() ? Json(nullptr) : Json(q.getColumn(4).getString())}});
-    }
+    while (dose_rows.executeStep())
+        doses.push_back({{"id", dose_rows.getColumn(0).getInt64()},
+                         {"chemical", dose_rows.getColumn(1).getString()},
+                         {"amount", format_milli(dose_rows.getColumn(2).getInt64())},
+                         {"unit", dose_rows.getColumn(3).getString()},
+                         {"sku", dose_rows.getColumn(4).isNull() ? Json(nullptr) : Json(dose_rows.getColumn(4).getString())}});
     j["doses"] = doses;
     Json items = Json::array();
-    {
-        Statement q(ctx.store, "SELECT u.id, i.sku, i.name, u.quantity_milli, i.unit FROM service_item u JOIN inventory_item i "
-                                            "ON i.id = u.item_id WHERE u.service_id = ? ORDER BY u.id");
-        q.bind(1, id);
-        while (q.executeStep())
-            items.push_back({{"id", q.getColumn(0).getInt64()},
-                             {"sku", q.getColumn(1).getString()},
-                             {"name", q.getColumn(2).getString()},
-                             {"quantity", format_milli(q.getColumn(3).getInt64())},
-                             {"unit", q.getColumn(4).getString()}});
-    }
+    while (item_rows.executeStep())
+        items.push_back({{"id", item_rows.getColumn(0).getInt64()},
+                         {"sku", item_rows.getColumn(1).getString()},
+                         {"name", item_rows.getColumn(2).getString()},
+                         {"quantity", format_milli(item_rows.getColumn(3).getInt64())},
+                         {"unit", item_rows.getColumn(4).getString()}});
     j["items"] = items;
     Json notes = Json::array();
-    {
-        Statement q(ctx.store, "SELECT id, text, private, author, created_at FROM service_note WHERE service_id = ? ORDER BY id");
-        q.bind(1, id);
-        while (q.executeStep())
-            notes.push_back({{"id", q.getColumn(0).getInt64()},
-                             {"text", q.getColumn(1).getString()},
-                             {"private", q.getColumn(2).getInt() != 0},
-                             {"author", q.getColumn(3).getString()},
-                             {"created_at", q.getColumn(4).getString()}});
-    }
+    while (note_rows.executeStep())
+        notes.push_back({{"id", note_rows.getColumn(0).getInt64()},
+                         {"text", note_rows.getColumn(1).getString()},
+                         {"private", note_rows.getColumn(2).getInt() != 0},
+                         {"author", note_rows.getColumn(3).getString()},
+                         {"created_at", note_rows.getColumn(4).getString()}});
     j["notes"] = notes;
     Json photos = Json::array();
-    {
-        Statement q(ctx.store, "SELECT id, sha256, media_type, bytes, caption FROM photo WHERE service_id = ? ORDER BY id");
-        q.bind(1, id);
-        while (q.executeStep())
-            photos.push_back({{"id", q.getColumn(0).getInt64()},
-                              {"sha256", q.getColumn(1).getString()},
-                              {"media_type", q.getColumn(2).getString()},
-                              {"bytes", q.getColumn(3).getInt64()},
-                              {"caption", q.getColumn(4).isNull() ? Json(nullptr) : Json(q.getColumn(4).getString())}});
-    }
+    while (photo_rows.executeStep())
+        photos.push_back({{"id", photo_rows.getColumn(0).getInt64()},
+                          {"sha256", photo_rows.getColumn(1).getString()},
+                          {"media_type", photo_rows.getColumn(2).getString()},
+                          {"bytes", photo_rows.getColumn(3).getInt64()},
+                          {"caption", photo_rows.getColumn(4).isNull() ? Json(nullptr) : Json(photo_rows.getColumn(4).getString())}});
     j["photos"] = photos;
     Json lines = Json::array();
-    {
-        Statement q(ctx.store, "SELECT id, kind, description, quantity_milli, unit_price_cents, amount_cents, taxable "
-                                            "FROM billable_line WHERE service_id = ? ORDER BY id");
-        q.bind(1, id);
-        while (q.executeStep())
-            lines.push_back({{"id", q.getColumn(0).getInt64()},
-                             {"kind", q.getColumn(1).getString()},
-                             {"description", q.getColumn(2).getString()},
-                             {"quantity", format_milli(q.getColumn(3).getInt64())},
-                             {"unit_price", format_money(q.getColumn(4).getInt64())},
-                             {"amount", format_money(q.getColumn(5).getInt64())},
-                             {"taxable", q.getColumn(6).getInt() != 0}});
-    }
+    while (line_rows.executeStep())
+        lines.push_back({{"id", line_rows.getColumn(0).getInt64()},
+                         {"kind", line_rows.getColumn(1).getString()},
+                         {"description", line_rows.getColumn(2).getString()},
+                         {"quantity", format_milli(line_rows.getColumn(3).getInt64())},
+                         {"unit_price", format_money(line_rows.getColumn(4).getInt64())},
+                         {"amount", format_money(line_rows.getColumn(5).getInt64())},
+                         {"taxable", line_rows.getColumn(6).getInt() != 0}});
     j["billable_lines"] = lines;
     // The pool's previous visits: last readings, last doses, open notes.
     Json previous = Json::array();
     {
-        Statement q(ctx.store, "SELECT id, started_at, service_type, status FROM service WHERE pool_id = ? AND id != ? "
-                                            "AND started_at <= ? ORDER BY started_at DESC, id DESC LIMIT 3");
-        q.bind(1, s.pool_id);
-        q.bind(2, id);
-        q.bind(3, s.started_at);
         std::vector<Json> visits;
-        while (q.executeStep())
-            visits.push_back({{"id", q.getColumn(0).getInt64()},
-                              {"started_at", q.getColumn(1).getString()},
-                              {"service_type", q.getColumn(2).getString()},
-                              {"status", q.getColumn(3).getString()}});
+        while (visit_rows.executeStep())
+            visits.push_back({{"id", visit_rows.getColumn(0).getInt64()},
+                              {"started_at", visit_rows.getColumn(1).getString()},
+                              {"service_type", visit_rows.getColumn(2).getString()},
+                              {"status", visit_rows.getColumn(3).getString()}});
         // Their last readings, doses and notes in three statements, not three each.
         std::vector<int64_t> ids;
         for (const auto& v : visits) ids.push_back(v["id"].get<int64_t>());
@@ -759,15 +742,16 @@ Json service_detail(Context& ctx, int64_t id) {
             std::string cols = k_reading_cols;
             cols.insert(cols.rfind(" FROM reading"), ", service_id");  // column 16, after what reading_json reads
             Statement r(ctx.store, cols + " WHERE id IN (SELECT max(id) FROM reading WHERE service_id IN (" + list + ") GROUP BY service_id)");
-            while (r.executeStep()) last_reading[r.getColumn(16).getInt64()] = reading_json(r);
             Statement d(ctx.store, "SELECT service_id, chemical, amount_milli, unit FROM dose WHERE service_id IN (" + list + ") ORDER BY id");
+            Statement n(ctx.store, "SELECT service_id, text, private FROM service_note WHERE service_id IN (" + list + ") ORDER BY id");
+            ctx.store.run_together({&r, &d, &n});
+            while (r.executeStep()) last_reading[r.getColumn(16).getInt64()] = reading_json(r);
             while (d.executeStep()) {
                 Json& vd = doses_of[d.getColumn(0).getInt64()];
                 if (vd.is_null()) vd = Json::array();
                 vd.push_back({{"chemical", d.getColumn(1).getString()}, {"amount", format_milli(d.getColumn(2).getInt64())},
                               {"unit", d.getColumn(3).getString()}});
             }
-            Statement n(ctx.store, "SELECT service_id, text, private FROM service_note WHERE service_id IN (" + list + ") ORDER BY id");
             while (n.executeStep()) {
                 Json& vn = notes_of[n.getColumn(0).getInt64()];
                 if (vn.is_null()) vn = Json::array();

@@ -41,6 +41,15 @@ void Statement::write_deferred() {
     if (m_store->has_deferred()) m_store->write_deferred();
 }
 
+void Store::run_together(std::initializer_list<Statement*> statements) {
+    std::vector<StatementImpl*> impls;
+    for (Statement* s : statements) {
+        if (s->m_names_deferred) s->write_deferred();
+        impls.push_back(s->m_impl.get());
+    }
+    run_impls_together(impls);
+}
+
 void Store::defer_rows(const NewRows& rows) {
     if (rows.table() != k_deferred_table) fail(ErrorKind::Internal, "rows of " + rows.table() + " cannot be held back");
     if (m_deferred && m_deferred->columns() != rows.columns()) write_deferred();

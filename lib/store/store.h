@@ -195,6 +195,7 @@ public:
     std::string getColumnName(int index) { return m_impl->column_name(index); }
 
 private:
+    friend class Store;
     int index_of(const char* name);
     void write_deferred();
     std::unique_ptr<StatementImpl> m_impl;
@@ -276,10 +277,17 @@ public:
     /// would have given them. By default one prepared INSERT per row; an engine may send many rows
     /// a statement (PostgreSQL: a round trip per row is most of a long write's time).
     virtual std::vector<int64_t> insert_rows(const NewRows& rows);
+    /// Runs reads, each with its bindings, together where the engine can: on PostgreSQL in one
+    /// round trip (libpq's pipeline mode) rather than one each; then each is stepped as if run
+    /// alone. On SQLite each runs when first stepped, as always. A statement that writes is left
+    /// to run when stepped.
+    void run_together(std::initializer_list<Statement*> statements);
 
     /// Transactions, as WriteTx and ReadTx use them: a write transaction excludes every other
     /// writer of the database for its whole length (SQLite's BEGIN IMMEDIATE).
     virtual void begin_write() = 0;
+    /// run_together's engine part: the statements' implementations, held-back rows written.
+    virtual void run_impls_together(const std::vector<StatementImpl*>& statements) { (void)statements; }
     virtual void begin_read() = 0;
     virtual void commit() = 0;
     virtual void rollback() = 0;

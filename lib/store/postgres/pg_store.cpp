@@ -333,6 +333,25 @@ public:
         return {v, static_cast<size_t>(m_pq.PQgetlength(m_res, m_row, c))};
     }
 
+    /// A read that may go in a pipeline with others: it gives no ids and changes nothing.
+    bool pipelinable() const { return m_tr.verb == "SELECT" && !m_tr.may_delete && m_tr.sql_with_id.empty(); }
+    /// Sends the statement in the connection's pipeline, unnamed; its result comes to receive().
+    bool send() {
+        clear_result();
+        std::vector<const char*> values(m_values.size());
+        for (size_t i = 0; i < m_values.size(); ++i) values[i] = m_values[i] ? m_values[i]->c_str() : nullptr;
+        ++m_runs;
+        return m_pq.PQsendQueryParams(m_conn, m_tr.sql.c_str(), static_cast<int>(values.size()), m_types.data(), values.data(),
+                                      nullptr, nullptr, 0) == 1;
+    }
+    /// Takes the statement's rows from the pipeline: stepping reads them.
+    void receive(PGresult* r) {
+        clear_result();
+        m_res = r;
+        m_rows = m_pq.PQntuples(m_res);
+        m_row = -1;
+    }
+
 private:
     /// A column's type in the result, asked of libpq once a result.
     Oid type_of(int c) {
@@ -601,6 +620,45 @@ public:
         m_ids.begin();
     }
     void begin_read() override { exec("BEGIN ISOLATION LEVEL REPEATABLE READ"); }
+    /// The reads sent one after another without waiting, then their results read in order: one
+    /// round trip for all. A statement that fails stops the rest (PostgreSQL aborts a pipeline at
+    /// its first error); its error is thrown once every result is read.
+    void run_impls_together(const std::vector<StatementImpl*>& statements) override {
+        std::vector<PgStatement*> batch;
+        for (StatementImpl* s : statements)
+            if (auto* p = dynamic_cast<PgStatement*>(s); p && p->pipelinable()) batch.push_back(p);
+        if (batch.size() < 2 || pq().PQenterPipelineMode(m_conn) != 1) return;  // each runs alone when stepped
+        size_t sent = 0;
+        while (sent < batch.size() && batch[sent]->send()) ++sent;
+        std::optional<Error> failed;
+        if (sent < batch.size()) failed = translate_error(nullptr, m_conn);
+        if (pq().PQpipelineSync(m_conn) != 1 && !failed)
+            failed = translate_error(nullptr, m_conn);
+        for (size_t k = 0; k < sent; ++k) {
+            PGresult* r = pq().PQgetResult(m_conn);
+            if (!r) {
+                if (!failed) failed = translate_error(nullptr, m_conn);
+                break;
+            }
+            auto status = pq().PQresultStatus(r);
+            if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+                batch[k]->receive(r);
+            } else {
+                if (!failed && status != PGRES_PIPELINE_ABORTED) failed = translate_error(r, m_conn);
+                pq().PQclear(r);
+            }
+            while (PGresult* rest = pq().PQgetResult(m_conn)) pq().PQclear(rest);  // a query's results end with a null
+        }
+        // The sync's own result, then out of pipeline mode.
+        while (PGresult* r = pq().PQgetResult(m_conn)) {
+            bool sync = pq().PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+            pq().PQclear(r);
+            if (sync) break;
+        }
+        if (pq().PQexitPipelineMode(m_conn) != 1 && !failed)
+            failed = translate_error(nullptr, m_conn);
+        if (failed) throw *failed;
+    }
     void commit() override {
         m_ids.end();
         exec("COMMIT");
