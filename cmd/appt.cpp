@@ -102,8 +102,8 @@ std::string fit(const std::string& s, size_t w) {
 
 /// The schedule board: one column per worker with visits that day (and every active technician),
 /// then Unassigned; each column in route order.
-std::string board_text(Store& store, const std::vector<Appointment>& appts, const std::string& day,
-                       const std::map<int64_t, int64_t>& arrivals, const std::map<int64_t, Worker>& workers) {
+std::string board_text(const std::vector<Appointment>& appts, const std::string& day, const std::map<int64_t, int64_t>& arrivals,
+                       const std::map<int64_t, Worker>& workers, const std::set<int64_t>& several) {
     std::vector<std::pair<std::string, std::vector<const Appointment*>>> columns;
     std::map<std::string, size_t> index;
     for (const auto& [id, w] : workers) {
@@ -121,7 +121,6 @@ std::string board_text(Store& store, const std::vector<Appointment>& appts, cons
         columns[index[key]].second.push_back(&a);
     }
     std::sort(columns.begin(), columns.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-    const std::set<int64_t> several = customers_with_several_pools(store);
     std::vector<const Appointment*> unassigned;
     for (const auto& a : appts)
         if (a.worker_name.empty()) unassigned.push_back(&a);
@@ -436,14 +435,22 @@ void register_appt(CLI::App& app, Cli& cli) {
             cli.read([&](Context& ctx) {
                 AppointmentFilter f;
                 f.from = f.to = parse_day(*day, ctx.today(), "--date");
-                auto appts = list_appointments(ctx.store, f);
-                const auto workers = workers_by_id(ctx.store);
+                // The day's visits, every worker and (for the text) the customers with several
+                // pools, read together: one round trip on PostgreSQL.
+                const bool text_board = cli.g.output == "table" && cli.g.fields.empty() && !cli.session.batch;
+                Statement visits = appointments_statement(ctx.store, f), people = all_workers_statement(ctx.store);
+                std::optional<Statement> several;
+                if (text_board) several.emplace(several_pools_statement(ctx.store));
+                if (several) ctx.store.run_together({&visits, &people, &*several});
+                else ctx.store.run_together({&visits, &people});
+                auto appts = read_appointments(visits);
+                const auto workers = workers_by_id(people);
                 // Each assigned visit's projected arrival in its technician's route, as routes price it.
                 auto arrivals = projected_arrivals(ctx, *f.from, &appts, &workers);
-                if (cli.g.output == "table" && cli.g.fields.empty() && !cli.session.batch) {
+                if (text_board) {
                     // For people, the board's text alone: no record of each visit is built.
                     Output text;
-                    text.text = board_text(ctx.store, appts, format_date(*f.from), arrivals, workers);
+                    text.text = board_text(appts, format_date(*f.from), arrivals, workers, customers_with_several_pools(*several));
                     return text;
                 }
                 std::vector<Json> rows;

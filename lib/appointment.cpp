@@ -433,6 +433,17 @@ SeriesCreated add_series(Context& ctx, const VisitPlan& given, const Recurrence&
 }
 
 std::vector<Appointment> list_appointments(Store& store, const AppointmentFilter& f) {
+    Statement q = appointments_statement(store, f);
+    return read_appointments(q);
+}
+
+std::vector<Appointment> read_appointments(Statement& q) {
+    std::vector<Appointment> out;
+    while (q.executeStep()) out.push_back(read_row(q));
+    return out;
+}
+
+Statement appointments_statement(Store& store, const AppointmentFilter& f) {
     std::string sql = std::string(k_select) + " WHERE 1";
     if (f.from) sql += " AND a.date >= :from";
     if (f.to) sql += " AND a.date <= :to";
@@ -461,9 +472,7 @@ std::vector<Appointment> list_appointments(Store& store, const AppointmentFilter
     if (f.type) q.bind(":type", *f.type);
     if (f.priority) q.bind(":priority", *f.priority);
     if (f.series) q.bind(":series", *f.series);
-    std::vector<Appointment> out;
-    while (q.executeStep()) out.push_back(read_row(q));
-    return out;
+    return q;
 }
 
 Appointment get_appointment(Store& store, int64_t id) {

@@ -89,6 +89,10 @@ struct AppointmentFilter {
 
 /// By date, worker, route order, window.
 std::vector<Appointment> list_appointments(Store& store, const AppointmentFilter& filter);
+/// list_appointments in two steps, for a command that reads it with others (Store::run_together):
+/// the statement, bound, and its rows.
+Statement appointments_statement(Store& store, const AppointmentFilter& filter);
+std::vector<Appointment> read_appointments(Statement& statement);
 Appointment get_appointment(Store& store, int64_t id);
 
 /// Assigns (or, with no worker, unassigns) visits; `order` numbers them from that route

@@ -173,7 +173,15 @@ int64_t resolve_pool(Store& store, int64_t customer_id, const std::optional<std:
 }
 
 std::set<int64_t> customers_with_several_pools(Store& store) {
-    Statement q(store, "SELECT customer_id FROM pool WHERE active = 1 GROUP BY customer_id HAVING count(*) > 1");
+    Statement q = several_pools_statement(store);
+    return customers_with_several_pools(q);
+}
+
+Statement several_pools_statement(Store& store) {
+    return Statement(store, "SELECT customer_id FROM pool WHERE active = 1 GROUP BY customer_id HAVING count(*) > 1");
+}
+
+std::set<int64_t> customers_with_several_pools(Statement& q) {
     std::set<int64_t> out;
     while (q.executeStep()) out.insert(q.getColumn(0).getInt64());
     return out;

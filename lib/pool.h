@@ -43,6 +43,9 @@ std::vector<Pool> list_pools(Store& store, std::optional<int64_t> customer_id, b
 int64_t resolve_pool(Store& store, int64_t customer_id, const std::optional<std::string>& key);
 /// The customers with more than one active pool: where a list or the board must say which pool.
 std::set<int64_t> customers_with_several_pools(Store& store);
+/// customers_with_several_pools in two steps (Store::run_together): the statement and its rows.
+Statement several_pools_statement(Store& store);
+std::set<int64_t> customers_with_several_pools(Statement& statement);
 
 Json pool_json(const Pool& p);
 const std::vector<std::string>& pool_fields();

@@ -150,8 +150,18 @@ std::vector<Worker> list_workers(Store& store, bool include_inactive, const std:
 }
 
 std::map<int64_t, Worker> workers_by_id(Store& store) {
+    Statement q = all_workers_statement(store);
+    return workers_by_id(q);
+}
+
+Statement all_workers_statement(Store& store) { return Statement(store, std::string(k_select) + " ORDER BY id"); }
+
+std::map<int64_t, Worker> workers_by_id(Statement& q) {
     std::map<int64_t, Worker> out;
-    for (auto& w : list_workers(store, true, std::nullopt)) out.emplace(w.id, std::move(w));
+    while (q.executeStep()) {
+        Worker w = read_row(q);
+        out.emplace(w.id, std::move(w));
+    }
     return out;
 }
 

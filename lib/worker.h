@@ -42,6 +42,9 @@ Worker get_worker(Store& store, int64_t id);
 std::vector<Worker> list_workers(Store& store, bool include_inactive, const std::optional<std::string>& role);
 /// Every worker, active or not, by id: one read for a command that needs several of them.
 std::map<int64_t, Worker> workers_by_id(Store& store);
+/// workers_by_id in two steps (Store::run_together): the statement and its rows.
+Statement all_workers_statement(Store& store);
+std::map<int64_t, Worker> workers_by_id(Statement& statement);
 /// By id or by name (case-insensitive).
 int64_t resolve_worker(Store& store, const std::string& key);
 
