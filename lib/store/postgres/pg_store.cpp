@@ -186,10 +186,15 @@ private:
     std::unordered_map<std::string, int64_t> m_next;
 };
 
-/// Appends a value to an array literal ({…}) as PostgreSQL's array input reads it.
-void append_element(std::string& out, const Cell& v) {
+/// Where a value goes as text: an element of an array literal ({…}, PostgreSQL's array input), or
+/// a JSON value.
+enum class Literal { ArrayElement, Json };
+
+/// Appends a value as `as` reads it: text quoted, '"' and '\\' escaped (and in JSON, controls as
+/// \\u00XX), every other byte as it is; NULL as NULL or null.
+void append_literal(std::string& out, const Cell& v, Literal as) {
     switch (v.type) {
-    case ValueType::Null: out += "NULL"; break;
+    case ValueType::Null: out += as == Literal::Json ? "null" : "NULL"; break;
     case ValueType::Integer: out += std::to_string(v.integer); break;
     case ValueType::Real: {
         char buf[32];
@@ -201,42 +206,17 @@ void append_element(std::string& out, const Cell& v) {
     case ValueType::Blob:
         out += '"';
         for (char c : v.text) {
+            if (as == Literal::Json && static_cast<unsigned char>(c) < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+                out += buf;
+                continue;
+            }
             if (c == '"' || c == '\\') out += '\\';
             out += c;
         }
         out += '"';
         break;
-    }
-}
-
-/// Appends a value as a JSON value (text as a string, every byte but '"', '\\' and controls as is).
-void append_json(std::string& out, const Cell& v) {
-    switch (v.type) {
-    case ValueType::Null: out += "null"; return;
-    case ValueType::Integer: out += std::to_string(v.integer); return;
-    case ValueType::Real: {
-        char buf[32];
-        auto res = std::to_chars(buf, buf + sizeof buf, v.real);
-        out.append(buf, res.ptr);
-        return;
-    }
-    case ValueType::Text:
-    case ValueType::Blob:
-        out += '"';
-        for (char c : v.text) {
-            if (c == '"' || c == '\\') {
-                out += '\\';
-                out += c;
-            } else if (static_cast<unsigned char>(c) < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-                out += buf;
-            } else {
-                out += c;
-            }
-        }
-        out += '"';
-        return;
     }
 }
 
@@ -540,7 +520,7 @@ public:
                 arrays[0] += comma + std::to_string(ids[r]);
                 for (size_t c = 0; c < columns; ++c) {
                     arrays[c + 1] += comma;
-                    append_element(arrays[c + 1], rows.cell(r, c));
+                    append_literal(arrays[c + 1], rows.cell(r, c), Literal::ArrayElement);
                 }
             }
             std::vector<const char*> values;
@@ -576,7 +556,7 @@ public:
             json += r ? ",{" : "{";
             for (size_t c = 0; c < columns.size(); ++c) {
                 json += (c ? ",\"" : "\"") + columns[c] + "\":";
-                append_json(json, rows.cell(r, c));
+                append_literal(json, rows.cell(r, c), Literal::Json);
             }
             json += "}";
         }
