@@ -69,13 +69,23 @@ Service read_row(Statement& q) {
 Json opt(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 Json opt(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
 
-Service open_service(Store& store, int64_t id) {
-    Service s = get_service(store, id);
-    if (s.status != "open")
-        fail(ErrorKind::Conflict, "service " + std::to_string(id) + " is submitted and locked; change it with: pom service amend " +
-                                      std::to_string(id) + " --reason ...");
+/// The ticket the statement (k_select, bound to its id) reads; NotFound without one.
+Service ticket_of(Statement& q, int64_t id) {
+    if (!q.executeStep()) fail(ErrorKind::NotFound, "no service ticket with id " + std::to_string(id));
+    Service s = read_row(q);
+    q.reset();
     return s;
 }
+
+/// A submitted ticket is locked: Conflict, saying how to change it.
+Service still_open(Service s) {
+    if (s.status != "open")
+        fail(ErrorKind::Conflict, "service " + std::to_string(s.id) + " is submitted and locked; change it with: pom service amend " +
+                                      std::to_string(s.id) + " --reason ...");
+    return s;
+}
+
+Service open_service(Store& store, int64_t id) { return still_open(get_service(store, id)); }
 
 /// A note for the office when a position is far from the pool.
 std::string gps_check(Store& store, const Config& config, int64_t pool_id, const GeoPoint& g, const char* when) {
@@ -234,10 +244,7 @@ int64_t new_service(Context& ctx, int64_t customer_id, int64_t pool_id, const st
 Service get_service(Store& store, int64_t id) {
     auto& q = store.prepare(std::string(k_select) + " WHERE s.id = ?");
     q.bind(1, id);
-    if (!q.executeStep()) fail(ErrorKind::NotFound, "no service ticket with id " + std::to_string(id));
-    Service s = read_row(q);
-    q.reset();
-    return s;
+    return ticket_of(q, id);
 }
 
 namespace {
@@ -405,18 +412,22 @@ PhotoAdded add_photo(Context& ctx, int64_t id, const std::string& file, const st
 }
 
 void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
-    Service s = open_service(ctx.store, id);
+    // The ticket and its checklist, read together (one round trip on PostgreSQL).
+    Statement ticket(ctx.store, std::string(k_select) + " WHERE s.id = ?");
+    ticket.bind(1, id);
+    Statement checklist(ctx.store, "SELECT item, required, photo_required, done_at IS NOT NULL FROM service_check "
+                                   "WHERE service_id = ? ORDER BY position");
+    checklist.bind(1, id);
+    ctx.store.run_together({&ticket, &checklist});
+    Service s = still_open(ticket_of(ticket, id));
     // Required items still open refuse the submit, unless forced with a reason.
     std::vector<std::string> open_items;
     bool photo_needed = false;
     {
-        Statement q(ctx.store, "SELECT item, required, photo_required, done_at IS NOT NULL FROM service_check "
-                                            "WHERE service_id = ? ORDER BY position");
-        q.bind(1, id);
-        while (q.executeStep()) {
-            bool done = q.getColumn(3).getInt() != 0;
-            if (q.getColumn(1).getInt() && !done) open_items.push_back(q.getColumn(0).getString());
-            if (q.getColumn(2).getInt() && done) photo_needed = true;
+        while (checklist.executeStep()) {
+            bool done = checklist.getColumn(3).getInt() != 0;
+            if (checklist.getColumn(1).getInt() && !done) open_items.push_back(checklist.getColumn(0).getString());
+            if (checklist.getColumn(2).getInt() && done) photo_needed = true;
         }
     }
     if (o.force_reason && o.force_reason->find_first_not_of(" \t") == std::string::npos)
@@ -650,10 +661,9 @@ Json visit_last_reading(Store& store, int64_t appointment_id) {
 }
 
 Json service_detail(Context& ctx, int64_t id) {
-    Service s = get_service(ctx.store, id);
-    Json j = service_json(s);
-    // The ticket's parts and the pool's previous visits: eight reads that go together (one round
-    // trip on PostgreSQL), then three about those visits.
+    // The ticket, its parts and the pool's previous visits: nine reads that go together (one
+    // round trip on PostgreSQL), then three about those visits.
+    Statement ticket(ctx.store, std::string(k_select) + " WHERE s.id = ?");
     Statement checks(ctx.store, "SELECT item, required, photo_required, done_at FROM service_check WHERE service_id = ? ORDER BY position");
     Statement reading_rows(ctx.store, std::string(k_reading_cols) + " WHERE service_id = ? ORDER BY id");
     Statement dose_rows(ctx.store, "SELECT d.id, d.chemical, d.amount_milli, d.unit, i.sku FROM dose d LEFT JOIN inventory_item i "
@@ -664,13 +674,14 @@ Json service_detail(Context& ctx, int64_t id) {
     Statement photo_rows(ctx.store, "SELECT id, sha256, media_type, bytes, caption FROM photo WHERE service_id = ? ORDER BY id");
     Statement line_rows(ctx.store, "SELECT id, kind, description, quantity_milli, unit_price_cents, amount_cents, taxable "
                                    "FROM billable_line WHERE service_id = ? ORDER BY id");
-    Statement visit_rows(ctx.store, "SELECT id, started_at, service_type, status FROM service WHERE pool_id = ? AND id != ? "
-                                    "AND started_at <= ? ORDER BY started_at DESC, id DESC LIMIT 3");
-    for (Statement* q : {&checks, &reading_rows, &dose_rows, &item_rows, &note_rows, &photo_rows, &line_rows}) q->bind(1, id);
-    visit_rows.bind(1, s.pool_id);
-    visit_rows.bind(2, id);
-    visit_rows.bind(3, s.started_at);
-    ctx.store.run_together({&checks, &reading_rows, &dose_rows, &item_rows, &note_rows, &photo_rows, &line_rows, &visit_rows});
+    Statement visit_rows(ctx.store, "SELECT id, started_at, service_type, status FROM service "
+                                    "WHERE pool_id = (SELECT pool_id FROM service WHERE id = ?1) AND id != ?1 "
+                                    "AND started_at <= (SELECT started_at FROM service WHERE id = ?1) "
+                                    "ORDER BY started_at DESC, id DESC LIMIT 3");
+    for (Statement* q : {&ticket, &checks, &reading_rows, &dose_rows, &item_rows, &note_rows, &photo_rows, &line_rows, &visit_rows})
+        q->bind(1, id);
+    ctx.store.run_together({&ticket, &checks, &reading_rows, &dose_rows, &item_rows, &note_rows, &photo_rows, &line_rows, &visit_rows});
+    Json j = service_json(ticket_of(ticket, id));
     Json checklist = Json::array();
     while (checks.executeStep())
         checklist.push_back({{"item", checks.getColumn(0).getString()},
