@@ -646,9 +646,12 @@ void change_status(Context& ctx, const Appointment& a, const std::string& to, co
         fail(ErrorKind::Usage, "--reason is required to mark a visit " + to);
     Instant at = change.at.value_or(ctx.now());
     if (at > ctx.now()) fail(ErrorKind::BadInput, "--at: " + format_instant(at) + " is in the future");
+    // The visit's last status change and its row (the audit's before), read together.
+    Statement row = row_statement(ctx.store, "appointment", id);
     {
         auto& last = ctx.store.prepare("SELECT max(at) FROM appointment_event WHERE appointment_id = ? AND to_status != 'scheduled'");
         last.bind(1, id);
+        ctx.store.run_together({&last, &row});
         if (last.executeStep() && !last.getColumn(0).isNull()) {
             std::string prev = last.getColumn(0).getString();
             last.reset();
@@ -667,7 +670,9 @@ void change_status(Context& ctx, const Appointment& a, const std::string& to, co
         cols.emplace_back("eta", eta);
     }
     if (a.series_id && !a.detached && (to == "cancelled" || to == "skipped")) cols.emplace_back("detached", int64_t{1});
-    update_record(ctx, "appointment", id, cols);
+    Json before = row_json(row);
+    if (before.is_null()) fail(ErrorKind::NotFound, "no appointment with id " + std::to_string(id));
+    update_row(ctx, "appointment", before, cols);
     record_event(ctx, id, a.status, to, at, change.reason, eta);
     follow_visit_notices(ctx, id);
     if (to == "en_route") {

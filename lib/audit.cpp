@@ -31,6 +31,19 @@ Json row_json(Store& store, const std::string& table, int64_t id) {
     return row;
 }
 
+Statement row_statement(Store& store, const std::string& table, int64_t id) {
+    Statement q(store, "SELECT * FROM " + table + " WHERE id = ?");
+    q.bind(1, id);
+    return q;
+}
+
+Json row_json(Statement& q) {
+    if (!q.executeStep()) return nullptr;
+    Json row = current_row_json(q);
+    q.reset();
+    return row;
+}
+
 std::map<int64_t, Json> rows_json(Store& store, const std::string& table, const std::vector<int64_t>& ids) {
     std::map<int64_t, Json> out;
     for (const auto& list : id_lists(ids)) {

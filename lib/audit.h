@@ -14,6 +14,10 @@ using Json = nlohmann::ordered_json;
 /// A stored row as a JSON object (column → value), or null when there is no such row.
 /// `table` is one of pom's own table names, never user input.
 Json row_json(Store& store, const std::string& table, int64_t id);
+/// row_json in two steps, for a read that goes with others (Store::run_together): the statement
+/// (SELECT * of the row, bound) and the row it reads, or null.
+Statement row_statement(Store& store, const std::string& table, int64_t id);
+Json row_json(Statement& statement);
 /// The row a statement stands on (a SELECT * or a RETURNING *), as row_json gives it.
 Json current_row_json(Statement& q);
 

@@ -65,8 +65,9 @@ Columns columns(const InventoryFields& f) {
     return cols;
 }
 
+/// `row`: the item's stored row when read already (the audit's before), else read again.
 void move(Context& ctx, const InventoryItem& item, const std::string& kind, int64_t qty, std::optional<Cents> cost,
-          std::optional<int64_t> service, const std::string& note) {
+          std::optional<int64_t> service, const std::string& note, const Json* row = nullptr) {
     int64_t id = item.id;
     int64_t after = item.stock_milli + qty;
     if (after < 0 && (kind != "use" || !ctx.config.allow_negative_stock))
@@ -74,7 +75,8 @@ void move(Context& ctx, const InventoryItem& item, const std::string& kind, int6
                                       " in stock, " + format_milli(-qty) + " needed");
     Columns cols{{"stock_milli", after}};
     if (cost) cols.emplace_back("cost_cents", *cost);
-    update_record(ctx, "inventory_item", id, cols);
+    if (row) update_row(ctx, "inventory_item", *row, cols);
+    else update_record(ctx, "inventory_item", id, cols);
     Columns m{{"item_id", id}, {"kind", kind}, {"quantity_milli", qty}, {"at", format_instant(ctx.now())}, {"actor", ctx.actor}};
     m.emplace_back("cost_cents", cost ? Value(*cost) : Value(nullptr));
     m.emplace_back("service_id", service ? Value(*service) : Value(nullptr));
@@ -181,6 +183,33 @@ void adjust_item(Context& ctx, int64_t id, int64_t delta_milli, const std::strin
 
 void use_item(Context& ctx, const InventoryItem& item, int64_t quantity_milli, int64_t service_id) {
     move(ctx, item, "use", -quantity_milli, std::nullopt, service_id, "service " + std::to_string(service_id));
+}
+
+void use_item(Context& ctx, const ItemRow& item, int64_t quantity_milli, int64_t service_id) {
+    move(ctx, item.item, "use", -quantity_milli, std::nullopt, service_id, "service " + std::to_string(service_id), &item.row);
+}
+
+ItemRow get_item_row(Store& store, int64_t id) {
+    Json row = row_json(store, "inventory_item", id);
+    if (row.is_null()) fail(ErrorKind::NotFound, "no inventory item with id " + std::to_string(id));
+    const auto text = [&](const char* k) { return row[k].is_null() ? std::string() : row[k].get<std::string>(); };
+    const auto number = [&](const char* k) { return row[k].is_null() ? int64_t{0} : row[k].get<int64_t>(); };
+    InventoryItem i;
+    i.id = id;
+    i.sku = text("sku");
+    i.name = text("name");
+    i.unit = text("unit");
+    i.cost_cents = number("cost_cents");
+    i.price_cents = number("price_cents");
+    i.stock_milli = number("stock_milli");
+    i.reorder_milli = number("reorder_milli");
+    i.chemical = text("chemical");
+    i.billable = number("billable") != 0;
+    i.taxable = number("taxable") != 0;
+    i.active = number("active") != 0;
+    i.created_at = text("created_at");
+    i.updated_at = text("updated_at");
+    return {std::move(i), std::move(row)};
 }
 
 std::vector<InventoryMove> item_moves(Store& store, int64_t id, int64_t limit) {

@@ -46,6 +46,14 @@ void adjust_item(Context& ctx, int64_t id, int64_t delta_milli, const std::strin
 /// Takes stock for a service ticket. Refuses to go below zero unless the config allows it.
 /// `item` as just read in this transaction: it is not read again.
 void use_item(Context& ctx, const InventoryItem& item, int64_t quantity_milli, int64_t service_id);
+/// An item with its stored row (row_json's), read in one statement: what a change to its stock
+/// needs for its audit entry without reading the row again.
+struct ItemRow {
+    InventoryItem item;
+    Json row;
+};
+ItemRow get_item_row(Store& store, int64_t id);
+void use_item(Context& ctx, const ItemRow& item, int64_t quantity_milli, int64_t service_id);
 
 struct InventoryMove {
     int64_t id = 0;

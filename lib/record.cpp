@@ -42,6 +42,13 @@ bool update_record(Context& ctx, const std::string& table, int64_t id, const Col
                    const Columns& along) {
     Json before = row_json(ctx.store, table, id);
     if (before.is_null()) fail(ErrorKind::NotFound, "no " + table + " with id " + std::to_string(id));
+    return update_row(ctx, table, before, cols, timestamps, along);
+}
+
+bool update_row(Context& ctx, const std::string& table, const Json& before, const Columns& cols, bool timestamps,
+                const Columns& along) {
+    if (!before.is_object() || !before.contains("id")) fail(ErrorKind::Internal, "update_row: no row of " + table + " was read");
+    const int64_t id = before["id"].get<int64_t>();
     Columns changed;
     const auto differs = [&](const std::pair<std::string, Value>& c) {
         const Json& old = before[c.first];

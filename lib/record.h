@@ -25,6 +25,10 @@ int64_t insert_record(Context& ctx, const std::string& table, Columns cols, bool
 /// `detached` mark, say).
 bool update_record(Context& ctx, const std::string& table, int64_t id, const Columns& cols, bool timestamps = true,
                    const Columns& along = {});
+/// update_record of a row the caller has read in this transaction: `before` is the row as
+/// row_json gives it (not null), so it is not read again.
+bool update_row(Context& ctx, const std::string& table, const Json& before, const Columns& cols, bool timestamps = true,
+                const Columns& along = {});
 
 /// Helpers for optional edits: append (column, value) only when the option was given.
 void set_if(Columns& cols, const std::string& column, const std::optional<std::string>& v, bool empty_is_null = true);

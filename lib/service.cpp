@@ -508,8 +508,10 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
                              q.getColumn(3).getString(), opt_int(q.getColumn(4)), opt_int(q.getColumn(5))});
         for (const auto& d : doses) {
             if (!d.item) continue;
-            InventoryItem it = get_item(ctx.store, *d.item);
-            use_item(ctx, it, *d.stock, id);
+            // The item and its row for the audit, in one read.
+            ItemRow ir = get_item_row(ctx.store, *d.item);
+            const InventoryItem& it = ir.item;
+            use_item(ctx, ir, *d.stock, id);
             if (it.billable && it.price_cents > 0)
                 line("chemical", "service:" + std::to_string(id) + ":dose:" + std::to_string(d.id), it.name, *d.stock, it.price_cents,
                      it.taxable, it.unit);
@@ -519,8 +521,9 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
         std::vector<std::tuple<int64_t, int64_t, int64_t>> items;
         while (used.executeStep()) items.emplace_back(used.getColumn(0).getInt64(), used.getColumn(1).getInt64(), used.getColumn(2).getInt64());
         for (const auto& [row, item, qty] : items) {
-            InventoryItem it = get_item(ctx.store, item);
-            use_item(ctx, it, qty, id);
+            ItemRow ir = get_item_row(ctx.store, item);
+            const InventoryItem& it = ir.item;
+            use_item(ctx, ir, qty, id);
             if (it.billable && it.price_cents > 0)
                 line("item", "service:" + std::to_string(id) + ":item:" + std::to_string(row), it.name, qty, it.price_cents, it.taxable, it.unit);
         }
