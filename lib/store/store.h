@@ -286,8 +286,6 @@ public:
     /// Transactions, as WriteTx and ReadTx use them: a write transaction excludes every other
     /// writer of the database for its whole length (SQLite's BEGIN IMMEDIATE).
     virtual void begin_write() = 0;
-    /// run_together's engine part: the statements' implementations, held-back rows written.
-    virtual void run_impls_together(const std::vector<StatementImpl*>& statements) { (void)statements; }
     virtual void begin_read() = 0;
     virtual void commit() = 0;
     virtual void rollback() = 0;
@@ -350,6 +348,9 @@ protected:
     void set_migrated_from(int version) { m_migrated_from = version; }
     /// Finalizes the cached statements: an engine calls it before it closes its connection.
     void clear_statements() { m_cache.clear(); }
+    /// run_together's engine part: the statements' implementations, held-back rows written
+    /// already. Nothing by default: each runs when stepped.
+    virtual void run_impls_together(const std::vector<StatementImpl*>& statements) { (void)statements; }
 
 private:
     std::string m_path;

@@ -600,45 +600,6 @@ public:
         m_ids.begin();
     }
     void begin_read() override { exec("BEGIN ISOLATION LEVEL REPEATABLE READ"); }
-    /// The reads sent one after another without waiting, then their results read in order: one
-    /// round trip for all. A statement that fails stops the rest (PostgreSQL aborts a pipeline at
-    /// its first error); its error is thrown once every result is read.
-    void run_impls_together(const std::vector<StatementImpl*>& statements) override {
-        std::vector<PgStatement*> batch;
-        for (StatementImpl* s : statements)
-            if (auto* p = dynamic_cast<PgStatement*>(s); p && p->pipelinable()) batch.push_back(p);
-        if (batch.size() < 2 || pq().PQenterPipelineMode(m_conn) != 1) return;  // each runs alone when stepped
-        size_t sent = 0;
-        while (sent < batch.size() && batch[sent]->send()) ++sent;
-        std::optional<Error> failed;
-        if (sent < batch.size()) failed = translate_error(nullptr, m_conn);
-        if (pq().PQpipelineSync(m_conn) != 1 && !failed)
-            failed = translate_error(nullptr, m_conn);
-        for (size_t k = 0; k < sent; ++k) {
-            PGresult* r = pq().PQgetResult(m_conn);
-            if (!r) {
-                if (!failed) failed = translate_error(nullptr, m_conn);
-                break;
-            }
-            auto status = pq().PQresultStatus(r);
-            if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
-                batch[k]->receive(r);
-            } else {
-                if (!failed && status != PGRES_PIPELINE_ABORTED) failed = translate_error(r, m_conn);
-                pq().PQclear(r);
-            }
-            while (PGresult* rest = pq().PQgetResult(m_conn)) pq().PQclear(rest);  // a query's results end with a null
-        }
-        // The sync's own result, then out of pipeline mode.
-        while (PGresult* r = pq().PQgetResult(m_conn)) {
-            bool sync = pq().PQresultStatus(r) == PGRES_PIPELINE_SYNC;
-            pq().PQclear(r);
-            if (sync) break;
-        }
-        if (pq().PQexitPipelineMode(m_conn) != 1 && !failed)
-            failed = translate_error(nullptr, m_conn);
-        if (failed) throw *failed;
-    }
     void commit() override {
         m_ids.end();
         exec("COMMIT");
@@ -806,6 +767,47 @@ public:
     }
 
     const std::string& schema() const { return m_schema; }
+
+protected:
+    /// The reads sent one after another without waiting, then their results read in order: one
+    /// round trip for all. A statement that fails stops the rest (PostgreSQL aborts a pipeline at
+    /// its first error); its error is thrown once every result is read.
+    void run_impls_together(const std::vector<StatementImpl*>& statements) override {
+        std::vector<PgStatement*> batch;
+        for (StatementImpl* s : statements)
+            if (auto* p = dynamic_cast<PgStatement*>(s); p && p->pipelinable()) batch.push_back(p);
+        if (batch.size() < 2 || pq().PQenterPipelineMode(m_conn) != 1) return;  // each runs alone when stepped
+        size_t sent = 0;
+        while (sent < batch.size() && batch[sent]->send()) ++sent;
+        std::optional<Error> failed;
+        if (sent < batch.size()) failed = translate_error(nullptr, m_conn);
+        if (pq().PQpipelineSync(m_conn) != 1 && !failed)
+            failed = translate_error(nullptr, m_conn);
+        for (size_t k = 0; k < sent; ++k) {
+            PGresult* r = pq().PQgetResult(m_conn);
+            if (!r) {
+                if (!failed) failed = translate_error(nullptr, m_conn);
+                break;
+            }
+            auto status = pq().PQresultStatus(r);
+            if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+                batch[k]->receive(r);
+            } else {
+                if (!failed && status != PGRES_PIPELINE_ABORTED) failed = translate_error(r, m_conn);
+                pq().PQclear(r);
+            }
+            while (PGresult* rest = pq().PQgetResult(m_conn)) pq().PQclear(rest);  // a query's results end with a null
+        }
+        // The sync's own result, then out of pipeline mode.
+        while (PGresult* r = pq().PQgetResult(m_conn)) {
+            bool sync = pq().PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+            pq().PQclear(r);
+            if (sync) break;
+        }
+        if (pq().PQexitPipelineMode(m_conn) != 1 && !failed)
+            failed = translate_error(nullptr, m_conn);
+        if (failed) throw *failed;
+    }
 
 private:
     static constexpr size_t k_rows_a_statement = 1000;
