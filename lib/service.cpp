@@ -412,13 +412,15 @@ PhotoAdded add_photo(Context& ctx, int64_t id, const std::string& file, const st
 }
 
 void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
-    // The ticket and its checklist, read together (one round trip on PostgreSQL).
+    // The ticket, its checklist and its row (the audit's before), read together (one round trip
+    // on PostgreSQL).
     Statement ticket(ctx.store, std::string(k_select) + " WHERE s.id = ?");
     ticket.bind(1, id);
     Statement checklist(ctx.store, "SELECT item, required, photo_required, done_at IS NOT NULL FROM service_check "
                                    "WHERE service_id = ? ORDER BY position");
     checklist.bind(1, id);
-    ctx.store.run_together({&ticket, &checklist});
+    Statement ticket_row = row_statement(ctx.store, "service", id);
+    ctx.store.run_together({&ticket, &checklist, &ticket_row});
     Service s = still_open(ticket_of(ticket, id));
     // Required items still open refuse the submit, unless forced with a reason.
     std::vector<std::string> open_items;
@@ -454,7 +456,9 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
         std::string flag = gps_check(ctx.store, ctx.config, s.pool_id, *o.gps, "submitted");
         if (!flag.empty()) cols.emplace_back("gps_flag", s.gps_flag.empty() ? flag : s.gps_flag + "; " + flag);
     }
-    update_record(ctx, "service", id, cols);
+    Json before = row_json(ticket_row);
+    if (before.is_null()) fail(ErrorKind::NotFound, "no service ticket with id " + std::to_string(id));
+    update_row(ctx, "service", before, cols);
     if (s.appointment_id) {
         Appointment a = get_appointment(ctx.store, *s.appointment_id);
         if (a.status == "en_route" || a.status == "scheduled") {
