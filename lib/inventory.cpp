@@ -190,26 +190,13 @@ void use_item(Context& ctx, const ItemRow& item, int64_t quantity_milli, int64_t
 }
 
 ItemRow get_item_row(Store& store, int64_t id) {
-    Json row = row_json(store, "inventory_item", id);
-    if (row.is_null()) fail(ErrorKind::NotFound, "no inventory item with id " + std::to_string(id));
-    const auto text = [&](const char* k) { return row[k].is_null() ? std::string() : row[k].get<std::string>(); };
-    const auto number = [&](const char* k) { return row[k].is_null() ? int64_t{0} : row[k].get<int64_t>(); };
-    InventoryItem i;
-    i.id = id;
-    i.sku = text("sku");
-    i.name = text("name");
-    i.unit = text("unit");
-    i.cost_cents = number("cost_cents");
-    i.price_cents = number("price_cents");
-    i.stock_milli = number("stock_milli");
-    i.reorder_milli = number("reorder_milli");
-    i.chemical = text("chemical");
-    i.billable = number("billable") != 0;
-    i.taxable = number("taxable") != 0;
-    i.active = number("active") != 0;
-    i.created_at = text("created_at");
-    i.updated_at = text("updated_at");
-    return {std::move(i), std::move(row)};
+    // SELECT * gives inventory_item's columns in the table's order, which is k_select's (and
+    // PostgreSQL's is SQLite's: pg_schema checks it): read_row reads the item, the row is the audit's.
+    Statement q = row_statement(store, "inventory_item", id);
+    if (!q.executeStep()) fail(ErrorKind::NotFound, "no inventory item with id " + std::to_string(id));
+    ItemRow out{read_row(q), current_row_json(q)};
+    q.reset();
+    return out;
 }
 
 std::vector<InventoryMove> item_moves(Store& store, int64_t id, int64_t limit) {

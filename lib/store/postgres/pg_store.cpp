@@ -504,11 +504,12 @@ public:
         // values read as their columns' types without asking for them, and which reads the
         // table's max(id) itself unless the next id is known. Written again, the prepared unnest
         // form below.
-        if (rows.size() <= k_few_rows && m_ids.numbers(rows.table()) && m_few_rows_written.insert(rows_key(rows)).second)
+        const std::string key = rows_key(rows);
+        if (rows.size() <= k_few_rows && m_ids.numbers(rows.table()) && m_few_rows_written.insert(key).second)
             return insert_values(rows);
         std::optional<int64_t> first = m_ids.next(rows.table());
         if (!first) return Store::insert_rows(rows);
-        RowsStatement& st = rows_statement(rows);
+        RowsStatement& st = rows_statement(rows, key);
         const size_t n = rows.size(), columns = rows.columns().size();
         std::vector<int64_t> ids(n);
         for (size_t start = 0; start < n; start += k_rows_a_statement) {
@@ -823,9 +824,8 @@ private:
         for (const auto& c : rows.columns()) key += "," + c;
         return key;
     }
-    /// The statement that inserts rows of these columns of the table.
-    RowsStatement& rows_statement(const NewRows& rows) {
-        std::string key = rows_key(rows);
+    /// The statement that inserts rows of these columns of the table (`key`: rows_key's).
+    RowsStatement& rows_statement(const NewRows& rows, const std::string& key) {
         if (auto it = m_rows_statements.find(key); it != m_rows_statements.end()) return it->second;
         // Each array has its column's own type, so every value reads as that column's input.
         std::unordered_map<std::string, std::string> types;
