@@ -2,31 +2,17 @@
 // give what each gives run alone, on both engines. The [pg] cases run as CTest's unit_pg, on the
 // throwaway cluster of the PostgreSQL run (POM_TEST_PG names the file holding its URI).
 #include "error.h"
+#include "pg_test_store.h"
 #include "store/store.h"
 
 #include <catch2/catch.hpp>
-#include <cstdlib>
-#include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 using namespace pom;
+using pom::test::pg_store;
 
 namespace {
-
-/// A company on the test cluster, in a schema of its own.
-std::unique_ptr<Store> pg_store(const std::string& name) {
-    const char* state = std::getenv("POM_TEST_PG");
-    REQUIRE(state != nullptr);  // unit_pg sets it; run the [pg] cases through CTest
-    std::ifstream in(state);
-    std::string base;
-    std::getline(in, base);
-    REQUIRE(base.rfind("postgresql://", 0) == 0);
-    Store::OpenOptions o;
-    o.create = true;
-    return Store::open(base + "&schema=" + name + "_" + std::to_string(::getpid()), o);
-}
 
 std::vector<std::string> rows(Statement& q) {
     std::vector<std::string> out;

@@ -122,7 +122,9 @@ PGresult* checked(PGconn* conn, PGresult* r) {
 /// once (before many rows at once), and counted up from there, instead of the trigger's query per
 /// row. Writers hold pom's advisory lock, so nothing else inserts meanwhile; what pom runs that
 /// could change a table's highest id otherwise (a DELETE, an INSERT of rows pom did not see
-/// numbered, a rollback to a savepoint, any other SQL) makes it ask again.
+/// numbered, a rollback to a savepoint, any other SQL) makes it ask again. The tables are those of
+/// numbered_tables(): the database is at the latest schema version once open (a migration runs
+/// first), and a table pom numbered without the trigger there would get the same ids.
 class Ids {
 public:
     explicit Ids(PGconn* conn) : m_conn(conn) {}
@@ -136,17 +138,10 @@ public:
     }
     void forget() { m_next.clear(); }
     void forget(const std::string& table) { m_next.erase(table); }
-    /// The tables may have changed (a migration, a bulk load).
-    void reload() {
-        m_tables.reset();
-        m_next.clear();
-    }
     /// The id the next row of the table gets, or nothing when the trigger is to give it.
     std::optional<int64_t> next(const std::string& table) {
-        if (!m_active || table.empty()) return std::nullopt;
+        if (!numbers(table)) return std::nullopt;
         if (auto it = m_next.find(table); it != m_next.end()) return it->second;
-        if (!m_tables) set_tables(checked(m_conn, pq().PQexec(m_conn, k_tables_sql)));
-        if (std::find(m_tables->begin(), m_tables->end(), table) == m_tables->end()) return std::nullopt;
         PGresult* r = checked(m_conn, pq().PQexec(m_conn, ("SELECT coalesce(max(id), 0) + 1 FROM \"" + table + "\"").c_str()));
         int64_t id = std::strtoll(pq().PQgetvalue(r, 0, 0), nullptr, 10);
         pq().PQclear(r);
@@ -161,28 +156,19 @@ public:
     }
     /// Whether pom gives the table's ids (its rows are numbered by the trigger, or by pom).
     bool numbers(const std::string& table) const {
-        return m_active && m_tables && std::find(m_tables->begin(), m_tables->end(), table) != m_tables->end();
+        if (!m_active) return false;
+        auto tables = numbered_tables();
+        return std::binary_search(tables.begin(), tables.end(), std::string_view(table));
     }
     void used(const std::string& table, int64_t id) { m_next[table] = id + 1; }
     /// A new row the trigger numbered last, its id max(id) + 1: the table's next id follows it.
     void numbered(const std::string& table, int64_t id) {
         if (numbers(table)) m_next[table] = id + 1;
     }
-    /// The tables whose ids pom gives: those with the pom_assign_id trigger, one a row.
-    static constexpr const char* k_tables_sql = "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                                                "WHERE t.tgname = 'pom_assign_id' AND c.relnamespace = current_schema()::regnamespace";
-    bool knows_tables() const { return m_tables.has_value(); }
-    /// Takes k_tables_sql's result (and clears it).
-    void set_tables(PGresult* r) {
-        m_tables.emplace();
-        for (int i = 0; i < pq().PQntuples(r); ++i) m_tables->push_back(pq().PQgetvalue(r, i, 0));
-        pq().PQclear(r);
-    }
 
 private:
     PGconn* m_conn;
     bool m_active = false;
-    std::optional<std::vector<std::string>> m_tables;  ///< the tables with pom_assign_id
     std::unordered_map<std::string, int64_t> m_next;
 };
 
@@ -579,12 +565,9 @@ public:
         return *m_last_id;
     }
     void begin_write() override {
-        // BEGIN and pom's write lock in one round trip; a connection's first write also asks which
-        // tables' ids pom gives (the result of the last statement is the one returned).
+        // BEGIN and pom's write lock in one round trip.
         m_last_id.reset();
-        std::string sql = std::string("BEGIN; ") + k_write_lock;
-        bool ask = !m_ids.knows_tables();
-        if (ask) sql += std::string("; ") + Ids::k_tables_sql;
+        const std::string sql = std::string("BEGIN; ") + k_write_lock;
         PGresult* r = nullptr;
         try {
             r = checked(m_conn, pq().PQexec(m_conn, sql.c_str()));
@@ -596,8 +579,7 @@ public:
             }
             throw;
         }
-        if (ask) m_ids.set_tables(r);
-        else pq().PQclear(r);
+        pq().PQclear(r);
         m_ids.begin();
     }
     void begin_read() override { exec("BEGIN ISOLATION LEVEL REPEATABLE READ"); }
@@ -695,12 +677,12 @@ public:
     std::vector<TableInfo> tables() override { return catalog_tables(*this); }
     void begin_bulk_load() override {
         m_restore.clear();
-        m_ids.reload();
+        m_ids.forget();
         m_rows_statements.clear();
     }
     void end_bulk_load() override {
         finish_bulk_load(*this, std::exchange(m_restore, {}));
-        m_ids.reload();
+        m_ids.forget();
         m_rows_statements.clear();
     }
     std::unique_ptr<RowLoader> row_loader(const TableInfo& table) override { return copy_loader(*this, m_conn, table, m_restore); }
@@ -750,7 +732,7 @@ public:
             if (m.version <= from) continue;
             exec(m.sql);
         }
-        m_ids.reload();
+        m_ids.forget();
         m_rows_statements.clear();
         if (from < latest_schema_version()) {
             exec("UPDATE pom_meta SET value = '" + std::to_string(latest_schema_version()) + "' WHERE key = 'schema_version'");

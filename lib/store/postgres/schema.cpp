@@ -1978,4 +1978,16 @@ const char* schema_v18_sql() { return k_v18; }
 const char* schema_v19_sql() { return k_v19; }
 const char* schema_v20_sql() { return k_v20; }
 
+std::span<const std::string_view> numbered_tables() {
+    static constexpr std::string_view k_tables[] = {
+        "api_answer", "api_token", "appointment", "appointment_event", "audit_log", "billable_line",
+        "billing_plan", "billing_plan_price", "callback", "closed_day", "customer", "customer_contact",
+        "customer_status_change", "customer_tag", "days_out", "dose", "export_batch", "inventory_item",
+        "inventory_move", "invoice", "invoice_line", "login_code", "note", "notice", "payment",
+        "payment_application", "photo", "pool", "quote", "quote_line", "reading", "refund", "series",
+        "service", "service_item", "service_note", "tag_rule_run", "ticket", "ticket_route", "ticket_visit",
+        "worker", "write_off"};
+    return k_tables;
+}
+
 }  // namespace pom::pg

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <span>
+#include <string_view>
+
 namespace pom::pg {
 
 /// The SQL script that makes pom's schema on PostgreSQL 15: SQLite's schema version 10 (every
@@ -84,5 +87,11 @@ const char* schema_v18_sql();
 const char* schema_v19_sql();
 /// SQLite's migration 20 on PostgreSQL: lines added to an issued invoice refused per statement.
 const char* schema_v20_sql();
+
+/// The tables whose new rows get max(id) + 1 at the latest schema version (each with the
+/// pom_assign_id trigger: every table with an integer primary key `id`), sorted. pom numbers their
+/// rows itself inside a write transaction; knowing them costs no catalog query (1.6 ms on a new
+/// connection). unit_pg compares the list with the catalog of a database pom has just made.
+std::span<const std::string_view> numbered_tables();
 
 }  // namespace pom::pg
