@@ -88,6 +88,55 @@ SELECT a.id, a.date, a.window_start, a.window_end, a.route_order, a.status, a.pr
  ORDER BY a.worker_id IS NULL, lower(w.name), a.route_order, a.window_start, a.id
 """
 
+# The floor for `service submit ID` on PostgreSQL, as bench/run's SQLite floor is on SQLite: the same
+# writes in one transaction, sent by psql as one query (one round trip) on a new connection. Ids
+# are given by the statements (max(id) + 1, as pom gives them), so no pom_assign_id trigger runs.
+SERVICE_SUBMIT_FLOOR_SQL = """
+BEGIN;
+UPDATE service SET status = 'submitted', ended_at = '{now}', updated_at = '{now}' WHERE id = {id} AND status = 'open';
+UPDATE appointment SET status = 'completed', status_at = '{now}', updated_at = '{now}'
+ WHERE id = (SELECT appointment_id FROM service WHERE id = {id});
+INSERT INTO appointment_event (id, appointment_id, from_status, to_status, at, recorded_at, actor)
+SELECT (SELECT coalesce(max(id), 0) + 1 FROM appointment_event), appointment_id, 'in_progress', 'completed', '{now}', '{now}', 'bench'
+  FROM service WHERE id = {id};
+INSERT INTO billable_line (id, customer_id, service_id, kind, description, quantity_milli, unit_price_cents, amount_cents, taxable,
+                           service_date, source_key, created_at)
+SELECT (SELECT coalesce(max(id), 0) + 1 FROM billable_line), customer_id, id, 'service', 'Maintenance visit', 1000, 4500, 4500, 0,
+       left(started_at, 10), 'service:' || id, '{now}'
+  FROM service WHERE id = {id};
+INSERT INTO billable_line (id, customer_id, service_id, kind, description, quantity_milli, unit_price_cents, amount_cents, taxable,
+                           service_date, source_key, created_at)
+SELECT (SELECT max(id) FROM billable_line) + row_number() OVER (ORDER BY d.id), s.customer_id, s.id, 'chemical', i.name,
+       d.stock_milli, i.price_cents, (d.stock_milli * i.price_cents + 500) / 1000, i.taxable, left(s.started_at, 10),
+       'service:' || s.id || ':dose:' || d.id, '{now}'
+  FROM dose d JOIN service s ON s.id = d.service_id JOIN inventory_item i ON i.id = d.item_id
+ WHERE d.service_id = {id} AND i.billable <> 0 AND i.price_cents > 0;
+UPDATE inventory_item SET stock_milli = stock_milli - (SELECT sum(stock_milli) FROM dose WHERE service_id = {id} AND item_id = inventory_item.id),
+       updated_at = '{now}'
+ WHERE id IN (SELECT item_id FROM dose WHERE service_id = {id});
+INSERT INTO inventory_move (id, item_id, kind, quantity_milli, service_id, note, at, actor)
+SELECT (SELECT coalesce(max(id), 0) FROM inventory_move) + row_number() OVER (ORDER BY id), item_id, 'use', -stock_milli, service_id,
+       'service ' || service_id, '{now}', 'bench'
+  FROM dose WHERE service_id = {id} AND item_id IS NOT NULL;
+INSERT INTO audit_log (id, at, actor, command, entity, entity_id, action, before, after)
+SELECT (SELECT coalesce(max(id), 0) FROM audit_log) + row_number() OVER (), a.* FROM (
+SELECT '{now}', 'bench', 'service submit', 'service', id, 'update', json_build_object('status', 'open')::text,
+       json_build_object('status', status)::text FROM service WHERE id = {id}
+UNION ALL
+SELECT '{now}', 'bench', 'service submit', 'appointment', appointment_id, 'update', json_build_object('status', 'in_progress')::text,
+       json_build_object('status', 'completed')::text FROM service WHERE id = {id}
+UNION ALL
+SELECT '{now}', 'bench', 'service submit', 'billable_line', id, 'create', NULL, json_build_object('source_key', source_key)::text
+  FROM billable_line WHERE service_id = {id}
+UNION ALL
+SELECT '{now}', 'bench', 'service submit', 'inventory_item', item_id, 'update', json_build_object('stock_milli', 0)::text,
+       json_build_object('stock_milli', 0)::text FROM dose WHERE service_id = {id} AND item_id IS NOT NULL
+UNION ALL
+SELECT '{now}', 'bench', 'service submit', 'inventory_move', id, 'create', NULL, json_build_object('kind', kind)::text
+  FROM inventory_move WHERE id > (SELECT max(id) - 2 FROM inventory_move) AND service_id = {id}) a;
+COMMIT;
+"""
+
 
 class Cluster:
     """A throwaway PostgreSQL cluster, always stopped: by stop(), at exit, on SIGTERM/SIGHUP/Ctrl-C
@@ -504,7 +553,18 @@ class PgJobs:
                                         f"FROM service s JOIN appointment a ON a.id = s.appointment_id WHERE s.id = {last}", capture=True)
         if state != "submitted completed 3 2":
             raise SystemExit(f"bench/run: after submit on PostgreSQL, ticket {last} is '{state}', expected 'submitted completed 3 2'")
-        return sqlite, {"target_ms": 20, "pom": timed, "check": {"last_ticket": last, "state": state}}
+        floor = self.time("submit floor: psql",
+                          lambda: self.psql_cmd(name, SERVICE_SUBMIT_FLOOR_SQL.format(id=ticket["id"], now="2026-11-23T08:00:00Z")),
+                          prepare)
+        floor_state = self.cluster.psql(name, "SELECT s.status || ' ' || a.status || ' ' || (SELECT count(*) FROM billable_line "
+                                              "WHERE service_id = s.id) || ' ' || (SELECT count(*) FROM inventory_move WHERE service_id = s.id) "
+                                              f"FROM service s JOIN appointment a ON a.id = s.appointment_id WHERE s.id = {ticket['id']}",
+                                        capture=True)
+        if floor_state != state:
+            raise SystemExit(f"bench/run: the psql submit floor left ticket {ticket['id']} '{floor_state}', pom '{state}'")
+        return sqlite, {"target_ms": 20, "pom": timed,
+                        "floor_cmd": "psql: the same writes in one transaction, one round trip", "floor": floor,
+                        "check": {"last_ticket": last, "state": state}}
 
     def job_bill_run(self):
         sqlite = self.b.job_bill_run()
