@@ -263,39 +263,25 @@ class ManyClients(PgTest):
 
 
 PGBOUNCER = "/usr/sbin/pgbouncer"
+POOLER = os.path.join(SOURCE, "tests", "pg", "pooler")
 
 
 @unittest.skipUnless(os.path.exists(PGBOUNCER), "PgBouncer is not installed")
 class Pooler(PgTest):
-    """PgBouncer in front of the cluster in session pooling, as README's "Many desks on PostgreSQL"
-    suggests: each pom process is handed a server connection an earlier one left, with DISCARD ALL
-    between them (pom prepares its statements by name, pom1, pom2, ..., and sets its session's
-    settings once a connection)."""
+    """PgBouncer in front of the cluster in session pooling (tests/pg/pooler), as README's "Many
+    short commands: a connection pooler" suggests: each pom process is handed a server connection
+    an earlier one left, with DISCARD ALL between them (pom prepares its statements by name, pom1,
+    pom2, ..., and sets its session's settings once a connection)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.pool_dir = tempfile.mkdtemp(prefix="pom-pgb-")
-        d = cls.pool_dir
-        with open(os.path.join(d, "users.txt"), "w") as f:
-            f.write('"pom" ""\n')
-        with open(os.path.join(d, "pgbouncer.ini"), "w") as f:
-            f.write(f"[databases]\n* = host={cls.cluster_dir}\n[pgbouncer]\nlisten_addr =\nunix_socket_dir = {d}\n"
-                    f"listen_port = 6432\nauth_type = trust\nauth_file = {d}/users.txt\npool_mode = session\n"
-                    f"server_reset_query = {cls.reset_query}\ndefault_pool_size = 20\nmax_client_conn = 100\n"
-                    f"logfile = {d}/pgbouncer.log\npidfile = {d}/pgbouncer.pid\n")
-        cmd = [PGBOUNCER, "-d", os.path.join(d, "pgbouncer.ini")]
-        if os.getuid() == 0:  # it refuses root, as the server does
-            os.chmod(d, 0o755)
-            subprocess.run(["chown", "-R", "nobody", d], check=True)
-            cmd = ["runuser", "-u", "nobody", "--", *cmd]
+        parent = tempfile.mkdtemp(prefix="pom-pgb-")
+        os.chmod(parent, 0o755)  # run as root, pgbouncer runs as nobody
+        cls.pool_dir = os.path.join(parent, "pooler")
         try:
-            subprocess.run(cmd, check=True, capture_output=True, timeout=30)
-            deadline = time.monotonic() + 10
-            while not os.path.exists(os.path.join(d, ".s.PGSQL.6432")):
-                if time.monotonic() > deadline:
-                    raise RuntimeError("pgbouncer did not open its socket")
-                time.sleep(0.05)
+            subprocess.run([POOLER, "start", cls.pool_dir, cls.cluster_dir, cls.reset_query], check=True, capture_output=True,
+                           timeout=60)
         except Exception:
             cls.stop_pooler()
             super().tearDownClass()
@@ -305,16 +291,8 @@ class Pooler(PgTest):
 
     @classmethod
     def stop_pooler(cls):
-        pid_file = os.path.join(cls.pool_dir, "pgbouncer.pid")
-        try:
-            with open(pid_file) as f:
-                os.kill(int(f.read().split()[0]), 15)
-            deadline = time.monotonic() + 10
-            while os.path.exists(pid_file) and time.monotonic() < deadline:
-                time.sleep(0.05)
-        except (OSError, ValueError):
-            pass
-        shutil.rmtree(cls.pool_dir, ignore_errors=True)
+        subprocess.run([POOLER, "stop", cls.pool_dir], capture_output=True, timeout=60)
+        shutil.rmtree(os.path.dirname(cls.pool_dir), ignore_errors=True)
 
     @classmethod
     def tearDownClass(cls):
