@@ -199,6 +199,24 @@ ItemRow get_item_row(Store& store, int64_t id) {
     return out;
 }
 
+Statement ticket_items_statement(Store& store, int64_t service_id) {
+    Statement q(store, "SELECT * FROM inventory_item WHERE id IN (SELECT item_id FROM dose WHERE service_id = ?1 "
+                       "UNION SELECT item_id FROM service_item WHERE service_id = ?1) ORDER BY id");
+    q.bind(1, service_id);
+    return q;
+}
+
+std::map<int64_t, ItemRow> item_rows(Statement& q) {
+    std::map<int64_t, ItemRow> out;
+    while (q.executeStep()) {
+        ItemRow r{read_row(q), current_row_json(q)};
+        int64_t id = r.item.id;
+        out.emplace(id, std::move(r));
+    }
+    q.reset();
+    return out;
+}
+
 std::vector<InventoryMove> item_moves(Store& store, int64_t id, int64_t limit) {
     Statement q(store, "SELECT id, kind, quantity_milli, cost_cents, service_id, note, at, actor FROM inventory_move "
                                     "WHERE item_id = ? ORDER BY at DESC, id DESC LIMIT ?");

@@ -2,6 +2,7 @@
 #include "audit.h"
 #include "money.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,10 @@ struct ItemRow {
     Json row;
 };
 ItemRow get_item_row(Store& store, int64_t id);
+/// Every stock item a service ticket's doses and used items take, with its row: a read for
+/// Store::run_together, its rows read by item_rows.
+Statement ticket_items_statement(Store& store, int64_t service_id);
+std::map<int64_t, ItemRow> item_rows(Statement& q);
 void use_item(Context& ctx, const ItemRow& item, int64_t quantity_milli, int64_t service_id);
 
 struct InventoryMove {

@@ -19,6 +19,7 @@
 #include <fstream>
 #include <map>
 #include <openssl/evp.h>
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
@@ -483,8 +484,9 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
     const ServiceType& type = ctx.config.service_type(s.service_type);
     std::string what = type.name;
     if (!what.empty()) what[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(what[0])));
-    // Whether the visit is billed already, the doses and the items used: three reads together
-    // (one round trip on PostgreSQL). What follows writes stock and lines, not doses or items.
+    // Whether the visit is billed already, the doses, the items used and the stock items they
+    // take: four reads together (one round trip on PostgreSQL). What follows writes stock and
+    // lines, not doses or items.
     Statement vb(ctx.store, "SELECT count(*) FROM billable_line WHERE appointment_id = ?");
     vb.bind(1, s.appointment_id ? *s.appointment_id : int64_t{0});
     Statement q(ctx.store, "SELECT d.id, d.chemical, d.amount_milli, d.unit, d.item_id, d.stock_milli FROM dose d "
@@ -492,7 +494,16 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
     q.bind(1, id);
     Statement used(ctx.store, "SELECT id, item_id, quantity_milli FROM service_item WHERE service_id = ? ORDER BY id");
     used.bind(1, id);
-    ctx.store.run_together({&vb, &q, &used});
+    Statement stock = ticket_items_statement(ctx.store, id);
+    ctx.store.run_together({&vb, &q, &used, &stock});
+    std::map<int64_t, ItemRow> stocked = item_rows(stock);
+    // A stock item as read above; one taken from already (two doses of it) is read again.
+    std::set<int64_t> taken;
+    auto item_row = [&](int64_t item) {
+        auto at = stocked.find(item);
+        if (at == stocked.end() || !taken.insert(item).second) return get_item_row(ctx.store, item);
+        return std::move(at->second);
+    };
     // A visit completed (and billed) before its ticket was written is not billed a second time.
     bool visit_billed = false;
     if (vb.executeStep()) visit_billed = s.appointment_id && vb.getColumn(0).getInt64() > 0;
@@ -512,8 +523,7 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
                              q.getColumn(3).getString(), opt_int(q.getColumn(4)), opt_int(q.getColumn(5))});
         for (const auto& d : doses) {
             if (!d.item) continue;
-            // The item and its row for the audit, in one read.
-            ItemRow ir = get_item_row(ctx.store, *d.item);
+            ItemRow ir = item_row(*d.item);
             const InventoryItem& it = ir.item;
             use_item(ctx, ir, *d.stock, id);
             if (it.billable && it.price_cents > 0)
@@ -525,7 +535,7 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
         std::vector<std::tuple<int64_t, int64_t, int64_t>> items;
         while (used.executeStep()) items.emplace_back(used.getColumn(0).getInt64(), used.getColumn(1).getInt64(), used.getColumn(2).getInt64());
         for (const auto& [row, item, qty] : items) {
-            ItemRow ir = get_item_row(ctx.store, item);
+            ItemRow ir = item_row(item);
             const InventoryItem& it = ir.item;
             use_item(ctx, ir, qty, id);
             if (it.billable && it.price_cents > 0)

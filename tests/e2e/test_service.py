@@ -148,6 +148,27 @@ class Ticket(ServiceBase):
         # Muriatic acid is not stocked: recorded as a dose, neither billed nor deducted.
         self.assertEqual(len(t["doses"]), 2)
 
+    def test_one_item_taken_from_twice_at_submit(self):
+        # Two doses of one chemical and the same item used twice: each takes from what the one
+        # before left, and each change's audit entry goes from that stock to the next.
+        self.start()
+        self.ok("service", "dose", "1", "--chemical", "liquid chlorine", "--amount", "1", "--unit", "gal")
+        self.ok("service", "dose", "1", "--chemical", "liquid chlorine", "--amount", "64", "--unit", "floz")
+        self.ok("service", "use", "1", "LC125", "--qty", "2")
+        self.ok("service", "use", "1", "FLT-1")
+        self.ok("service", "use", "1", "FLT-1")
+        self.ok("service", "check", "1", "--all")
+        t = self.json("service", "submit", "1")[0]
+        self.assertEqual(self.json("inventory", "show", "LC125")[0]["stock"], "6.5")
+        self.assertEqual(self.json("inventory", "show", "FLT-1")[0]["stock"], "0")
+        self.assertEqual(sorted(l["quantity"] for l in t["billable_lines"] if l["kind"] != "service"), ["0.5", "1", "1", "1", "2"])
+        for sku, chain in (("LC125", [10000, 9000, 8500, 6500]), ("FLT-1", [2000, 1000, 0])):
+            item = self.json("inventory", "show", sku)[0]
+            entries = [e for e in self.json("log", "--entity", "inventory_item", "--id", str(item["id"]))
+                       if e["action"] == "update" and "submit" in e["command"]]
+            self.assertEqual([e["before"]["stock_milli"] for e in entries], chain[:-1], sku)
+            self.assertEqual([e["after"]["stock_milli"] for e in entries], chain[1:], sku)
+
     def test_stock_may_not_go_negative_unless_configured(self):
         self.start()
         self.ok("service", "use", "1", "FLT-1", "--qty", "3")
