@@ -172,12 +172,18 @@ WriteTx::~WriteTx() {
     }
 }
 
+void Store::commit_write() {
+    write_deferred();
+    commit();
+}
+
 void WriteTx::commit() {
-    m_store.write_deferred();
-    if (m_savepoint.empty())
-        m_store.commit();
-    else
+    if (m_savepoint.empty()) {
+        m_store.commit_write();
+    } else {
+        m_store.write_deferred();
         m_store.exec("RELEASE " + m_savepoint);
+    }
     m_done = true;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace pom {
@@ -289,6 +290,9 @@ public:
     virtual void begin_read() = 0;
     virtual void commit() = 0;
     virtual void rollback() = 0;
+    /// Ends the outermost write transaction (WriteTx::commit): the rows held back written, then
+    /// COMMIT. An engine may send the two together.
+    virtual void commit_write();
     /// Numbers savepoints of nested transactions.
     int next_savepoint() { return ++m_savepoints; }
 
@@ -351,6 +355,8 @@ protected:
     /// run_together's engine part: the statements' implementations, held-back rows written
     /// already. Nothing by default: each runs when stepped.
     virtual void run_impls_together(const std::vector<StatementImpl*>& statements) { (void)statements; }
+    /// The rows held back, no longer held: the engine writes them itself (commit_write).
+    std::optional<NewRows> take_deferred() { return std::exchange(m_deferred, std::nullopt); }
 
 private:
     std::string m_path;

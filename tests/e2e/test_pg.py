@@ -374,6 +374,29 @@ class PoolerWithoutReset(Pooler):
         self.assertEqual([c["name"] for c in self.json("customer", "list", env={"POM_DB": other})], ["In other"])
 
 
+class CommitWithAudit(PgTest):
+    """A command's audit entries go in one query with its COMMIT: a refused entry is the command's
+    error, and nothing of it is kept."""
+
+    def test_audit_entries_refused_at_commit_leave_nothing_written(self):
+        self.ok("init")
+        self.ok("customer", "add", "--name", "Kept")
+        psql(self.db, "CREATE FUNCTION refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                      "IF NEW.after LIKE '%Refused here%' THEN RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation', "
+                      "MESSAGE = 'no entry for this one'; END IF; RETURN NEW; END $$; "
+                      "CREATE TRIGGER refuse_marked BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_marked()")
+        r = self.pom("customer", "add", "--name", "Refused here", "--email", "r@example.com")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stderr, "pom: error: no entry for this one\n")
+        self.assertEqual([c["name"] for c in self.json("customer", "list")], ["Kept"])
+        self.assertEqual(psql(self.db, "SELECT count(*) FROM customer_contact").stdout.strip(), "0")
+        self.assertEqual(len(self.json("log")), 1)
+        # The connection and the database go on: the next command writes and is audited.
+        self.ok("customer", "add", "--name", "Next")
+        self.assertEqual([c["name"] for c in self.json("customer", "list")], ["Kept", "Next"])
+        self.assertEqual(len(self.json("log")), 2)
+
+
 class ServerGone(PgTest):
     def pg_ctl(self, *args):
         cmd = ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", os.path.join(self.cluster_dir, "data"), "-w", *args]

@@ -9,12 +9,13 @@ namespace pom::pg {
 
 /// The libpq functions pom calls, by their own names.
 struct Libpq {
-#define POM_LIBPQ_FUNCTIONS(X)                                                                                              \
-    X(PQclear) X(PQcmdTuples) X(PQconnectdb) X(PQerrorMessage) X(PQescapeIdentifier) X(PQexec) X(PQexecParams)             \
-    X(PQexecPrepared) X(PQfinish) X(PQfname) X(PQfnumber) X(PQfreemem) X(PQftype) X(PQgetResult) X(PQgetisnull) X(PQgetlength)          \
-    X(PQgetvalue) X(PQnfields) X(PQntuples) X(PQprepare) X(PQputCopyData) X(PQputCopyEnd) X(PQresultErrorField)            \
-    X(PQresultStatus) X(PQsetNoticeProcessor) X(PQstatus) X(PQtransactionStatus) X(PQenterPipelineMode)                     \
-    X(PQexitPipelineMode) X(PQpipelineSync) X(PQsendQueryParams)
+#define POM_LIBPQ_FUNCTIONS(X)                                                                               \
+    X(PQclear) X(PQcmdTuples) X(PQconnectdb) X(PQerrorMessage) X(PQescapeIdentifier) X(PQescapeLiteral)      \
+    X(PQexec) X(PQexecParams) X(PQexecPrepared) X(PQfinish) X(PQfname) X(PQfnumber) X(PQfreemem) X(PQftype)  \
+    X(PQgetResult) X(PQgetisnull) X(PQgetlength) X(PQgetvalue) X(PQnfields) X(PQntuples) X(PQprepare)        \
+    X(PQputCopyData) X(PQputCopyEnd) X(PQresultErrorField) X(PQresultStatus) X(PQsetNoticeProcessor)         \
+    X(PQstatus) X(PQtransactionStatus) X(PQenterPipelineMode) X(PQexitPipelineMode) X(PQpipelineSync)        \
+    X(PQsendQueryParams)
 #define POM_LIBPQ_MEMBER(name) decltype(&::name) name = nullptr;
     POM_LIBPQ_FUNCTIONS(POM_LIBPQ_MEMBER)
 #undef POM_LIBPQ_MEMBER

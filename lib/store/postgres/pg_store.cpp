@@ -535,24 +535,8 @@ public:
     /// columns' types), numbered from the table's max(id) by the statement itself.
     std::vector<int64_t> insert_values(const NewRows& rows) {
         const std::string& table = rows.table();
-        const auto& columns = rows.columns();
-        std::string sql = "INSERT INTO " + table + " (id", select;
-        for (const auto& c : columns) {
-            sql += ", " + c;
-            select += ", j." + c;
-        }
-        sql += ") SELECT (SELECT coalesce(max(id), 0) FROM " + table + ") + j.ordinality" + select + " FROM json_populate_recordset(NULL::" +
-               table + ", $1) WITH ORDINALITY AS j ORDER BY j.ordinality RETURNING id";
-        std::string json = "[";
-        for (size_t r = 0; r < rows.size(); ++r) {
-            json += r ? ",{" : "{";
-            for (size_t c = 0; c < columns.size(); ++c) {
-                json += (c ? ",\"" : "\"") + columns[c] + "\":";
-                append_literal(json, rows.cell(r, c), Literal::Json);
-            }
-            json += "}";
-        }
-        json += "]";
+        const std::string sql = insert_values_sql(rows, "$1");
+        const std::string json = rows_json(rows);
         const char* values[] = {json.c_str()};
         PGresult* r = checked(m_conn, pq().PQexecParams(m_conn, sql.c_str(), 1, nullptr, values, nullptr, nullptr, 0));
         std::vector<int64_t> ids;
@@ -564,6 +548,50 @@ public:
         m_last_id = last;
         std::sort(ids.begin(), ids.end());  // the rows' order
         return ids;
+    }
+    /// insert_values' statement, the rows' JSON array in place of `rows` (a parameter, or a literal).
+    static std::string insert_values_sql(const NewRows& rows, const std::string& json) {
+        const std::string& table = rows.table();
+        std::string sql = "INSERT INTO " + table + " (id", select;
+        for (const auto& c : rows.columns()) {
+            sql += ", " + c;
+            select += ", j." + c;
+        }
+        return sql + ") SELECT (SELECT coalesce(max(id), 0) FROM " + table + ") + j.ordinality" + select +
+               " FROM json_populate_recordset(NULL::" + table + ", " + json + ") WITH ORDINALITY AS j ORDER BY j.ordinality RETURNING id";
+    }
+    /// The rows as a JSON array of objects named by their columns.
+    static std::string rows_json(const NewRows& rows) {
+        const auto& columns = rows.columns();
+        std::string json = "[";
+        for (size_t r = 0; r < rows.size(); ++r) {
+            json += r ? ",{" : "{";
+            for (size_t c = 0; c < columns.size(); ++c) {
+                json += (c ? ",\"" : "\"") + columns[c] + "\":";
+                append_literal(json, rows.cell(r, c), Literal::Json);
+            }
+            json += "}";
+        }
+        return json + "]";
+    }
+    /// A command's audit entries (held back until now) and the COMMIT in one round trip: one
+    /// INSERT of a few rows, its JSON a literal, and COMMIT, as one query; a failing INSERT leaves
+    /// the COMMIT undone and the transaction to be rolled back. Many rows go as before.
+    void commit_write() override {
+        if (!has_deferred() || !in_transaction()) return Store::commit_write();
+        std::optional<NewRows> rows = take_deferred();
+        if (rows->size() > k_few_rows || !m_ids.numbers(rows->table())) {
+            insert_rows(*rows);
+            commit();
+            return;
+        }
+        const std::string json = rows_json(*rows);
+        char* literal = pq().PQescapeLiteral(m_conn, json.c_str(), json.size());
+        if (!literal) fail(ErrorKind::BadInput, "invalid value: " + one_line(pq().PQerrorMessage(m_conn)));
+        std::string sql = insert_values_sql(*rows, literal);
+        pq().PQfreemem(literal);
+        m_ids.end();
+        run_sql(sql + "; COMMIT");
     }
     int64_t last_insert_id() override {
         if (!m_last_id) m_last_id = query_int("SELECT coalesce(current_setting('pom.last_id', true), '0')::bigint");
