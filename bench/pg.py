@@ -36,6 +36,7 @@ import billing
 
 ROOT = Path(__file__).resolve().parent.parent
 CLUSTER = ROOT / "tests" / "pg" / "cluster"
+POOLER = ROOT / "tests" / "pg" / "pooler"
 PG_BIN = Path(os.environ.get("POM_PG_BIN", "/usr/lib/postgresql/15/bin"))
 # The binary itself: Debian's /usr/bin/psql is a Perl wrapper that costs ~30 ms a start.
 PSQL = str(PG_BIN / "psql")
@@ -191,54 +192,22 @@ class Cluster:
                  + ("; durable (fsync, synchronous_commit, full_page_writes on)" if self.durable else "; durability off"))
 
     def start_pgbouncer(self) -> None:
-        """PgBouncer (Debian's pgbouncer) in front of the cluster, session pooling: each pom process
-        connects to it and is handed a server connection that an earlier process left, its backend
-        already started and its catalog caches warm (DISCARD ALL between clients). pom needs session
-        pooling: it prepares statements and sets its session's settings once a connection."""
+        """PgBouncer (Debian's pgbouncer) in front of the cluster, session pooling (tests/pg/pooler):
+        each pom process connects to it and is handed a server connection that an earlier process
+        left, its backend already started and its catalog caches warm (DISCARD ALL between
+        clients). pom needs session pooling: it prepares statements and sets its session's settings
+        once a connection."""
         if not Path(PGBOUNCER).exists():
             raise SystemExit(f"bench/run: --pg-pooler needs {PGBOUNCER}: apt-get install pgbouncer")
-        d = self.dir / "pgbouncer"
-        d.mkdir()
-        (d / "users.txt").write_text('"pom" ""\n')
-        (d / "pgbouncer.ini").write_text(
-            "[databases]\n"
-            f"* = host={self.dir}\n"
-            "[pgbouncer]\n"
-            "listen_addr =\n"
-            f"unix_socket_dir = {d}\n"
-            "listen_port = 6432\n"
-            "auth_type = trust\n"
-            f"auth_file = {d / 'users.txt'}\n"
-            "pool_mode = session\n"
-            "server_reset_query = DISCARD ALL\n"
-            "max_client_conn = 100\n"
-            "default_pool_size = 20\n"
-            f"logfile = {d / 'pgbouncer.log'}\n"
-            f"pidfile = {d / 'pgbouncer.pid'}\n")
-        cmd = [PGBOUNCER, "-d", str(d / "pgbouncer.ini")]
-        if os.getuid() == 0:  # it refuses to run as root, as the server does
-            subprocess.run(["chown", "-R", "nobody", str(d)], check=True)
-            cmd = ["runuser", "-u", "nobody", "--", *cmd]
-        p = subprocess.run(cmd, capture_output=True, text=True)
-        deadline = time.monotonic() + 10
-        while p.returncode == 0 and not (d / ".s.PGSQL.6432").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if p.returncode != 0 or not (d / ".s.PGSQL.6432").exists():
+        p = subprocess.run([str(POOLER), "start", str(self.dir / "pgbouncer"), str(self.dir)], capture_output=True, text=True)
+        if p.returncode != 0:
             raise SystemExit(f"bench/run: pgbouncer did not start: {p.stderr.strip()[-500:]}")
-        self.pool_base = self.base.replace("?host=", "?port=6432&host=", 1).replace(str(self.dir), str(d), 1)
+        self.pool_base = p.stdout.strip()
         self.log(f"PgBouncer {subprocess.run([PGBOUNCER, '--version'], capture_output=True, text=True).stdout.split()[1]}"
                  f" in front of the cluster (session pooling): {self.pool_base}")
 
     def stop_pgbouncer(self) -> None:
-        pid_file = self.dir / "pgbouncer" / "pgbouncer.pid"
-        if pid_file.exists():
-            try:
-                os.kill(int(pid_file.read_text().split()[0]), signal.SIGTERM)
-            except (OSError, ValueError):
-                pass
-            deadline = time.monotonic() + 5
-            while pid_file.exists() and time.monotonic() < deadline:
-                time.sleep(0.05)
+        subprocess.run([str(POOLER), "stop", str(self.dir / "pgbouncer")], capture_output=True)
 
     def stop(self) -> None:
         if self.dir is None:
