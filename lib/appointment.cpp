@@ -484,6 +484,18 @@ Appointment get_appointment(Store& store, int64_t id) {
     return a;
 }
 
+Statement appointment_statement(Store& store, int64_t id) {
+    Statement q(store, std::string(k_select) + " WHERE a.id = ?");
+    q.bind(1, id);
+    return q;
+}
+
+Statement ticket_appointment_statement(Store& store, int64_t service_id) {
+    Statement q(store, std::string(k_select) + " WHERE a.id = (SELECT appointment_id FROM service WHERE id = ?)");
+    q.bind(1, service_id);
+    return q;
+}
+
 void assign_appointments(Context& ctx, const std::vector<int64_t>& ids, std::optional<int64_t> worker,
                          std::optional<int64_t> order) {
     if (worker) {
@@ -629,11 +641,47 @@ std::vector<std::string> allowed_transitions(const std::string& from) {
     return it == k.end() ? std::vector<std::string>{} : it->second;
 }
 
+namespace {
+
+/// What a status change reads of its visit besides the visit: its last status change and its
+/// row (the audit's before).
+struct StatusReads {
+    Statement& last;  ///< a statement of the store's cache: a batch of changes prepares it once
+    Statement row;
+};
+
+StatusReads status_reads(Store& store, int64_t id) {
+    StatusReads r{store.prepare("SELECT max(at) FROM appointment_event WHERE appointment_id = ? AND to_status != 'scheduled'"),
+                  row_statement(store, "appointment", id)};
+    r.last.bind(1, id);
+    return r;
+}
+
+void change_status(Context& ctx, const Appointment& a, const std::string& to, const StatusChange& change, StatusReads& reads);
+
+}  // namespace
+
 void change_status(Context& ctx, int64_t id, const std::string& to, const StatusChange& change) {
-    change_status(ctx, get_appointment(ctx.store, id), to, change);
+    // The visit, its last status change and its row, read together (one round trip on PostgreSQL).
+    Statement& visit = ctx.store.prepare(std::string(k_select) + " WHERE a.id = ?");
+    visit.bind(1, id);
+    StatusReads reads = status_reads(ctx.store, id);
+    ctx.store.run_together({&visit, &reads.last, &reads.row});
+    if (!visit.executeStep()) fail(ErrorKind::NotFound, "no appointment with id " + std::to_string(id));
+    Appointment a = read_row(visit);
+    visit.reset();
+    change_status(ctx, a, to, change, reads);
 }
 
 void change_status(Context& ctx, const Appointment& a, const std::string& to, const StatusChange& change) {
+    StatusReads reads = status_reads(ctx.store, a.id);
+    ctx.store.run_together({&reads.last, &reads.row});
+    change_status(ctx, a, to, change, reads);
+}
+
+namespace {
+
+void change_status(Context& ctx, const Appointment& a, const std::string& to, const StatusChange& change, StatusReads& reads) {
     const int64_t id = a.id;
     auto allowed = allowed_transitions(a.status);
     if (std::find(allowed.begin(), allowed.end(), to) == allowed.end()) {
@@ -646,12 +694,8 @@ void change_status(Context& ctx, const Appointment& a, const std::string& to, co
         fail(ErrorKind::Usage, "--reason is required to mark a visit " + to);
     Instant at = change.at.value_or(ctx.now());
     if (at > ctx.now()) fail(ErrorKind::BadInput, "--at: " + format_instant(at) + " is in the future");
-    // The visit's last status change and its row (the audit's before), read together.
-    Statement row = row_statement(ctx.store, "appointment", id);
     {
-        auto& last = ctx.store.prepare("SELECT max(at) FROM appointment_event WHERE appointment_id = ? AND to_status != 'scheduled'");
-        last.bind(1, id);
-        ctx.store.run_together({&last, &row});
+        Statement& last = reads.last;
         if (last.executeStep() && !last.getColumn(0).isNull()) {
             std::string prev = last.getColumn(0).getString();
             last.reset();
@@ -660,6 +704,7 @@ void change_status(Context& ctx, const Appointment& a, const std::string& to, co
         }
         last.reset();
     }
+    Statement& row = reads.row;
     Columns cols{{"status", to}, {"status_at", format_instant(at)}};
     cols.emplace_back("status_reason", change.reason.empty() ? Value(nullptr) : Value(change.reason));
     std::string eta;
@@ -686,6 +731,8 @@ void change_status(Context& ctx, const Appointment& a, const std::string& to, co
         queue_appointment_notice(ctx, "skipped", id, {{"reason", change.reason}});
     }
 }
+
+}  // namespace
 
 void complete_appointment(Context& ctx, int64_t id, const StatusChange& change) {
     if (ctx.config.billing.complete_requires_ticket) {

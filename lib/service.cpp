@@ -413,15 +413,16 @@ PhotoAdded add_photo(Context& ctx, int64_t id, const std::string& file, const st
 }
 
 void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
-    // The ticket, its checklist and its row (the audit's before), read together (one round trip
-    // on PostgreSQL).
+    // The ticket, its checklist, its row (the audit's before) and its visit, read together (one
+    // round trip on PostgreSQL).
     Statement ticket(ctx.store, std::string(k_select) + " WHERE s.id = ?");
     ticket.bind(1, id);
     Statement checklist(ctx.store, "SELECT item, required, photo_required, done_at IS NOT NULL FROM service_check "
                                    "WHERE service_id = ? ORDER BY position");
     checklist.bind(1, id);
     Statement ticket_row = row_statement(ctx.store, "service", id);
-    ctx.store.run_together({&ticket, &checklist, &ticket_row});
+    Statement visit = ticket_appointment_statement(ctx.store, id);
+    ctx.store.run_together({&ticket, &checklist, &ticket_row, &visit});
     Service s = still_open(ticket_of(ticket, id));
     // Required items still open refuse the submit, unless forced with a reason.
     std::vector<std::string> open_items;
@@ -461,7 +462,8 @@ void submit_service(Context& ctx, int64_t id, const SubmitOptions& o) {
     if (before.is_null()) fail(ErrorKind::NotFound, "no service ticket with id " + std::to_string(id));
     update_row(ctx, "service", before, cols);
     if (s.appointment_id) {
-        Appointment a = get_appointment(ctx.store, *s.appointment_id);
+        auto visits = read_appointments(visit);
+        Appointment a = visits.empty() ? get_appointment(ctx.store, *s.appointment_id) : std::move(visits.front());
         if (a.status == "en_route" || a.status == "scheduled") {
             change_status(ctx, a, "in_progress", {});
             change_status(ctx, a.id, "completed", {});
