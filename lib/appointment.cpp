@@ -643,16 +643,17 @@ std::vector<std::string> allowed_transitions(const std::string& from) {
 
 namespace {
 
-/// What a status change reads of its visit besides the visit: its last status change and its
-/// row (the audit's before).
+/// What a status change reads of its visit besides the visit: its last status change, its row
+/// (the audit's before) and the notices waiting for it.
 struct StatusReads {
     Statement& last;  ///< a statement of the store's cache: a batch of changes prepares it once
     Statement row;
+    Statement notices;
 };
 
 StatusReads status_reads(Store& store, int64_t id) {
     StatusReads r{store.prepare("SELECT max(at) FROM appointment_event WHERE appointment_id = ? AND to_status != 'scheduled'"),
-                  row_statement(store, "appointment", id)};
+                  row_statement(store, "appointment", id), waiting_notices_statement(store, id)};
     r.last.bind(1, id);
     return r;
 }
@@ -666,7 +667,7 @@ void change_status(Context& ctx, int64_t id, const std::string& to, const Status
     Statement& visit = ctx.store.prepare(std::string(k_select) + " WHERE a.id = ?");
     visit.bind(1, id);
     StatusReads reads = status_reads(ctx.store, id);
-    ctx.store.run_together({&visit, &reads.last, &reads.row});
+    ctx.store.run_together({&visit, &reads.last, &reads.row, &reads.notices});
     if (!visit.executeStep()) fail(ErrorKind::NotFound, "no appointment with id " + std::to_string(id));
     Appointment a = read_row(visit);
     visit.reset();
@@ -675,7 +676,7 @@ void change_status(Context& ctx, int64_t id, const std::string& to, const Status
 
 void change_status(Context& ctx, const Appointment& a, const std::string& to, const StatusChange& change) {
     StatusReads reads = status_reads(ctx.store, a.id);
-    ctx.store.run_together({&reads.last, &reads.row});
+    ctx.store.run_together({&reads.last, &reads.row, &reads.notices});
     change_status(ctx, a, to, change, reads);
 }
 
@@ -719,7 +720,7 @@ void change_status(Context& ctx, const Appointment& a, const std::string& to, co
     if (before.is_null()) fail(ErrorKind::NotFound, "no appointment with id " + std::to_string(id));
     update_row(ctx, "appointment", before, cols);
     record_event(ctx, id, a.status, to, at, change.reason, eta);
-    follow_visit_notices(ctx, id);
+    follow_visit_notices(ctx, id, reads.notices);
     if (to == "en_route") {
         std::map<std::string, std::string> extra;
         if (!eta.empty()) {

@@ -20,16 +20,25 @@ struct Waiting {
     std::string kind, status, skip_reason, dedupe_key, recipient;
 };
 
-std::vector<Waiting> notices_of(Store& store, int64_t appointment_id, const std::string& statuses) {
+Statement notices_statement(Store& store, int64_t appointment_id, const std::string& statuses) {
     Statement q(store, "SELECT id, kind, status, skip_reason, dedupe_key, recipient FROM notice WHERE appointment_id = ? AND status IN (" +
                            statuses + ") ORDER BY id");
     q.bind(1, appointment_id);
+    return q;
+}
+
+std::vector<Waiting> read_waiting(Statement& q) {
     std::vector<Waiting> out;
     while (q.executeStep())
         out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
                        q.getColumn(3).isNull() ? "" : q.getColumn(3).getString(), q.getColumn(4).getString(),
                        q.getColumn(5).getString()});
     return out;
+}
+
+std::vector<Waiting> notices_of(Store& store, int64_t appointment_id, const std::string& statuses) {
+    Statement q = notices_statement(store, appointment_id, statuses);
+    return read_waiting(q);
 }
 
 /// What the notice was queued for: the part of its key between "KIND:appointment:ID:" and
@@ -132,9 +141,18 @@ std::string notice_send_problem(Context& ctx, const Notice& n) {
     return withdraw_reason(ctx, n.kind, variant_of(w, a.id), a);
 }
 
+Statement waiting_notices_statement(Store& store, int64_t appointment_id) {
+    return notices_statement(store, appointment_id, "'pending', 'skipped'");
+}
+
 std::vector<int64_t> follow_visit_notices(Context& ctx, int64_t appointment_id) {
+    Statement waiting = waiting_notices_statement(ctx.store, appointment_id);
+    return follow_visit_notices(ctx, appointment_id, waiting);
+}
+
+std::vector<int64_t> follow_visit_notices(Context& ctx, int64_t appointment_id, Statement& waiting) {
     std::vector<int64_t> changed;
-    auto rows = notices_of(ctx.store, appointment_id, "'pending', 'skipped'");
+    auto rows = read_waiting(waiting);
     if (rows.empty()) return changed;
     Appointment a = get_appointment(ctx.store, appointment_id);
     for (const auto& w : rows) {

@@ -27,6 +27,11 @@ std::string notice_send_problem(Context& ctx, const Notice& n);
 /// withdrawn earlier for a reason that can pass (no technician, another day) that applies again
 /// is put back, re-rendered. Audited. Returns the ids changed.
 std::vector<int64_t> follow_visit_notices(Context& ctx, int64_t appointment_id);
+/// The same, its notices read by `waiting` (waiting_notices_statement), which may have been read
+/// with others (Store::run_together) before the visit changed: a change of the visit is not a
+/// change of its notices.
+std::vector<int64_t> follow_visit_notices(Context& ctx, int64_t appointment_id, Statement& waiting);
+Statement waiting_notices_statement(Store& store, int64_t appointment_id);
 
 /// After a visit's technician changed (assign, edit): re-renders its pending notices, and queues
 /// the `assigned` notice when the visit has a technician and no pending one says so already.
