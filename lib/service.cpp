@@ -680,8 +680,12 @@ Json visit_last_reading(Store& store, int64_t appointment_id) {
 }
 
 Json service_detail(Context& ctx, int64_t id) {
-    // The ticket, its parts and the pool's previous visits: nine reads that go together (one
-    // round trip on PostgreSQL), then three about those visits.
+    // The ticket, its parts, the pool's previous visits and their last readings, doses and notes:
+    // twelve reads that go together (one round trip on PostgreSQL), the previous visits named by
+    // the same subquery in each of the last four.
+    static const std::string k_previous = "SELECT id FROM service WHERE pool_id = (SELECT pool_id FROM service WHERE id = ?1) "
+                                          "AND id != ?1 AND started_at <= (SELECT started_at FROM service WHERE id = ?1) "
+                                          "ORDER BY started_at DESC, id DESC LIMIT 3";
     Statement ticket(ctx.store, std::string(k_select) + " WHERE s.id = ?");
     Statement checks(ctx.store, "SELECT item, required, photo_required, done_at FROM service_check WHERE service_id = ? ORDER BY position");
     Statement reading_rows(ctx.store, std::string(k_reading_cols) + " WHERE service_id = ? ORDER BY id");
@@ -697,9 +701,19 @@ Json service_detail(Context& ctx, int64_t id) {
                                     "WHERE pool_id = (SELECT pool_id FROM service WHERE id = ?1) AND id != ?1 "
                                     "AND started_at <= (SELECT started_at FROM service WHERE id = ?1) "
                                     "ORDER BY started_at DESC, id DESC LIMIT 3");
-    for (Statement* q : {&ticket, &checks, &reading_rows, &dose_rows, &item_rows, &note_rows, &photo_rows, &line_rows, &visit_rows})
+    std::string cols = k_reading_cols;
+    cols.insert(cols.rfind(" FROM reading"), ", service_id");  // column 16, after what reading_json reads
+    Statement prev_reading(ctx.store, cols + " WHERE id IN (SELECT max(id) FROM reading WHERE service_id IN (" + k_previous +
+                                          ") GROUP BY service_id)");
+    Statement prev_doses(ctx.store, "SELECT service_id, chemical, amount_milli, unit FROM dose WHERE service_id IN (" + k_previous +
+                                        ") ORDER BY id");
+    Statement prev_notes(ctx.store, "SELECT service_id, text, private FROM service_note WHERE service_id IN (" + k_previous +
+                                        ") ORDER BY id");
+    for (Statement* q : {&ticket, &checks, &reading_rows, &dose_rows, &item_rows, &note_rows, &photo_rows, &line_rows, &visit_rows,
+                         &prev_reading, &prev_doses, &prev_notes})
         q->bind(1, id);
-    ctx.store.run_together({&ticket, &checks, &reading_rows, &dose_rows, &item_rows, &note_rows, &photo_rows, &line_rows, &visit_rows});
+    ctx.store.run_together({&ticket, &checks, &reading_rows, &dose_rows, &item_rows, &note_rows, &photo_rows, &line_rows, &visit_rows,
+                            &prev_reading, &prev_doses, &prev_notes});
     Json j = service_json(ticket_of(ticket, id));
     Json checklist = Json::array();
     while (checks.executeStep())
@@ -763,30 +777,19 @@ Json service_detail(Context& ctx, int64_t id) {
                               {"started_at", visit_rows.getColumn(1).getString()},
                               {"service_type", visit_rows.getColumn(2).getString()},
                               {"status", visit_rows.getColumn(3).getString()}});
-        // Their last readings, doses and notes in three statements, not three each.
-        std::vector<int64_t> ids;
-        for (const auto& v : visits) ids.push_back(v["id"].get<int64_t>());
+        // Their last readings, doses and notes: three statements, not three each.
         std::map<int64_t, Json> last_reading, doses_of, notes_of;
-        if (!ids.empty()) {
-            const std::string list = id_lists(ids).front();
-            std::string cols = k_reading_cols;
-            cols.insert(cols.rfind(" FROM reading"), ", service_id");  // column 16, after what reading_json reads
-            Statement r(ctx.store, cols + " WHERE id IN (SELECT max(id) FROM reading WHERE service_id IN (" + list + ") GROUP BY service_id)");
-            Statement d(ctx.store, "SELECT service_id, chemical, amount_milli, unit FROM dose WHERE service_id IN (" + list + ") ORDER BY id");
-            Statement n(ctx.store, "SELECT service_id, text, private FROM service_note WHERE service_id IN (" + list + ") ORDER BY id");
-            ctx.store.run_together({&r, &d, &n});
-            while (r.executeStep()) last_reading[r.getColumn(16).getInt64()] = reading_json(r);
-            while (d.executeStep()) {
-                Json& vd = doses_of[d.getColumn(0).getInt64()];
-                if (vd.is_null()) vd = Json::array();
-                vd.push_back({{"chemical", d.getColumn(1).getString()}, {"amount", format_milli(d.getColumn(2).getInt64())},
-                              {"unit", d.getColumn(3).getString()}});
-            }
-            while (n.executeStep()) {
-                Json& vn = notes_of[n.getColumn(0).getInt64()];
-                if (vn.is_null()) vn = Json::array();
-                vn.push_back({{"text", n.getColumn(1).getString()}, {"private", n.getColumn(2).getInt() != 0}});
-            }
+        while (prev_reading.executeStep()) last_reading[prev_reading.getColumn(16).getInt64()] = reading_json(prev_reading);
+        while (prev_doses.executeStep()) {
+            Json& vd = doses_of[prev_doses.getColumn(0).getInt64()];
+            if (vd.is_null()) vd = Json::array();
+            vd.push_back({{"chemical", prev_doses.getColumn(1).getString()}, {"amount", format_milli(prev_doses.getColumn(2).getInt64())},
+                          {"unit", prev_doses.getColumn(3).getString()}});
+        }
+        while (prev_notes.executeStep()) {
+            Json& vn = notes_of[prev_notes.getColumn(0).getInt64()];
+            if (vn.is_null()) vn = Json::array();
+            vn.push_back({{"text", prev_notes.getColumn(1).getString()}, {"private", prev_notes.getColumn(2).getInt() != 0}});
         }
         for (auto& v : visits) {
             int64_t vid = v["id"].get<int64_t>();
