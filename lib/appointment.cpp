@@ -475,20 +475,26 @@ Statement appointments_statement(Store& store, const AppointmentFilter& f) {
     return q;
 }
 
-Appointment get_appointment(Store& store, int64_t id) {
+namespace {
+
+/// The visit by its id: the store's cached statement, bound (a batch of reads prepares it once).
+Statement& visit_by_id(Store& store, int64_t id) {
     auto& q = store.prepare(std::string(k_select) + " WHERE a.id = ?");
     q.bind(1, id);
+    return q;
+}
+
+/// The visit visit_by_id reads, run already or not; NotFound when there is none.
+Appointment read_visit(Statement& q, int64_t id) {
     if (!q.executeStep()) fail(ErrorKind::NotFound, "no appointment with id " + std::to_string(id));
     Appointment a = read_row(q);
     q.reset();
     return a;
 }
 
-Statement appointment_statement(Store& store, int64_t id) {
-    Statement q(store, std::string(k_select) + " WHERE a.id = ?");
-    q.bind(1, id);
-    return q;
-}
+}  // namespace
+
+Appointment get_appointment(Store& store, int64_t id) { return read_visit(visit_by_id(store, id), id); }
 
 Statement ticket_appointment_statement(Store& store, int64_t service_id) {
     Statement q(store, std::string(k_select) + " WHERE a.id = (SELECT appointment_id FROM service WHERE id = ?)");
@@ -663,15 +669,12 @@ void change_status(Context& ctx, const Appointment& a, const std::string& to, co
 }  // namespace
 
 void change_status(Context& ctx, int64_t id, const std::string& to, const StatusChange& change) {
-    // The visit, its last status change and its row, read together (one round trip on PostgreSQL).
-    Statement& visit = ctx.store.prepare(std::string(k_select) + " WHERE a.id = ?");
-    visit.bind(1, id);
+    // The visit, its last status change, its row and its waiting notices, read together (one
+    // round trip on PostgreSQL).
+    Statement& visit = visit_by_id(ctx.store, id);
     StatusReads reads = status_reads(ctx.store, id);
     ctx.store.run_together({&visit, &reads.last, &reads.row, &reads.notices});
-    if (!visit.executeStep()) fail(ErrorKind::NotFound, "no appointment with id " + std::to_string(id));
-    Appointment a = read_row(visit);
-    visit.reset();
-    change_status(ctx, a, to, change, reads);
+    change_status(ctx, read_visit(visit, id), to, change, reads);
 }
 
 void change_status(Context& ctx, const Appointment& a, const std::string& to, const StatusChange& change) {

@@ -94,9 +94,8 @@ std::vector<Appointment> list_appointments(Store& store, const AppointmentFilter
 Statement appointments_statement(Store& store, const AppointmentFilter& filter);
 std::vector<Appointment> read_appointments(Statement& statement);
 Appointment get_appointment(Store& store, int64_t id);
-/// A visit by its id, or the visit of a service ticket, as a statement to read with others
-/// (Store::run_together); read_appointments gives the visit (none: no such visit).
-Statement appointment_statement(Store& store, int64_t id);
+/// The visit of a service ticket, as a statement to read with others (Store::run_together);
+/// read_appointments gives the visit (none: the ticket has none).
 Statement ticket_appointment_statement(Store& store, int64_t service_id);
 
 /// Assigns (or, with no worker, unassigns) visits; `order` numbers them from that route

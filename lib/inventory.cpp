@@ -190,13 +190,10 @@ void use_item(Context& ctx, const ItemRow& item, int64_t quantity_milli, int64_t
 }
 
 ItemRow get_item_row(Store& store, int64_t id) {
-    // SELECT * gives inventory_item's columns in the table's order, which is k_select's (and
-    // PostgreSQL's is SQLite's: pg_schema checks it): read_row reads the item, the row is the audit's.
     Statement q = row_statement(store, "inventory_item", id);
-    if (!q.executeStep()) fail(ErrorKind::NotFound, "no inventory item with id " + std::to_string(id));
-    ItemRow out{read_row(q), current_row_json(q)};
-    q.reset();
-    return out;
+    auto rows = item_rows(q);
+    if (rows.empty()) fail(ErrorKind::NotFound, "no inventory item with id " + std::to_string(id));
+    return std::move(rows.begin()->second);
 }
 
 Statement ticket_items_statement(Store& store, int64_t service_id) {
@@ -207,6 +204,8 @@ Statement ticket_items_statement(Store& store, int64_t service_id) {
 }
 
 std::map<int64_t, ItemRow> item_rows(Statement& q) {
+    // SELECT * gives inventory_item's columns in the table's order, which is k_select's (and
+    // PostgreSQL's is SQLite's: pg_schema checks it): read_row reads the item, the row is the audit's.
     std::map<int64_t, ItemRow> out;
     while (q.executeStep()) {
         ItemRow r{read_row(q), current_row_json(q)};

@@ -683,9 +683,10 @@ Json service_detail(Context& ctx, int64_t id) {
     // The ticket, its parts, the pool's previous visits and their last readings, doses and notes:
     // twelve reads that go together (one round trip on PostgreSQL), the previous visits named by
     // the same subquery in each of the last four.
-    static const std::string k_previous = "SELECT id FROM service WHERE pool_id = (SELECT pool_id FROM service WHERE id = ?1) "
-                                          "AND id != ?1 AND started_at <= (SELECT started_at FROM service WHERE id = ?1) "
-                                          "ORDER BY started_at DESC, id DESC LIMIT 3";
+    static const std::string k_previous_visits = " FROM service WHERE pool_id = (SELECT pool_id FROM service WHERE id = ?1) "
+                                                 "AND id != ?1 AND started_at <= (SELECT started_at FROM service WHERE id = ?1) "
+                                                 "ORDER BY started_at DESC, id DESC LIMIT 3";
+    static const std::string k_previous = "SELECT id" + k_previous_visits;
     Statement ticket(ctx.store, std::string(k_select) + " WHERE s.id = ?");
     Statement checks(ctx.store, "SELECT item, required, photo_required, done_at FROM service_check WHERE service_id = ? ORDER BY position");
     Statement reading_rows(ctx.store, std::string(k_reading_cols) + " WHERE service_id = ? ORDER BY id");
@@ -697,10 +698,7 @@ Json service_detail(Context& ctx, int64_t id) {
     Statement photo_rows(ctx.store, "SELECT id, sha256, media_type, bytes, caption FROM photo WHERE service_id = ? ORDER BY id");
     Statement line_rows(ctx.store, "SELECT id, kind, description, quantity_milli, unit_price_cents, amount_cents, taxable "
                                    "FROM billable_line WHERE service_id = ? ORDER BY id");
-    Statement visit_rows(ctx.store, "SELECT id, started_at, service_type, status FROM service "
-                                    "WHERE pool_id = (SELECT pool_id FROM service WHERE id = ?1) AND id != ?1 "
-                                    "AND started_at <= (SELECT started_at FROM service WHERE id = ?1) "
-                                    "ORDER BY started_at DESC, id DESC LIMIT 3");
+    Statement visit_rows(ctx.store, "SELECT id, started_at, service_type, status" + k_previous_visits);
     std::string cols = k_reading_cols;
     cols.insert(cols.rfind(" FROM reading"), ", service_id");  // column 16, after what reading_json reads
     Statement prev_reading(ctx.store, cols + " WHERE id IN (SELECT max(id) FROM reading WHERE service_id IN (" + k_previous +

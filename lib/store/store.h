@@ -355,8 +355,10 @@ protected:
     /// run_together's engine part: the statements' implementations, held-back rows written
     /// already. Nothing by default: each runs when stepped.
     virtual void run_impls_together(const std::vector<StatementImpl*>& statements) { (void)statements; }
-    /// The rows held back, no longer held: the engine writes them itself (commit_write).
-    std::optional<NewRows> take_deferred() { return std::exchange(m_deferred, std::nullopt); }
+    /// The rows held back (none: nothing held), and the same, no longer held: the engine writes
+    /// them itself (commit_write).
+    const NewRows* deferred_rows() const { return has_deferred() ? &*m_deferred : nullptr; }
+    NewRows take_deferred() { return *std::exchange(m_deferred, std::nullopt); }
 
 private:
     std::string m_path;

@@ -578,17 +578,13 @@ public:
     /// INSERT of a few rows, its JSON a literal, and COMMIT, as one query; a failing INSERT leaves
     /// the COMMIT undone and the transaction to be rolled back. Many rows go as before.
     void commit_write() override {
-        if (!has_deferred() || !in_transaction()) return Store::commit_write();
-        std::optional<NewRows> rows = take_deferred();
-        if (rows->size() > k_few_rows || !m_ids.numbers(rows->table())) {
-            insert_rows(*rows);
-            commit();
-            return;
-        }
-        const std::string json = rows_json(*rows);
+        const NewRows* held = deferred_rows();
+        if (!held || held->size() > k_few_rows || !m_ids.numbers(held->table())) return Store::commit_write();
+        const NewRows rows = take_deferred();
+        const std::string json = rows_json(rows);
         char* literal = pq().PQescapeLiteral(m_conn, json.c_str(), json.size());
         if (!literal) fail(ErrorKind::BadInput, "invalid value: " + one_line(pq().PQerrorMessage(m_conn)));
-        std::string sql = insert_values_sql(*rows, literal);
+        std::string sql = insert_values_sql(rows, literal);
         pq().PQfreemem(literal);
         m_ids.end();
         run_sql(sql + "; COMMIT");
