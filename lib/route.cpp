@@ -20,8 +20,9 @@ using namespace route_day;
 
 struct Day {
     DayProblem problem;
-    std::vector<double> km;  ///< per node pair, great circle x road factor
-    std::vector<Appointment> visits;
+    std::vector<double> km;        ///< per node pair, great circle x road factor (planning)
+    std::vector<double> chain_km;  ///< per leg of the stored order (keep_order: no matrices)
+    std::vector<const Appointment*> visits;
     std::vector<std::string> kept;
 };
 
@@ -31,6 +32,10 @@ RouteTotals totals(const Day& d, const DaySchedule& s) {
     t.drive_s = s.travel_s;
     t.finish_s = s.finish_s;
     t.late = s.late_count;
+    if (!d.chain_km.empty()) {  // the stored order: its legs only
+        for (double km : d.chain_km) t.km += km;
+        return t;
+    }
     size_t n = d.problem.nodes(), prev = 0;
     for (int i : s.order) {
         size_t node = static_cast<size_t>(i) + 1;
@@ -53,7 +58,7 @@ std::string clock_text(int64_t seconds) {
 std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) {
     const auto& rc = ctx.config.routing;
     TravelModel model{rc.road_factor, rc.speed_kmh, req.matrix};
-    std::map<int64_t, std::vector<Appointment>> by_worker;
+    std::map<int64_t, std::vector<const Appointment*>> by_worker;
     for (int64_t w : req.workers) {
         get_worker(ctx.store, w);
         by_worker[w];
@@ -67,7 +72,7 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
     for (const auto& a : req.visits ? *req.visits : read) {
         if (!a.worker_id || !open_status(a.status)) continue;
         if (!req.workers.empty() && !by_worker.count(*a.worker_id)) continue;
-        by_worker[*a.worker_id].push_back(a);
+        by_worker[*a.worker_id].push_back(&a);
     }
     std::map<int64_t, Worker> read_workers;
     if (!req.all_workers) read_workers = workers_by_id(ctx.store);
@@ -78,8 +83,8 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
         Day d;
         d.visits = std::move(visits);
         // Visits without a place in the route come after those with one, as the board shows them.
-        auto by_route = [](const Appointment& a, const Appointment& b) {
-            return a.route_order.has_value() && (!b.route_order || *a.route_order < *b.route_order);
+        auto by_route = [](const Appointment* a, const Appointment* b) {
+            return a->route_order.has_value() && (!b->route_order || *a->route_order < *b->route_order);
         };
         // Read in route order, they are sorted already: a stable sort would only move them about.
         if (!std::is_sorted(d.visits.begin(), d.visits.end(), by_route)) std::stable_sort(d.visits.begin(), d.visits.end(), by_route);
@@ -94,7 +99,7 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
         route.worker_id = worker_id;
         route.worker = w.name;
         for (size_t i = 0; i < m; ++i) {
-            const auto& a = d.visits[i];
+            const auto& a = *d.visits[i];
             nodes.push_back(route_day::pool_place(a));
             bool located = req.matrix ? true : nodes.back().at.has_value();
             if (!located) route.needs_coordinates.push_back(a.pool_id);
@@ -110,29 +115,28 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
         std::string day_end = w.day_end.empty() ? rc.day_end : w.day_end;
         p.day_start_s = clock_seconds(day_start);
         route.day_end_s = clock_seconds(day_end);
-        p.travel.assign(n * n, 0);
-        d.km.assign(n * n, 0);
-        auto leg = [&](size_t a, size_t b) {
-            if (req.matrix) {
-                p.travel[a * n + b] = req.matrix->seconds(nodes[a].key, nodes[b].key);
-            } else if (nodes[a].at && nodes[b].at) {
-                d.km[a * n + b] = model.km(*nodes[a].at, *nodes[b].at);
-                p.travel[a * n + b] = model.seconds_of_km(d.km[a * n + b]);
-            }
+        auto seconds = [&](size_t a, size_t b, double& km) -> int64_t {
+            if (req.matrix) return req.matrix->seconds(nodes[a].key, nodes[b].key);
+            if (!nodes[a].at || !nodes[b].at) return 0;
+            km = model.km(*nodes[a].at, *nodes[b].at);
+            return model.seconds_of_km(km);
         };
+        std::vector<int64_t> chain;
         if (req.keep_order) {
-            // The kept order is the chain start, 1, ..., m, end: its legs are all that is read
-            // (the board's projected arrivals of 8 technicians with 125 visits each priced 127,000
-            // legs for the 1,008 it uses).
-            for (size_t k = 0; k < m; ++k) leg(k, k + 1);
-            leg(m, separate_end ? n - 1 : 0);
+            // The kept order is the chain start, 1, ..., m, end: its m + 1 legs are all that is
+            // priced (the board's 8 technicians with 125 visits each would zero 2 MB of matrices).
+            chain.resize(m + 1);
+            d.chain_km.assign(m + 1, 0);
+            for (size_t k = 0; k <= m; ++k) chain[k] = seconds(k, k < m ? k + 1 : (separate_end ? n - 1 : 0), d.chain_km[k]);
         } else {
+            p.travel.assign(n * n, 0);
+            d.km.assign(n * n, 0);
             for (size_t a = 0; a < n; ++a)
                 for (size_t b = 0; b < n; ++b)
-                    if (a != b) leg(a, b);
+                    if (a != b) p.travel[a * n + b] = seconds(a, b, d.km[a * n + b]);
         }
         for (size_t i = 0; i < m; ++i) {
-            const auto& a = d.visits[i];
+            const auto& a = *d.visits[i];
             SolverStop s;
             s.service_s = static_cast<int64_t>(a.duration_min) * 60;
             if (!a.window_start.empty()) s.ready_s = clock_seconds(a.window_start);
@@ -140,16 +144,22 @@ std::vector<WorkerRoute> optimize_routes(Context& ctx, const RouteRequest& req) 
             if (!d.kept[i].empty()) s.fixed_position = static_cast<int>(i);
             p.stops.push_back(s);
         }
-        std::vector<int> current(m);
-        for (size_t i = 0; i < m; ++i) current[i] = static_cast<int>(i);
-        DaySchedule before = evaluate_day(p, current);
-        DaySchedule after = req.keep_order ? before : solve_day(p, current);
+        DaySchedule before, after;
+        if (req.keep_order) {
+            before = evaluate_chain(p, chain);
+            after = before;
+        } else {
+            std::vector<int> current(m);
+            for (size_t i = 0; i < m; ++i) current[i] = static_cast<int>(i);
+            before = evaluate_day(p, current);
+            after = solve_day(p, current);
+        }
         route.before = totals(d, before);
         route.after = totals(d, after);
         route.overtime_s = std::max<int64_t>(0, after.finish_s - route.day_end_s);
         for (size_t k = 0; k < m; ++k) {
             size_t i = static_cast<size_t>(after.order[k]);
-            const auto& a = d.visits[i];
+            const auto& a = *d.visits[i];
             RouteStop st;
             st.appointment_id = a.id;
             st.pool_id = a.pool_id;

@@ -12,7 +12,11 @@ bool DaySchedule::better_than(const DaySchedule& o) const {
     return travel_s < o.travel_s;
 }
 
-DaySchedule evaluate_day(const DayProblem& p, const std::vector<int>& order) {
+namespace {
+
+// Follows `order` from the start; leg(prev_node, node) is the travel between two nodes.
+template <class Leg>
+DaySchedule follow(const DayProblem& p, const std::vector<int>& order, Leg leg_between) {
     DaySchedule s;
     s.order = order;
     s.arrival_s.reserve(order.size());
@@ -23,7 +27,7 @@ DaySchedule evaluate_day(const DayProblem& p, const std::vector<int>& order) {
     for (int i : order) {
         const SolverStop& st = p.stops[static_cast<size_t>(i)];
         size_t node = static_cast<size_t>(i) + 1;
-        int64_t leg = p.t(prev, node);
+        int64_t leg = leg_between(prev, node);
         s.travel_s += leg;
         t += leg;
         s.arrival_s.push_back(t);
@@ -38,10 +42,23 @@ DaySchedule evaluate_day(const DayProblem& p, const std::vector<int>& order) {
         t = start + st.service_s;
         prev = node;
     }
-    int64_t leg = p.t(prev, p.end_node());
+    int64_t leg = leg_between(prev, p.end_node());
     s.travel_s += leg;
     s.finish_s = t + leg;
     return s;
+}
+
+}  // namespace
+
+DaySchedule evaluate_day(const DayProblem& p, const std::vector<int>& order) {
+    return follow(p, order, [&p](size_t a, size_t b) { return p.t(a, b); });
+}
+
+DaySchedule evaluate_chain(const DayProblem& p, const std::vector<int64_t>& legs) {
+    std::vector<int> order(p.stops.size());
+    std::iota(order.begin(), order.end(), 0);
+    // In the stops' own order the k-th leg leaves node k (the start, then stop k - 1).
+    return follow(p, order, [&legs](size_t a, size_t) { return legs[a]; });
 }
 
 namespace {

@@ -51,6 +51,11 @@ struct DaySchedule {
 /// Follows `order` (stop indices) from the start at day_start_s.
 DaySchedule evaluate_day(const DayProblem& p, const std::vector<int>& order);
 
+/// evaluate_day of the stops' own order (0, 1, ..., m - 1) without a travel matrix (p.travel is
+/// not read): legs[k] is the travel into stop k (from the start for k = 0), legs[m] from the last
+/// stop to the end. What pricing a stored order needs: m + 1 legs, not (m + 2)^2.
+DaySchedule evaluate_chain(const DayProblem& p, const std::vector<int64_t>& legs);
+
 /// The best order found: exact (every order) when at most 8 stops are free to move, else
 /// iterated local search (2-opt, Or-opt, relocate, exchange, with seeded perturbation); a day
 /// with no windows, no fixed stops and symmetric travel uses a faster tour search with
