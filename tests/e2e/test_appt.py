@@ -56,6 +56,27 @@ class Visits(Refusals, Company):
         self.assertRefusedBoth(["appt", "list", "--date", "today", "--from", "today"], 64, "--date cannot go with --from/--to")
         self.assertRefusedBoth(["appt", "list", "--from", "2026-11-25", "--to", "2026-11-24"], 65, "--to: before --from")
 
+    def test_list_and_board_order(self):
+        # By day, technician by name with case folded (a lower-case name is not after every
+        # capital), the unassigned last; then route order, window (those without last), id.
+        self.ok("worker", "add", "--name", "bea Cruz")
+        day = ("--date", "2026-11-24")
+        v = lambda *a: self.add("--customer", "Bob Smith", *day, *a)["id"]
+        tom_none = v("--worker", "Tom Reed")
+        tom_2 = v("--worker", "Tom Reed", "--order", "2")
+        unassigned = v()
+        tom_window = v("--worker", "Tom Reed", "--window", "09:00-10:00")
+        bea = v("--worker", "bea Cruz")
+        tom_1 = v("--worker", "Tom Reed", "--order", "1", "--window", "13:00-14:00")
+        tom_early = v("--worker", "Tom Reed", "--window", "08:00-09:00")
+        maria = v("--worker", "Maria Lopez", "--order", "3")
+        day_before = self.add("--customer", "Ana Ortiz", "--date", "2026-11-23")["id"]
+        expected = [day_before, bea, maria, tom_1, tom_2, tom_early, tom_window, tom_none, unassigned]
+        ids = lambda *a: [x["id"] for x in self.json("appt", "list", "--from", "2026-11-23", "--to", "2026-11-24", *a)]
+        self.assertEqual(ids(), expected)
+        self.assertEqual(ids("--limit", "4"), expected[:4])
+        self.assertEqual([x["id"] for x in self.json("appt", "board", *day)], expected[1:])
+
     def test_assign_orders_the_route_and_queues_the_notice(self):
         for c in ("Ana Ortiz", "Bob Smith", "Cara Diaz"):
             self.add("--customer", c, "--date", "2026-11-24")
