@@ -291,15 +291,26 @@ Translated translate(const std::string& sql) {
     for (const auto& k : t) out.sql += k.wrap_before + k.text + k.wrap_after;
     if (places.columns != std::string::npos) {
         std::string id_parameter = "$" + std::to_string(out.parameters + 1);
+        std::string next_id = "(SELECT coalesce(max(id), 0) + 1 FROM " + out.table + ")";
         // All but the RETURNING added above; an INSERT's own RETURNING stays.
         size_t kept = out.returns_own_rows ? t.size() : t.size() - 1;
         for (size_t i = 0; i < kept; ++i) {
             const Token& k = t[i];
             out.sql_with_id += k.wrap_before + k.text + k.wrap_after;
-            if (i == places.columns) out.sql_with_id += "id, ";
-            if (i == places.values) out.sql_with_id += " " + id_parameter + ", ";
+            out.sql_numbered += k.wrap_before + k.text + k.wrap_after;
+            if (i == places.columns) {
+                out.sql_with_id += "id, ";
+                out.sql_numbered += "id, ";
+            }
+            if (i == places.values) {
+                out.sql_with_id += " " + id_parameter + ", ";
+                out.sql_numbered += " " + next_id + ", ";
+            }
         }
-        if (!out.returns_own_rows) out.sql_with_id += " RETURNING id";
+        if (!out.returns_own_rows) {
+            out.sql_with_id += " RETURNING id";
+            out.sql_numbered += " RETURNING id";
+        }
     }
     return out;
 }

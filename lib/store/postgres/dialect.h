@@ -27,6 +27,10 @@ struct Translated {
     /// Empty when the statement has another shape; the id trigger then gives the ids.
     /// An INSERT … RETURNING of one row keeps its own RETURNING here (returns_own_rows).
     std::string sql_with_id;
+    /// sql_with_id numbering its row itself, `(SELECT coalesce(max(id), 0) + 1 FROM table)` in the
+    /// parameter's place: the id the trigger would give, without the trigger (a PL/pgSQL function
+    /// compiled, and its query planned, in each new connection: 1-2 ms of a first INSERT).
+    std::string sql_numbered;
     /// An INSERT with a RETURNING of its own: its rows are the caller's.
     bool returns_own_rows = false;
 };
@@ -41,7 +45,7 @@ struct Translated {
 /// - every ORDER BY term sorts NULLs as SQLite does: first when ascending, last when descending;
 /// - an INSERT without RETURNING returns the ids it gave (returns_last_id); an INSERT of one row,
 ///   with or without a RETURNING of its own, has a second form that takes its id as a parameter
-///   (sql_with_id).
+///   (sql_with_id) and a third that numbers the row itself (sql_numbered).
 /// String literals, quoted identifiers and comments are left as they are.
 Translated translate(const std::string& sql);
 

@@ -207,6 +207,10 @@ void append_literal(std::string& out, const Cell& v, Literal as) {
 }
 
 class PgStatement final : public StatementImpl {
+    /// The form of the statement run: as written; given its id (sql_with_id); numbering its row
+    /// itself (sql_numbered).
+    enum class Form { plain, with_id, numbered };
+
 public:
     PgStatement(PGconn* conn, int& counter, std::optional<int64_t>& last_id, Ids& ids, const bool& closing, const std::string& sql)
         : m_conn(conn), m_counter(counter), m_last_id(last_id), m_ids(ids), m_closing(closing), m_tr(pg::translate(sql)), m_values(static_cast<size_t>(m_tr.parameters)),
@@ -351,21 +355,26 @@ private:
     void run() {
         clear_result();
         // An INSERT of one row into a table whose ids pom gives: the form that takes the id when
-        // the transaction knows it; else the trigger numbers the row, and the next id follows it.
+        // the transaction knows it, else the form that numbers the row as the trigger would (and
+        // the next id follows it); the trigger numbers what pom does not.
         std::optional<int64_t> id;
-        if (!m_tr.sql_with_id.empty()) id = m_ids.known(m_tr.table);
+        Form form = Form::plain;
+        if (!m_tr.sql_with_id.empty()) {
+            id = m_ids.known(m_tr.table);
+            if (id) form = Form::with_id;
+            else if (m_ids.numbers(m_tr.table)) form = Form::numbered;
+        }
         std::string id_text = id ? std::to_string(*id) : std::string();
-        const std::string& sql = id ? m_tr.sql_with_id : m_tr.sql;
+        const std::string& sql = form == Form::with_id ? m_tr.sql_with_id : form == Form::numbered ? m_tr.sql_numbered : m_tr.sql;
         std::vector<const char*> values(m_values.size() + (id ? 1 : 0));
         for (size_t i = 0; i < m_values.size(); ++i) values[i] = m_values[i] ? m_values[i]->c_str() : nullptr;
         if (id) values.back() = id_text.c_str();
         m_types.push_back(k_int8);  // the id's type, counted only when given
         int n = static_cast<int>(values.size());
-        bool with_id = id.has_value();
         if (m_runs++ == 0) {
             m_res = pq().PQexecParams(m_conn, sql.c_str(), n, m_types.data(), values.data(), nullptr, nullptr, 0);
         } else {
-            if (m_prepared.empty() || m_prepared_types != m_types || m_prepared_with_id != with_id) {
+            if (m_prepared.empty() || m_prepared_types != m_types || m_prepared_form != form) {
                 std::string name = "pom" + std::to_string(++m_counter);
                 PGresult* p = pq().PQprepare(m_conn, name.c_str(), sql.c_str(), n, m_types.data());
                 if (pq().PQresultStatus(p) != PGRES_COMMAND_OK) {
@@ -378,7 +387,7 @@ private:
                 if (!m_prepared.empty()) pq().PQclear(pq().PQexec(m_conn, ("DEALLOCATE " + m_prepared).c_str()));
                 m_prepared = name;
                 m_prepared_types = m_types;
-                m_prepared_with_id = with_id;
+                m_prepared_form = form;
             }
             m_res = pq().PQexecPrepared(m_conn, m_prepared.c_str(), n, values.data(), nullptr, nullptr, 0);
         }
@@ -434,7 +443,7 @@ private:
     std::vector<Oid> m_types;
     std::string m_prepared;
     std::vector<Oid> m_prepared_types;
-    bool m_prepared_with_id = false;
+    Form m_prepared_form = Form::plain;
     PGresult* m_res = nullptr;
     std::vector<Oid> m_column_types;  ///< m_res's, as type_of reads them
     int m_row = -1, m_rows = 0, m_runs = 0;
