@@ -14,7 +14,7 @@ EXPECTED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "expected")
 SCHEMAS = os.path.join(SOURCE, "schemas")
 NOW = "2026-11-23T08:00:00"
 # The schema version the newest migration leaves (lib/store/sqlite/migrations.cpp).
-SCHEMA_VERSION = 20
+SCHEMA_VERSION = 21
 # Set by CTest for the PostgreSQL run: a file holding the throwaway cluster's base URI
 # (tests/pg/ctest-cluster). Without it the tests run on a SQLite file.
 PG_URI_FILE = os.environ.get("POM_TEST_PG")

@@ -231,6 +231,35 @@ TEST_CASE("migration 9: open past visits are found through the date index, rolle
     CHECK(ids(rolled) == "5,3");
 }
 
+TEST_CASE("migration 21: the customers with several active pools are counted from an index") {
+    TempDir dir;
+    std::string path = dir.file("v20.db");
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        for (size_t v = 0; v < 20; ++v) {
+            if (!migrations()[v].sql.empty()) db.exec(migrations()[v].sql);
+            if (migrations()[v].apply) migrations()[v].apply(db);
+        }
+        db.exec("PRAGMA application_id = 1347374385");
+        db.exec("PRAGMA user_version = 20");
+        db.exec("INSERT INTO customer (id, name, status, created_at, updated_at) VALUES (1, 'One', 'active', 'x', 'x'), "
+                "(2, 'Two', 'active', 'x', 'x'), (3, 'Three', 'active', 'x', 'x')");
+        db.exec("INSERT INTO pool (id, customer_id, active, created_at, updated_at) VALUES (1, 1, 1, 'x', 'x'), "
+                "(2, 2, 1, 'x', 'x'), (3, 2, 1, 'x', 'x'), (4, 3, 1, 'x', 'x'), (5, 3, 0, 'x', 'x')");
+    }
+    auto s = Store::open(path, Store::OpenOptions{});
+    CHECK(s->migrated_from() == 20);
+    CHECK(s->schema_version() == latest_schema_version());
+    CHECK(s->query_text("PRAGMA integrity_check") == "ok");
+    // What the board asks (lib/pool.cpp several_pools_statement): customer 3's second pool is inactive.
+    std::string several = "SELECT customer_id FROM pool WHERE active = 1 GROUP BY customer_id HAVING count(*) > 1";
+    CHECK(s->query_text(several) == "2");
+    std::string plan;
+    pom::Statement q(*s, "EXPLAIN QUERY PLAN " + several);
+    while (q.executeStep()) plan += q.getColumn(3).getString() + "\n";
+    CHECK(plan.find("USING COVERING INDEX pool_customer") != std::string::npos);
+}
+
 TEST_CASE("migration 11: a worker may be an accountant; the tables of pom serve") {
     // A database made by schema 10 with workers in it.
     TempDir dir;

@@ -458,7 +458,7 @@ struct Migration {
 /// PostgreSQL's migrations. Its first step makes SQLite's schema version 10 whole; later steps
 /// carry the same numbers as SQLite's.
 const std::vector<Migration>& migrations() {
-    static const std::vector<Migration> all = {{10, schema_sql()}, {11, schema_v11_sql()}, {12, schema_v12_sql()}, {13, schema_v13_sql()}, {14, schema_v14_sql()}, {15, schema_v15_sql()}, {16, schema_v16_sql()}, {17, schema_v17_sql()}, {18, schema_v18_sql()}, {19, schema_v19_sql()}, {20, schema_v20_sql()}};
+    static const std::vector<Migration> all = {{10, schema_sql()}, {11, schema_v11_sql()}, {12, schema_v12_sql()}, {13, schema_v13_sql()}, {14, schema_v14_sql()}, {15, schema_v15_sql()}, {16, schema_v16_sql()}, {17, schema_v17_sql()}, {18, schema_v18_sql()}, {19, schema_v19_sql()}, {20, schema_v20_sql()}, {21, schema_v21_sql()}};
     return all;
 }
 

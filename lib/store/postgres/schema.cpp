@@ -1964,6 +1964,14 @@ CREATE TRIGGER invoice_line_issued_insert AFTER INSERT ON invoice_line
     REFERENCING NEW TABLE AS invoice_line_added FOR EACH STATEMENT EXECUTE FUNCTION invoice_line_issued_added();
 )SQL";
 
+// Schema version 21, as SQLite's migration 21 makes it: a customer's pools indexed with whether
+// they are active. The board's customers with several active pools are an index-only scan (1 ms
+// on a new connection to the large company, where the table's scan and hash took 2-4 ms).
+const char* k_v21 = R"SQL(
+DROP INDEX pool_customer;
+CREATE INDEX pool_customer ON pool (customer_id, active);
+)SQL";
+
 }  // namespace
 
 const char* schema_sql() { return k_schema; }
@@ -1977,6 +1985,7 @@ const char* schema_v17_sql() { return k_v17; }
 const char* schema_v18_sql() { return k_v18; }
 const char* schema_v19_sql() { return k_v19; }
 const char* schema_v20_sql() { return k_v20; }
+const char* schema_v21_sql() { return k_v21; }
 
 std::span<const std::string_view> numbered_tables() {
     static constexpr std::string_view k_tables[] = {

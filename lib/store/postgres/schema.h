@@ -87,6 +87,8 @@ const char* schema_v18_sql();
 const char* schema_v19_sql();
 /// SQLite's migration 20 on PostgreSQL: lines added to an issued invoice refused per statement.
 const char* schema_v20_sql();
+/// SQLite's migration 21 on PostgreSQL: pool_customer on (customer_id, active).
+const char* schema_v21_sql();
 
 /// The tables whose new rows get max(id) + 1 at the latest schema version (each with the
 /// pom_assign_id trigger: every table with an integer primary key `id`), sorted. pom numbers their

@@ -1167,6 +1167,13 @@ const char* k_v18 = R"SQL(
 ALTER TABLE quote_line ADD COLUMN unit TEXT CHECK (unit IS NULL OR length(trim(unit)) > 0);
 )SQL";
 
+// Schema version 21: a customer's pools indexed with whether they are active, so the customers
+// with several active pools (the board's question) are counted from the index alone.
+const char* k_v21 = R"SQL(
+DROP INDEX pool_customer;
+CREATE INDEX pool_customer ON pool (customer_id, active);
+)SQL";
+
 }  // namespace
 
 std::string in_lists_as_comparisons(const std::string& sql) {
@@ -1202,7 +1209,7 @@ const std::vector<Migration>& migrations() {
                                             {""},
                                             // 20: PostgreSQL checks lines added to an issued invoice per statement,
                                             // not per row; SQLite's row trigger is cheap, and stays.
-                                            {""}};
+                                            {""}, {k_v21}};
     return all;
 }
 
