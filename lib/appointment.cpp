@@ -15,8 +15,11 @@
 #include "worker.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
+#include <tuple>
+#include <unordered_map>
 
 namespace pom {
 
@@ -448,16 +451,47 @@ int nocase_compare(const std::string& a, const std::string& b) {
     return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
 }
 
-/// The order visits are listed in: by day, technician (name, case folded; the unassigned last),
-/// route order and window (those without last), id. A total order: the same on both engines.
-bool listed_before(const Appointment& a, const Appointment& b) {
-    if (int c = a.date.compare(b.date)) return c < 0;
-    if (a.worker_id.has_value() != b.worker_id.has_value()) return a.worker_id.has_value();
-    if (a.worker_id)
-        if (int c = nocase_compare(a.worker_name, b.worker_name)) return c < 0;
-    if (a.route_order != b.route_order) return a.route_order && (!b.route_order || *a.route_order < *b.route_order);
-    if (a.window_start != b.window_start) return !a.window_start.empty() && (b.window_start.empty() || a.window_start < b.window_start);
-    return a.id < b.id;
+/// A visit's place in the list as numbers, compared as a tuple: by day, technician (by name, case
+/// folded as NOCASE folds it; the unassigned last), route order and window (those without last),
+/// id. A total order, the same on both engines; numbers, so a year's 197,000 visits sort in
+/// milliseconds rather than comparing their strings (and missing the cache) 3.5 million times.
+struct ListKey {
+    int64_t date, worker, route, window, id;
+    size_t at;  ///< the visit's position as read
+    bool operator<(const ListKey& o) const {
+        return std::tie(date, worker, route, window, id) < std::tie(o.date, o.worker, o.route, o.window, o.id);
+    }
+};
+
+/// The digits of a text of fixed width (YYYY-MM-DD, HH:MM; the schema's CHECKs hold them to it)
+/// as a number, whose order is the text's.
+int64_t digits(const std::string& s) {
+    int64_t v = 0;
+    for (char c : s)
+        if (c >= '0' && c <= '9') v = v * 10 + (c - '0');
+    return v;
+}
+
+std::vector<ListKey> list_keys(const std::vector<Appointment>& visits) {
+    // Each technician's rank by name; two whose names differ only in case share one.
+    std::unordered_map<int64_t, int64_t> rank;
+    std::vector<std::pair<const std::string*, int64_t>> names;
+    for (const auto& a : visits)
+        if (a.worker_id && rank.emplace(*a.worker_id, 0).second) names.emplace_back(&a.worker_name, *a.worker_id);
+    std::sort(names.begin(), names.end(), [](const auto& x, const auto& y) { return nocase_compare(*x.first, *y.first) < 0; });
+    for (size_t i = 0, r = 0; i < names.size(); ++i) {
+        if (i > 0 && nocase_compare(*names[i - 1].first, *names[i].first) != 0) ++r;
+        rank[names[i].second] = static_cast<int64_t>(r);
+    }
+    constexpr int64_t last = std::numeric_limits<int64_t>::max();
+    std::vector<ListKey> keys;
+    keys.reserve(visits.size());
+    for (size_t i = 0; i < visits.size(); ++i) {
+        const Appointment& a = visits[i];
+        keys.push_back({digits(a.date), a.worker_id ? rank[*a.worker_id] : last, a.route_order.value_or(last),
+                        a.window_start.empty() ? last : digits(a.window_start), a.id, i});
+    }
+    return keys;
 }
 
 }  // namespace
@@ -466,16 +500,28 @@ std::vector<Appointment> read_appointments(Statement& q) {
     std::vector<Appointment> out;
     while (q.executeStep()) out.push_back(read_row(q));
     // Sorted here, not by the store: PostgreSQL's sort of a day's 1,000 visits on four keys was
-    // a fifth of the board's server time (each key of a tie a comparison call). Their positions
-    // are sorted, and each visit moved once: a visit is some thirty strings.
-    if (std::is_sorted(out.begin(), out.end(), listed_before)) return out;
-    std::vector<size_t> order(out.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&out](size_t x, size_t y) { return listed_before(out[x], out[y]); });
-    std::vector<Appointment> sorted;
-    sorted.reserve(out.size());
-    for (size_t i : order) sorted.push_back(std::move(out[i]));
-    return sorted;
+    // a fifth of the board's server time (each key of a tie a comparison call). The keys are
+    // sorted, then the visits put in place cycle by cycle, each moved about once (a visit is some
+    // thirty strings).
+    std::vector<ListKey> keys = list_keys(out);
+    if (std::is_sorted(keys.begin(), keys.end())) return out;
+    std::sort(keys.begin(), keys.end());
+    std::vector<size_t> from(keys.size());  // from[k]: the visit that goes to position k
+    for (size_t k = 0; k < keys.size(); ++k) from[k] = keys[k].at;
+    for (size_t start = 0; start < from.size(); ++start) {
+        if (from[start] == start) continue;
+        Appointment held = std::move(out[start]);
+        size_t k = start;
+        while (from[k] != start) {
+            size_t next = from[k];
+            out[k] = std::move(out[next]);
+            from[k] = k;
+            k = next;
+        }
+        out[k] = std::move(held);
+        from[k] = k;
+    }
+    return out;
 }
 
 Statement appointments_statement(Store& store, const AppointmentFilter& f) {
