@@ -10,6 +10,7 @@
 #include "route.h"
 #include "route_load.h"
 #include "service.h"
+#include "text_check.h"
 #include "worker.h"
 
 #include <algorithm>
@@ -120,7 +121,11 @@ std::string board_text(const std::vector<Appointment>& appts, const std::string&
         }
         columns[index[key]].second.push_back(&a);
     }
-    std::sort(columns.begin(), columns.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    // By name with case folded, as the list orders technicians (then by bytes: two names equal
+    // but for case keep one order).
+    std::sort(columns.begin(), columns.end(), [](const auto& x, const auto& y) {
+        return std::pair(ascii_lower(x.first), x.first) < std::pair(ascii_lower(y.first), y.first);
+    });
     std::vector<const Appointment*> unassigned;
     for (const auto& a : appts)
         if (a.worker_name.empty()) unassigned.push_back(&a);

@@ -76,6 +76,10 @@ class Visits(Refusals, Company):
         self.assertEqual(ids(), expected)
         self.assertEqual(ids("--limit", "4"), expected[:4])
         self.assertEqual([x["id"] for x in self.json("appt", "board", *day)], expected[1:])
+        # The text's columns in the same order: bea Cruz first, not after every capital.
+        header = self.ok("appt", "board", *day).splitlines()[2]
+        self.assertEqual([c.strip().rsplit(" (", 1)[0] for c in header.split("│")],
+                         ["bea Cruz", "Maria Lopez", "Tom Reed", "Unassigned"])
 
     def test_assign_orders_the_route_and_queues_the_notice(self):
         for c in ("Ana Ortiz", "Bob Smith", "Cara Diaz"):
