@@ -72,8 +72,9 @@ void register_customer(CLI::App& app, Cli& cli) {
         add_field_options(sub, *f, true);
         sub->callback([&cli, f] {
             cli.write([&](Context& ctx) {
-                int64_t id = add_customer(ctx, *f);
-                return detail(customer_json(get_customer(ctx.store, id)), customer_fields());
+                Customer added;
+                add_customer(ctx, *f, &added);
+                return detail(customer_json(added), customer_fields());
             });
         });
     }

@@ -476,7 +476,7 @@ int64_t resolve_customer(Store& store, const std::string& key) {
     fail(ErrorKind::NotFound, "no customer '" + key + "' (by id, ref or name)");
 }
 
-int64_t add_customer(Context& ctx, const CustomerFields& typed) {
+int64_t add_customer(Context& ctx, const CustomerFields& typed, Customer* added) {
     const CustomerFields f = with_ref(ctx, typed);
     if (!f.name) fail(ErrorKind::Usage, "--name is required");
     validate(f);
@@ -510,7 +510,9 @@ int64_t add_customer(Context& ctx, const CustomerFields& typed) {
     add_tags(ctx, id, f.tags);
     record_status_change(ctx, id, std::nullopt, f.status.value_or("lead"));
     if (f.run_tag_rules) apply_tag_rules(ctx, "customer_created", id, "customer " + std::to_string(id));
-    record_change(ctx, "customer", id, nullptr, customer_json(get_customer(ctx.store, id)));
+    Customer recorded = get_customer(ctx.store, id);
+    record_change(ctx, "customer", id, nullptr, customer_json(recorded));
+    if (added) *added = std::move(recorded);
     return id;
 }
 

@@ -78,7 +78,9 @@ struct CustomerFilter {
 };
 
 /// New phones are not opted in to SMS unless named in opt_in; new emails are opted in.
-int64_t add_customer(Context& ctx, const CustomerFields& fields);
+/// `added`, when given, receives the new customer as recorded (its contacts, tags and status
+/// after the tag rules): what a caller would read back, without reading it again.
+int64_t add_customer(Context& ctx, const CustomerFields& fields, Customer* added = nullptr);
 /// Returns false when nothing changed.
 bool edit_customer(Context& ctx, int64_t id, const CustomerFields& fields);
 Customer get_customer(Store& store, int64_t id);
