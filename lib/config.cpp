@@ -834,13 +834,17 @@ bool ascii_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' ||
 /// by a backslash. So before toml++ sees the text: a non-ASCII character outside quoted strings and
 /// comments is refused here with its place, as toml++ would refuse it; after a backslash it is an
 /// unknown escape, refused the same way; and one that starts a continued line is written as its
-/// \UXXXXXXXX escape, which means the same to TOML. Everything else passes through unchanged.
+/// \UXXXXXXXX escape, which means the same to TOML. A quote that does not start a string where
+/// TOML can have one (it follows a bare value: `x = +abc"...`) is refused too: toml++ reads on
+/// through it as part of the bare value, and would ask about the characters of what this reader
+/// takes for a string. Everything else passes through unchanged.
 std::string guard_toml_text(const std::string& path, const std::string& text) {
     enum class In { Code, Comment, Basic, Literal, MlBasic, MlLiteral } in = In::Code;
     std::string out;
     out.reserve(text.size());
     std::size_t line = 1, column = 1;
     bool escape = false, continued = false;
+    char prev = '\n';  // the byte before this one (a quote in code must follow one of "\n\r\t =[,{.")
     const auto refuse = [&](const std::string& what) {
         fail(ErrorKind::Config, path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + what);
     };
@@ -857,7 +861,8 @@ std::string guard_toml_text(const std::string& path, const std::string& text) {
         if (c >= 0x80) {
             char32_t cp = 0;
             const std::size_t n = utf8_at(text, i, cp);
-            if (n == 0) return text;  // not UTF-8: toml++ refuses it before any whitespace test
+            // Not UTF-8: toml++ stops there, refusing it; what came before is guarded already.
+            if (n == 0) return out + text.substr(i);
             take = n;
             if (in == In::Code) refuse("a non-ASCII character outside a quoted string or a comment");
             if (in == In::MlBasic && escape) refuse("unknown escape sequence: '\\' before a non-ASCII character");
@@ -874,6 +879,8 @@ std::string guard_toml_text(const std::string& path, const std::string& text) {
         } else {
             switch (in) {
             case In::Code:
+                if ((c == '"' || c == '\'') && std::string_view("\n\r\t =[,{.").find(prev) == std::string_view::npos)
+                    refuse("a quote in the middle of a bare word: a string starts after '=', '[', ',', '{', '.' or a space");
                 if (c == '#') in = In::Comment;
                 else if (starts(i, "\"\"\"")) in = In::MlBasic, take = 3;
                 else if (starts(i, "'''")) in = In::MlLiteral, take = 3;
@@ -909,6 +916,7 @@ std::string guard_toml_text(const std::string& path, const std::string& text) {
             }
         }
         out.append(text, i, take);
+        prev = text[i + take - 1];
         for (std::size_t k = i; k < i + take; ++k) {
             if (text[k] == '\n') line += 1, column = 1;
             else if ((static_cast<unsigned char>(text[k]) & 0xC0u) != 0x80u) ++column;

@@ -83,6 +83,9 @@ class ConfigErrors(PomTest):
             ("busy_timeout_ms = 5\u00a7\n", f"{p}:1:20: {outside}"),
             ('[company]\nname = "A"\u00a0\n', f"{p}:2:11: {outside}"),
             ('[company]\naddress = """x\\\u00a7"""\n', f"{p}:2:16: unknown escape sequence"),
+            # toml++ reads a quote after a bare word as more of the word, on into what looks like a string
+            ('timezone = +Am"\u0405 \u00e9"\n', f"{p}:1:15: a quote in the middle of a bare word"),
+            ("currency = US'\u00e9'\n", f"{p}:1:14: a quote in the middle of a bare word"),
         ]:
             with self.subTest(text=text):
                 self.write(text)
@@ -91,6 +94,7 @@ class ConfigErrors(PomTest):
         self.assertEqual(self.json("customer", "list", env={"POM_CONFIG": None}), [])
         # In strings and comments any language is fine, a line continued by a backslash included.
         self.write("# Soci\u00e9t\u00e9: Piscines C\u00f4t\u00e9\n"
+                   "working_days = [\"mon\",'tue', \"wed\"]\n"
                    "[company]\n"
                    "name = \"Piscines C\u00f4t\u00e9\"\n"
                    "phone = 'ligne fran\u00e7aise'\n"
@@ -101,6 +105,7 @@ class ConfigErrors(PomTest):
         self.assertEqual(c["company.phone"], "ligne fran\u00e7aise")
         self.assertEqual(c["company.address"], "\u00c0 c\u00f4t\u00e9 du parc, \u00a7 12")
         self.assertEqual(c["company.email"], "\u00e9t\u00e9@example.com")
+        self.assertEqual(c["working_days"], ["mon", "tue", "wed"])
 
     def test_an_explicit_config_that_is_missing(self):
         missing = os.path.join(self.dir, "missing.toml")
