@@ -124,7 +124,8 @@ std::string board_text(const std::vector<Appointment>& appts, const std::string&
     // By name with case folded, as the list orders technicians (then by bytes: two names equal
     // but for case keep one order).
     std::sort(columns.begin(), columns.end(), [](const auto& x, const auto& y) {
-        return std::pair(ascii_lower(x.first), x.first) < std::pair(ascii_lower(y.first), y.first);
+        int c = nocase_compare(x.first, y.first);
+        return c != 0 ? c < 0 : x.first < y.first;
     });
     std::vector<const Appointment*> unassigned;
     for (const auto& a : appts)

@@ -12,6 +12,7 @@
 #include "record.h"
 #include "route_eta.h"
 #include "tag.h"
+#include "text_check.h"
 #include "worker.h"
 
 #include <algorithm>
@@ -442,15 +443,6 @@ std::vector<Appointment> list_appointments(Store& store, const AppointmentFilter
 
 namespace {
 
-/// SQLite's COLLATE NOCASE: ASCII letters folded, then bytes compared (unsigned).
-int nocase_compare(const std::string& a, const std::string& b) {
-    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c - 'A' + 'a') : static_cast<unsigned char>(c); };
-    size_t n = std::min(a.size(), b.size());
-    for (size_t i = 0; i < n; ++i)
-        if (fold(a[i]) != fold(b[i])) return fold(a[i]) < fold(b[i]) ? -1 : 1;
-    return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
-}
-
 /// A visit's place in the list as numbers, compared as a tuple: by day, technician (by name, case
 /// folded as NOCASE folds it; the unassigned last), route order and window (those without last),
 /// id. A total order, the same on both engines; numbers, so a year's 197,000 visits sort in
@@ -537,7 +529,7 @@ Statement appointments_statement(Store& store, const AppointmentFilter& f) {
     if (f.series) sql += " AND a.series_id = :series";
     if (f.rolled) sql += " AND a.rolled_count > 0";
     // By day, technician (the unassigned last), route order, window: read_appointments sorts
-    // (listed_before); the store sorts only for a limit, by the same keys.
+    // (list_keys); the store sorts only for a limit, by the same keys.
     if (f.limit > 0) {
         sql += " ORDER BY a.date, w.name COLLATE NOCASE NULLS LAST, a.route_order NULLS LAST, a.window_start NULLS LAST, a.id";
         sql += " LIMIT " + std::to_string(f.limit);

@@ -274,4 +274,11 @@ std::string ascii_lower(std::string text) {
     return text;
 }
 
+int nocase_compare(std::string_view a, std::string_view b) {
+    auto fold = [](char c) { return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); };
+    for (size_t i = 0, n = std::min(a.size(), b.size()); i < n; ++i)
+        if (fold(a[i]) != fold(b[i])) return fold(a[i]) < fold(b[i]) ? -1 : 1;
+    return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+}
+
 }  // namespace pom

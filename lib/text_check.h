@@ -37,6 +37,9 @@ std::string text_problem(std::string_view text, TextKind kind);
 /// The text with ASCII letters lowered and every other byte as it is (no locale): for comparing
 /// names, keywords and rules case-insensitively as SQLite's NOCASE does.
 std::string ascii_lower(std::string text);
+/// The order of SQLite's COLLATE NOCASE, without copying: ascii_lower(a) against ascii_lower(b)
+/// byte by byte (unsigned), the shorter first on a tie; negative, zero or positive.
+int nocase_compare(std::string_view a, std::string_view b);
 
 /// Throws BadInput "<field>: <problem>" when text_problem finds one.
 void check_text(std::string_view text, TextKind kind, const std::string& field);

@@ -35,6 +35,24 @@ struct TempDir {
     std::string file(const std::string& name) const { return (path / name).string(); }
 };
 
+/// A pom database of schema `version` (its migrations run by hand, as that pom left it).
+void make_at_version(SQLite::Database& db, size_t version) {
+    for (size_t v = 0; v < version; ++v) {
+        if (!migrations()[v].sql.empty()) db.exec(migrations()[v].sql);
+        if (migrations()[v].apply) migrations()[v].apply(db);
+    }
+    db.exec("PRAGMA application_id = 1347374385");
+    db.exec("PRAGMA user_version = " + std::to_string(version));
+}
+
+/// The plan SQLite chooses for `sql`, one line a step.
+std::string query_plan(Store& store, const std::string& sql) {
+    std::string out;
+    pom::Statement q(store, "EXPLAIN QUERY PLAN " + sql);
+    while (q.executeStep()) out += q.getColumn(3).getString() + "\n";
+    return out;
+}
+
 std::string bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream s;
@@ -149,9 +167,7 @@ TEST_CASE("migration 8: CHECK lists of three or more values become comparisons, 
     std::string path = dir.file("v7.db");
     {
         SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        for (size_t v = 0; v < 7; ++v) db.exec(migrations()[v].sql);
-        db.exec("PRAGMA application_id = 1347374385");
-        db.exec("PRAGMA user_version = 7");
+        make_at_version(db, 7);
         db.exec("INSERT INTO customer (name, status, created_at, updated_at) VALUES ('Kept', 'lead', 'x', 'x')");
         CHECK(db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%status IN (''lead'', ''active'', ''inactive'')%'")
                   .getInt() > 0);
@@ -186,10 +202,7 @@ TEST_CASE("migration 9: open past visits are found through the date index, rolle
     std::string path = dir.file("v8.db");
     {
         SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        for (size_t v = 0; v < 7; ++v) db.exec(migrations()[v].sql);
-        migrations()[7].apply(db);
-        db.exec("PRAGMA application_id = 1347374385");
-        db.exec("PRAGMA user_version = 8");
+        make_at_version(db, 8);
         db.exec("INSERT INTO customer (id, name, status, created_at, updated_at) VALUES (1, 'Kept', 'active', 'x', 'x')");
         db.exec("INSERT INTO pool (id, customer_id, created_at, updated_at) VALUES (1, 1, 'x', 'x')");
         const char* insert = "INSERT INTO appointment (id, customer_id, pool_id, date, duration_min, service_type, status, "
@@ -210,12 +223,7 @@ TEST_CASE("migration 9: open past visits are found through the date index, rolle
         while (q.executeStep()) out += (out.empty() ? "" : ",") + q.getColumn(0).getString();
         return out;
     };
-    auto plan = [&](const std::string& sql) {
-        std::string out;
-        pom::Statement q(*s, "EXPLAIN QUERY PLAN " + sql);
-        while (q.executeStep()) out += q.getColumn(3).getString() + "\n";
-        return out;
-    };
+    auto plan = [&](const std::string& sql) { return query_plan(*s, sql); };
     // What rollover and `appt list --rolled` ask (lib/appointment.cpp), answered from an index.
     std::string open_past = "SELECT a.id FROM appointment a WHERE a.status IN ('scheduled', 'en_route') AND a.date < '2026-11-23' "
                             "ORDER BY a.date, a.id";
@@ -236,12 +244,7 @@ TEST_CASE("migration 21: the customers with several active pools are counted fro
     std::string path = dir.file("v20.db");
     {
         SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        for (size_t v = 0; v < 20; ++v) {
-            if (!migrations()[v].sql.empty()) db.exec(migrations()[v].sql);
-            if (migrations()[v].apply) migrations()[v].apply(db);
-        }
-        db.exec("PRAGMA application_id = 1347374385");
-        db.exec("PRAGMA user_version = 20");
+        make_at_version(db, 20);
         db.exec("INSERT INTO customer (id, name, status, created_at, updated_at) VALUES (1, 'One', 'active', 'x', 'x'), "
                 "(2, 'Two', 'active', 'x', 'x'), (3, 'Three', 'active', 'x', 'x')");
         db.exec("INSERT INTO pool (id, customer_id, active, created_at, updated_at) VALUES (1, 1, 1, 'x', 'x'), "
@@ -254,10 +257,7 @@ TEST_CASE("migration 21: the customers with several active pools are counted fro
     // What the board asks (lib/pool.cpp several_pools_statement): customer 3's second pool is inactive.
     std::string several = "SELECT customer_id FROM pool WHERE active = 1 GROUP BY customer_id HAVING count(*) > 1";
     CHECK(s->query_text(several) == "2");
-    std::string plan;
-    pom::Statement q(*s, "EXPLAIN QUERY PLAN " + several);
-    while (q.executeStep()) plan += q.getColumn(3).getString() + "\n";
-    CHECK(plan.find("USING COVERING INDEX pool_customer") != std::string::npos);
+    CHECK(query_plan(*s, several).find("USING COVERING INDEX pool_customer") != std::string::npos);
 }
 
 TEST_CASE("migration 11: a worker may be an accountant; the tables of pom serve") {
@@ -266,12 +266,7 @@ TEST_CASE("migration 11: a worker may be an accountant; the tables of pom serve"
     std::string path = dir.file("v10.db");
     {
         SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        for (size_t v = 0; v < 10; ++v) {
-            if (!migrations()[v].sql.empty()) db.exec(migrations()[v].sql);
-            if (migrations()[v].apply) migrations()[v].apply(db);
-        }
-        db.exec("PRAGMA application_id = 1347374385");
-        db.exec("PRAGMA user_version = 10");
+        make_at_version(db, 10);
         db.exec("INSERT INTO worker (id, name, role, active, created_at, updated_at) VALUES "
                 "(1, 'Maria Lopez', 'technician', 1, 'x', 'x'), (2, 'Dana Fox', 'office', 1, 'x', 'x'), "
                 "(3, 'Tom Reed', 'admin', 0, 'x', 'x')");
